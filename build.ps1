@@ -1,0 +1,59 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, packages and benchmarks PxePowerShell.
+.DESCRIPTION
+    A thin wrapper over the dotnet CLI. Machines without pwsh run the same steps with the plain
+    commands in README.md (dotnet build PxePowerShell.sln; bash tests/run.sh).
+.EXAMPLE
+    ./build.ps1                 # Build: lays the module out in out/PxePowerShell
+.EXAMPLE
+    ./build.ps1 -Task Test      # xunit suites, then the Pester acceptance tests when Pester is installed
+.EXAMPLE
+    ./build.ps1 -Task Package   # out/PxePowerShell-<version>.zip
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-Location -LiteralPath $PSScriptRoot
+
+function Invoke-Native([string] $File, [string[]] $Arguments) {
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+switch ($Task) {
+    'Clean' {
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue out
+        Invoke-Native dotnet @('clean', 'PxePowerShell.sln', '-c', $Configuration)
+    }
+    'Build' {
+        Invoke-Native dotnet @('build', 'PxePowerShell.sln', '-c', $Configuration)
+        Write-Host "Module laid out in $(Join-Path $PSScriptRoot 'out/PxePowerShell')"
+    }
+    'Test' {
+        Invoke-Native bash @('tests/run.sh', $Configuration)
+        if (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0') {
+            $result = Invoke-Pester -Path tests/Pester -PassThru -Output Detailed
+            if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester tests failed" }
+        } else {
+            Write-Warning 'Pester 5 is not installed: skipping tests/Pester (Install-Module Pester).'
+        }
+    }
+    'Package' {
+        Invoke-Native dotnet @('build', 'PxePowerShell.sln', '-c', $Configuration)
+        $version = (Import-PowerShellDataFile out/PxePowerShell/PxePowerShell.psd1).ModuleVersion
+        $zip = "out/PxePowerShell-$version.zip"
+        Compress-Archive -Path out/PxePowerShell -DestinationPath $zip -Force
+        Write-Host "Packaged $zip"
+    }
+    'Bench' {
+        Get-ChildItem bench -Filter run.sh -Recurse | ForEach-Object { Invoke-Native bash @($_.FullName) }
+    }
+}

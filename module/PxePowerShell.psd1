@@ -1,0 +1,26 @@
+@{
+    RootModule           = 'PxePowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0e7c3a-2f7d-4c5e-9a41-7d3c2e8f6b10'
+    Author               = 'PxePowerShell contributors'
+    CompanyName          = 'PxePowerShell'
+    Copyright            = '(c) 2026 PxePowerShell contributors. MIT License.'
+    Description          = 'A complete network-boot server as PowerShell cmdlets: proxyDHCP and DHCP, TFTP, HTTP boot, generated pxelinux/iPXE/GRUB menus and ISO images served straight from the image.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('PxePowerShell.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-PxeEvent'
+        'Get-PxeServer'
+        'Stop-PxeServer'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('PXE', 'TFTP', 'DHCP', 'proxyDHCP', 'iPXE', 'pxelinux', 'NetworkBoot', 'Linux', 'Windows')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Runtime.InteropServices;
+
+// pxeps [-Command '<script>' | -File script.ps1] [-Module path/to/PxePowerShell.psd1]
+// Without -Command or -File: serves the sample root (out/sample-root) over TFTP until Ctrl+C or SIGTERM,
+// on port 69 when run as root and 6969 otherwise.
+string? command = null;
+string? file = null;
+string? module = Environment.GetEnvironmentVariable("PXEPS_MODULE");
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i].ToLowerInvariant())
+    {
+        case "-command" or "-c" when i + 1 < args.Length:
+            command = args[++i];
+            break;
+        case "-file" or "-f" when i + 1 < args.Length:
+            file = args[++i];
+            break;
+        case "-module" when i + 1 < args.Length:
+            module = args[++i];
+            break;
+        case "-help" or "--help" or "-h" or "-?":
+            Console.WriteLine("usage: pxeps [-Command '<PowerShell>'] [-File script.ps1] [-Module PxePowerShell.psd1]");
+            Console.WriteLine("       without -Command/-File: serve the sample root over TFTP until Ctrl+C");
+            return 0;
+        default:
+            Console.Error.WriteLine($"pxeps: unknown argument '{args[i]}' (try --help)");
+            return 2;
+    }
+}
+
+module ??= FindModule();
+if (module is null)
+{
+    Console.Error.WriteLine("pxeps: the built module was not found; run 'dotnet build PxePowerShell.sln' first or set PXEPS_MODULE.");
+    return 2;
+}
+
+if (command is null && file is null)
+{
+    string sampleRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(module)!, "..", "sample-root"));
+    int port = !OperatingSystem.IsWindows() && geteuid() == 0 ? 69 : 6969;
+    command = $"Start-PxeTftpServer -Root '{sampleRoot.Replace("'", "''", StringComparison.Ordinal)}' -Port {port} -Name sample -Wait";
+    Console.WriteLine($"PxePowerShell: serving {sampleRoot} over TFTP on port {port} (Ctrl+C stops). Try: curl tftp://127.0.0.1:{port}/hello.txt");
+}
+
+var state = InitialSessionState.CreateDefault2();
+if (OperatingSystem.IsWindows())
+{
+    state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+}
+using var runspace = RunspaceFactory.CreateRunspace(state);
+runspace.Open();
+using var shell = PowerShell.Create();
+shell.Runspace = runspace;
+shell.AddCommand("Import-Module").AddParameter("Name", module).AddParameter("ErrorAction", "Stop").Invoke();
+shell.Commands.Clear();
+
+var stop = () =>
+{
+    try
+    {
+        shell.BeginStop(null, null);
+    }
+    catch (ObjectDisposedException)
+    {
+    }
+};
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop();
+});
+
+shell.AddScript(file is not null ? File.ReadAllText(file) : command!);
+var output = new PSDataCollection<PSObject>();
+output.DataAdded += (_, e) => Console.WriteLine(output[e.Index]?.BaseObject?.ToString());
+shell.Streams.Error.DataAdded += (_, e) =>
+{
+    var record = shell.Streams.Error[e.Index];
+    Console.Error.WriteLine($"error [{record.FullyQualifiedErrorId}] {record.Exception.Message}");
+};
+shell.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine($"warning: {shell.Streams.Warning[e.Index].Message}");
+shell.Streams.Verbose.DataAdded += (_, e) => Console.Error.WriteLine($"verbose: {shell.Streams.Verbose[e.Index].Message}");
+try
+{
+    shell.Invoke(null, output);
+}
+catch (PipelineStoppedException)
+{
+    return 0;
+}
+catch (RuntimeException ex)
+{
+    Console.Error.WriteLine($"error [{ex.ErrorRecord.FullyQualifiedErrorId}] {ex.Message}");
+    return 1;
+}
+
+return shell.HadErrors ? 1 : 0;
+
+static string? FindModule()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        var candidate = Path.Combine(dir.FullName, "out", "PxePowerShell", "PxePowerShell.psd1");
+        if (File.Exists(candidate))
+        {
+            return candidate;
+        }
+    }
+
+    return null;
+}
+
+[DllImport("libc", SetLastError = false)]
+static extern uint geteuid();

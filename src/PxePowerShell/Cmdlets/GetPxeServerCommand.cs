@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using PxePowerShell.Engine.Hosting;
+
+namespace PxePowerShell.Cmdlets;
+
+/// <summary>Lists the PxePowerShell servers running in this session.</summary>
+[Cmdlet(VerbsCommon.Get, "PxeServer")]
+[OutputType(typeof(IPxeService))]
+public sealed class GetPxeServerCommand : PxeCmdlet
+{
+    /// <summary>Names of the servers to get; wildcards allowed.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ServerNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only servers of these roles (Tftp, Http, ProxyDhcp, Dhcp, Pxe).</summary>
+    [Parameter]
+    public string[]? Role { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var servers = ModuleState.Servers.Servers;
+        if (Name is null)
+        {
+            Write(servers);
+            return;
+        }
+
+        foreach (var name in Name)
+        {
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var matches = servers.Where(s => pattern.IsMatch(s.Name)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.ObjectNotFound, name, $"No server named '{name}' runs in this session; Get-PxeServer lists them."));
+                continue;
+            }
+
+            Write(matches);
+        }
+    }
+
+    private void Write(IEnumerable<IPxeService> servers)
+    {
+        foreach (var server in servers)
+        {
+            if (Role is null || Role.Any(r => string.Equals(r, server.Role, StringComparison.OrdinalIgnoreCase)))
+            {
+                WriteObject(server);
+            }
+        }
+    }
+}

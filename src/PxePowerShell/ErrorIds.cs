@@ -1,0 +1,14 @@
+namespace PxePowerShell;
+
+/// <summary>The stable ErrorIds the cmdlets report; scripts may match on them.</summary>
+internal static class ErrorIds
+{
+    public const string PortAccessDenied = "PortAccessDenied";
+    public const string PortInUse = "PortInUse";
+    public const string AddressNotAvailable = "AddressNotAvailable";
+    public const string ServerStartFailed = "ServerStartFailed";
+    public const string ServerNotFound = "ServerNotFound";
+    public const string ServerNameInUse = "ServerNameInUse";
+    public const string RootNotFound = "RootNotFound";
+    public const string InvalidParameter = "InvalidParameter";
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using System.Net.Sockets;
+
+namespace PxePowerShell;
+
+/// <summary>What every PxePowerShell cmdlet shares: error records with stable ids and path resolution.</summary>
+public abstract class PxeCmdlet : PSCmdlet
+{
+    /// <summary>Builds an ErrorRecord with a stable id, a category and the object it concerns.</summary>
+    protected static ErrorRecord Error(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>
+        new(new PxeOperationException(message, inner), errorId, category, target);
+
+    /// <summary>Resolves a path the user typed against PowerShell's current location (it may not exist yet).</summary>
+    protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>Turns a failure to bind a socket into an ErrorRecord that says how to fix it.</summary>
+    protected static ErrorRecord SocketBindError(SocketException exception, string what, int port, object target) => exception.SocketErrorCode switch
+    {
+        SocketError.AccessDenied when port is > 0 and < 1024 => Error(
+            ErrorIds.PortAccessDenied,
+            ErrorCategory.PermissionDenied,
+            target,
+            $"port {port} needs root or CAP_NET_BIND_SERVICE; use -Port or run elevated.",
+            exception),
+        SocketError.AccessDenied => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind port {port}: {exception.Message}", exception),
+        SocketError.AddressAlreadyInUse => Error(
+            ErrorIds.PortInUse,
+            ErrorCategory.ResourceExists,
+            target,
+            $"port {port} is already in use by another program (another TFTP, DHCP or HTTP server?); stop it or choose another -Port.",
+            exception),
+        SocketError.AddressNotAvailable => Error(
+            ErrorIds.AddressNotAvailable,
+            ErrorCategory.InvalidArgument,
+            target,
+            $"The address given to the {what} is not an address of this machine; use one of its interface addresses or 0.0.0.0.",
+            exception),
+        _ => Error(ErrorIds.ServerStartFailed, ErrorCategory.OpenError, target, $"The {what} could not start: {exception.Message}", exception),
+    };
+}
+
+/// <summary>The exception behind the module's ErrorRecords.</summary>
+public sealed class PxeOperationException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PxeOperationException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}

@@ -1,0 +1,85 @@
+using System.Management.Automation;
+using System.Net.Sockets;
+using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Hosting;
+
+namespace PxePowerShell;
+
+/// <summary>
+/// The shared half of every Start-Pxe*Server cmdlet: -Name and -Wait, registration in the session,
+/// socket errors turned into ErrorRecords, and the foreground mode that writes events until Ctrl+C.
+/// </summary>
+public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The server's name in this session (default: the role and a number, "tftp1").</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Run in the foreground: write the server's events to the pipeline until it stops or Ctrl+C, then stop it.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>Cancelled by Ctrl+C.</summary>
+    protected CancellationToken Cancellation => _stopping.Token;
+
+    /// <summary>The name to give a server of <paramref name="role"/>.</summary>
+    protected string ServerName(string role) => Name ?? ModuleState.Servers.NextName(role);
+
+    /// <summary>
+    /// Registers and starts <paramref name="server"/>; writes it (or, with -Wait, its events) to the pipeline.
+    /// <paramref name="port"/> is the port named in errors.
+    /// </summary>
+    protected void StartServer(IPxeService server, string what, int port)
+    {
+        if (ModuleState.Servers.Find(server.Name) is not null)
+        {
+            ThrowTerminatingError(Error(ErrorIds.ServerNameInUse, ErrorCategory.ResourceExists, server.Name, $"A server named '{server.Name}' is already running; choose another -Name or stop it with Stop-PxeServer."));
+        }
+
+        using var subscription = Wait ? ModuleState.Events.Subscribe() : null;
+        try
+        {
+            server.StartAsync(Cancellation).GetAwaiter().GetResult();
+        }
+        catch (SocketException ex)
+        {
+            ThrowTerminatingError(SocketBindError(ex, what, port, server.Name));
+        }
+
+        ModuleState.Servers.Add(server);
+        WriteVerbose($"{what} '{server.Name}' listening on {string.Join(", ", server.EndPoints)}.");
+        if (!Wait)
+        {
+            WriteObject(server);
+            return;
+        }
+
+        try
+        {
+            EventPump.Run(this, subscription!, e => e.Server == server.Name, server.Completion, Cancellation);
+        }
+        finally
+        {
+            if (server.State is PxeServerState.Running)
+            {
+                WriteVerbose($"Stopping {what} '{server.Name}'.");
+            }
+
+            server.StopAsync().GetAwaiter().GetResult();
+            ModuleState.Servers.Remove(server);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
