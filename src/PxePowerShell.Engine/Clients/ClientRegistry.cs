@@ -51,6 +51,9 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
     /// <summary>Raised after <see cref="Assign"/>, <see cref="Update"/> or <see cref="Remove"/> changed a client's boot entry.</summary>
     public event EventHandler<ClientAssignmentChangedEventArgs>? AssignmentChanged;
 
+    /// <summary>Raised on the background writer after each batch of sightings is committed (or failed).</summary>
+    public event EventHandler? BatchWritten;
+
     /// <summary>The store underneath.</summary>
     public IClientStore Store { get; }
 
@@ -212,6 +215,7 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
                 }
 
                 batch.Clear();
+                BatchWritten?.Invoke(this, EventArgs.Empty);
             }
 
             foreach (var flush in flushes)
