@@ -9,7 +9,7 @@ namespace PxePowerShell;
 public abstract class ClientCmdlet : PxeCmdlet
 {
     /// <summary>How long a cmdlet waits for sightings still queued to be written.</summary>
-    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The inventory, with every sighting observed so far written; a terminating InventoryUnavailable error when it cannot be opened.</summary>
     internal ClientRegistry OpenInventory()
@@ -27,9 +27,10 @@ public abstract class ClientCmdlet : PxeCmdlet
 
         try
         {
-            registry.FlushAsync().WaitAsync(FlushTimeout).GetAwaiter().GetResult();
+            using var timeout = new CancellationTokenSource(FlushTimeout);
+            ModuleState.FlushClientsAsync(timeout.Token).GetAwaiter().GetResult();
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException)
         {
             WriteWarning("Recent client sightings are still being written; the inventory may lag behind by a few seconds.");
         }

@@ -59,6 +59,22 @@ internal static class ModuleState
         }
     }
 
+    /// <summary>
+    /// Waits until every event published so far has reached the inventory and been written (or
+    /// <paramref name="cancellationToken"/> fires). Opens the inventory when it is not open.
+    /// </summary>
+    public static Task FlushClientsAsync(CancellationToken cancellationToken)
+    {
+        _ = Clients;
+        ClientInventoryObserver? observer;
+        lock (s_inventoryGate)
+        {
+            observer = s_observer;
+        }
+
+        return observer?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+
     private static void CloseInventory()
     {
         s_observer?.Dispose();

@@ -14,6 +14,10 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
     private readonly EventHub.Subscription _subscription;
     private readonly ClientRegistry _registry;
     private readonly Task _loop;
+    private readonly object _gate = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private long _read;
+    private long _handled;
     private long _sightings;
 
     /// <summary>Subscribes to <paramref name="events"/> and starts feeding <paramref name="registry"/>.</summary>
@@ -108,6 +112,32 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
         };
     }
 
+    /// <summary>
+    /// Completes once every event this observer had received when it was called has been handed to the registry
+    /// and the registry has written it. Events a full subscription dropped are not waited for, so pass a
+    /// cancellation token (or a timeout) when the hub may be overloaded.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource? done = null;
+        lock (_gate)
+        {
+            long target = _read + _subscription.Reader.Count;
+            if (_handled < target && !_loop.IsCompleted)
+            {
+                done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((target, done));
+            }
+        }
+
+        if (done is not null)
+        {
+            await Task.WhenAny(done.Task, _loop).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _registry.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stops reading events; sightings already handed to the registry are still written by it.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -127,12 +157,36 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
         var reader = _subscription.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var pxeEvent))
+            while (true)
             {
+                PxeEvent? pxeEvent;
+                lock (_gate)
+                {
+                    if (!reader.TryRead(out pxeEvent))
+                    {
+                        break;
+                    }
+
+                    _read++;
+                }
+
                 if (ToSighting(pxeEvent) is { } sighting)
                 {
                     _registry.Observe(sighting);
                     Interlocked.Increment(ref _sightings);
+                }
+
+                lock (_gate)
+                {
+                    _handled++;
+                    for (int i = _waiters.Count - 1; i >= 0; i--)
+                    {
+                        if (_waiters[i].Target <= _handled)
+                        {
+                            _waiters[i].Done.TrySetResult();
+                            _waiters.RemoveAt(i);
+                        }
+                    }
                 }
             }
         }

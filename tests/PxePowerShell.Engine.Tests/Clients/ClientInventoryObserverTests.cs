@@ -83,4 +83,21 @@ public sealed class ClientInventoryObserverTests : IDisposable
         Assert.Equal("unsafe path", refused.Error);
         Assert.Null(refused.MacAddress);
     }
+
+    [Fact]
+    public async Task FlushAsync_returns_once_every_event_received_so_far_is_written()
+    {
+        var hub = new EventHub();
+        await using var registry = ClientRegistry.Open(_temp.Path);
+        await using var observer = new ClientInventoryObserver(hub, registry);
+        await observer.FlushAsync().WaitAsync(Timeout); // nothing received: returns at once
+
+        for (int i = 0; i < 300; i++)
+        {
+            hub.Publish(Event(PxeEventKind.DhcpDiscover, i) with { MacAddress = MacAddress.FromBytes([2, 0, 0, 0, (byte)(i >> 8), (byte)i]).ToString(), TransactionId = (uint)i });
+        }
+
+        await observer.FlushAsync().WaitAsync(Timeout);
+        Assert.Equal(300, registry.Get().Count);
+    }
 }
