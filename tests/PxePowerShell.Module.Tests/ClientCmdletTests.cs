@@ -38,6 +38,14 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
         string managed = host.Invoke("[Microsoft.Data.Sqlite.SqliteConnection].Assembly.Location").AssertNoErrors().Output.Single().ToString();
         Assert.StartsWith(moduleDir, managed, StringComparison.Ordinal);
 
+        // Where the engine's resolver found the library (null when the runtime found it by itself).
+        var resolved = host.Invoke("(Get-Module PxePowerShell).ImplementingAssembly.GetReferencedAssemblies() | Out-Null; [PxePowerShell.Engine.Clients.MacAddress].Assembly.GetType('PxePowerShell.Engine.Clients.SqliteNativeLibrary').GetProperty('LoadedFrom').GetValue($null)")
+            .AssertNoErrors().Output.SingleOrDefault()?.ToString();
+        if (resolved is not null)
+        {
+            Assert.StartsWith(Path.Combine(moduleDir, "runtimes"), resolved, StringComparison.Ordinal);
+        }
+
         if (OperatingSystem.IsLinux())
         {
             var native = File.ReadAllLines("/proc/self/maps")
@@ -46,6 +54,7 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
                 .Distinct()
                 .ToList();
             Assert.NotEmpty(native);
+            Assert.Equal(resolved ?? native[0], native[0]);
             Assert.All(native, path => Assert.StartsWith(Path.Combine(moduleDir, "runtimes"), path, StringComparison.Ordinal));
         }
     }
