@@ -206,4 +206,14 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
         Assert.True(fixedWidth <= 120 - 16, $"the fixed columns take {fixedWidth} characters, leaving too little for BootEntry");
         Assert.Equal(17, int.Parse(headers[0].Element("Width")!.Value, System.Globalization.CultureInfo.InvariantCulture)); // aa-bb-cc-dd-ee-ff
     }
+
+    [Fact]
+    public void MacAddress_completes_the_known_clients()
+    {
+        Run("Set-PxeClient 02-00-00-00-00-61 -BootEntry a; Set-PxeClient 02-00-00-00-00-62 -BootEntry b; Set-PxeClient 12-00-00-00-00-63").AssertNoErrors();
+        const string line = "Set-PxeClient -MacAddress 02:00";
+        var matches = Run($"(TabExpansion2 -inputScript '{line}' -cursorColumn {line.Length}).CompletionMatches | ForEach-Object CompletionText")
+            .AssertNoErrors().Output.Select(o => o.ToString()).ToList();
+        Assert.Equal(["02-00-00-00-00-61", "02-00-00-00-00-62"], matches);
+    }
 }

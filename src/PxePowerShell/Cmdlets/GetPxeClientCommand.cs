@@ -14,6 +14,7 @@ public sealed class GetPxeClientCommand : ClientCmdlet
     /// <summary>Only these clients: MAC addresses in any common notation; wildcards allowed.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientId")]
+    [ArgumentCompleter(typeof(ClientMacAddressCompleter))]
     [SupportsWildcards]
     public string[]? MacAddress { get; set; }
 

@@ -15,6 +15,7 @@ public sealed class RemovePxeClientCommand : ClientCmdlet
     /// <summary>The clients to remove: MAC addresses in any common notation; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByMac, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientId")]
+    [ArgumentCompleter(typeof(ClientMacAddressCompleter))]
     [SupportsWildcards]
     public string[] MacAddress { get; set; } = [];
 

@@ -16,6 +16,7 @@ public sealed class SetPxeClientCommand : ClientCmdlet
     /// <summary>The clients to change: MAC addresses in any common notation.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClientId")]
+    [ArgumentCompleter(typeof(ClientMacAddressCompleter))]
     public string[] MacAddress { get; set; } = [];
 
     /// <summary>The boot entry these clients boot ("" clears the assignment: they get the default menu).</summary>
