@@ -12,6 +12,7 @@ internal static class ModuleState
     private static ClientRegistry? s_clients;
     private static ClientInventoryObserver? s_observer;
     private static string? s_clientsDirectory;
+    private static int s_exitHooked;
 
     /// <summary>The servers started in this process.</summary>
     public static ServerRegistry Servers => ServerRegistry.Default;
@@ -38,6 +39,18 @@ internal static class ModuleState
                 }
 
                 CloseInventory();
+                if (Interlocked.Exchange(ref s_exitHooked, 1) == 0)
+                {
+                    // Write what the servers reported last before the process goes.
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                    {
+                        lock (s_inventoryGate)
+                        {
+                            CloseInventory();
+                        }
+                    };
+                }
+
                 var registry = ClientRegistry.Open(directory);
                 s_observer = new ClientInventoryObserver(Events, registry);
                 s_clients = registry;
