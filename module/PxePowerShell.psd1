@@ -10,8 +10,11 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('PxePowerShell.format.ps1xml')
     CmdletsToExport      = @(
+        'Get-PxeClient'
         'Get-PxeEvent'
         'Get-PxeServer'
+        'Remove-PxeClient'
+        'Set-PxeClient'
         'Stop-PxeServer'
     )
     FunctionsToExport    = @()

@@ -11,4 +11,7 @@ internal static class ErrorIds
     public const string ServerNameInUse = "ServerNameInUse";
     public const string RootNotFound = "RootNotFound";
     public const string InvalidParameter = "InvalidParameter";
+    public const string ClientNotFound = "ClientNotFound";
+    public const string InvalidMacAddress = "InvalidMacAddress";
+    public const string InventoryUnavailable = "InventoryUnavailable";
 }

@@ -1,14 +1,99 @@
+using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
 
 namespace PxePowerShell;
 
-/// <summary>What the module keeps for the life of the PowerShell process: its servers and their event stream.</summary>
+/// <summary>What the module keeps for the life of the PowerShell process: its servers, their event stream and the client inventory.</summary>
 internal static class ModuleState
 {
+    private static readonly object s_inventoryGate = new();
+    private static ClientRegistry? s_clients;
+    private static ClientInventoryObserver? s_observer;
+    private static string? s_clientsDirectory;
+    private static int s_exitHooked;
+
     /// <summary>The servers started in this process.</summary>
     public static ServerRegistry Servers => ServerRegistry.Default;
 
     /// <summary>Every server the module starts publishes here, so one Get-PxeEvent sees them all.</summary>
     public static EventHub Events { get; } = new(historySize: 5000);
+
+    /// <summary>
+    /// The client inventory of the current data directory (<see cref="PxeDataDirectory"/>), opened on first use with
+    /// an observer on <see cref="Events"/> so every server the module starts feeds it. When the data directory
+    /// changes (<c>$env:PXEPOWERSHELL_DATA</c>), the open inventory is flushed and closed and the new one opened.
+    /// Throws when the inventory cannot be opened.
+    /// </summary>
+    public static ClientRegistry Clients
+    {
+        get
+        {
+            string directory = PxeDataDirectory.Resolve();
+            lock (s_inventoryGate)
+            {
+                if (s_clients is not null && string.Equals(directory, s_clientsDirectory, StringComparison.Ordinal))
+                {
+                    return s_clients;
+                }
+
+                CloseInventory();
+                if (Interlocked.Exchange(ref s_exitHooked, 1) == 0)
+                {
+                    // Write what the servers reported last before the process goes.
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                    {
+                        lock (s_inventoryGate)
+                        {
+                            CloseInventory();
+                        }
+                    };
+                }
+
+                var registry = ClientRegistry.Open(directory);
+                s_observer = new ClientInventoryObserver(Events, registry);
+                s_clients = registry;
+                s_clientsDirectory = directory;
+                return registry;
+            }
+        }
+    }
+
+    /// <summary>The data directory of the open inventory, or null when none is open.</summary>
+    public static string? ClientsDirectory
+    {
+        get
+        {
+            lock (s_inventoryGate)
+            {
+                return s_clientsDirectory;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every event published so far has reached the inventory and been written (or
+    /// <paramref name="cancellationToken"/> fires). Opens the inventory when it is not open.
+    /// </summary>
+    public static Task FlushClientsAsync(CancellationToken cancellationToken)
+    {
+        _ = Clients;
+        ClientInventoryObserver? observer;
+        lock (s_inventoryGate)
+        {
+            observer = s_observer;
+        }
+
+        return observer?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+
+    private static void CloseInventory()
+    {
+        s_observer?.Dispose();
+        s_clients?.Dispose();
+        s_observer = null;
+        s_clients = null;
+        s_clientsDirectory = null;
+    }
 }

@@ -39,6 +39,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             ThrowTerminatingError(Error(ErrorIds.ServerNameInUse, ErrorCategory.ResourceExists, server.Name, $"A server named '{server.Name}' is already running; choose another -Name or stop it with Stop-PxeServer."));
         }
 
+        EnsureClientInventory();
         using var subscription = Wait ? ModuleState.Events.Subscribe() : null;
         try
         {
@@ -70,6 +71,19 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
 
             server.StopAsync().GetAwaiter().GetResult();
             ModuleState.Servers.Remove(server);
+        }
+    }
+
+    /// <summary>Opens the client inventory so this server's events are recorded; a warning (not an error) when it cannot.</summary>
+    private void EnsureClientInventory()
+    {
+        try
+        {
+            _ = ModuleState.Clients;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or TypeInitializationException)
+        {
+            WriteWarning($"Clients will not be recorded in the inventory: {ex.Message} Set $env:PXEPOWERSHELL_DATA to a writable directory.");
         }
     }
 

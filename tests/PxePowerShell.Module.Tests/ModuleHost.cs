@@ -12,6 +12,15 @@ public sealed class ModuleHost : IDisposable
 {
     private readonly Runspace _runspace;
 
+    static ModuleHost()
+    {
+        // Keep the module's data (client inventory, …) out of the real data directory (/var/lib/pxepowershell as root).
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PXEPOWERSHELL_DATA")))
+        {
+            Environment.SetEnvironmentVariable("PXEPOWERSHELL_DATA", DefaultDataDirectory);
+        }
+    }
+
     public ModuleHost()
     {
         var state = InitialSessionState.CreateDefault2();
@@ -34,6 +43,9 @@ public sealed class ModuleHost : IDisposable
 
     /// <summary>The built module's manifest.</summary>
     public static string ManifestPath => Path.Combine(RepoRoot, "out", "PxePowerShell", "PxePowerShell.psd1");
+
+    /// <summary>The data directory the tests give the module unless PXEPOWERSHELL_DATA was already set.</summary>
+    public static string DefaultDataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"pxeps-module-tests-{Environment.ProcessId}");
 
     /// <summary>The sample boot root the build generates.</summary>
     public static string SampleRoot => Path.Combine(RepoRoot, "out", "sample-root");

@@ -1,0 +1,194 @@
+using System.Net;
+using PxePowerShell.Engine.Events;
+
+namespace PxePowerShell.Engine.Clients;
+
+/// <summary>
+/// Feeds a <see cref="ClientRegistry"/> from an <see cref="EventHub"/>: every DHCP, proxyDHCP, TFTP and HTTP event
+/// that concerns a client becomes a <see cref="ClientSighting"/>, so any server that publishes events keeps the
+/// inventory without knowing about it. Reads its own bounded subscription on a background task; a slow store never
+/// slows a server.
+/// </summary>
+public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
+{
+    private readonly EventHub.Subscription _subscription;
+    private readonly ClientRegistry _registry;
+    private readonly Task _loop;
+    private readonly object _gate = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private long _read;
+    private long _handled;
+    private long _sightings;
+
+    /// <summary>Subscribes to <paramref name="events"/> and starts feeding <paramref name="registry"/>.</summary>
+    public ClientInventoryObserver(EventHub events, ClientRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+        _subscription = events.Subscribe();
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The registry being fed.</summary>
+    public ClientRegistry Registry => _registry;
+
+    /// <summary>Events turned into sightings so far.</summary>
+    public long Sightings => Interlocked.Read(ref _sightings);
+
+    /// <summary>
+    /// What <paramref name="pxeEvent"/> says about a client, or null when it says nothing (server life cycle,
+    /// ignored non-PXE DHCP traffic, events with neither a MAC nor a client address).
+    /// </summary>
+    /// <remarks>
+    /// The IP address comes from the address a DHCP ACK gives, otherwise from the client's source address; a
+    /// DHCP message that arrived from port 67 came through a relay agent, whose address is not the client's.
+    /// DHCP events name the boot file given to the client, transfers the path it asked for; a failed transfer or a
+    /// refused request becomes the client's last error; a DISCOVER starts a boot.
+    /// </remarks>
+    public static ClientSighting? ToSighting(PxeEvent pxeEvent)
+    {
+        ArgumentNullException.ThrowIfNull(pxeEvent);
+        bool transfer;
+        switch (pxeEvent.Kind)
+        {
+            case PxeEventKind.TransferStarted:
+            case PxeEventKind.TransferCompleted:
+            case PxeEventKind.TransferFailed:
+            case PxeEventKind.RequestRefused:
+                transfer = true;
+                break;
+            case PxeEventKind.DhcpDiscover:
+            case PxeEventKind.DhcpOffer:
+            case PxeEventKind.DhcpRequest:
+            case PxeEventKind.DhcpAck:
+            case PxeEventKind.DhcpNak:
+            case PxeEventKind.DhcpDecline:
+            case PxeEventKind.DhcpRelease:
+            case PxeEventKind.DhcpInform:
+            case PxeEventKind.ProxyOffer:
+            case PxeEventKind.ProxyAck:
+                transfer = false;
+                break;
+            default:
+                return null;
+        }
+
+        MacAddress? mac = MacAddress.TryParse(pxeEvent.MacAddress, out var parsed) ? parsed : null;
+        var source = pxeEvent.ClientAddress ?? pxeEvent.ClientEndPoint?.Address;
+        if (!transfer && pxeEvent.ClientEndPoint is { Port: 67 })
+        {
+            source = null; // relayed: the source is the relay agent
+        }
+
+        IPAddress? ip = pxeEvent.Kind == PxeEventKind.DhcpAck ? pxeEvent.IPAddress ?? source : source;
+        if (pxeEvent.Kind is PxeEventKind.DhcpRelease or PxeEventKind.DhcpDecline or PxeEventKind.DhcpNak)
+        {
+            ip = null; // the client gives the address up or was refused it
+        }
+
+        if (ip is not null && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.Broadcast) || ip.Equals(IPAddress.IPv6Any)))
+        {
+            ip = null;
+        }
+
+        if (mac is null && ip is null)
+        {
+            return null;
+        }
+
+        return new ClientSighting
+        {
+            Time = pxeEvent.Time,
+            MacAddress = mac,
+            IPAddress = ip,
+            Architecture = pxeEvent.Architecture,
+            VendorClass = pxeEvent.VendorClass,
+            Uuid = pxeEvent.Uuid,
+            BootFile = transfer ? pxeEvent.Path : pxeEvent.BootFile,
+            Error = pxeEvent.Kind is PxeEventKind.TransferFailed or PxeEventKind.RequestRefused ? pxeEvent.Error ?? pxeEvent.Reason ?? pxeEvent.Kind.ToString() : null,
+            StartsBoot = pxeEvent.Kind == PxeEventKind.DhcpDiscover,
+            TransactionId = pxeEvent.TransactionId,
+        };
+    }
+
+    /// <summary>
+    /// Completes once every event this observer had received when it was called has been handed to the registry
+    /// and the registry has written it. Events a full subscription dropped are not waited for, so pass a
+    /// cancellation token (or a timeout) when the hub may be overloaded.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource? done = null;
+        lock (_gate)
+        {
+            long target = _read + _subscription.Reader.Count;
+            if (_handled < target && !_loop.IsCompleted)
+            {
+                done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((target, done));
+            }
+        }
+
+        if (done is not null)
+        {
+            await Task.WhenAny(done.Task, _loop).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _registry.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops reading events; sightings already handed to the registry are still written by it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _subscription.Dispose();
+        await _loop.ConfigureAwait(false);
+    }
+
+    /// <summary>Stops reading events.</summary>
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _loop.GetAwaiter().GetResult();
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _subscription.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (true)
+            {
+                PxeEvent? pxeEvent;
+                lock (_gate)
+                {
+                    if (!reader.TryRead(out pxeEvent))
+                    {
+                        break;
+                    }
+
+                    _read++;
+                }
+
+                if (ToSighting(pxeEvent) is { } sighting)
+                {
+                    _registry.Observe(sighting);
+                    Interlocked.Increment(ref _sightings);
+                }
+
+                lock (_gate)
+                {
+                    _handled++;
+                    for (int i = _waiters.Count - 1; i >= 0; i--)
+                    {
+                        if (_waiters[i].Target <= _handled)
+                        {
+                            _waiters[i].Done.TrySetResult();
+                            _waiters.RemoveAt(i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

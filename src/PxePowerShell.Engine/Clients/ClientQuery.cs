@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace PxePowerShell.Engine.Clients;
+
+/// <summary>Which clients to return; every criterion given must match (null criteria match everything).</summary>
+public sealed record ClientQuery
+{
+    /// <summary>Every client.</summary>
+    public static ClientQuery All { get; } = new();
+
+    /// <summary>Only these hardware addresses.</summary>
+    public IReadOnlyCollection<MacAddress>? MacAddresses { get; init; }
+
+    /// <summary>Only these architectures (case-insensitive names).</summary>
+    public IReadOnlyCollection<string>? Architectures { get; init; }
+
+    /// <summary>Only clients seen at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Only the client with this IP address.</summary>
+    public IPAddress? IPAddress { get; init; }
+}

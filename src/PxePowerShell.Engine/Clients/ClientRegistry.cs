@@ -1,0 +1,231 @@
+using System.Threading.Channels;
+using PxePowerShell.Engine.Configuration;
+
+namespace PxePowerShell.Engine.Clients;
+
+/// <summary>
+/// The client inventory as servers and cmdlets use it. Servers call <see cref="Observe"/>, which never blocks: the
+/// sighting goes into a bounded queue that a background writer drains in batches, one transaction per batch (when
+/// the queue is full the sighting is dropped and counted in <see cref="Dropped"/>). DHCP and the menus ask
+/// <see cref="GetAssignedBootEntry"/>; cmdlets use <see cref="Get"/>, <see cref="Assign"/>, <see cref="Update"/> and
+/// <see cref="Remove"/>, after <see cref="FlushAsync"/> when they must see every sighting observed so far.
+/// </summary>
+public sealed class ClientRegistry : IAsyncDisposable, IDisposable
+{
+    private readonly Channel<Work> _queue;
+    private readonly int _batchSize;
+    private readonly Task _writer;
+    private long _observed;
+    private long _dropped;
+    private long _written;
+    private long _failed;
+    private int _disposed;
+
+    /// <summary>Creates a registry over <paramref name="store"/> (which it owns and disposes).</summary>
+    /// <param name="store">Where the inventory is kept.</param>
+    /// <param name="capacity">Sightings that may wait for the writer before new ones are dropped.</param>
+    /// <param name="batchSize">The most sightings written in one transaction.</param>
+    public ClientRegistry(IClientStore store, int capacity = 8192, int batchSize = 512)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Store = store;
+        _batchSize = batchSize;
+        _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Opens the SQLite inventory (<c>clients.db</c>) of a data directory, creating it when absent.</summary>
+    public static ClientRegistry Open(string dataDirectory)
+    {
+        PxeDataDirectory.Ensure(dataDirectory);
+        return new ClientRegistry(SqliteClientStore.OpenDirectory(dataDirectory));
+    }
+
+    /// <summary>Raised after <see cref="Assign"/>, <see cref="Update"/> or <see cref="Remove"/> changed a client's boot entry.</summary>
+    public event EventHandler<ClientAssignmentChangedEventArgs>? AssignmentChanged;
+
+    /// <summary>Raised on the background writer after each batch of sightings is committed (or failed).</summary>
+    public event EventHandler? BatchWritten;
+
+    /// <summary>The store underneath.</summary>
+    public IClientStore Store { get; }
+
+    /// <summary>Sightings accepted into the queue.</summary>
+    public long Observed => Interlocked.Read(ref _observed);
+
+    /// <summary>Sightings dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Sightings written to the store.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Sightings lost because the store failed to write them.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>The last error the background writer met, or null.</summary>
+    public Exception? LastWriteError { get; private set; }
+
+    /// <summary>Queues a sighting for the background writer; never blocks and never throws for a full queue.</summary>
+    public void Observe(ClientSighting sighting)
+    {
+        ArgumentNullException.ThrowIfNull(sighting);
+        if (_queue.Writer.TryWrite(new Work(sighting, null)))
+        {
+            Interlocked.Increment(ref _observed);
+        }
+        else
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>Completes once every sighting observed before the call has been written (or failed to be).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await _queue.Writer.WriteAsync(new Work(null, done), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The clients matching <paramref name="query"/> (every client when null).</summary>
+    public IReadOnlyList<ClientRecord> Get(ClientQuery? query = null) => Store.Query(query ?? ClientQuery.All);
+
+    /// <summary>The client with this hardware address, or null.</summary>
+    public ClientRecord? Find(MacAddress macAddress) => Store.Find(macAddress);
+
+    /// <summary>
+    /// The boot entry assigned to this client, or null for the default. A primary-key lookup on a pooled
+    /// connection that never waits for the writer (WAL readers do not block).
+    /// </summary>
+    public string? GetAssignedBootEntry(MacAddress macAddress) => Store.FindBootEntry(macAddress);
+
+    /// <summary>Assigns <paramref name="bootEntry"/> (null or "" for none) to the client, registering it when it is unknown.</summary>
+    public ClientRecord Assign(MacAddress macAddress, string? bootEntry) =>
+        Update(macAddress, new ClientChanges { BootEntry = bootEntry ?? string.Empty }, create: true)!;
+
+    /// <summary>
+    /// Applies <paramref name="changes"/>; an unknown client is registered when <paramref name="create"/> and
+    /// otherwise null is returned.
+    /// </summary>
+    public ClientRecord? Update(MacAddress macAddress, ClientChanges changes, bool create)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var before = changes.BootEntry is null ? null : Store.FindBootEntry(macAddress);
+        var record = Store.Update(macAddress, changes, create);
+        if (record is not null && changes.BootEntry is not null && !string.Equals(before, record.BootEntry, StringComparison.Ordinal))
+        {
+            AssignmentChanged?.Invoke(this, new ClientAssignmentChangedEventArgs(macAddress, record.BootEntry));
+        }
+
+        return record;
+    }
+
+    /// <summary>Removes the client (and its assignment); false when it was unknown.</summary>
+    public bool Remove(MacAddress macAddress)
+    {
+        var before = Store.FindBootEntry(macAddress);
+        bool removed = Store.Remove(macAddress);
+        if (removed && before is not null)
+        {
+            AssignmentChanged?.Invoke(this, new ClientAssignmentChangedEventArgs(macAddress, null));
+        }
+
+        return removed;
+    }
+
+    /// <summary>Stops accepting sightings, writes those queued, and closes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        Store.Dispose();
+    }
+
+    /// <summary>Stops accepting sightings, writes those queued, and closes the store.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+        Store.Dispose();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<ClientSighting>(_batchSize);
+        var flushes = new List<TaskCompletionSource>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _batchSize && reader.TryRead(out var work))
+            {
+                if (work.Sighting is not null)
+                {
+                    batch.Add(work.Sighting);
+                }
+                else if (work.Flush is not null)
+                {
+                    flushes.Add(work.Flush);
+                    if (batch.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    break; // write what came before the flush, then answer it
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    Store.Record(batch);
+                    Interlocked.Add(ref _written, batch.Count);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A failing disk or a locked file must not stop the writer (or the servers feeding it).
+                    LastWriteError = ex;
+                    Interlocked.Add(ref _failed, batch.Count);
+                }
+
+                batch.Clear();
+                BatchWritten?.Invoke(this, EventArgs.Empty);
+            }
+
+            foreach (var flush in flushes)
+            {
+                flush.TrySetResult();
+            }
+
+            flushes.Clear();
+        }
+    }
+
+    private readonly record struct Work(ClientSighting? Sighting, TaskCompletionSource? Flush);
+}
