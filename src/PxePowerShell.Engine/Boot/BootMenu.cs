@@ -44,7 +44,8 @@ public sealed record BootMenu(
             if ((entry.Architecture & architecture) != 0
                 && (entry.Loader & loader) != 0
                 && entry.AppliesTo(client)
-                && CanBoot(entry, format, architecture))
+                && CanBoot(entry, format, architecture)
+                && IsWellFormed(entry))
             {
                 chosen.Add(entry);
             }
@@ -109,6 +110,20 @@ public sealed record BootMenu(
         if (entry.Kind == BootEntryKind.Multiboot)
         {
             return format == BootMenuFormat.Grub || architecture == BootArchitecture.Bios;
+        }
+
+        return true;
+    }
+
+    /// <summary>An entry with shape errors (a hand-edited file) is left out of menus rather than rendered half.</summary>
+    private static bool IsWellFormed(BootEntry entry)
+    {
+        foreach (var issue in BootEntryValidator.CheckShape(entry))
+        {
+            if (issue.Severity == BootIssueSeverity.Error)
+            {
+                return false;
+            }
         }
 
         return true;
