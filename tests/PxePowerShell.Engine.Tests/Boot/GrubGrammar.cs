@@ -115,6 +115,11 @@ internal static class GrubGrammar
             {
                 case "if":
                     ifs++;
+                    if (line.EndsWith("; fi", StringComparison.Ordinal))
+                    {
+                        ifs--;
+                    }
+
                     break;
                 case "fi":
                     ifs--;
