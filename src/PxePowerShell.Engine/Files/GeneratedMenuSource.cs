@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using PxePowerShell.Engine.Boot;
 
@@ -21,6 +23,10 @@ namespace PxePowerShell.Engine.Files;
 public sealed class GeneratedMenuSource : IBootFileSource
 {
     private readonly Func<BootConfiguration> _configuration;
+
+    // Rendered files per snapshot: TFTP clients open the same names repeatedly (tsize probe, retries, the whole
+    // pxelinux fallback chain), so each snapshot renders a name once. Entries go when the snapshot is collected.
+    private readonly ConditionalWeakTable<BootConfiguration, ConcurrentDictionary<string, byte[]?>> _rendered = new();
 
     /// <summary>Creates a source.</summary>
     /// <param name="configuration">Returns the current snapshot (for example <c>() =&gt; store.Current</c>).</param>
@@ -85,11 +91,31 @@ public sealed class GeneratedMenuSource : IBootFileSource
     public ValueTask<BootFileResult> OpenAsync(BootPath path, BootRequestContext context, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var configuration = _configuration();
-        string? text = Render(path, configuration);
-        return ValueTask.FromResult(text is null
+        var configuration = _configuration() ?? BootConfiguration.Empty;
+        var cache = _rendered.GetValue(configuration, static _ => new ConcurrentDictionary<string, byte[]?>(StringComparer.OrdinalIgnoreCase));
+        byte[]? content;
+        if (!cache.TryGetValue(path.Value, out content))
+        {
+            string? text;
+            try
+            {
+                text = Render(path, configuration);
+            }
+            catch (BootEntryException ex)
+            {
+                return ValueTask.FromResult(BootFileResult.Denied($"the menu cannot be generated: {ex.Message}"));
+            }
+
+            content = text is null ? null : Encoding.UTF8.GetBytes(text);
+            if (cache.Count < 1024)
+            {
+                cache.TryAdd(path.Value, content);
+            }
+        }
+
+        return ValueTask.FromResult(content is null
             ? BootFileResult.NotFound()
-            : BootFileResult.Opened(new GeneratedBootFile(Encoding.UTF8.GetBytes(text), configuration.LastModified)));
+            : BootFileResult.Opened(new GeneratedBootFile(content, configuration.LastModified)));
     }
 
     /// <summary>The text served for <paramref name="path"/> (relative to the mount), or null for NotFound.</summary>

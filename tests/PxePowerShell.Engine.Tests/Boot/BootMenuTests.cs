@@ -87,4 +87,18 @@ public sealed class BootMenuTests : IDisposable
         Assert.StartsWith("#!ipxe", File.ReadAllText(Path.Combine(_dir.Path, "boot.ipxe")), StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp", SearchOption.AllDirectories));
     }
+
+    [Theory]
+    [InlineData("xenserver/install.img", "xenserver/install.img", null)]
+    [InlineData("  xenserver/boot/vmlinuz   console=hvc0 console=tty0 ", "xenserver/boot/vmlinuz", "console=hvc0 console=tty0")]
+    public void Modules_parse_from_their_command_line_form(string text, string path, string? arguments)
+    {
+        var module = MultibootModule.Parse(text);
+        Assert.Equal(new MultibootModule(path, arguments), module);
+        Assert.Equal(text.Trim().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), module.ToString().Split(' '));
+    }
+
+    [Fact]
+    public void An_empty_module_is_refused() =>
+        Assert.Equal(BootErrorIds.InvalidPath, Assert.Throws<BootEntryException>(() => MultibootModule.Parse("  ")).ErrorId);
 }
