@@ -16,6 +16,7 @@ public sealed class BootEntryStore
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private BootConfiguration _current;
+    private (DateTime WriteTime, long Length)? _stamp;
 
     /// <summary>Opens (or starts) the store in <paramref name="filePath"/>; a missing file is an empty set. Throws StoreUnreadable on a corrupt file (it is never overwritten).</summary>
     public BootEntryStore(string filePath, TimeProvider? timeProvider = null)
@@ -56,12 +57,43 @@ public sealed class BootEntryStore
     /// <summary>The entry named <paramref name="name"/>; throws EntryNotFound.</summary>
     public BootEntry Get(string name) => Find(name) ?? throw NotFound(name);
 
-    /// <summary>Re-reads the file (after another process changed it).</summary>
+    /// <summary>Re-reads the file (after another process changed it). Throws StoreUnreadable when it cannot be read.</summary>
     public void Reload()
     {
         lock (_gate)
         {
             Publish(ReadFromDisk());
+        }
+    }
+
+    /// <summary>
+    /// Re-reads the file when another process changed it since this store last read or wrote it (its time stamp or length
+    /// differs), and returns the current snapshot. A file that cannot be read keeps the last good snapshot (servers go on
+    /// serving) — use <see cref="Reload"/> to see the error. Cheap: one stat when nothing changed. Servers can render from
+    /// <c>() =&gt; store.Refresh()</c> to pick up entries added by another PowerShell session.
+    /// </summary>
+    public BootConfiguration Refresh()
+    {
+        if (!StampChanged())
+        {
+            return Current;
+        }
+
+        lock (_gate)
+        {
+            if (StampChanged())
+            {
+                try
+                {
+                    Publish(ReadFromDisk());
+                }
+                catch (BootEntryException)
+                {
+                    // Keep serving the last good snapshot; the stamp stays stale so a fixed file is picked up.
+                }
+            }
+
+            return Current;
         }
     }
 
@@ -71,6 +103,7 @@ public sealed class BootEntryStore
         var normalized = Check(entry);
         lock (_gate)
         {
+            SyncLocked();
             var current = Current;
             if (current.Find(normalized.Name) is { } existing)
             {
@@ -89,6 +122,7 @@ public sealed class BootEntryStore
         var normalized = Check(entry);
         lock (_gate)
         {
+            SyncLocked();
             var current = Current;
             int index = IndexOf(current.Entries, normalized.Name);
             if (index < 0)
@@ -108,6 +142,7 @@ public sealed class BootEntryStore
         ArgumentNullException.ThrowIfNull(change);
         lock (_gate)
         {
+            SyncLocked();
             var current = Current;
             int index = IndexOf(current.Entries, name);
             if (index < 0)
@@ -133,6 +168,7 @@ public sealed class BootEntryStore
     {
         lock (_gate)
         {
+            SyncLocked();
             var current = Current;
             int index = IndexOf(current.Entries, name);
             if (index < 0)
@@ -157,6 +193,7 @@ public sealed class BootEntryStore
 
         lock (_gate)
         {
+            SyncLocked();
             Commit(settings, Current.Entries);
         }
     }
@@ -193,6 +230,7 @@ public sealed class BootEntryStore
     {
         lock (_gate)
         {
+            SyncLocked();
             var incoming = CheckImport(entries, overwrite);
             Commit(Current.Settings, Merge(Current.Entries, incoming, overwrite));
             return incoming;
@@ -321,7 +359,36 @@ public sealed class BootEntryStore
     private void Commit(BootMenuSettings settings, ImmutableArray<BootEntry> entries)
     {
         BootEntryFile.Write(FilePath, settings, entries);
+        _stamp = ReadStamp();
         Publish(new BootConfiguration(settings, entries, _time.GetUtcNow()));
+    }
+
+    /// <summary>Before a change: take in what another process wrote, so its changes are not lost (throws when the file is unreadable).</summary>
+    private void SyncLocked()
+    {
+        if (StampChanged())
+        {
+            Publish(ReadFromDisk());
+        }
+    }
+
+    private bool StampChanged() => ReadStamp() != _stamp;
+
+    private (DateTime WriteTime, long Length)? ReadStamp()
+    {
+        try
+        {
+            var info = new FileInfo(FilePath);
+            return info.Exists ? (info.LastWriteTimeUtc, info.Length) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private void Publish(BootConfiguration configuration)
@@ -332,8 +399,10 @@ public sealed class BootEntryStore
 
     private BootConfiguration ReadFromDisk()
     {
+        var stamp = ReadStamp();
         if (!File.Exists(FilePath))
         {
+            _stamp = stamp;
             return BootConfiguration.Empty with { LastModified = _time.GetUtcNow() };
         }
 
@@ -347,6 +416,7 @@ public sealed class BootEntryStore
             }
         }
 
+        _stamp = stamp; // only once the file read well: a broken file is read (and refused) again next time
         DateTimeOffset modified;
         try
         {

@@ -44,7 +44,7 @@ public sealed class GeneratedMenuSource : IBootFileSource
             BootMenuFormat.Syslinux => architecture ?? BootArchitecture.EfiX64,
             _ => BootArchitecture.All,
         };
-        if (format == BootMenuFormat.Syslinux && !BootArchitectures.Singles.Contains(Architecture))
+        if (format == BootMenuFormat.Syslinux && (Architecture == BootArchitecture.Bios || !BootArchitectures.Singles.Contains(Architecture)))
         {
             throw new ArgumentException("A syslinux.efi menu directory serves one UEFI platform.", nameof(architecture));
         }

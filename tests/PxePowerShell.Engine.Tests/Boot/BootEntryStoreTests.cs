@@ -238,4 +238,30 @@ public sealed class BootEntryStoreTests : IDisposable
     [Fact]
     public void Export_of_an_unknown_name_fails() =>
         Assert.Equal(BootErrorIds.EntryNotFound, Assert.Throws<BootEntryException>(() => Open().Export(Path.Combine(_dir.Path, "x.json"), ["nope"])).ErrorId);
+
+    [Fact]
+    public void Two_sessions_on_one_file_do_not_lose_each_others_changes()
+    {
+        var a = Open();
+        var b = Open();
+        a.Add(Debian("from-a"));
+        b.Add(Debian("from-b"));
+        Assert.Equal(["from-a", "from-b"], Open().Entries.Select(e => e.Name));
+        Assert.Equal(["from-a", "from-b"], a.Refresh().Entries.Select(e => e.Name));
+    }
+
+    [Fact]
+    public void Refresh_picks_up_outside_changes_and_keeps_the_last_good_snapshot_when_the_file_breaks()
+    {
+        var server = Open();
+        Assert.Same(server.Current, server.Refresh());
+        Open().Add(Debian());
+        Assert.Equal(["debian"], server.Refresh().Entries.Select(e => e.Name));
+
+        File.WriteAllText(StorePath, "{ broken");
+        Assert.Equal(["debian"], server.Refresh().Entries.Select(e => e.Name));
+        Assert.Equal(BootErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(server.Reload).ErrorId);
+        Assert.Equal(BootErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(() => server.Add(Debian("x"))).ErrorId);
+        Assert.Equal("{ broken", File.ReadAllText(StorePath));
+    }
 }
