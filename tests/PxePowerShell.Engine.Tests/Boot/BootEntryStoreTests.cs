@@ -264,4 +264,18 @@ public sealed class BootEntryStoreTests : IDisposable
         Assert.Equal(BootErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(() => server.Add(Debian("x"))).ErrorId);
         Assert.Equal("{ broken", File.ReadAllText(StorePath));
     }
+
+    [Fact]
+    public void An_import_entry_without_a_name_is_refused()
+    {
+        string file = _dir.File("noname.json", "{ \"version\": 1, \"entries\": [ { \"kernel\": \"vmlinuz\" } ] }");
+        Assert.Equal(BootErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
+    }
+
+    [Fact]
+    public void An_import_entry_with_a_bad_architecture_name_is_refused()
+    {
+        string file = _dir.File("arch.json", "{ \"version\": 1, \"entries\": [ { \"name\": \"x\", \"kernel\": \"k\", \"architecture\": \"Sparc\" } ] }");
+        Assert.Equal(BootErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
+    }
 }
