@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text;
+using PxePowerShell.Engine.Boot;
+
+namespace PxePowerShell.Engine.Files;
+
+/// <summary>
+/// Serves boot menus generated live from the current boot entries (nothing is written into the root). Mount one per
+/// loader at the paths of <see cref="BootMenuLayout"/> (or use <see cref="MountAll"/>):
+/// <list type="bullet">
+/// <item>Pxelinux / Syslinux, mounted at a pxelinux.cfg directory: answers <c>default</c> (unknown clients), and
+/// <c>01-&lt;mac&gt;</c> or <c>&lt;uuid&gt;</c> only when some entry targets that client; everything else, including the
+/// hex-IP names (C0A80005, C0A8000, …, C), is NotFound, so pxelinux's fallback chain ends at <c>default</c>.</item>
+/// <item>Ipxe, mounted at <c>boot.ipxe</c>: one script that picks the client's menu itself from ${mac:hexhyp} and ${uuid}
+/// (TFTP tells the server only the client's IP address, so per-client content is chosen by the client).</item>
+/// <item>Grub, mounted at <c>grub/grub.cfg</c>: one grub.cfg that picks by $net_default_mac; GRUB's own
+/// grub.cfg-01-&lt;mac&gt; / grub.cfg-&lt;hex IP&gt; probes get NotFound and fall back to it.</item>
+/// </list>
+/// Content is rendered on every open from the snapshot the provider returns, so changes show at once;
+/// LastModified is the time of the last change.
+/// </summary>
+public sealed class GeneratedMenuSource : IBootFileSource
+{
+    private readonly Func<BootConfiguration> _configuration;
+
+    // Rendered files per snapshot: TFTP clients open the same names repeatedly (tsize probe, retries, the whole
+    // pxelinux fallback chain), so each snapshot renders a name once. Entries go when the snapshot is collected.
+    private readonly ConditionalWeakTable<BootConfiguration, ConcurrentDictionary<string, byte[]?>> _rendered = new();
+
+    /// <summary>Creates a source.</summary>
+    /// <param name="configuration">Returns the current snapshot (for example <c>() =&gt; store.Current</c>).</param>
+    /// <param name="format">The menu format served.</param>
+    /// <param name="options">Rendering options (server address, HTTP base URL).</param>
+    /// <param name="architecture">For Syslinux: the UEFI platform of the syslinux.efi that reads this directory (default EfiX64).</param>
+    public GeneratedMenuSource(Func<BootConfiguration> configuration, BootMenuFormat format, BootRenderOptions? options = null, BootArchitecture? architecture = null)
+    {
+        _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
+        Format = format;
+        Options = options ?? new BootRenderOptions();
+        Architecture = format switch
+        {
+            BootMenuFormat.Pxelinux => BootArchitecture.Bios,
+            BootMenuFormat.Syslinux => architecture ?? BootArchitecture.EfiX64,
+            _ => BootArchitecture.All,
+        };
+        if (format == BootMenuFormat.Syslinux && (Architecture == BootArchitecture.Bios || !BootArchitectures.Singles.Contains(Architecture)))
+        {
+            throw new ArgumentException("A syslinux.efi menu directory serves one UEFI platform.", nameof(architecture));
+        }
+    }
+
+    /// <summary>The menu format served.</summary>
+    public BootMenuFormat Format { get; }
+
+    /// <summary>The rendering options.</summary>
+    public BootRenderOptions Options { get; }
+
+    /// <summary>The platform of pxelinux/syslinux menus (All for iPXE and GRUB, whose scripts cover every platform).</summary>
+    public BootArchitecture Architecture { get; }
+
+    /// <inheritdoc />
+    public string Description => Format switch
+    {
+        BootMenuFormat.Pxelinux => "generated pxelinux menus (BIOS)",
+        BootMenuFormat.Syslinux => $"generated syslinux.efi menus ({Architecture})",
+        BootMenuFormat.Ipxe => "generated iPXE script",
+        _ => "generated GRUB configuration",
+    };
+
+    /// <summary>
+    /// Mounts the standard set: pxelinux.cfg (BIOS), efi64/pxelinux.cfg and efi32/pxelinux.cfg (syslinux.efi, rooted
+    /// paths), boot.ipxe and grub/grub.cfg. Returns the mounts made.
+    /// </summary>
+    public static IReadOnlyList<BootMount> MountAll(BootNamespace boot, Func<BootConfiguration> configuration, BootRenderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(boot);
+        options ??= new BootRenderOptions();
+        var efi = options with { RootedPaths = true };
+        return
+        [
+            boot.Mount(BootPath.Parse(BootMenuLayout.Pxelinux), new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options)),
+            boot.Mount(BootPath.Parse(BootMenuLayout.SyslinuxEfi64), new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64)),
+            boot.Mount(BootPath.Parse(BootMenuLayout.SyslinuxEfi32), new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32)),
+            boot.Mount(BootPath.Parse(BootMenuLayout.IpxeScript), new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options)),
+            boot.Mount(BootPath.Parse(BootMenuLayout.GrubConfig), new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options)),
+        ];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<BootFileResult> OpenAsync(BootPath path, BootRequestContext context, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var configuration = _configuration() ?? BootConfiguration.Empty;
+        var cache = _rendered.GetValue(configuration, static _ => new ConcurrentDictionary<string, byte[]?>(StringComparer.OrdinalIgnoreCase));
+        byte[]? content;
+        if (!cache.TryGetValue(path.Value, out content))
+        {
+            string? text;
+            try
+            {
+                text = Render(path, configuration);
+            }
+            catch (BootEntryException ex)
+            {
+                return ValueTask.FromResult(BootFileResult.Denied($"the menu cannot be generated: {ex.Message}"));
+            }
+
+            content = text is null ? null : Encoding.UTF8.GetBytes(text);
+            if (cache.Count < 1024)
+            {
+                cache.TryAdd(path.Value, content);
+            }
+        }
+
+        return ValueTask.FromResult(content is null
+            ? BootFileResult.NotFound()
+            : BootFileResult.Opened(new GeneratedBootFile(content, configuration.LastModified)));
+    }
+
+    /// <summary>The text served for <paramref name="path"/> (relative to the mount), or null for NotFound.</summary>
+    public string? Render(BootPath path, BootConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        switch (Format)
+        {
+            case BootMenuFormat.Ipxe:
+                return path.IsRoot || path.Value.Equals("boot.ipxe", StringComparison.OrdinalIgnoreCase)
+                    ? IpxeScriptRenderer.RenderScript(configuration, Options)
+                    : null;
+
+            case BootMenuFormat.Grub:
+                return path.IsRoot || path.Value.Equals("grub.cfg", StringComparison.OrdinalIgnoreCase)
+                    ? GrubMenuRenderer.RenderScript(configuration, Options)
+                    : null;
+
+            default:
+                {
+                    if (path.IsRoot || path.Segments.Length != 1)
+                    {
+                        return null;
+                    }
+
+                    var client = PxelinuxClient(path.FileName, configuration, out bool isDefault);
+                    if (!isDefault && client is null)
+                    {
+                        return null;
+                    }
+
+                    return PxelinuxMenuRenderer.Render(BootMenu.Select(configuration, Format, Architecture, client), Options);
+                }
+        }
+    }
+
+    /// <summary>
+    /// Reads a pxelinux.cfg file name: "default" (isDefault), "01-aa-bb-cc-dd-ee-ff" or a UUID that some entry targets
+    /// (the client), anything else (hex IP prefixes, MACs and UUIDs nobody targets) null.
+    /// </summary>
+    public static BootClient? PxelinuxClient(string fileName, BootConfiguration configuration, out bool isDefault)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(configuration);
+        isDefault = fileName.Equals("default", StringComparison.OrdinalIgnoreCase);
+        if (isDefault)
+        {
+            return null;
+        }
+
+        if (fileName.Length == 20 && fileName.StartsWith("01-", StringComparison.Ordinal)
+            && BootEntry.TryNormalizeMacAddress(fileName[3..], out var mac) && fileName[3..].Contains('-', StringComparison.Ordinal))
+        {
+            return configuration.TargetsMac(mac) ? new BootClient(mac) : null;
+        }
+
+        if (fileName.Length == 36 && BootEntry.TryNormalizeUuid(fileName, out var uuid))
+        {
+            return configuration.TargetsUuid(uuid) ? new BootClient(null, uuid) : null;
+        }
+
+        return null;
+    }
+}

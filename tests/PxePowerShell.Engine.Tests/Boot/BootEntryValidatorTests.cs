@@ -1,0 +1,162 @@
+using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Files;
+
+namespace PxePowerShell.Engine.Tests.Boot;
+
+public sealed class BootEntryValidatorTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static IEnumerable<string> Ids(BootEntry entry) => BootEntryValidator.CheckShape(entry).Select(i => i.Id);
+
+    [Theory]
+    [InlineData("debian", true)]
+    [InlineData("debian-12.4_x64", true)]
+    [InlineData("9front", true)]
+    [InlineData("-x", false)]
+    [InlineData(".hidden", false)]
+    [InlineData("a b", false)]
+    [InlineData("ü", false)]
+    [InlineData("", false)]
+    public void Names_are_identifier_like(string name, bool valid) => Assert.Equal(valid, BootEntry.IsValidName(name));
+
+    [Fact]
+    public void Names_longer_than_64_are_refused() => Assert.False(BootEntry.IsValidName(new string('a', 65)));
+
+    [Theory]
+    [InlineData(BootEntryKind.Linux, BootErrorIds.KernelRequired)]
+    [InlineData(BootEntryKind.Multiboot, BootErrorIds.KernelRequired)]
+    [InlineData(BootEntryKind.Image, BootErrorIds.KernelRequired)]
+    [InlineData(BootEntryKind.Chainload, BootErrorIds.ChainTargetRequired)]
+    [InlineData(BootEntryKind.ConfigInclude, BootErrorIds.ConfigPathRequired)]
+    public void Each_kind_needs_its_target(BootEntryKind kind, string id) => Assert.Contains(id, Ids(new BootEntry { Name = "x", Kind = kind }));
+
+    [Fact]
+    public void Local_boot_needs_nothing() => Assert.Empty(Ids(new BootEntry { Name = "x", Kind = BootEntryKind.LocalBoot }));
+
+    [Theory]
+    [InlineData("with space/vmlinuz")]
+    [InlineData("../vmlinuz")]
+    [InlineData("a\\b")]
+    [InlineData("k$x")]
+    [InlineData("k;x")]
+    [InlineData("a,b")]
+    [InlineData("ftp://host/x")]
+    [InlineData("C:/x")]
+    public void Unsafe_paths_are_refused(string path) => Assert.Contains(BootErrorIds.InvalidPath, Ids(new BootEntry { Name = "x", Kernel = path }));
+
+    [Theory]
+    [InlineData("boot/vmlinuz")]
+    [InlineData("/boot/vmlinuz")]
+    [InlineData("http://10.0.0.1:8080/vmlinuz")]
+    [InlineData("tftp://10.0.0.1/vmlinuz")]
+    [InlineData("arch/boot/x86_64/vmlinuz-linux")]
+    public void Safe_paths_and_urls_are_accepted(string path) => Assert.Empty(Ids(new BootEntry { Name = "x", Kernel = path }));
+
+    [Fact]
+    public void Control_characters_and_unescapable_arguments_are_refused()
+    {
+        Assert.Contains(BootErrorIds.InvalidCharacter, Ids(new BootEntry { Name = "x", Kernel = "k", Label = "a\nb" }));
+        Assert.Contains(BootErrorIds.InvalidCharacter, Ids(new BootEntry { Name = "x", Kernel = "k", Arguments = "a\u0007b" }));
+        Assert.Empty(Ids(new BootEntry { Name = "x", Kernel = "k", HelpText = "line 1\r\nline 2\tend" }));
+        Assert.Contains(BootErrorIds.UnescapableArgument, Ids(new BootEntry { Name = "x", Kernel = "k", Arguments = "root=${root}" }));
+        Assert.Contains(BootErrorIds.UnescapableArgument, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.Multiboot, Kernel = "xen.gz", Arguments = "a --- b" }));
+    }
+
+    [Fact]
+    public void Properties_the_kind_does_not_use_are_refused()
+    {
+        Assert.Contains(BootErrorIds.UnusedProperty, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.Image, Kernel = "memtest", Initrd = ["i"] }));
+        Assert.Contains(BootErrorIds.UnusedProperty, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.LocalBoot, Kernel = "k" }));
+    }
+
+    [Theory]
+    [InlineData("52:54:00:12:34:56", "52-54-00-12-34-56")]
+    [InlineData("52-54-00-12-34-56", "52-54-00-12-34-56")]
+    [InlineData("5254.0012.3456", "52-54-00-12-34-56")]
+    [InlineData("525400123456", "52-54-00-12-34-56")]
+    [InlineData("01-52-54-00-12-34-56", "52-54-00-12-34-56")]
+    [InlineData("F0-DE-F1-7A-00-5E", "f0-de-f1-7a-00-5e")]
+    public void Mac_addresses_are_normalized(string raw, string expected)
+    {
+        Assert.True(BootEntry.TryNormalizeMacAddress(raw, out var mac));
+        Assert.Equal(expected, mac);
+    }
+
+    [Theory]
+    [InlineData("52:54:00")]
+    [InlineData("zz:54:00:12:34:56")]
+    [InlineData("52:54:00:12:34:56:78")]
+    public void Bad_mac_addresses_are_refused(string raw) => Assert.False(BootEntry.TryNormalizeMacAddress(raw, out _));
+
+    [Fact]
+    public async Task Missing_files_are_warnings_and_errors_when_strict()
+    {
+        _dir.File("debian-installer/amd64/linux", "kernel");
+        var boot = new BootNamespace(_dir.Path);
+        var entry = new BootEntry { Name = "d", Kernel = "debian-installer/amd64/linux", Initrd = ["debian-installer/amd64/initrd.gz"] };
+
+        var issues = await BootEntryValidator.ValidateAsync(entry, boot);
+        var issue = Assert.Single(issues);
+        Assert.Equal(BootErrorIds.InitrdNotFound, issue.Id);
+        Assert.Equal(BootIssueSeverity.Warning, issue.Severity);
+        Assert.Equal("debian-installer/amd64/initrd.gz", issue.Target);
+
+        var strict = await BootEntryValidator.ValidateAsync(entry with { Kernel = "nope/linux" }, boot, strict: true);
+        Assert.Equal([BootErrorIds.KernelNotFound, BootErrorIds.InitrdNotFound], strict.Select(i => i.Id));
+        Assert.All(strict, i => Assert.Equal(BootIssueSeverity.Error, i.Severity));
+
+        _dir.File("debian-installer/amd64/initrd.gz", "initrd");
+        Assert.Empty(await BootEntryValidator.ValidateAsync(entry, boot, strict: true));
+    }
+
+    [Fact]
+    public async Task Urls_are_not_checked_and_modules_chain_targets_and_configs_are()
+    {
+        var boot = new BootNamespace(_dir.Path);
+        var xen = new BootEntry { Name = "x", Kind = BootEntryKind.Multiboot, Kernel = "http://10.0.0.1/xen.gz", Modules = [new MultibootModule("vmlinuz")] };
+        Assert.Equal([BootErrorIds.ModuleNotFound], (await BootEntryValidator.ValidateAsync(xen, boot)).Select(i => i.Id));
+        var chain = new BootEntry { Name = "c", Kind = BootEntryKind.Chainload, ChainTarget = "undionly.kpxe" };
+        Assert.Equal([BootErrorIds.ChainTargetNotFound], (await BootEntryValidator.ValidateAsync(chain, boot)).Select(i => i.Id));
+        var include = new BootEntry { Name = "i", Kind = BootEntryKind.ConfigInclude, ConfigPath = "arch/boot/syslinux/archiso.cfg" };
+        Assert.Equal([BootErrorIds.ConfigNotFound], (await BootEntryValidator.ValidateAsync(include, boot)).Select(i => i.Id));
+    }
+
+    [Theory]
+    [InlineData("Bios", BootArchitecture.Bios)]
+    [InlineData("efix64http", BootArchitecture.EfiX64)]
+    [InlineData("EfiArm64Http", BootArchitecture.EfiArm64)]
+    [InlineData("ia32", BootArchitecture.EfiIA32)]
+    [InlineData("any", BootArchitecture.All)]
+    [InlineData("Efi", BootArchitecture.Efi)]
+    public void Architecture_names_parse(string name, BootArchitecture expected)
+    {
+        Assert.True(BootArchitectures.TryParse(name, out var parsed));
+        Assert.Equal(expected, parsed);
+    }
+
+    [Fact]
+    public void Unknown_architecture_names_are_named()
+    {
+        Assert.False(BootArchitectures.TryParse(["Bios,EfiX64", "Sparc"], out _, out var unknown));
+        Assert.Equal("Sparc", unknown);
+        Assert.True(BootArchitectures.TryParse(["Bios,EfiX64"], out var both, out _));
+        Assert.Equal(BootArchitecture.Bios | BootArchitecture.EfiX64, both);
+    }
+
+    [Theory]
+    [InlineData(0, BootArchitecture.Bios)]
+    [InlineData(6, BootArchitecture.EfiIA32)]
+    [InlineData(7, BootArchitecture.EfiX64)]
+    [InlineData(9, BootArchitecture.EfiX64)]
+    [InlineData(16, BootArchitecture.EfiX64)]
+    [InlineData(11, BootArchitecture.EfiArm64)]
+    [InlineData(19, BootArchitecture.EfiArm64)]
+    public void Rfc4578_values_map_to_platforms(ushort value, BootArchitecture expected) =>
+        Assert.Equal(expected, BootArchitectures.FromClientArchitecture(value));
+
+    [Fact]
+    public void Unserved_rfc4578_values_map_to_nothing() => Assert.Null(BootArchitectures.FromClientArchitecture(2));
+}
