@@ -10,10 +10,18 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('PxePowerShell.format.ps1xml')
     CmdletsToExport      = @(
+        'Export-PxeBootEntry'
+        'Export-PxeBootMenu'
+        'Get-PxeBootEntry'
+        'Get-PxeBootMenu'
         'Get-PxeClient'
         'Get-PxeEvent'
         'Get-PxeServer'
+        'Import-PxeBootEntry'
+        'New-PxeBootEntry'
+        'Remove-PxeBootEntry'
         'Remove-PxeClient'
+        'Set-PxeBootEntry'
         'Set-PxeClient'
         'Stop-PxeServer'
     )

@@ -14,4 +14,7 @@ internal static class ErrorIds
     public const string ClientNotFound = "ClientNotFound";
     public const string InvalidMacAddress = "InvalidMacAddress";
     public const string InventoryUnavailable = "InventoryUnavailable";
+    public const string BootStoreUnavailable = "BootStoreUnavailable";
+    public const string FileExists = "FileExists";
+    public const string ExportFailed = "ExportFailed";
 }

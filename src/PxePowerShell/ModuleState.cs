@@ -1,3 +1,4 @@
+using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Events;
@@ -5,7 +6,7 @@ using PxePowerShell.Engine.Hosting;
 
 namespace PxePowerShell;
 
-/// <summary>What the module keeps for the life of the PowerShell process: its servers, their event stream and the client inventory.</summary>
+/// <summary>What the module keeps for the life of the PowerShell process: its servers, their event stream, the client inventory and the boot entries.</summary>
 internal static class ModuleState
 {
     private static readonly object s_inventoryGate = new();
@@ -13,6 +14,9 @@ internal static class ModuleState
     private static ClientInventoryObserver? s_observer;
     private static string? s_clientsDirectory;
     private static int s_exitHooked;
+    private static readonly object s_bootGate = new();
+    private static BootEntryStore? s_bootEntries;
+    private static string? s_bootDirectory;
 
     /// <summary>The servers started in this process.</summary>
     public static ServerRegistry Servers => ServerRegistry.Default;
@@ -68,6 +72,46 @@ internal static class ModuleState
             lock (s_inventoryGate)
             {
                 return s_clientsDirectory;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The boot entries of the current data directory (<see cref="PxeDataDirectory"/>): boot-entries.json, opened on
+    /// first use and opened again when the data directory changes (<c>$env:PXEPOWERSHELL_DATA</c>). The store writes
+    /// every change at once, so nothing needs closing. Throws <see cref="BootEntryException"/> (StoreUnreadable) when
+    /// the file cannot be read; the next use tries again.
+    /// </summary>
+    public static BootEntryStore BootEntries
+    {
+        get
+        {
+            string directory = PxeDataDirectory.Resolve();
+            lock (s_bootGate)
+            {
+                if (s_bootEntries is not null && string.Equals(directory, s_bootDirectory, StringComparison.Ordinal))
+                {
+                    return s_bootEntries;
+                }
+
+                s_bootEntries = null;
+                s_bootDirectory = null;
+                var store = new BootEntryStore(Path.Combine(directory, BootEntryStore.DefaultFileName));
+                s_bootEntries = store;
+                s_bootDirectory = directory;
+                return store;
+            }
+        }
+    }
+
+    /// <summary>The data directory of the open boot entry store, or null when none is open.</summary>
+    public static string? BootEntriesDirectory
+    {
+        get
+        {
+            lock (s_bootGate)
+            {
+                return s_bootDirectory;
             }
         }
     }

@@ -21,6 +21,7 @@ public sealed class SetPxeClientCommand : ClientCmdlet
 
     /// <summary>The boot entry these clients boot ("" clears the assignment: they get the default menu).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BootEntryNameCompleter))]
     [AllowEmptyString]
     [AllowNull]
     public string? BootEntry { get; set; }
