@@ -3,6 +3,7 @@ using System.Net;
 
 namespace PxePowerShell.Module.Tests;
 
+[Collection(DataDirectoryCollection.Name)]
 public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>, IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "pxeps-client-tests-" + Guid.NewGuid().ToString("N"));
