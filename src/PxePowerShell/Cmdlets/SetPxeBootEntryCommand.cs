@@ -142,7 +142,7 @@ public sealed class SetPxeBootEntryCommand : BootEntryCmdlet
             return;
         }
 
-        var changed = current;
+        var changes = new List<Func<BootEntry, BootEntry>>();
         var described = new List<string>();
         void Note(string parameter) => described.Add(parameter);
 
@@ -153,7 +153,7 @@ public sealed class SetPxeBootEntryCommand : BootEntryCmdlet
                 return;
             }
 
-            changed = changed with { Architecture = architecture };
+            changes.Add(e => e with { Architecture = architecture });
             Note($"Architecture={architecture}");
         }
 
@@ -164,94 +164,105 @@ public sealed class SetPxeBootEntryCommand : BootEntryCmdlet
                 return;
             }
 
-            changed = changed with { Modules = modules };
+            changes.Add(e => e with { Modules = modules });
             Note("Module");
         }
 
         if (bound.ContainsKey(nameof(NewName)))
         {
-            changed = changed with { Name = NewName! };
+            changes.Add(e => e with { Name = NewName! });
             Note($"NewName={NewName}");
         }
 
         if (bound.ContainsKey(nameof(Label)))
         {
-            changed = changed with { Label = Empty(Label) };
+            changes.Add(e => e with { Label = Empty(Label) });
             Note("Label");
         }
 
         if (bound.ContainsKey(nameof(Kind)))
         {
-            changed = changed with { Kind = Kind };
+            changes.Add(e => e with { Kind = Kind });
             Note($"Kind={Kind}");
         }
 
         if (bound.ContainsKey(nameof(Kernel)))
         {
-            changed = changed with { Kernel = Empty(Kernel) };
+            changes.Add(e => e with { Kernel = Empty(Kernel) });
             Note("Kernel");
         }
 
         if (bound.ContainsKey(nameof(Initrd)))
         {
-            changed = changed with { Initrd = Initrd ?? [] };
+            changes.Add(e => e with { Initrd = Initrd ?? [] });
             Note("Initrd");
         }
 
         if (bound.ContainsKey(nameof(Arguments)))
         {
-            changed = changed with { Arguments = Empty(Arguments) };
+            changes.Add(e => e with { Arguments = Empty(Arguments) });
             Note("Arguments");
         }
 
         if (bound.ContainsKey(nameof(ChainTarget)))
         {
-            changed = changed with { ChainTarget = Empty(ChainTarget) };
+            changes.Add(e => e with { ChainTarget = Empty(ChainTarget) });
             Note("ChainTarget");
         }
 
         if (bound.ContainsKey(nameof(ConfigPath)))
         {
-            changed = changed with { ConfigPath = Empty(ConfigPath) };
+            changes.Add(e => e with { ConfigPath = Empty(ConfigPath) });
             Note("ConfigPath");
         }
 
         if (bound.ContainsKey(nameof(HelpText)))
         {
-            changed = changed with { HelpText = Empty(HelpText) };
+            changes.Add(e => e with { HelpText = Empty(HelpText) });
             Note("HelpText");
         }
 
         if (bound.ContainsKey(nameof(Loader)))
         {
-            changed = changed with { Loader = Loader };
+            changes.Add(e => e with { Loader = Loader });
             Note($"Loader={Loader}");
         }
 
         if (bound.ContainsKey(nameof(Default)))
         {
-            changed = changed with { IsDefault = Default.IsPresent };
+            changes.Add(e => e with { IsDefault = Default.IsPresent });
             Note($"Default={Default.IsPresent}");
         }
 
         if (bound.ContainsKey(nameof(Order)))
         {
-            changed = changed with { Order = Order };
+            changes.Add(e => e with { Order = Order });
             Note($"Order={Order}");
         }
 
         if (bound.ContainsKey(nameof(MacAddress)))
         {
-            changed = changed with { MacAddresses = MacAddress ?? [] };
+            changes.Add(e => e with { MacAddresses = MacAddress ?? [] });
             Note("MacAddress");
         }
 
         if (bound.ContainsKey(nameof(Uuid)))
         {
-            changed = changed with { Uuids = Uuid ?? [] };
+            changes.Add(e => e with { Uuids = Uuid ?? [] });
             Note("Uuid");
         }
 
+        BootEntry Apply(BootEntry entry)
+        {
+            foreach (var change in changes)
+            {
+                entry = change(entry);
+            }
+
+            return entry;
+        }
+
+        var changed = Apply(current);
         if (!Validate(changed, _namespace, Strict, changed))
         {
             return;
@@ -262,7 +273,7 @@ public sealed class SetPxeBootEntryCommand : BootEntryCmdlet
             return;
         }
 
-        if (Try(() => _store.Update(current.Name, _ => changed), changed) is { } saved)
+        if (Try(() => _store.Update(current.Name, Apply), changed) is { } saved)
         {
             WriteVerbose($"Changed boot entry '{saved.Name}'.");
             if (PassThru)
