@@ -72,6 +72,15 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
         Assert.Equal(2, copy.Properties["Order"].Value);
         Assert.Equal("console=ttyS0 ---", copy.Properties["Arguments"].Value);
 
+        // Enum sets and module lists bind by property name too.
+        Run("New-PxeBootEntry -Name xen -Kind Multiboot -Kernel xen.gz -Module 'vmlinuz console=hvc0', 'install.img' -Architecture Bios, EfiX64 -Loader Pxelinux, Grub -Order 3").AssertNoErrors();
+        var xen = Run("Get-PxeBootEntry xen | New-PxeBootEntry -Name xen-copy -Uuids 'B8945908-D6A6-41A9-611D-74A6AB80B83D'").AssertNoErrors().Output.Single();
+        Assert.Equal("Bios, EfiX64", xen.Properties["Architecture"].Value?.ToString());
+        Assert.Equal("Pxelinux, Grub", xen.Properties["Loader"].Value?.ToString());
+        Assert.Equal(["vmlinuz console=hvc0", "install.img"], ((System.Collections.IEnumerable)xen.Properties["Modules"].Value!).Cast<object>().Select(m => m.ToString()));
+        Assert.Equal("b8945908-d6a6-41a9-611d-74a6ab80b83d", Assert.Single((IEnumerable<string>)xen.Properties["Uuids"].Value));
+        Run("Remove-PxeBootEntry xen*").AssertNoErrors();
+
         // Remove: one by name with -PassThru, then everything through the pipeline.
         Assert.Equal(["debian-serial"], Names(Run("Remove-PxeBootEntry debian-serial -PassThru")));
         Run("Get-PxeBootEntry | Remove-PxeBootEntry").AssertNoErrors();
