@@ -124,7 +124,8 @@ public abstract class BootEntryCmdlet : PxeCmdlet
 
     /// <summary>
     /// The namespace that file checks use: a directory given with -Root; otherwise the namespace of the one running
-    /// server that serves one; otherwise null (file checks are skipped, which is said in a verbose message).
+    /// TFTP server (with no TFTP server running, of the one running server that serves a namespace, such as HTTP);
+    /// otherwise null (file checks are skipped, which is said in a verbose message).
     /// A -Root that does not exist is a terminating RootNotFound error.
     /// </summary>
     internal BootNamespace? ResolveNamespace(string? root)
@@ -150,15 +151,18 @@ public abstract class BootEntryCmdlet : PxeCmdlet
             }
         }
 
-        if (served.Count == 1)
+        // The TFTP server is what loaders fetch kernels from; without one, an HTTP server's namespace will do.
+        var tftp = served.FindAll(s => string.Equals(s.Server.Role, "Tftp", StringComparison.OrdinalIgnoreCase));
+        var chosen = tftp.Count > 0 ? tftp : served;
+        if (chosen.Count == 1)
         {
-            WriteVerbose($"Checking files against the boot namespace of the running server '{served[0].Server.Name}'.");
-            return served[0].Namespace;
+            WriteVerbose($"Checking files against the boot namespace of the running server '{chosen[0].Server.Name}'.");
+            return chosen[0].Namespace;
         }
 
-        WriteVerbose(served.Count == 0
+        WriteVerbose(chosen.Count == 0
             ? "No -Root was given and no server is running: the files the entry names are not checked."
-            : $"No -Root was given and {served.Count} servers serve different namespaces ({string.Join(", ", served.Select(s => s.Server.Name))}): the files the entry names are not checked; use -Root.");
+            : $"No -Root was given and {chosen.Count} servers serve different namespaces ({string.Join(", ", chosen.Select(s => s.Server.Name))}): the files the entry names are not checked; use -Root.");
         return null;
     }
 
