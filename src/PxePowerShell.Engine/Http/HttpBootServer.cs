@@ -213,6 +213,12 @@ public sealed class HttpBootServer : PxeServiceBase
             await Task.Yield();
             await connection.RunAsync().ConfigureAwait(false);
         }
+#pragma warning disable CA1031 // A bug in one connection must not take the server down; it is reported.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Report(PxeEventKind.TransferFailed, null, null, null, null, "internal error: " + ex);
+        }
         finally
         {
             _connections.TryRemove(connection, out _);

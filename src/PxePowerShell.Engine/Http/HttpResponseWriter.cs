@@ -55,12 +55,12 @@ internal ref struct HttpResponseWriter
         Raw("\r\n");
     }
 
-    /// <summary>Writes a header with a text value (ASCII; other characters become '?').</summary>
+    /// <summary>Writes a header with a text value (ASCII; control and other characters become '?').</summary>
     public void Header(string name, string value)
     {
         Raw(name);
         Raw(": ");
-        Raw(value);
+        Write(value, sanitize: true);
         Raw("\r\n");
     }
 
@@ -88,8 +88,10 @@ internal ref struct HttpResponseWriter
     /// <summary>Ends the head with an empty line.</summary>
     public void End() => Raw("\r\n");
 
-    /// <summary>Writes text as it is (ASCII).</summary>
-    public void Raw(string text)
+    /// <summary>Writes text as it is (ASCII; CR and LF pass).</summary>
+    public void Raw(string text) => Write(text, sanitize: false);
+
+    private void Write(string text, bool sanitize)
     {
         var target = _buffer[_length..];
         if (text.Length > target.Length)
@@ -100,7 +102,7 @@ internal ref struct HttpResponseWriter
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            target[i] = c < 0x80 && c >= 0x20 ? (byte)c : (byte)'?';
+            target[i] = c >= 0x80 || (sanitize && c < 0x20) ? (byte)'?' : (byte)c;
         }
 
         _length += text.Length;
