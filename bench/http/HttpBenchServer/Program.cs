@@ -10,10 +10,12 @@ if (args.Length < 2)
 }
 
 var options = new HttpBootServerOptions { Address = IPAddress.Loopback, Port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), MaxConnections = 10000 };
-await using var server = new HttpBootServer("bench", options, new BootNamespace(args[0]))
+await using var server = new HttpBootServer("bench", options, new BootNamespace(args[0]));
+if (args.Length > 2)
 {
-    BodySendMode = args.Length > 2 && args[2] == "copy" ? HttpBodySendMode.Copy : HttpBodySendMode.ZeroCopy,
-};
+    server.BodySendMode = args[2] == "zerocopy" ? HttpBodySendMode.ZeroCopy : HttpBodySendMode.Copy;
+}
+
 await server.StartAsync();
 Console.WriteLine($"listening {server.BaseUri} mode={server.BodySendMode}");
 var stop = new TaskCompletionSource();
