@@ -15,6 +15,7 @@
         'Get-PxeServer'
         'Remove-PxeClient'
         'Set-PxeClient'
+        'Start-PxeHttpServer'
         'Stop-PxeServer'
     )
     FunctionsToExport    = @()
