@@ -22,6 +22,11 @@ public sealed class TftpReadTransfer : TftpTransfer
     private readonly short[]? _pending;
     private byte[]? _scratch;
 
+    // Octet: a read-ahead of the file so a window (or several lock-step blocks) costs one positional read.
+    private byte[]? _cache;
+    private long _cacheOffset;
+    private int _cacheLength;
+
     private long _acked;          // highest block acknowledged (0 = none)
     private long _next = 1;       // next block to send
     private long _highestSent;    // highest block ever sent
@@ -51,6 +56,12 @@ public sealed class TftpReadTransfer : TftpTransfer
             long length = file.Length;
             _last = (length / _blockSize) + 1;
             _lastLength = (int)(length % _blockSize);
+            int cacheSize = (int)Math.Min(Math.Max(_blockSize, Math.Min((long)_blockSize * Math.Max(_window, 16), 64 * 1024)), Math.Max(length, 1));
+            if (cacheSize > _blockSize)
+            {
+                _cache = ArrayPool<byte>.Shared.Rent(cacheSize);
+                _cacheLength = 0;
+            }
         }
     }
 
@@ -187,10 +198,34 @@ public sealed class TftpReadTransfer : TftpTransfer
     private int ReadOctet(long index, Span<byte> payload)
     {
         long offset = (index - 1) * _blockSize;
-        int total = 0;
-        while (total < payload.Length)
+        var cache = _cache;
+        if (cache is not null)
         {
-            int n = _file.Read(offset + total, payload[total..]);
+            if (offset < _cacheOffset || offset + payload.Length > _cacheOffset + _cacheLength)
+            {
+                _cacheOffset = offset;
+                _cacheLength = ReadFully(offset, cache.AsSpan(0, Math.Max(payload.Length, Math.Min(cache.Length, 64 * 1024))));
+            }
+
+            int available = (int)Math.Min(payload.Length, _cacheOffset + _cacheLength - offset);
+            if (available <= 0)
+            {
+                return 0;
+            }
+
+            cache.AsSpan((int)(offset - _cacheOffset), available).CopyTo(payload);
+            return available;
+        }
+
+        return ReadFully(offset, payload);
+    }
+
+    private int ReadFully(long offset, Span<byte> destination)
+    {
+        int total = 0;
+        while (total < destination.Length)
+        {
+            int n = _file.Read(offset + total, destination[total..]);
             if (n <= 0)
             {
                 break;
@@ -268,6 +303,12 @@ public sealed class TftpReadTransfer : TftpTransfer
             if (scratch is not null)
             {
                 ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            var cache = Interlocked.Exchange(ref _cache, null);
+            if (cache is not null)
+            {
+                ArrayPool<byte>.Shared.Return(cache);
             }
         }
 
