@@ -16,6 +16,7 @@
         'Remove-PxeClient'
         'Set-PxeClient'
         'Start-PxeHttpServer'
+        'Start-PxeTftpServer'
         'Stop-PxeServer'
     )
     FunctionsToExport    = @()
