@@ -244,37 +244,47 @@ public sealed class DhcpMessage
         BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(FixedHeaderLength, 4), MagicCookie);
 
         int optionsSpace = maxMessageSize - MinimumLength;
-        int needed = Options.EncodedLength + 1;
         bool fileFree = BootFileName.Length == 0;
         bool snameFree = ServerName.Length == 0;
+        var items = Options.Items;
         int end;
-        if (needed <= optionsSpace || !allowOverload || !(fileFree || snameFree))
+        if (Fits(items, [optionsSpace]) || !allowOverload || !(fileFree || snameFree))
         {
+            if (!Fits(items, [optionsSpace]))
+            {
+                items = Subset(items, [optionsSpace]);
+            }
+
             var writer = new AreaWriter(destination.Slice(MinimumLength, optionsSpace));
-            WriteOptions(Options.Items, ref writer, 0, out _);
+            WriteOptions(items, ref writer, 0, out _);
             end = MinimumLength + writer.Finish();
         }
         else
         {
             // Option 52 first, then fill options → file → sname (RFC 3396 order).
+            int[] capacities = fileFree && snameFree ? [optionsSpace - 3, 128, 64] : fileFree ? [optionsSpace - 3, 128] : [optionsSpace - 3, 64];
+            if (!Fits(items, capacities))
+            {
+                items = Subset(items, capacities);
+            }
+
             var main = new AreaWriter(destination.Slice(MinimumLength, optionsSpace));
             main.Put(52, [0]);
             int overloadValueAt = MinimumLength + 2;
-            int item = 0;
-            item = WriteOptions(Options.Items, ref main, item, out int partial);
+            int item = WriteOptions(items, ref main, 0, out int partial);
             int used = 0;
-            if (item < Options.Items.Count && fileFree)
+            if (item < items.Count && fileFree)
             {
                 var fileArea = new AreaWriter(destination.Slice(108, 128));
-                item = WriteOptions(Options.Items, ref fileArea, item, out partial, partial);
+                item = WriteOptions(items, ref fileArea, item, out partial, partial);
                 fileArea.Finish();
                 used |= 1;
             }
 
-            if (item < Options.Items.Count && snameFree)
+            if (item < items.Count && snameFree)
             {
                 var snameArea = new AreaWriter(destination.Slice(44, 64));
-                WriteOptions(Options.Items, ref snameArea, item, out _, partial);
+                WriteOptions(items, ref snameArea, item, out _, partial);
                 snameArea.Finish();
                 used |= 2;
             }
@@ -329,6 +339,55 @@ public sealed class DhcpMessage
         }
 
         return items.Count;
+    }
+
+    private static bool Fits(List<KeyValuePair<byte, byte[]>> items, int[] capacities)
+    {
+        // Mirrors WriteOptions: each area keeps one byte for End; pieces need 2 header bytes and at least 1 data byte.
+        int area = 0;
+        int remaining = capacities[0];
+        foreach (var item in items)
+        {
+            int len = item.Value.Length;
+            int offset = 0;
+            do
+            {
+                int room = remaining - 3;
+                if (len == 0 ? room < 0 : room < 1)
+                {
+                    if (++area >= capacities.Length)
+                    {
+                        return false;
+                    }
+
+                    remaining = capacities[area];
+                    continue;
+                }
+
+                int chunk = Math.Min(Math.Min(255, room), len - offset);
+                remaining -= 2 + chunk;
+                offset += chunk;
+            }
+            while (offset < len);
+        }
+
+        return true;
+    }
+
+    private static List<KeyValuePair<byte, byte[]>> Subset(List<KeyValuePair<byte, byte[]>> items, int[] capacities)
+    {
+        // Whole options only: an option that does not fit is left out, never cut.
+        var kept = new List<KeyValuePair<byte, byte[]>>(items.Count);
+        foreach (var item in items)
+        {
+            kept.Add(item);
+            if (!Fits(kept, capacities))
+            {
+                kept.RemoveAt(kept.Count - 1);
+            }
+        }
+
+        return kept;
     }
 
     private static bool ParseArea(ReadOnlySpan<byte> area, DhcpOptionSet options, [NotNullWhen(false)] out string? error)
