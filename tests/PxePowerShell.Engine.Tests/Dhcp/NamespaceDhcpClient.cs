@@ -59,6 +59,29 @@ internal sealed class NamespaceDhcpClient : IDisposable
         return replies;
     }
 
+    /// <summary>One request, one reply (or null after <paramref name="timeout"/>).</summary>
+    public async Task<DhcpMessage?> TryExchangeAsync(DhcpMessage request, IPEndPoint destination, TimeSpan timeout)
+    {
+        var buffer = new byte[2048];
+        await _socket.SendToAsync(request.ToArray(), SocketFlags.None, destination);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                int n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+                if (DhcpMessage.TryParse(buffer.AsSpan(0, n), out var m, out _) && m.Op == 2 && m.TransactionId == request.TransactionId)
+                {
+                    return m;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Sends without waiting for replies (RELEASE, DECLINE, load).</summary>
     public async Task SendAsync(DhcpMessage request, IPEndPoint destination) => await _socket.SendToAsync(request.ToArray(), SocketFlags.None, destination);
 
