@@ -65,7 +65,11 @@ internal sealed class DhcpListener : IDisposable
         }
     }
 
-    /// <summary>Receives until cancelled; each datagram goes to <paramref name="handler"/> and its reply is sent.</summary>
+    /// <summary>
+    /// Receives until cancelled; each datagram goes to <paramref name="handler"/> and its reply is sent. Under load
+    /// the loop drains queued datagrams with non-waiting receives and awaits only when the socket is empty, so a
+    /// burst costs no thread hop per packet; UDP sends complete in the kernel at once.
+    /// </summary>
     public async Task RunAsync(Handler handler, DhcpCounters counters, CancellationToken cancellationToken)
     {
         var receive = new byte[4096];
@@ -93,35 +97,60 @@ internal sealed class DhcpListener : IDisposable
                 continue;
             }
 
-            var source = (IPEndPoint)result.RemoteEndPoint;
-            int length = handler(this, receive.AsSpan(0, result.ReceivedBytes), source, send, out var destination);
-            if (length <= 0 || destination is null)
-            {
-                continue;
-            }
-
-            if (Interface.IsLoopback && destination.Address.Equals(IPAddress.Broadcast))
-            {
-                // Loopback has no broadcast: answer the sender (tests and local tools).
-                destination = new IPEndPoint(source.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : source.Address, destination.Port);
-            }
-
             try
             {
-                await Socket.SendToAsync(send.AsMemory(0, length), SocketFlags.None, destination, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                Process(handler, counters, receive, result.ReceivedBytes, (IPEndPoint)result.RemoteEndPoint, send);
+                while (!cancellationToken.IsCancellationRequested && Socket.Available > 0)
+                {
+                    EndPoint from = any;
+                    var flags = SocketFlags.None;
+                    int n;
+                    try
+                    {
+                        n = Socket.ReceiveMessageFrom(receive, ref flags, ref from, out _);
+                    }
+                    catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
+                    {
+                        counters.Received();
+                        counters.Malformed();
+                        continue;
+                    }
+
+                    Process(handler, counters, receive, n, (IPEndPoint)from, send);
+                }
             }
             catch (ObjectDisposedException)
             {
                 break;
             }
-            catch (SocketException)
+            catch (SocketException) when (cancellationToken.IsCancellationRequested)
             {
-                counters.SendError();
+                break;
             }
+        }
+    }
+
+    private void Process(Handler handler, DhcpCounters counters, byte[] receive, int received, IPEndPoint source, byte[] send)
+    {
+        int length = handler(this, receive.AsSpan(0, received), source, send, out var destination);
+        if (length <= 0 || destination is null)
+        {
+            return;
+        }
+
+        if (Interface.IsLoopback && destination.Address.Equals(IPAddress.Broadcast))
+        {
+            // Loopback has no broadcast: answer the sender (tests and local tools).
+            destination = new IPEndPoint(source.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : source.Address, destination.Port);
+        }
+
+        try
+        {
+            Socket.SendTo(send.AsSpan(0, length), SocketFlags.None, destination);
+        }
+        catch (SocketException)
+        {
+            counters.SendError();
         }
     }
 

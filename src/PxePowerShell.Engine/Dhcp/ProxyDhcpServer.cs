@@ -97,11 +97,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
         _counters.Request(request.MessageType);
         _counters.Outcome(response.Kind);
         var now = Time.GetUtcNow();
-        if (response.Request is { MessageType: DhcpMessageType.Discover or DhcpMessageType.Request } received)
-        {
-            Publish(DhcpEvents.Received(Name, PxeProtocol.ProxyDhcp, Time.GetUtcNow(), received, source));
-        }
-
+        // One event per request (the outcome carries the request's details): proxyDHCP sees every PXE boot on the LAN.
         Publish(DhcpEvents.Outcome(Name, PxeProtocol.ProxyDhcp, now, response, source));
         if (response.Reply is null)
         {
