@@ -2,7 +2,8 @@
 # proxyDHCP benchmark: PxePowerShell's ProxyDhcpServer vs dnsmasq proxy mode, same run, same load.
 # Two network namespaces joined by a veth pair: the server in pxb-srv-* (10.202.0.1, port 67), the load
 # generator in pxb-cli-* (port 68). The generator sends COUNT PXE DISCOVERs (distinct MAC/xid) at increasing
-# rates and counts the proxy OFFERs that come back; then a burst with GARBAGE junk datagrams mixed in.
+# rates and counts the proxy OFFERs that come back; then GARBAGE junk datagrams interleaved with valid
+# DISCOVERs at GARBAGE_RATE/s (default 10000/s).
 # Needs root, iproute2, dnsmasq and the .NET SDK. Usage: sudo bench/dhcp/run.sh [COUNT] [RATES...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -62,6 +63,6 @@ for server in pxepowershell dnsmasq; do
   "start_$server"
   ip netns exec "$CLI" dotnet "$BIN/loadgen/PxeDhcpLoadGen.dll" "$VC" 67 5000 5000 0 500 >/dev/null # warm-up (JIT), not recorded
   for rate in $RATES; do load "$server" "$rate"; done
-  load "$server-garbage" 0 "$GARBAGE"
+  load "$server-garbage" "${GARBAGE_RATE:-10000}" "$GARBAGE" # valid DISCOVERs at GARBAGE_RATE/s, junk interleaved
   stop_server
 done

@@ -42,7 +42,7 @@ internal sealed class DhcpListener : IDisposable
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
             socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
-            socket.ReceiveBufferSize = 4 * 1024 * 1024;
+            SetReceiveBuffer(socket, 16 * 1024 * 1024);
             if (bindToDevice && OperatingSystem.IsLinux())
             {
                 socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(iface.Name + "\0"));
@@ -152,6 +152,29 @@ internal sealed class DhcpListener : IDisposable
         {
             counters.SendError();
         }
+    }
+
+    /// <summary>
+    /// A deep receive queue absorbs bursts and moments when the process is not scheduled: SO_RCVBUFFORCE
+    /// (root/CAP_NET_ADMIN, beyond net.core.rmem_max), else SO_RCVBUF up to the system limit.
+    /// </summary>
+    private static void SetReceiveBuffer(Socket socket, int bytes)
+    {
+        const int SoRcvBufForce = 33;
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                socket.SetRawSocketOption(SolSocket, SoRcvBufForce, BitConverter.GetBytes(bytes));
+                return;
+            }
+            catch (SocketException)
+            {
+                // not privileged: fall through to the capped option
+            }
+        }
+
+        socket.ReceiveBufferSize = bytes;
     }
 
     public void Dispose() => Socket.Dispose();
