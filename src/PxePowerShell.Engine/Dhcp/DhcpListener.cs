@@ -5,9 +5,11 @@ using System.Text;
 namespace PxePowerShell.Engine.Dhcp;
 
 /// <summary>
-/// One UDP socket of a DHCP server: bound to 0.0.0.0:port (so broadcasts arrive) with SO_REUSEADDR and
-/// SO_BROADCAST, tied to one interface with SO_BINDTODEVICE so requests are from that link and replies leave
-/// by it. Receives with IP_PKTINFO (ReceiveMessageFrom) and runs one receive loop with reused buffers.
+/// One UDP socket of a DHCP server: bound to 0.0.0.0:port (so broadcasts arrive) with SO_BROADCAST, tied to
+/// one interface with SO_BINDTODEVICE so requests are from that link and replies leave by it. Sockets bound to
+/// different devices share a port without SO_REUSEADDR, so it is set only where device binding is unavailable:
+/// on Linux a second server on the same interface and port (ours or dnsmasq) is refused instead of silently
+/// splitting the traffic. Receives with IP_PKTINFO (ReceiveMessageFrom) and runs one receive loop with reused buffers.
 /// </summary>
 internal sealed class DhcpListener : IDisposable
 {
@@ -39,7 +41,11 @@ internal sealed class DhcpListener : IDisposable
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (!(bindToDevice && OperatingSystem.IsLinux()))
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
             socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
             SetReceiveBuffer(socket, 16 * 1024 * 1024);

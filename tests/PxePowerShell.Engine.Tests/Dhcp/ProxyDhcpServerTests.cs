@@ -85,6 +85,18 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_server_on_the_same_interface_and_port_is_refused()
+    {
+        await using var second = new ProxyDhcpServer("proxy-twice", new ProxyDhcpServerOptions { Interfaces = ["lo"], Port = DhcpPort, PxePort = 0 });
+        var ex = await Assert.ThrowsAsync<IOException>(() => second.StartAsync());
+        Assert.Contains("already in use on lo", ex.Message, StringComparison.Ordinal);
+
+        // The first one still answers.
+        await _client.SendAsync(TestPackets.Pxe(DhcpMessageType.Discover, TestPackets.Mac(0x24), ClientArchitecture.Bios, 11), DhcpPort);
+        Assert.Equal(11u, (await _client.ReceiveAsync()).TransactionId);
+    }
+
+    [Fact]
     public async Task An_unknown_interface_is_a_clear_error()
     {
         await using var bad = new ProxyDhcpServer("proxy-bad", new ProxyDhcpServerOptions { Interfaces = ["nosuch0"], Port = 0, PxePort = 0 });
