@@ -32,6 +32,7 @@ public sealed class DhcpServerTests : IAsyncLifetime
     public async Task Leases_an_address_over_the_wire_and_lists_it()
     {
         int port = _server.EndPoints[0].Port;
+        using var events = _server.Events.Subscribe();
         var mac = TestPackets.Mac(0x31);
         await _client.SendAsync(TestPackets.Pxe(DhcpMessageType.Discover, mac, ClientArchitecture.Bios, 1), port);
         var offer = await _client.ReceiveAsync();
@@ -42,6 +43,21 @@ public sealed class DhcpServerTests : IAsyncLifetime
         Assert.Equal(DhcpMessageType.Ack, ack.MessageType);
         var lease = Assert.Single(_server.GetLeases());
         Assert.Equal(offer.YourAddress, lease.IPAddress);
+        var kinds = new List<PxeEventKind>();
+        while (kinds.Count < 4)
+        {
+            var e = await LoopbackClient.WaitForAsync(events, x => x.Protocol == PxeProtocol.Dhcp);
+            kinds.Add(e.Kind);
+            Assert.Equal("52-54-00-00-00-31", e.MacAddress);
+            Assert.Equal("Bios", e.Architecture);
+            if (e.Kind == PxeEventKind.DhcpAck)
+            {
+                Assert.Equal(offer.YourAddress, e.IPAddress);
+                Assert.Equal("pxelinux.0", e.BootFile);
+            }
+        }
+
+        Assert.Equal([PxeEventKind.DhcpDiscover, PxeEventKind.DhcpOffer, PxeEventKind.DhcpRequest, PxeEventKind.DhcpAck], kinds);
         Assert.Equal(AddressState.Active, lease.AddressState);
 
         Assert.True(_server.RemoveLease(lease.IPAddress));
