@@ -23,6 +23,8 @@
         'Remove-PxeClient'
         'Set-PxeBootEntry'
         'Set-PxeClient'
+        'Start-PxeHttpServer'
+        'Start-PxeTftpServer'
         'Stop-PxeServer'
     )
     FunctionsToExport    = @()

@@ -64,11 +64,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         }
         finally
         {
-            if (server.State is PxeServerState.Running)
-            {
-                WriteVerbose($"Stopping {what} '{server.Name}'.");
-            }
-
+            // No Write* here: after Ctrl+C the pipeline is stopping and any write throws before the server is stopped.
             server.StopAsync().GetAwaiter().GetResult();
             ModuleState.Servers.Remove(server);
         }

@@ -1,0 +1,298 @@
+using System.Net;
+using PxePowerShell.Engine.Events;
+
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>
+/// The full DHCP state machine (RFC 2131 section 4.3): DISCOVER → OFFER, REQUEST in SELECTING, INIT-REBOOT,
+/// RENEWING and REBINDING → ACK or NAK, DECLINE (quarantine), RELEASE and INFORM; PXE and HTTP-boot clients get
+/// boot options as in proxy mode. The server is authoritative for its scope: a client asking for an address
+/// that is free in the range gets it even without a record (a lost lease file never strands a client).
+/// Thread-safe; the clock is injected; leases are durable before an ACK leaves.
+/// </summary>
+public sealed class DhcpLeaseResponder
+{
+    private readonly object _gate = new();
+    private readonly DhcpServerOptions _options;
+    private readonly LeasePool _pool;
+    private readonly TimeProvider _time;
+    private readonly BootPolicy? _boot;
+
+    /// <summary>Creates the responder; loads leases from <paramref name="store"/> when given.</summary>
+    public DhcpLeaseResponder(DhcpServerOptions options, ILeaseStore? store, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _pool = new LeasePool(options, store);
+        _boot = options.Boot is null ? null : new BootPolicy(options.Boot);
+    }
+
+    /// <summary>The options.</summary>
+    public DhcpServerOptions Options => _options;
+
+    /// <summary>Torn or corrupt journal records dropped at load.</summary>
+    public int DiscardedRecords => _pool.Discarded;
+
+    /// <summary>Excludes the server's own address from the pool.</summary>
+    public void Exclude(IPAddress address)
+    {
+        lock (_gate)
+        {
+            _pool.Exclude(address);
+        }
+    }
+
+    /// <summary>The leases as of now.</summary>
+    public IReadOnlyList<DhcpLease> GetLeases()
+    {
+        lock (_gate)
+        {
+            return _pool.Snapshot(_time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Removes a lease; false when the address has none.</summary>
+    public bool RemoveLease(IPAddress address)
+    {
+        lock (_gate)
+        {
+            return _pool.Remove(address);
+        }
+    }
+
+    /// <summary>Adds a reservation; throws <see cref="ArgumentException"/> with the reason when it cannot.</summary>
+    public void AddReservation(DhcpReservation reservation)
+    {
+        lock (_gate)
+        {
+            _pool.AddReservation(reservation);
+        }
+    }
+
+    /// <summary>Decides the reply to a request received on the interface with address <paramref name="serverAddress"/>.</summary>
+    public DhcpResponse Respond(DhcpMessage request, IPAddress serverAddress)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(serverAddress);
+        if (request.Op != 1)
+        {
+            return DhcpResponse.Ignore(null, "not a BOOTREQUEST");
+        }
+
+        var pxe = PxeRequest.From(request);
+        if (request.HardwareAddressLength == 0)
+        {
+            return DhcpResponse.Ignore(pxe, "no hardware address");
+        }
+
+        var via = pxe.RelayAgentAddress ?? serverAddress;
+        if (!IPv4.SameSubnet(via, _options.StartRange, _options.SubnetMask))
+        {
+            return DhcpResponse.Ignore(pxe, pxe.RelayAgentAddress is null
+                ? $"interface address {serverAddress} is not in the scope {_options.ScopeId}/{_options.SubnetMask}"
+                : $"relay {pxe.RelayAgentAddress} is not in the scope {_options.ScopeId}/{_options.SubnetMask}");
+        }
+
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            try
+            {
+                return request.MessageType switch
+                {
+                    DhcpMessageType.Discover => Discover(request, pxe, serverAddress, now),
+                    DhcpMessageType.Request => Request(request, pxe, serverAddress, now),
+                    DhcpMessageType.Decline => Decline(pxe, serverAddress, now),
+                    DhcpMessageType.Release => Release(request, pxe, serverAddress, now),
+                    DhcpMessageType.Inform => Inform(request, pxe, serverAddress),
+                    _ => DhcpResponse.Ignore(pxe, $"message type {request.MessageType} is not served"),
+                };
+            }
+            catch (IOException ex)
+            {
+                // The lease could not be made durable: say nothing, the client retries.
+                return DhcpResponse.Ignore(pxe, "lease store write failed: " + ex.Message);
+            }
+        }
+    }
+
+    private DhcpResponse Discover(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    {
+        uint? requested = pxe.RequestedAddress is { } r ? IPv4.ToUInt32(r) : null;
+        if (_pool.Choose(pxe.MacAddress, requested, now) is not uint address)
+        {
+            return DhcpResponse.Ignore(pxe, "address pool exhausted");
+        }
+
+        _pool.Offer(address, pxe.MacAddress, pxe.HostName, now);
+        var reply = Build(request, pxe, DhcpMessageType.Offer, server, IPv4.ToAddress(address));
+        return new DhcpResponse(reply, PxeEventKind.DhcpOffer, pxe, null);
+    }
+
+    private DhcpResponse Request(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    {
+        string mac = pxe.MacAddress;
+        IPAddress? target;
+        string phase;
+        if (pxe.ServerIdentifier is { } sid)
+        {
+            if (!sid.Equals(server))
+            {
+                _pool.Forget(mac);
+                return DhcpResponse.Ignore(pxe, $"client chose server {sid}");
+            }
+
+            target = pxe.RequestedAddress ?? (request.ClientAddress.Equals(IPAddress.Any) ? null : request.ClientAddress);
+            phase = "selecting";
+        }
+        else if (pxe.RequestedAddress is { } requested && request.ClientAddress.Equals(IPAddress.Any))
+        {
+            target = requested;
+            phase = "init-reboot";
+        }
+        else if (!request.ClientAddress.Equals(IPAddress.Any))
+        {
+            target = request.ClientAddress;
+            phase = "renewing";
+        }
+        else
+        {
+            return DhcpResponse.Ignore(pxe, "REQUEST names no address");
+        }
+
+        if (target is null)
+        {
+            return Nak(request, pxe, server, "REQUEST names no address");
+        }
+
+        uint a = IPv4.ToUInt32(target);
+        if (!_pool.InSubnet(a))
+        {
+            return Nak(request, pxe, server, $"{phase}: {target} is not in the subnet {_options.ScopeId}/{_options.SubnetMask}");
+        }
+
+        if (!_pool.IsAvailableFor(a, mac, now))
+        {
+            return Nak(request, pxe, server, _pool.ReservationOf(mac) is uint reserved && reserved != a
+                ? $"{phase}: client has a reservation for {IPv4.ToAddress(reserved)}"
+                : $"{phase}: {target} is not available to this client");
+        }
+
+        _pool.Commit(a, mac, pxe.HostName, now);
+        var reply = Build(request, pxe, DhcpMessageType.Ack, server, target);
+        return new DhcpResponse(reply, PxeEventKind.DhcpAck, pxe, phase);
+    }
+
+    private DhcpResponse Decline(PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    {
+        if (pxe.ServerIdentifier is { } sid && !sid.Equals(server))
+        {
+            return DhcpResponse.Ignore(pxe, $"DECLINE is for server {sid}");
+        }
+
+        if (pxe.RequestedAddress is not { } address || !_pool.InSubnet(IPv4.ToUInt32(address)))
+        {
+            return DhcpResponse.Ignore(pxe, "DECLINE names no address of this scope");
+        }
+
+        uint a = IPv4.ToUInt32(address);
+        if (_pool.StateOf(a, pxe.MacAddress) is null)
+        {
+            return DhcpResponse.Ignore(pxe, $"DECLINE of {address}, which this client does not hold");
+        }
+
+        _pool.Decline(a, now);
+        return new DhcpResponse(null, PxeEventKind.DhcpDecline, pxe, $"{address} quarantined for {_options.DeclineHoldTime}");
+    }
+
+    private DhcpResponse Release(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    {
+        if (pxe.ServerIdentifier is { } sid && !sid.Equals(server))
+        {
+            return DhcpResponse.Ignore(pxe, $"RELEASE is for server {sid}");
+        }
+
+        var address = request.ClientAddress;
+        if (address.Equals(IPAddress.Any) || !_pool.Release(IPv4.ToUInt32(address), pxe.MacAddress, now))
+        {
+            return DhcpResponse.Ignore(pxe, $"RELEASE of {address}, which this client does not hold");
+        }
+
+        return new DhcpResponse(null, PxeEventKind.DhcpRelease, pxe, $"{address} released");
+    }
+
+    private DhcpResponse Inform(DhcpMessage request, PxeRequest pxe, IPAddress server)
+    {
+        var reply = Build(request, pxe, DhcpMessageType.Ack, server, null);
+        reply.ClientAddress = request.ClientAddress;
+        reply.Options.Remove(DhcpOptionCode.LeaseTime);
+        reply.Options.Remove(DhcpOptionCode.RenewalTime);
+        reply.Options.Remove(DhcpOptionCode.RebindingTime);
+        return new DhcpResponse(reply, PxeEventKind.DhcpInform, pxe, null);
+    }
+
+    private static DhcpResponse Nak(DhcpMessage request, PxeRequest pxe, IPAddress server, string reason)
+    {
+        var reply = ProxyDhcpResponder.NewReply(request, DhcpMessageType.Nak, server);
+        reply.Flags = request.Flags;
+        if (!request.RelayAgentAddress.Equals(IPAddress.Any))
+        {
+            reply.Broadcast = true; // RFC 2131 4.3.2: a relayed NAK asks the relay to broadcast.
+        }
+
+        reply.Options.SetString(DhcpOptionCode.Message, reason);
+        return new DhcpResponse(reply, PxeEventKind.DhcpNak, pxe, reason);
+    }
+
+    private DhcpMessage Build(DhcpMessage request, PxeRequest pxe, DhcpMessageType type, IPAddress server, IPAddress? yiaddr)
+    {
+        var reply = ProxyDhcpResponder.NewReply(request, type, server);
+        reply.Flags = request.Flags;
+        if (yiaddr is not null)
+        {
+            reply.YourAddress = yiaddr;
+        }
+
+        var o = reply.Options;
+        uint lease = (uint)_options.LeaseDuration.TotalSeconds;
+        o.SetUInt32(DhcpOptionCode.LeaseTime, lease);
+        o.SetUInt32(DhcpOptionCode.RenewalTime, lease / 2);
+        o.SetUInt32(DhcpOptionCode.RebindingTime, (uint)(lease * 7UL / 8));
+        o.SetAddresses(DhcpOptionCode.SubnetMask, _options.SubnetMask);
+        o.SetAddresses(DhcpOptionCode.BroadcastAddress, IPv4.ToAddress(IPv4.ToUInt32(_options.ScopeId) | ~IPv4.ToUInt32(_options.SubnetMask)));
+        if (_options.Router.Count > 0)
+        {
+            o.SetAddresses(DhcpOptionCode.Router, [.. _options.Router]);
+        }
+
+        if (_options.DnsServers.Count > 0)
+        {
+            o.SetAddresses(DhcpOptionCode.DomainNameServer, [.. _options.DnsServers]);
+        }
+
+        if (!string.IsNullOrEmpty(_options.DomainName))
+        {
+            o.SetString(DhcpOptionCode.DomainName, _options.DomainName);
+        }
+
+        if (_boot is not null && (pxe.IsPxeClient || pxe.IsHttpClient))
+        {
+            var entries = _boot.EntriesFor(pxe);
+            var decision = _boot.Decide(pxe, server, entries.Count > 0 ? entries[0].Entry : null);
+            if (decision.BootFile is not null)
+            {
+                reply.ServerAddress = _boot.Options.TftpServer ?? server;
+                ProxyDhcpResponder.SetFile(reply, decision.BootFile);
+                if (decision.IsHttp)
+                {
+                    o.SetString(DhcpOptionCode.VendorClassIdentifier, "HTTPClient");
+                }
+
+                ProxyDhcpResponder.EchoUuid(request, reply);
+            }
+        }
+
+        return reply;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>
+/// One UDP socket of a DHCP server: bound to 0.0.0.0:port (so broadcasts arrive) with SO_BROADCAST, tied to
+/// one interface with SO_BINDTODEVICE so requests are from that link and replies leave by it. Sockets bound to
+/// different devices share a port without SO_REUSEADDR, so it is set only where device binding is unavailable:
+/// on Linux a second server on the same interface and port (ours or dnsmasq) is refused instead of silently
+/// splitting the traffic. Receives with IP_PKTINFO (ReceiveMessageFrom) and runs one receive loop with reused buffers.
+/// </summary>
+internal sealed class DhcpListener : IDisposable
+{
+    /// <summary>Handles a datagram: writes the reply into the buffer and returns its length and destination, or 0.</summary>
+    public delegate int Handler(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination);
+
+    private const int SolSocket = 1;
+    private const int SoBindToDevice = 25;
+
+    private DhcpListener(Socket socket, DhcpInterface iface, bool pxePort)
+    {
+        Socket = socket;
+        Interface = iface;
+        PxePort = pxePort;
+        LocalEndPoint = new IPEndPoint(iface.Address, ((IPEndPoint)socket.LocalEndPoint!).Port);
+    }
+
+    public Socket Socket { get; }
+
+    public DhcpInterface Interface { get; }
+
+    public bool PxePort { get; }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Opens the socket; throws <see cref="UnauthorizedAccessException"/> or <see cref="IOException"/> with a clear message.</summary>
+    public static DhcpListener Open(DhcpInterface iface, int port, bool pxePort, bool bindToDevice)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (!(bindToDevice && OperatingSystem.IsLinux()))
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
+            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
+            SetReceiveBuffer(socket, 16 * 1024 * 1024);
+            if (bindToDevice && OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(iface.Name + "\0"));
+            }
+
+            socket.Bind(new IPEndPoint(IPAddress.Any, port));
+            return new DhcpListener(socket, iface, pxePort);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw ex.SocketErrorCode switch
+            {
+                SocketError.AccessDenied => new UnauthorizedAccessException(
+                    $"UDP port {port} on {iface.Name} needs root or CAP_NET_BIND_SERVICE (and CAP_NET_RAW to bind to the interface); use -Port or run elevated.", ex),
+                SocketError.AddressAlreadyInUse => new IOException(
+                    $"UDP port {port} is already in use on {iface.Name} (another DHCP server such as dnsmasq?); stop it or use another port.", ex),
+                _ => new IOException($"Cannot listen on UDP port {port} on {iface.Name}: {ex.Message}", ex),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Receives until cancelled; each datagram goes to <paramref name="handler"/> and its reply is sent. Under load
+    /// the loop drains queued datagrams with non-waiting receives and awaits only when the socket is empty, so a
+    /// burst costs no thread hop per packet; UDP sends complete in the kernel at once.
+    /// </summary>
+    public async Task RunAsync(Handler handler, DhcpCounters counters, CancellationToken cancellationToken)
+    {
+        var receive = new byte[4096];
+        var send = new byte[DhcpMessage.MaxMessageSize];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SocketReceiveMessageFromResult result;
+            try
+            {
+                result = await Socket.ReceiveMessageFromAsync(receive, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
+            {
+                counters.Received();
+                counters.Malformed();
+                continue;
+            }
+
+            try
+            {
+                Process(handler, counters, receive, result.ReceivedBytes, (IPEndPoint)result.RemoteEndPoint, send);
+                while (!cancellationToken.IsCancellationRequested && Socket.Available > 0)
+                {
+                    EndPoint from = any;
+                    var flags = SocketFlags.None;
+                    int n;
+                    try
+                    {
+                        n = Socket.ReceiveMessageFrom(receive, ref flags, ref from, out _);
+                    }
+                    catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
+                    {
+                        counters.Received();
+                        counters.Malformed();
+                        continue;
+                    }
+
+                    Process(handler, counters, receive, n, (IPEndPoint)from, send);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    private void Process(Handler handler, DhcpCounters counters, byte[] receive, int received, IPEndPoint source, byte[] send)
+    {
+        int length = handler(this, receive.AsSpan(0, received), source, send, out var destination);
+        if (length <= 0 || destination is null)
+        {
+            return;
+        }
+
+        if (Interface.IsLoopback && destination.Address.Equals(IPAddress.Broadcast))
+        {
+            // Loopback has no broadcast: answer the sender (tests and local tools).
+            destination = new IPEndPoint(source.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : source.Address, destination.Port);
+        }
+
+        try
+        {
+            Socket.SendTo(send.AsSpan(0, length), SocketFlags.None, destination);
+        }
+        catch (SocketException)
+        {
+            counters.SendError();
+        }
+    }
+
+    /// <summary>
+    /// A deep receive queue absorbs bursts and moments when the process is not scheduled: SO_RCVBUFFORCE
+    /// (root/CAP_NET_ADMIN, beyond net.core.rmem_max), else SO_RCVBUF up to the system limit.
+    /// </summary>
+    private static void SetReceiveBuffer(Socket socket, int bytes)
+    {
+        const int SoRcvBufForce = 33;
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                socket.SetRawSocketOption(SolSocket, SoRcvBufForce, BitConverter.GetBytes(bytes));
+                return;
+            }
+            catch (SocketException)
+            {
+                // not privileged: fall through to the capped option
+            }
+        }
+
+        socket.ReceiveBufferSize = bytes;
+    }
+
+    public void Dispose() => Socket.Dispose();
+}

@@ -1,0 +1,13 @@
+using System.Net;
+
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>An address reserved for a client (like Add-DhcpServerv4Reservation).</summary>
+/// <param name="IPAddress">The reserved address (in the scope's subnet; it may be outside the range).</param>
+/// <param name="ClientId">The client's MAC address in any common notation; stored as <c>aa-bb-cc-dd-ee-ff</c>.</param>
+/// <param name="Name">An optional name.</param>
+public sealed record DhcpReservation(IPAddress IPAddress, string ClientId, string? Name = null)
+{
+    /// <summary>The normalized MAC address.</summary>
+    public string MacAddress => MacAddresses.Normalize(ClientId);
+}

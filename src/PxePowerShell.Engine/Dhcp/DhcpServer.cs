@@ -1,0 +1,150 @@
+using System.Net;
+using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Hosting;
+
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>
+/// The full DHCP server (<c>Start-PxeDhcpServer</c>): one socket per interface on the DHCP port feeding
+/// <see cref="DhcpLeaseResponder"/>, leases kept in a <see cref="JournalLeaseStore"/> under
+/// <see cref="DhcpServerOptions.DataDirectory"/> (or in memory when it is null).
+/// </summary>
+public sealed class DhcpServer : PxeServiceBase
+{
+    private readonly DhcpCounters _counters = new();
+    private readonly List<DhcpListener> _listeners = [];
+    private readonly List<Task> _loops = [];
+    private IReadOnlyList<IPEndPoint> _endPoints = [];
+    private JournalLeaseStore? _store;
+    private DhcpLeaseResponder? _responder;
+
+    /// <summary>Creates the server; throws <see cref="ArgumentException"/> listing what is wrong with the options.</summary>
+    public DhcpServer(string name, DhcpServerOptions options, EventHub? events = null, TimeProvider? timeProvider = null)
+        : base(name, "Dhcp", events, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public DhcpServerOptions Options { get; }
+
+    /// <summary>The interfaces served (once started).</summary>
+    public IReadOnlyList<DhcpInterface> Interfaces { get; private set; } = [];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
+
+    /// <inheritdoc />
+    public override object GetStatistics() => _counters.Snapshot();
+
+    /// <summary>The counters.</summary>
+    public DhcpServerStatistics Statistics => _counters.Snapshot();
+
+    /// <summary>The leases: live while running, else read from the data directory.</summary>
+    public IReadOnlyList<DhcpLease> GetLeases()
+    {
+        if (_responder is { } r && State == PxeServerState.Running)
+        {
+            return r.GetLeases();
+        }
+
+        return Options.DataDirectory is { } dir ? JournalLeaseStore.Read(dir).Leases : [];
+    }
+
+    /// <summary>Removes a lease (running server only); false when the address has none.</summary>
+    public bool RemoveLease(IPAddress address) => RunningResponder().RemoveLease(address);
+
+    /// <summary>Adds a reservation (running server only); throws <see cref="ArgumentException"/> when it conflicts.</summary>
+    public void AddReservation(DhcpReservation reservation) => RunningResponder().AddReservation(reservation);
+
+    /// <inheritdoc />
+    protected override Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        var interfaces = DhcpInterface.Resolve(Options.Interfaces, Options.Addresses, InScope);
+        var serving = interfaces.Where(InScope).ToList();
+        if (serving.Count == 0)
+        {
+            string have = interfaces.Count == 0 ? "no interface is in that subnet" : "listening on " + string.Join(", ", interfaces.Select(i => $"{i.Name} {i.Address}/{i.SubnetMask}"));
+            throw new ArgumentException($"The range {Options.StartRange}-{Options.EndRange} is outside the subnet of every listening interface ({have}); pick a range in an interface's subnet.");
+        }
+
+        _store = Options.DataDirectory is { } dir ? new JournalLeaseStore(dir) : null;
+        _responder = new DhcpLeaseResponder(Options, _store, Time);
+        foreach (var iface in serving)
+        {
+            _responder.Exclude(iface.Address);
+        }
+
+        var endPoints = new List<IPEndPoint>();
+        foreach (var iface in serving)
+        {
+            var listener = DhcpListener.Open(iface, Options.Port, pxePort: false, bindToDevice: true);
+            _listeners.Add(listener);
+            endPoints.Add(listener.LocalEndPoint);
+        }
+
+        Interfaces = serving;
+        _endPoints = endPoints;
+        foreach (var listener in _listeners)
+        {
+            _loops.Add(Task.Run(() => listener.RunAsync(Handle, _counters, Lifetime)));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnStopAsync()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        _store?.Dispose();
+    }
+
+    private bool InScope(DhcpInterface i) =>
+        !i.IsLoopback || Options.Interfaces.Contains(i.Name) || Options.Addresses.Contains(i.Address)
+            ? IPv4.SameSubnet(i.Address, Options.StartRange, i.SubnetMask) && IPv4.SameSubnet(i.Address, Options.StartRange, Options.SubnetMask)
+            : false;
+
+    private DhcpLeaseResponder RunningResponder() =>
+        _responder is { } r && State == PxeServerState.Running ? r : throw new InvalidOperationException($"The DHCP server '{Name}' is not running.");
+
+    private int Handle(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination)
+    {
+        destination = null;
+        _counters.Received();
+        if (!DhcpMessage.TryParse(datagram, out var request, out _))
+        {
+            _counters.Malformed();
+            return 0;
+        }
+
+        var response = _responder!.Respond(request, listener.Interface.Address);
+        _counters.Request(request.MessageType);
+        _counters.Outcome(response.Kind);
+        if (response.Request is { MessageType: DhcpMessageType.Discover or DhcpMessageType.Request } received)
+        {
+            Publish(DhcpEvents.Received(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), received, source));
+        }
+
+        Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), response, source));
+        if (response.Reply is null)
+        {
+            return 0;
+        }
+
+        destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, Options.Port == 0 ? 67 : Options.Port, pxePort: false);
+        return response.Reply.WriteTo(reply, response.MaxMessageSize, !Options.NoOverride);
+    }
+}

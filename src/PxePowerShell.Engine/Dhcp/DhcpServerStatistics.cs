@@ -1,0 +1,47 @@
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>Counters of a DHCP or proxyDHCP server.</summary>
+public sealed record DhcpServerStatistics
+{
+    /// <summary>Datagrams received.</summary>
+    public long Received { get; init; }
+
+    /// <summary>Datagrams that were not valid DHCP (dropped).</summary>
+    public long Malformed { get; init; }
+
+    /// <summary>Valid requests ignored on purpose (not PXE, for another server...).</summary>
+    public long Ignored { get; init; }
+
+    /// <summary>DISCOVERs received.</summary>
+    public long Discovers { get; init; }
+
+    /// <summary>REQUESTs received.</summary>
+    public long Requests { get; init; }
+
+    /// <summary>OFFERs sent (full DHCP).</summary>
+    public long Offers { get; init; }
+
+    /// <summary>ACKs sent (full DHCP, including INFORM answers).</summary>
+    public long Acks { get; init; }
+
+    /// <summary>NAKs sent.</summary>
+    public long Naks { get; init; }
+
+    /// <summary>DECLINEs accepted.</summary>
+    public long Declines { get; init; }
+
+    /// <summary>RELEASEs accepted.</summary>
+    public long Releases { get; init; }
+
+    /// <summary>Proxy OFFERs sent.</summary>
+    public long ProxyOffers { get; init; }
+
+    /// <summary>Proxy ACKs sent (port 4011).</summary>
+    public long ProxyAcks { get; init; }
+
+    /// <summary>Replies the socket refused to send.</summary>
+    public long SendErrors { get; init; }
+
+    /// <summary>Replies sent in total.</summary>
+    public long Replies => Offers + Acks + Naks + ProxyOffers + ProxyAcks;
+}

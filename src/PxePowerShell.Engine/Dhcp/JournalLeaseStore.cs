@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>
+/// A write-ahead journal of leases in a data directory: one checksummed text line per change, appended with
+/// a single write and flushed to disk (fsync) before the call returns, so a lease survives <c>kill -9</c> at any
+/// moment. Opening folds the journal (dropping a torn last record) and rewrites it compacted through a
+/// temporary file and an atomic rename. A lock file keeps two servers off one directory.
+/// </summary>
+public sealed class JournalLeaseStore : ILeaseStore
+{
+    /// <summary>The journal's file name in the data directory.</summary>
+    public const string FileName = "leases.journal";
+
+    private const string LockName = "leases.lock";
+    private readonly object _gate = new();
+    private readonly string _path;
+    private readonly FileStream _lock;
+    private readonly Dictionary<IPAddress, DhcpLease> _leases = [];
+    private readonly Dictionary<IPAddress, DhcpReservation> _reservations = [];
+    private FileStream _journal;
+    private int _records;
+    private LeaseStoreContents _loaded;
+
+    /// <summary>Opens (creating if needed) the journal in <paramref name="directory"/>.</summary>
+    /// <exception cref="IOException">Another server holds the directory, or it cannot be written.</exception>
+    public JournalLeaseStore(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        System.IO.Directory.CreateDirectory(directory);
+        DataDirectory = directory;
+        _path = Path.Combine(directory, FileName);
+        try
+        {
+            _lock = new FileStream(Path.Combine(directory, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The lease directory '{directory}' is in use by another DHCP server.", ex);
+        }
+
+        int discarded = Fold(_path, _leases, _reservations);
+        _loaded = new LeaseStoreContents([.. _leases.Values], [.. _reservations.Values], discarded);
+        _journal = Compact();
+    }
+
+    /// <summary>The data directory.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Reads a journal without opening it for writing (for listing leases of a stopped server).</summary>
+    public static LeaseStoreContents Read(string directory)
+    {
+        var leases = new Dictionary<IPAddress, DhcpLease>();
+        var reservations = new Dictionary<IPAddress, DhcpReservation>();
+        int discarded = Fold(Path.Combine(directory, FileName), leases, reservations);
+        return new LeaseStoreContents([.. leases.Values], [.. reservations.Values], discarded);
+    }
+
+    /// <inheritdoc />
+    public LeaseStoreContents Load()
+    {
+        lock (_gate)
+        {
+            return _loaded;
+        }
+    }
+
+    /// <inheritdoc />
+    public void SaveLease(DhcpLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        string expiry = lease.LeaseExpiryTime is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-";
+        Append($"L\t{lease.IPAddress}\t{Escape(lease.ClientId)}\t{lease.AddressState}\t{expiry}\t{Escape(lease.HostName)}", () => _leases[lease.IPAddress] = lease);
+    }
+
+    /// <inheritdoc />
+    public void DeleteLease(IPAddress address) => Append($"D\t{address}", () => _leases.Remove(address));
+
+    /// <inheritdoc />
+    public void SaveReservation(DhcpReservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        Append($"R\t{reservation.IPAddress}\t{Escape(reservation.MacAddress)}\t{Escape(reservation.Name)}", () => _reservations[reservation.IPAddress] = reservation);
+    }
+
+    /// <inheritdoc />
+    public void DeleteReservation(IPAddress address) => Append($"U\t{address}", () => _reservations.Remove(address));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _journal.Dispose();
+            _lock.Dispose();
+        }
+    }
+
+    private void Append(string record, Action apply)
+    {
+        var bytes = Encode(record);
+        lock (_gate)
+        {
+            // One write(2) per record, then fsync: the record is either whole on disk or detectably torn.
+            _journal.Write(bytes);
+            _journal.Flush(flushToDisk: true);
+            apply();
+            _records++;
+            if (_records > (2 * (_leases.Count + _reservations.Count)) + 1024)
+            {
+                _journal.Dispose();
+                _journal = Compact();
+            }
+        }
+    }
+
+    private FileStream Compact()
+    {
+        string temp = _path + ".tmp";
+        using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+        {
+            foreach (var r in _reservations.Values)
+            {
+                output.Write(Encode($"R\t{r.IPAddress}\t{Escape(r.MacAddress)}\t{Escape(r.Name)}"));
+            }
+
+            foreach (var l in _leases.Values)
+            {
+                string expiry = l.LeaseExpiryTime is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-";
+                output.Write(Encode($"L\t{l.IPAddress}\t{Escape(l.ClientId)}\t{l.AddressState}\t{expiry}\t{Escape(l.HostName)}"));
+            }
+
+            output.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, _path, overwrite: true);
+        _records = _leases.Count + _reservations.Count;
+        return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+    }
+
+    private static byte[] Encode(string record)
+    {
+        var body = Encoding.UTF8.GetBytes(record);
+        var line = Encoding.UTF8.GetBytes(Crc32.Compute(body).ToString("x8", CultureInfo.InvariantCulture) + " " + record + "\n");
+        return line;
+    }
+
+    private static int Fold(string path, Dictionary<IPAddress, DhcpLease> leases, Dictionary<IPAddress, DhcpReservation> reservations)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        byte[] data;
+        using (var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            data = new byte[input.Length];
+            input.ReadExactly(data);
+        }
+
+        int discarded = 0;
+        int start = 0;
+        while (start < data.Length)
+        {
+            int nl = Array.IndexOf(data, (byte)'\n', start);
+            if (nl < 0)
+            {
+                discarded++; // torn last record: the write never completed, so the lease was never acknowledged.
+                break;
+            }
+
+            if (!Apply(data.AsSpan(start, nl - start), leases, reservations))
+            {
+                discarded++;
+            }
+
+            start = nl + 1;
+        }
+
+        return discarded;
+    }
+
+    private static bool Apply(ReadOnlySpan<byte> line, Dictionary<IPAddress, DhcpLease> leases, Dictionary<IPAddress, DhcpReservation> reservations)
+    {
+        if (line.Length < 10 || line[8] != (byte)' '
+            || !uint.TryParse(Encoding.ASCII.GetString(line[..8]), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint crc)
+            || Crc32.Compute(line[9..]) != crc)
+        {
+            return false;
+        }
+
+        var fields = Encoding.UTF8.GetString(line[9..]).Split('\t');
+        if (fields.Length < 2 || !IPAddress.TryParse(fields[1], out var address))
+        {
+            return false;
+        }
+
+        switch (fields[0])
+        {
+            case "L" when fields.Length == 6 && Enum.TryParse<AddressState>(fields[3], out var state):
+                DateTimeOffset? expiry = fields[4] == "-" ? null
+                    : long.TryParse(fields[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+                leases[address] = new DhcpLease { IPAddress = address, ClientId = Unescape(fields[2]) ?? string.Empty, AddressState = state, LeaseExpiryTime = expiry, HostName = Unescape(fields[5]) };
+                return true;
+            case "D":
+                leases.Remove(address);
+                return true;
+            case "R" when fields.Length == 4:
+                reservations[address] = new DhcpReservation(address, Unescape(fields[2]) ?? string.Empty, Unescape(fields[3]));
+                return true;
+            case "U":
+                reservations.Remove(address);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static string Escape(string? value) => value is null ? "-" : "=" + Uri.EscapeDataString(value);
+
+    private static string? Unescape(string value) => value.StartsWith('=') ? Uri.UnescapeDataString(value[1..]) : null;
+}

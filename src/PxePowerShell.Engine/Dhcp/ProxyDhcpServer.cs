@@ -1,0 +1,110 @@
+using System.Net;
+using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Hosting;
+
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>
+/// The proxyDHCP server (<c>Start-PxeProxyDhcp</c>): for each interface, a socket on the DHCP port (67) and one
+/// on the PXE port (4011), feeding <see cref="ProxyDhcpResponder"/>. Replies leave by the interface the request
+/// came in on, with that interface's address as server identifier. Never assigns addresses.
+/// </summary>
+public sealed class ProxyDhcpServer : PxeServiceBase
+{
+    private readonly ProxyDhcpResponder _responder;
+    private readonly DhcpCounters _counters = new();
+    private readonly List<DhcpListener> _listeners = [];
+    private readonly List<Task> _loops = [];
+    private IReadOnlyList<IPEndPoint> _endPoints = [];
+
+    /// <summary>Creates the server (call <see cref="PxeServiceBase.StartAsync"/> to listen).</summary>
+    public ProxyDhcpServer(string name, ProxyDhcpServerOptions options, EventHub? events = null, TimeProvider? timeProvider = null)
+        : base(name, "ProxyDhcp", events, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _responder = new ProxyDhcpResponder(options.Boot);
+    }
+
+    /// <summary>The settings.</summary>
+    public ProxyDhcpServerOptions Options { get; }
+
+    /// <summary>The interfaces served (once started).</summary>
+    public IReadOnlyList<DhcpInterface> Interfaces { get; private set; } = [];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
+
+    /// <inheritdoc />
+    public override object GetStatistics() => _counters.Snapshot();
+
+    /// <summary>The counters.</summary>
+    public DhcpServerStatistics Statistics => _counters.Snapshot();
+
+    /// <inheritdoc />
+    protected override Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        var interfaces = DhcpInterface.Resolve(Options.Interfaces, Options.Addresses, i => !i.IsLoopback);
+        if (interfaces.Count == 0)
+        {
+            throw new InvalidOperationException("There is no up, non-loopback IPv4 interface to serve; name one with -Interface or -Address.");
+        }
+
+        bool bindToDevice = true;
+        var endPoints = new List<IPEndPoint>();
+        foreach (var iface in interfaces)
+        {
+            foreach (var (port, pxe) in new[] { (Options.Port, false), (Options.PxePort, true) })
+            {
+                var listener = DhcpListener.Open(iface, port, pxe, bindToDevice);
+                _listeners.Add(listener);
+                endPoints.Add(listener.LocalEndPoint);
+            }
+        }
+
+        Interfaces = interfaces;
+        _endPoints = endPoints;
+        foreach (var listener in _listeners)
+        {
+            _loops.Add(Task.Run(() => listener.RunAsync(Handle, _counters, Lifetime)));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnStopAsync()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    private int Handle(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination)
+    {
+        destination = null;
+        _counters.Received();
+        if (!DhcpMessage.TryParse(datagram, out var request, out _))
+        {
+            _counters.Malformed();
+            return 0;
+        }
+
+        var response = _responder.Respond(request, listener.Interface.Address, listener.PxePort);
+        _counters.Request(request.MessageType);
+        _counters.Outcome(response.Kind);
+        var now = Time.GetUtcNow();
+        // One event per request (the outcome carries the request's details): proxyDHCP sees every PXE boot on the LAN.
+        Publish(DhcpEvents.Outcome(Name, PxeProtocol.ProxyDhcp, now, response, source));
+        if (response.Reply is null)
+        {
+            return 0;
+        }
+
+        destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, Options.Port == 0 ? 67 : Options.Port, listener.PxePort);
+        return response.Reply.WriteTo(reply, response.MaxMessageSize, !Options.NoOverride);
+    }
+}

@@ -1,0 +1,451 @@
+using System.Net;
+using System.Net.Sockets;
+using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Hosting;
+
+namespace PxePowerShell.Engine.Tftp;
+
+/// <summary>
+/// A TFTP server (RFC 1350 with RFC 2347/2348/2349/7440 options) over a <see cref="BootNamespace"/>.
+/// One socket listens on the well-known port; each transfer runs on its own ephemeral socket bound to the
+/// address the request arrived on. No thread per client: async receive loops, pooled buffers and one shared
+/// retransmission timer.
+/// </summary>
+/// <remarks>
+/// Paths go through <see cref="BootPath.TryParse"/> and the namespace's sources. A symbolic link inside the
+/// root that points inside the root is served; one that points outside it (or is broken) is refused with
+/// ERROR 2 "access violation", like every other attempt to climb out of the root.
+/// </remarks>
+public sealed class TftpServer : PxeServiceBase
+{
+    private readonly TftpCounters _counters = new();
+    private readonly TftpInterfaceMtu _mtu;
+    private Socket? _listener;
+    private TftpRetransmitTimer? _timer;
+    private Task _listenLoop = Task.CompletedTask;
+    private IReadOnlyList<IPEndPoint> _endPoints;
+
+    /// <summary>Creates a server; <see cref="PxeServiceBase.StartAsync"/> binds it.</summary>
+    public TftpServer(string name, TftpServerOptions options, BootNamespace files, EventHub? events = null, TimeProvider? timeProvider = null)
+        : base(name, "Tftp", events, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(files);
+        options.Validate();
+        Options = options;
+        Files = files;
+        _mtu = new TftpInterfaceMtu(Time);
+        _endPoints = [new IPEndPoint(options.Address, options.Port)];
+    }
+
+    /// <summary>The options the server runs with.</summary>
+    public TftpServerOptions Options { get; }
+
+    /// <summary>The files served.</summary>
+    public BootNamespace Files { get; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
+
+    /// <summary>A snapshot of the counters.</summary>
+    public TftpStatistics Statistics
+    {
+        get
+        {
+            long activeSent = 0, activeReceived = 0, activeRetransmits = 0;
+            if (_timer is { } timer)
+            {
+                foreach (var session in timer.Snapshot())
+                {
+                    if (session.IsRead)
+                    {
+                        activeSent += session.Transfer.Bytes;
+                    }
+                    else
+                    {
+                        activeReceived += session.Transfer.Bytes;
+                    }
+
+                    activeRetransmits += session.Transfer.Retransmits;
+                }
+            }
+
+            return new TftpStatistics
+            {
+                Server = Name,
+                ActiveSessions = Volatile.Read(ref _counters.ActiveSessions),
+                TotalSessions = Interlocked.Read(ref _counters.TotalSessions),
+                CompletedTransfers = Interlocked.Read(ref _counters.CompletedTransfers),
+                FailedTransfers = Interlocked.Read(ref _counters.FailedTransfers),
+                BytesSent = Interlocked.Read(ref _counters.BytesSent) + activeSent,
+                BytesReceived = Interlocked.Read(ref _counters.BytesReceived) + activeReceived,
+                Retransmits = Interlocked.Read(ref _counters.Retransmits) + activeRetransmits,
+                MalformedDatagrams = Interlocked.Read(ref _counters.MalformedDatagrams),
+                RefusedRequests = Interlocked.Read(ref _counters.RefusedRequests),
+                SessionLimitRejections = Interlocked.Read(ref _counters.SessionLimitRejections),
+            };
+        }
+    }
+
+    /// <inheritdoc />
+    public override object GetStatistics() => Statistics;
+
+    /// <inheritdoc />
+    protected override Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        var listener = new Socket(Options.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (Options.Address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                listener.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
+            }
+            else
+            {
+                listener.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.PacketInformation, true);
+            }
+
+            listener.ReceiveBufferSize = 1 << 20;
+            listener.Bind(new IPEndPoint(Options.Address, Options.Port));
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listener = listener;
+        _endPoints = [(IPEndPoint)listener.LocalEndPoint!];
+        var period = TimeSpan.FromTicks(Math.Clamp(Options.Timeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
+        _timer = new TftpRetransmitTimer(Time, period);
+        _listenLoop = ListenLoopAsync(listener);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnStopAsync()
+    {
+        _listener?.Dispose();
+        try
+        {
+            await _listenLoop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException or OperationCanceledException)
+        {
+        }
+
+        if (_timer is { } timer)
+        {
+            timer.Dispose();
+            var sessions = timer.Snapshot();
+            foreach (var session in sessions)
+            {
+                session.Abort("server stopping");
+            }
+
+            foreach (var session in sessions)
+            {
+                try
+                {
+                    await session.Completion.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+                {
+                }
+            }
+        }
+    }
+
+    private async Task ListenLoopAsync(Socket listener)
+    {
+        var buffer = new byte[65536];
+        EndPoint any = new IPEndPoint(Options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!Lifetime.IsCancellationRequested)
+        {
+            SocketReceiveMessageFromResult received;
+            try
+            {
+                received = await listener.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, Lifetime).ConfigureAwait(false);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+            {
+                continue;
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException) when (Lifetime.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await HandleRequestAsync(listener, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, received.PacketInformation).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
+            {
+                // One request's trouble (no ephemeral port left, unreadable file) must not stop the server.
+                Refuse(listener, (IPEndPoint)received.RemoteEndPoint, null, TftpErrorCode.NotDefined, "server error: " + ex.Message);
+            }
+        }
+    }
+
+    private async ValueTask HandleRequestAsync(Socket listener, ReadOnlyMemory<byte> datagram, IPEndPoint client, IPPacketInformation packetInfo)
+    {
+        if (!TftpPacket.TryParseRequest(datagram.Span, out var request, out _))
+        {
+            OnMalformed();
+            return;
+        }
+
+        if (request.Mode == TftpMode.Mail)
+        {
+            Refuse(listener, client, request.FileName, TftpErrorCode.IllegalOperation, "mail mode is not supported");
+            return;
+        }
+
+        if (!BootPath.TryParse(request.FileName, out var path, out string? reason))
+        {
+            Refuse(listener, client, request.FileName, TftpErrorCode.AccessViolation, $"access violation: {reason}");
+            return;
+        }
+
+        if (!request.IsRead && !Options.AllowWrite)
+        {
+            Refuse(listener, client, path.Value, TftpErrorCode.AccessViolation, "access violation: this server is read-only (writes are not allowed)");
+            return;
+        }
+
+        int active = Volatile.Read(ref _counters.ActiveSessions);
+        if (active >= Options.MaxSessions)
+        {
+            Interlocked.Increment(ref _counters.SessionLimitRejections);
+            Refuse(listener, client, path.Value, TftpErrorCode.NotDefined, $"server busy: {active} sessions");
+            return;
+        }
+
+        IPAddress local = Options.Address;
+        int? mtu = null;
+        if (packetInfo.Address is { } destination)
+        {
+            if (local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any))
+            {
+                local = IsUnicast(destination) ? destination : local;
+            }
+
+            mtu = _mtu.Lookup(destination, packetInfo.Interface);
+        }
+
+        TftpTransfer transfer;
+        long? announcedSize;
+        if (request.IsRead)
+        {
+            var opened = await Files.OpenAsync(path, new BootRequestContext("tftp", client), Lifetime).ConfigureAwait(false);
+            if (opened.Status != BootFileStatus.Ok || opened.File is null)
+            {
+                RefuseOpen(listener, client, path, opened.Status, opened.Reason);
+                return;
+            }
+
+            long? size = request.Mode == TftpMode.Octet ? opened.File.Length : null;
+            var negotiated = TftpOptionNegotiator.Negotiate(request, Options, size, mtu);
+            transfer = new TftpReadTransfer(opened.File, request.Mode, negotiated, Options.MaxRetries, Time);
+            announcedSize = size;
+        }
+        else
+        {
+            var created = Files.Create(path, Options.AllowOverwrite);
+            if (created.Status != BootFileStatus.Ok || created.Writer is null)
+            {
+                RefuseOpen(listener, client, path, created.Status, created.Reason);
+                return;
+            }
+
+            var negotiated = TftpOptionNegotiator.Negotiate(request, Options, null, mtu);
+            transfer = new TftpWriteTransfer(created.Writer, negotiated, Options.MaxRetries, Time);
+            announcedSize = negotiated.TransferSize;
+        }
+
+        Socket socket;
+        try
+        {
+            socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            transfer.Dispose();
+            throw;
+        }
+
+        var session = new TftpSession(this, socket, client, transfer, path.Value, request.IsRead);
+        Interlocked.Increment(ref _counters.ActiveSessions);
+        Interlocked.Increment(ref _counters.TotalSessions);
+        _timer!.Add(session);
+        Publish(new PxeEvent
+        {
+            Kind = PxeEventKind.TransferStarted,
+            Time = Time.GetUtcNow(),
+            Server = Name,
+            Protocol = PxeProtocol.Tftp,
+            ClientEndPoint = client,
+            ClientAddress = client.Address,
+            Path = path.Value,
+            Bytes = announcedSize,
+            BlockSize = transfer.Negotiated.BlockSize,
+            WindowSize = transfer.Negotiated.WindowSize,
+            Reason = request.IsRead ? "read" : "write",
+        });
+
+        if (Lifetime.IsCancellationRequested)
+        {
+            session.Abort("server stopping");
+            return;
+        }
+
+        session.Start();
+    }
+
+    private static bool IsUnicast(IPAddress address)
+    {
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return !address.IsIPv6Multicast;
+        }
+
+        Span<byte> bytes = stackalloc byte[4];
+        address.TryWriteBytes(bytes, out _);
+        return bytes[0] < 224 && !(bytes[0] == 255 && bytes[1] == 255 && bytes[2] == 255 && bytes[3] == 255);
+    }
+
+    private void RefuseOpen(Socket listener, IPEndPoint client, BootPath path, BootFileStatus status, string? reason)
+    {
+        string name = path.IsRoot ? "/" : path.Value;
+        switch (status)
+        {
+            case BootFileStatus.NotFound:
+                Refuse(listener, client, name, TftpErrorCode.FileNotFound, $"file not found: {name}");
+                break;
+            case BootFileStatus.IsDirectory:
+                Refuse(listener, client, name, TftpErrorCode.FileNotFound, $"'{name}' is a directory, not a file");
+                break;
+            case BootFileStatus.AlreadyExists:
+                Refuse(listener, client, name, TftpErrorCode.FileAlreadyExists, $"file already exists: {name} (overwriting is not allowed)");
+                break;
+            default:
+                Refuse(listener, client, name, TftpErrorCode.AccessViolation, $"access violation: {reason ?? "access denied"}");
+                break;
+        }
+    }
+
+    private void Refuse(Socket listener, IPEndPoint client, string? path, TftpErrorCode code, string message)
+    {
+        Interlocked.Increment(ref _counters.RefusedRequests);
+        SendError(listener, client, code, message);
+        Publish(new PxeEvent
+        {
+            Kind = PxeEventKind.RequestRefused,
+            Time = Time.GetUtcNow(),
+            Server = Name,
+            Protocol = PxeProtocol.Tftp,
+            ClientEndPoint = client,
+            ClientAddress = client.Address,
+            Path = path,
+            Error = message,
+        });
+    }
+
+    private static void SendError(Socket socket, EndPoint to, TftpErrorCode code, string message)
+    {
+        Span<byte> packet = stackalloc byte[512];
+        int length = TftpPacket.WriteError(packet, code, message);
+        try
+        {
+            socket.SendTo(packet[..length], SocketFlags.None, to);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    internal void OnStrangerDatagram(Socket transferSocket, SocketAddress from)
+    {
+        Span<byte> packet = stackalloc byte[64];
+        int length = TftpPacket.WriteError(packet, TftpErrorCode.UnknownTransferId, "unknown transfer ID");
+        try
+        {
+            transferSocket.SendTo(packet[..length], SocketFlags.None, from);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    internal void OnMalformed() => Interlocked.Increment(ref _counters.MalformedDatagrams);
+
+    internal void OnSessionFinished(TftpSession session)
+    {
+        _timer?.Remove(session);
+        var transfer = session.Transfer;
+        Interlocked.Decrement(ref _counters.ActiveSessions);
+        Interlocked.Add(ref session.IsRead ? ref _counters.BytesSent : ref _counters.BytesReceived, transfer.Bytes);
+        Interlocked.Add(ref _counters.Retransmits, transfer.Retransmits);
+        var duration = Time.GetElapsedTime(transfer.StartTimestamp);
+        if (transfer.State == TftpTransferState.Completed)
+        {
+            Interlocked.Increment(ref _counters.CompletedTransfers);
+            Publish(new PxeEvent
+            {
+                Kind = PxeEventKind.TransferCompleted,
+                Time = Time.GetUtcNow(),
+                Server = Name,
+                Protocol = PxeProtocol.Tftp,
+                ClientEndPoint = session.ClientEndPoint,
+                ClientAddress = session.ClientEndPoint.Address,
+                Path = session.Path,
+                Bytes = transfer.Bytes,
+                Duration = duration,
+                BlockSize = transfer.Negotiated.BlockSize,
+                WindowSize = transfer.Negotiated.WindowSize,
+                Retransmits = transfer.Retransmits,
+            });
+        }
+        else
+        {
+            Interlocked.Increment(ref _counters.FailedTransfers);
+            Publish(new PxeEvent
+            {
+                Kind = PxeEventKind.TransferFailed,
+                Time = Time.GetUtcNow(),
+                Server = Name,
+                Protocol = PxeProtocol.Tftp,
+                ClientEndPoint = session.ClientEndPoint,
+                ClientAddress = session.ClientEndPoint.Address,
+                Path = session.Path,
+                Bytes = transfer.Bytes,
+                Duration = duration,
+                BlockSize = transfer.Negotiated.BlockSize,
+                WindowSize = transfer.Negotiated.WindowSize,
+                Retransmits = transfer.Retransmits,
+                Error = transfer.Error ?? "the transfer ended early",
+            });
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net;
+using PxePowerShell.Engine.Dhcp;
+
+// Usage: PxePowerShell.DhcpTestHost <interface> <port> <clientPort> <start> <end> <mask> <dataDirectory>
+//        PxePowerShell.DhcpTestHost proxy <interface> <port> <pxePort>        (proxyDHCP, for bench/dhcp)
+// Prints "READY <port>" when serving, then runs until killed (the test kills it with SIGKILL).
+if (args.Length == 4 && args[0] == "proxy")
+{
+    await using var proxy = new ProxyDhcpServer("proxy-host", new ProxyDhcpServerOptions
+    {
+        Interfaces = [args[1]],
+        Port = int.Parse(args[2], CultureInfo.InvariantCulture),
+        PxePort = int.Parse(args[3], CultureInfo.InvariantCulture),
+    });
+    await proxy.StartAsync();
+    Console.WriteLine($"READY {proxy.EndPoints[0].Port}");
+    Console.Out.Flush();
+    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; _ = proxy.StopAsync(); });
+    await proxy.Completion;
+    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(proxy.Statistics));
+    return 0;
+}
+
+if (args.Length != 7)
+{
+    Console.Error.WriteLine("usage: <interface> <port> <clientPort> <start> <end> <mask> <dataDirectory>");
+    return 2;
+}
+
+var options = new DhcpServerOptions
+{
+    Interfaces = [args[0]],
+    Port = int.Parse(args[1], CultureInfo.InvariantCulture),
+    ClientPort = int.Parse(args[2], CultureInfo.InvariantCulture),
+    StartRange = IPAddress.Parse(args[3]),
+    EndRange = IPAddress.Parse(args[4]),
+    SubnetMask = IPAddress.Parse(args[5]),
+    DataDirectory = args[6],
+    LeaseDuration = TimeSpan.FromHours(1),
+};
+await using var server = new DhcpServer("dhcp-host", options);
+await server.StartAsync();
+Console.WriteLine($"READY {server.EndPoints[0].Port}");
+Console.Out.Flush();
+await server.Completion;
+return 0;

@@ -1,0 +1,126 @@
+using System.Net;
+using PxePowerShell.Engine.Dhcp;
+
+namespace PxePowerShell.Engine.Tests.Dhcp;
+
+public sealed class JournalLeaseStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pxe-journal-" + Guid.NewGuid().ToString("N"));
+
+    private static DhcpLease Lease(int n, AddressState state = AddressState.Active, string? host = null) => new()
+    {
+        IPAddress = IPAddress.Parse($"10.201.1.{n}"),
+        ClientId = $"52-54-00-00-00-{n:x2}",
+        HostName = host,
+        AddressState = state,
+        LeaseExpiryTime = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000 + n),
+    };
+
+    [Fact]
+    public void Writes_are_readable_after_a_crash_without_dispose()
+    {
+        var store = new JournalLeaseStore(_dir);
+        for (int i = 1; i <= 20; i++)
+        {
+            store.SaveLease(Lease(i, host: i == 3 ? "host with\ttab/ünïcode" : null));
+        }
+
+        store.DeleteLease(IPAddress.Parse("10.201.1.5"));
+        store.SaveReservation(new DhcpReservation(IPAddress.Parse("10.201.1.100"), "AA:BB:CC:DD:EE:FF", "printer"));
+
+        // "Crash": never dispose; a reader sees everything already on disk.
+        var contents = JournalLeaseStore.Read(_dir);
+        Assert.Equal(19, contents.Leases.Count);
+        Assert.Equal("host with\ttab/ünïcode", contents.Leases.Single(l => l.IPAddress.Equals(IPAddress.Parse("10.201.1.3"))).HostName);
+        Assert.Equal(Lease(7), contents.Leases.Single(l => l.IPAddress.Equals(IPAddress.Parse("10.201.1.7"))));
+        Assert.Equal("aa-bb-cc-dd-ee-ff", Assert.Single(contents.Reservations).MacAddress);
+        Assert.Equal(0, contents.DiscardedRecords);
+        store.Dispose();
+    }
+
+    [Fact]
+    public void A_torn_last_record_is_dropped_and_the_rest_kept()
+    {
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                store.SaveLease(Lease(i));
+            }
+        }
+
+        var path = Path.Combine(_dir, JournalLeaseStore.FileName);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length - 7).ToArray()); // cut into the last record
+
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            var contents = store.Load();
+            Assert.Equal(2, contents.Leases.Count);
+            Assert.Equal(1, contents.DiscardedRecords);
+            store.SaveLease(Lease(9));
+        }
+
+        // Compaction on open rewrote the journal cleanly; the next open loses nothing.
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            Assert.Equal(3, store.Load().Leases.Count);
+            Assert.Equal(0, store.Load().DiscardedRecords);
+        }
+    }
+
+    [Fact]
+    public void A_corrupt_record_in_the_middle_is_skipped()
+    {
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                store.SaveLease(Lease(i));
+            }
+        }
+
+        var path = Path.Combine(_dir, JournalLeaseStore.FileName);
+        var lines = File.ReadAllLines(path);
+        lines[1] = lines[1].Replace("10.201.1.", "10.201.9.", StringComparison.Ordinal); // checksum no longer matches
+        File.WriteAllLines(path, lines);
+        var contents = JournalLeaseStore.Read(_dir);
+        Assert.Equal(2, contents.Leases.Count);
+        Assert.Equal(1, contents.DiscardedRecords);
+    }
+
+    [Fact]
+    public void Compaction_keeps_the_journal_small()
+    {
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            for (int round = 0; round < 300; round++)
+            {
+                for (int i = 1; i <= 5; i++)
+                {
+                    store.SaveLease(Lease(i) with { LeaseExpiryTime = DateTimeOffset.FromUnixTimeSeconds(round) });
+                }
+            }
+        }
+
+        Assert.True(File.ReadAllLines(Path.Combine(_dir, JournalLeaseStore.FileName)).Length < 1100);
+        Assert.Equal(5, JournalLeaseStore.Read(_dir).Leases.Count);
+        Assert.All(JournalLeaseStore.Read(_dir).Leases, l => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(299), l.LeaseExpiryTime));
+    }
+
+    [Fact]
+    public void Two_servers_cannot_share_a_directory()
+    {
+        using var first = new JournalLeaseStore(_dir);
+        var ex = Assert.Throws<IOException>(() => new JournalLeaseStore(_dir));
+        Assert.Contains("in use", ex.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+}

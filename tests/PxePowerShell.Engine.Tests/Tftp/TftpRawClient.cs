@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using PxePowerShell.Engine.Tftp;
+
+namespace PxePowerShell.Engine.Tests.Tftp;
+
+/// <summary>A bare UDP client that sends hand-made TFTP packets and reads the answers.</summary>
+internal sealed class TftpRawClient : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+    public TftpRawClient() => _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+    public void Send(IPEndPoint to, ReadOnlySpan<byte> datagram) => _socket.SendTo(datagram, SocketFlags.None, to);
+
+    public void SendRequest(IPEndPoint to, TftpOpcode opcode, string name, string mode = "octet", params TftpOption[] options)
+    {
+        var buffer = new byte[4096];
+        int n = TftpPacket.WriteRequest(buffer, opcode, name, mode, options);
+        Send(to, buffer.AsSpan(0, n));
+    }
+
+    public async Task<(byte[] Datagram, IPEndPoint From)> ReceiveAsync(int timeoutMs = 5000)
+    {
+        var buffer = new byte[70_000];
+        using var cts = new CancellationTokenSource(timeoutMs);
+        var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cts.Token);
+        return (buffer[..result.ReceivedBytes], (IPEndPoint)result.RemoteEndPoint);
+    }
+
+    /// <summary>Downloads a file in lock-step with the default options; returns the bytes.</summary>
+    public async Task<byte[]> GetAsync(IPEndPoint server, string name)
+    {
+        SendRequest(server, TftpOpcode.ReadRequest, name);
+        var data = new MemoryStream();
+        ushort expected = 1;
+        while (true)
+        {
+            var (packet, from) = await ReceiveAsync();
+            if (TftpPacket.TryParseError(packet, out var code, out var message))
+            {
+                throw new IOException($"ERROR {(int)code}: {message}");
+            }
+
+            Assert.True(TftpPacket.TryParseData(packet, out ushort block, out var payload));
+            var ack = new byte[4];
+            TftpPacket.WriteAck(ack, block);
+            Send(from, ack);
+            if (block != expected)
+            {
+                continue;
+            }
+
+            data.Write(payload);
+            expected++;
+            if (payload.Length < 512)
+            {
+                return data.ToArray();
+            }
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
