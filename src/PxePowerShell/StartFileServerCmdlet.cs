@@ -1,12 +1,15 @@
 using System.Management.Automation;
 using System.Net;
+using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Files;
 
 namespace PxePowerShell;
 
 /// <summary>
 /// The shared half of the cmdlets that serve a boot root (TFTP, HTTP): -Root and -Address, and the boot
-/// namespace built over the root, so TFTP and HTTP resolve paths the same way.
+/// namespace built over the root, so TFTP and HTTP resolve paths the same way. The namespace also serves the boot
+/// menus generated live from the boot entries (pxelinux.cfg/, efi64/ and efi32/pxelinux.cfg/, boot.ipxe,
+/// grub/grub.cfg) unless -NoBootMenu is given or the root has its own file or directory at that path.
 /// </summary>
 public abstract class StartFileServerCmdlet : StartServerCmdlet
 {
@@ -33,6 +36,62 @@ public abstract class StartFileServerCmdlet : StartServerCmdlet
         return root;
     }
 
-    /// <summary>The boot namespace served from <paramref name="root"/>.</summary>
-    protected static BootNamespace CreateNamespace(string root) => new(root);
+    /// <summary>Serve only the root: no generated boot menus.</summary>
+    [Parameter]
+    public SwitchParameter NoBootMenu { get; set; }
+
+    /// <summary>
+    /// The boot namespace served from <paramref name="root"/>, with the generated menus of the boot entries mounted at
+    /// the paths of <see cref="BootMenuLayout"/> (rendered from the store on every request, so changes show at once),
+    /// except with -NoBootMenu and where the root has its own menu file or directory, which then wins.
+    /// </summary>
+    protected BootNamespace CreateNamespace(string root)
+    {
+        var boot = new BootNamespace(root);
+        if (NoBootMenu)
+        {
+            WriteVerbose("-NoBootMenu: no generated boot menus are served.");
+            return boot;
+        }
+
+        BootEntryStore store;
+        try
+        {
+            store = ModuleState.BootEntries;
+        }
+        catch (Exception ex) when (ex is BootEntryException or IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"No generated boot menus are served: {ex.Message}");
+            return boot;
+        }
+
+        var options = new BootRenderOptions
+        {
+            ServerAddress = Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any) ? null : Address.ToString(),
+        };
+        var efi = options with { RootedPaths = true };
+        Func<BootConfiguration> configuration = store.Refresh;
+        var menus = new (string Path, GeneratedMenuSource Source)[]
+        {
+            (BootMenuLayout.Pxelinux, new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options)),
+            (BootMenuLayout.SyslinuxEfi64, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64)),
+            (BootMenuLayout.SyslinuxEfi32, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32)),
+            (BootMenuLayout.IpxeScript, new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options)),
+            (BootMenuLayout.GrubConfig, new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options)),
+        };
+        foreach (var (path, source) in menus)
+        {
+            string onDisk = Path.Combine(root, path.Replace('/', Path.DirectorySeparatorChar));
+            if (File.Exists(onDisk) || Directory.Exists(onDisk))
+            {
+                WriteVerbose($"The root has its own {path}; it is served instead of the generated menu.");
+                continue;
+            }
+
+            boot.Mount(BootPath.Parse(path), source);
+            WriteVerbose($"Serving {source.Description} at {path} from {store.FilePath}.");
+        }
+
+        return boot;
+    }
 }

@@ -405,6 +405,78 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
         Assert.Contains("PxePowerShell.Engine.Boot.BootEntry", typeNames);
     }
 
+    [Fact]
+    public void Start_PxeTftpServer_serves_the_generated_menus_live_to_curl()
+    {
+        string root = MakeRoot("debian-installer/amd64/linux", "own/pxelinux.cfg/default");
+        Run("""
+            New-PxeBootEntry -Name debian-installer -Kernel debian-installer/amd64/linux -Arguments 'auto url=http://{server}/preseed.cfg' -Default
+            New-PxeBootEntry -Name rescue-db01 -Kernel rescue/vmlinuz -MacAddress 52:54:00:12:34:56 -Default
+            """).AssertNoErrors();
+        string name = "bm-" + Guid.NewGuid().ToString("N")[..8];
+        var server = Run($"Start-PxeTftpServer -Root '{root}' -Address 127.0.0.1 -Port 0 -Name {name}").AssertNoErrors().Output.Single();
+        try
+        {
+            int port = ((System.Collections.IEnumerable)server.Properties["EndPoints"].Value).Cast<object>()
+                .Select(e => ((System.Net.IPEndPoint)(e is PSObject p ? p.BaseObject : e)).Port).Single();
+            string Fetch(string path)
+            {
+                string output = Path.Combine(_work, "fetched-" + Guid.NewGuid().ToString("N"));
+                var curl = ExternalProcess.Run("curl", $"-s --max-time 20 -o {output} tftp://127.0.0.1:{port}/{path}");
+                return curl.ExitCode == 0 && File.Exists(output) ? File.ReadAllText(output) : $"curl exit {curl.ExitCode}";
+            }
+
+            // pxelinux's fallback chain: a targeted MAC gets its menu, anything else is not found, default is for everybody.
+            string client = Fetch("pxelinux.cfg/01-52-54-00-12-34-56");
+            Assert.Equal(Run("Get-PxeBootMenu -MacAddress 52-54-00-12-34-56 -ServerAddress 127.0.0.1").AssertNoErrors().Output.Single().ToString(), client);
+            Assert.Contains("DEFAULT rescue-db01", client, StringComparison.Ordinal);
+            Assert.StartsWith("curl exit", Fetch("pxelinux.cfg/01-52-54-00-99-99-99"), StringComparison.Ordinal);
+            Assert.StartsWith("curl exit", Fetch("pxelinux.cfg/7F000001"), StringComparison.Ordinal);
+            string general = Fetch("pxelinux.cfg/default");
+            Assert.Contains("APPEND auto url=http://127.0.0.1/preseed.cfg", general, StringComparison.Ordinal);
+            Assert.DoesNotContain("rescue-db01", general, StringComparison.Ordinal);
+            Assert.StartsWith("#!ipxe", Fetch("boot.ipxe"), StringComparison.Ordinal);
+            Assert.Contains("KERNEL /debian-installer/amd64/linux", Fetch("efi64/pxelinux.cfg/default"), StringComparison.Ordinal);
+            Assert.Equal("x", Fetch("debian-installer/amd64/linux"));
+
+            // Changes show at once; the running server's namespace is what New-PxeBootEntry checks files against.
+            var added = Run("New-PxeBootEntry -Name later -Kernel not/there -Order 5 -Verbose").AssertNoErrors();
+            Assert.Contains(added.Warnings, w => w.Contains("KernelNotFound", StringComparison.Ordinal));
+            Assert.Contains("LABEL later", Fetch("pxelinux.cfg/default"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Run($"Get-PxeServer -Name {name} | Stop-PxeServer").AssertNoErrors();
+        }
+
+        // -NoBootMenu serves the root only; a root with its own pxelinux.cfg keeps it.
+        var plain = Run($"Start-PxeTftpServer -Root '{root}' -Address 127.0.0.1 -Port 0 -Name {name}-plain -NoBootMenu").AssertNoErrors().Output.Single();
+        var own = Run($"Start-PxeTftpServer -Root '{Path.Combine(root, "own")}' -Address 127.0.0.1 -Port 0 -Name {name}-own").AssertNoErrors().Output.Single();
+        try
+        {
+            foreach (var (s, expected) in new[] { (plain, (string?)null), (own, "x") })
+            {
+                int port = ((System.Collections.IEnumerable)s.Properties["EndPoints"].Value).Cast<object>()
+                    .Select(e => ((System.Net.IPEndPoint)(e is PSObject p ? p.BaseObject : e)).Port).Single();
+                string output = Path.Combine(_work, "plain-" + Guid.NewGuid().ToString("N"));
+                var curl = ExternalProcess.Run("curl", $"-s --max-time 20 -o {output} tftp://127.0.0.1:{port}/pxelinux.cfg/default");
+                if (expected is null)
+                {
+                    Assert.NotEqual(0, curl.ExitCode);
+                }
+                else
+                {
+                    Assert.Equal(0, curl.ExitCode);
+                    Assert.Equal(expected, File.ReadAllText(output));
+                }
+            }
+        }
+        finally
+        {
+            Run($"Get-PxeServer -Name '{name}-*' | Stop-PxeServer").AssertNoErrors();
+        }
+    }
+
     private string MakeRoot(params string[] files)
     {
         string root = Path.Combine(_work, "root");
