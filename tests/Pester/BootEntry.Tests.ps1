@@ -163,3 +163,27 @@ Describe 'Export-PxeBootMenu, Import-PxeBootEntry and Export-PxeBootEntry' {
         Get-Item $json | Import-PxeBootEntry -Force | Should -HaveCount 2
     }
 }
+
+Describe 'Start-PxeTftpServer serves the generated menus' {
+    BeforeEach { Use-FreshDataDirectory }
+
+    It 'answers pxelinux.cfg/01-<mac> for a targeted client and default for everybody else' {
+        New-PxeBootEntry -Name debian-installer -Kernel debian-installer/amd64/linux -Default
+        New-PxeBootEntry -Name rescue-db01 -Kernel rescue/vmlinuz -MacAddress 52:54:00:12:34:56 -Default
+        $root = New-TftpRoot 'hello.txt'
+        $server = Start-PxeTftpServer -Root $root -Address 127.0.0.1 -Port 0 -Name pester-menus
+        try {
+            $port = $server.EndPoints[0].Port
+            $out = Join-Path $TestDrive 'client.cfg'
+            curl -s -o $out "tftp://127.0.0.1:$port/pxelinux.cfg/01-52-54-00-12-34-56"
+            $LASTEXITCODE | Should -Be 0
+            Get-Content $out -Raw | Should -Be (Get-PxeBootMenu -MacAddress 52:54:00:12:34:56 -ServerAddress 127.0.0.1)
+            curl -s -o $out "tftp://127.0.0.1:$port/pxelinux.cfg/default"
+            Get-Content $out -Raw | Should -Not -Match 'rescue-db01'
+            curl -s -o $out "tftp://127.0.0.1:$port/pxelinux.cfg/C0A80005"
+            $LASTEXITCODE | Should -Not -Be 0
+        } finally {
+            $server | Stop-PxeServer
+        }
+    }
+}
