@@ -79,23 +79,9 @@ internal sealed record CmdletPage(
     private static Dictionary<string, List<string>> Split(string[] lines, string marker)
     {
         var result = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        List<string>? current = null;
-        bool inCode = false;
-        foreach (var line in lines)
+        foreach (var (heading, body) in SplitList([.. lines], marker))
         {
-            if (line.TrimStart().StartsWith("```", StringComparison.Ordinal))
-            {
-                inCode = !inCode;
-            }
-
-            if (!inCode && line.StartsWith(marker, StringComparison.Ordinal))
-            {
-                current = [];
-                result[line[marker.Length..].Trim()] = current;
-                continue;
-            }
-
-            current?.Add(line);
+            result[heading] = body;
         }
 
         return result;
