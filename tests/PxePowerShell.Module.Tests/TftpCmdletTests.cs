@@ -99,7 +99,8 @@ public sealed class TftpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         var result = ExternalProcess.Run(
             "setpriv",
             $"--reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all dotnet {pxeps} -Module {ModuleHost.ManifestPath} -Command \"Start-PxeTftpServer -Root /tmp -Port 69 -Address 127.0.0.1\"",
-            new Dictionary<string, string> { ["DOTNET_CLI_HOME"] = "/tmp", ["HOME"] = "/tmp", ["DOTNET_NOLOGO"] = "1" });
+            new Dictionary<string, string> { ["DOTNET_CLI_HOME"] = "/tmp", ["HOME"] = "/tmp", ["DOTNET_NOLOGO"] = "1" },
+            timeoutMs: 180_000);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("PortAccessDenied", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("port 69 needs root or CAP_NET_BIND_SERVICE; use -Port or run elevated", result.StdErr, StringComparison.Ordinal);
