@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # TFTP benchmark: PxePowerShell's TftpServer against dnsmasq, tftpd-hpa and atftpd on loopback.
 #
-#   sudo bench/tftp/run.sh [RUNS]        (default RUNS=3; the median is reported)
+#   sudo bench/tftp/run.sh [RUNS] [CONCURRENT_RUNS]   (defaults 3 and 1; medians are reported)
 #
 # Everything runs inside a private network namespace (its own loopback), so the machine's real
 # interfaces are untouched and dnsmasq, which has no TFTP port option, can use port 69 there; the other
@@ -15,6 +15,7 @@
 set -euo pipefail
 
 RUNS="${1:-3}"
+CRUNS="${2:-1}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 ATFTPD=/opt/atftpd/usr/sbin/atftpd
@@ -29,11 +30,15 @@ if [[ "${PXE_BENCH_INSIDE:-}" != 1 ]]; then
     ip netns add "$NS"
     trap 'ip netns del "$NS" 2>/dev/null || true' EXIT
     ip netns exec "$NS" ip link set lo up
-    PXE_BENCH_INSIDE=1 ip netns exec "$NS" "$0" "$RUNS"
+    # getaddrinfo(AI_ADDRCONFIG) in tftpd-hpa wants one non-loopback address: give the namespace a dummy one.
+    ip netns exec "$NS" ip link add pxebench0 type dummy
+    ip netns exec "$NS" ip addr add 10.201.0.1/24 dev pxebench0
+    ip netns exec "$NS" ip link set pxebench0 up
+    PXE_BENCH_INSIDE=1 ip netns exec "$NS" "$0" "$RUNS" "$CRUNS"
     exit $?
 fi
 
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 WORK=$(mktemp -d /tmp/pxe-tftp-bench.XXXXXX)
 ROOT="$WORK/root"; OUT="$WORK/out"; mkdir -p "$ROOT" "$OUT"
 PIDS=()
@@ -113,7 +118,7 @@ for server in ours dnsmasq tftpd-hpa atftpd; do
     else
         WIN[$server]="-"
     fi
-    results=$(for _ in $(seq "$RUNS"); do concurrent_run 200 f10m $((10 << 20)); done)
+    results=$(for _ in $(seq "$CRUNS"); do concurrent_run 200 f10m $((10 << 20)); done)
     CONC[$server]=$(awk '{print $1}' <<<"$results" | median)
     CONCF[$server]=$(awk '{s+=$2} END {print s}' <<<"$results")
     THOUSANDF[$server]=$(concurrent_run 1000 f1m $((1 << 20)) | awk '{print $2}')
@@ -128,7 +133,7 @@ best() { local b=0 v; for s in dnsmasq tftpd-hpa atftpd; do v=$1[$s]; v=${!v}; [
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 echo
-echo "TFTP benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, loopback in a network namespace, median of $RUNS runs"
+echo "TFTP benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, loopback in a network namespace, median of $RUNS runs (concurrent: $CRUNS)"
 echo
 echo "| test | ours | dnsmasq | tftpd-hpa | atftpd | ours / best peer | target |"
 echo "|---|---|---|---|---|---|---|"
