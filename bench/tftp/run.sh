@@ -30,10 +30,8 @@ if [[ "${PXE_BENCH_INSIDE:-}" != 1 ]]; then
     ip netns add "$NS"
     trap 'ip netns del "$NS" 2>/dev/null || true' EXIT
     ip netns exec "$NS" ip link set lo up
-    # getaddrinfo(AI_ADDRCONFIG) in tftpd-hpa wants one non-loopback address: give the namespace a dummy one.
-    ip netns exec "$NS" ip link add pxebench0 type dummy
-    ip netns exec "$NS" ip addr add 10.201.0.1/24 dev pxebench0
-    ip netns exec "$NS" ip link set pxebench0 up
+    # getaddrinfo(AI_ADDRCONFIG) in tftpd-hpa wants one non-loopback address: give the namespace one on lo.
+    ip netns exec "$NS" ip addr add 10.201.0.1/32 dev lo
     PXE_BENCH_INSIDE=1 ip netns exec "$NS" "$0" "$RUNS" "$CRUNS"
     exit $?
 fi
@@ -82,7 +80,7 @@ stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/de
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f\n", b / s / 1e6 }'; }
 
 single_run() { # client -> MB/s of one 100 MiB download
     rm -f "$OUT/single"
@@ -101,7 +99,7 @@ concurrent_run() { # count file size -> "MB/s failures"
     local count=$1 file=$2 size=$3 t0 t1 fails
     rm -rf "$OUT/c"; mkdir -p "$OUT/c"
     t0=$(now)
-    seq "$count" | xargs -P "$count" -I{} sh -c "curl -s -m 300 --tftp-blksize 1468 -o '$OUT/c/{}' 'tftp://127.0.0.1:$PORT/$file' || true"
+    seq "$count" | xargs -P "$count" -I{} sh -c "curl -s -m 120 --tftp-blksize 1468 -o '$OUT/c/{}' 'tftp://127.0.0.1:$PORT/$file' || true"
     t1=$(now)
     fails=0
     for i in $(seq "$count"); do cmp -s "$OUT/c/$i" "$ROOT/$file" || fails=$((fails + 1)); done
