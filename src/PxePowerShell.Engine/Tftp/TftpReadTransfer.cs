@@ -27,6 +27,10 @@ public sealed class TftpReadTransfer : TftpTransfer
     private long _cacheOffset;
     private int _cacheLength;
 
+    // Windowed sends: the window's DATA packets laid out back to back for one batched send.
+    private byte[]? _batch;
+    private int _batchCapacity;
+
     private long _acked;          // highest block acknowledged (0 = none)
     private long _next = 1;       // next block to send
     private long _highestSent;    // highest block ever sent
@@ -63,7 +67,20 @@ public sealed class TftpReadTransfer : TftpTransfer
                 _cacheLength = 0;
             }
         }
+
+        int segment = _blockSize + TftpPacket.DataHeaderLength;
+        _batchCapacity = Math.Min(_window, Math.Min(MaxSegmentsPerBatch, MaxBatchBytes / segment));
+        if (_batchCapacity > 1)
+        {
+            _batch = ArrayPool<byte>.Shared.Rent(_batchCapacity * segment);
+        }
     }
+
+    /// <summary>Most packets handed to the sink in one batch (the kernel's UDP GSO limit is 64).</summary>
+    public const int MaxSegmentsPerBatch = 64;
+
+    /// <summary>Most bytes handed to the sink in one batch (one UDP GSO send).</summary>
+    public const int MaxBatchBytes = 65000;
 
     /// <summary>The file's length when known in advance (octet mode), else null.</summary>
     public long? KnownLength => _netAscii ? null : _file.Length;
@@ -161,19 +178,66 @@ public sealed class TftpReadTransfer : TftpTransfer
     private void SendWindow(ITftpPacketSink sink)
     {
         long end = _acked + _window;
+        if (_batch is not null)
+        {
+            SendWindowBatched(sink, end);
+            return;
+        }
+
         while (_next <= end && _next <= _last)
         {
             SendBlock(_next, sink);
-            if (_next > _highestSent)
+            CountSent(_next);
+            _next++;
+        }
+
+        ArmTimer();
+    }
+
+    private void CountSent(long index)
+    {
+        if (index > _highestSent)
+        {
+            _highestSent = index;
+        }
+        else
+        {
+            Retransmits++;
+        }
+    }
+
+    /// <summary>Lays consecutive full blocks out back to back and hands each run to the sink at once.</summary>
+    private void SendWindowBatched(ITftpPacketSink sink, long end)
+    {
+        var batch = _batch!;
+        int segment = _blockSize + TftpPacket.DataHeaderLength;
+        while (_next <= end && _next <= _last)
+        {
+            int count = 0;
+            int length = 0;
+            while (count < _batchCapacity && _next <= end && _next <= _last)
             {
-                _highestSent = _next;
+                var packet = batch.AsSpan(length, segment);
+                TftpPacket.WriteDataHeader(packet, (ushort)_next);
+                int payload = FillBlock(_next, packet[TftpPacket.DataHeaderLength..]);
+                CountSent(_next);
+                _next++;
+                count++;
+                length += TftpPacket.DataHeaderLength + payload;
+                if (payload < _blockSize)
+                {
+                    break; // the final block: nothing may follow a short segment
+                }
+            }
+
+            if (count == 1)
+            {
+                sink.Send(batch.AsSpan(0, length));
             }
             else
             {
-                Retransmits++;
+                sink.SendSegments(batch.AsSpan(0, length), segment);
             }
-
-            _next++;
         }
 
         ArmTimer();
@@ -183,7 +247,12 @@ public sealed class TftpReadTransfer : TftpTransfer
     {
         var buffer = Buffer;
         TftpPacket.WriteDataHeader(buffer, (ushort)index);
-        var payload = buffer.AsSpan(TftpPacket.DataHeaderLength, _blockSize);
+        int length = FillBlock(index, buffer.AsSpan(TftpPacket.DataHeaderLength, _blockSize));
+        sink.Send(buffer.AsSpan(0, TftpPacket.DataHeaderLength + length));
+    }
+
+    private int FillBlock(long index, Span<byte> payload)
+    {
         int length = _netAscii ? ProduceNetAscii(index, payload) : ReadOctet(index, payload);
         if (length < _blockSize && index < _last)
         {
@@ -192,7 +261,7 @@ public sealed class TftpReadTransfer : TftpTransfer
             _lastLength = length;
         }
 
-        sink.Send(buffer.AsSpan(0, TftpPacket.DataHeaderLength + length));
+        return length;
     }
 
     private int ReadOctet(long index, Span<byte> payload)
@@ -303,6 +372,12 @@ public sealed class TftpReadTransfer : TftpTransfer
             if (scratch is not null)
             {
                 ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            var batch = Interlocked.Exchange(ref _batch, null);
+            if (batch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(batch);
             }
 
             var cache = Interlocked.Exchange(ref _cache, null);

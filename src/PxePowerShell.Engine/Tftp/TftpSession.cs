@@ -18,6 +18,7 @@ internal sealed class TftpSession : ITftpPacketSink
     private readonly TftpTransfer _transfer;
     private readonly int _receiveSize;
     private int _finished;
+    private int _segmentSize; // UDP GSO segment size set on the socket; -1 when GSO is unavailable
 
     public TftpSession(TftpServer server, Socket socket, IPEndPoint client, TftpTransfer transfer, string path, bool isRead)
     {
@@ -112,6 +113,67 @@ internal sealed class TftpSession : ITftpPacketSink
         {
         }
     }
+
+    /// <summary>Sends a run of equal-size datagrams with one UDP GSO send where the kernel supports it.</summary>
+    public void SendSegments(ReadOnlySpan<byte> packets, int segmentSize)
+    {
+        if (_segmentSize != segmentSize && _segmentSize != -1)
+        {
+            _segmentSize = TrySetSegmentSize(segmentSize) ? segmentSize : -1;
+        }
+
+        if (_segmentSize == segmentSize)
+        {
+            try
+            {
+                _socket.SendTo(packets, SocketFlags.None, _client);
+                return;
+            }
+            catch (SocketException)
+            {
+                // The kernel refused the batch (no GSO on this path): send one by one from now on.
+                _segmentSize = -1;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+        }
+
+        for (int offset = 0; offset < packets.Length; offset += segmentSize)
+        {
+            Send(packets.Slice(offset, Math.Min(segmentSize, packets.Length - offset)));
+        }
+    }
+
+    private bool TrySetSegmentSize(int segmentSize)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            // setsockopt(SOL_UDP, UDP_SEGMENT): the kernel splits each send into segmentSize datagrams.
+            Span<byte> value = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(value, segmentSize);
+            if (!BitConverter.IsLittleEndian)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(value, segmentSize);
+            }
+
+            _socket.SetRawSocketOption(SolUdp, UdpSegment, value);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private const int SolUdp = 17;
+    private const int UdpSegment = 103;
 
     private async Task ReceiveLoopAsync()
     {

@@ -242,6 +242,33 @@ public sealed class TftpTransferTests
         Assert.True(writer.Disposed);
     }
 
+    [Fact]
+    public void Window_is_handed_to_the_sink_as_one_batch_of_segments()
+    {
+        var sink = new BatchSink();
+        using var t = new TftpReadTransfer(new SyntheticFile(30), TftpMode.Octet, Options(8, 4), 3, _time);
+        t.Start(sink);
+        var batch = Assert.Single(sink.Batches);
+        Assert.Equal(12, batch.SegmentSize);
+        Assert.Equal((3 * 12) + 10, batch.Bytes.Length);
+        Assert.Equal(4, batch.Bytes[39]); // block 4 header sits at offset 36
+        Assert.Empty(sink.Singles);
+        t.Receive(RecordingSink.Ack(4), sink);
+        Assert.Equal(TftpTransferState.Completed, t.State);
+        Assert.Equal(30, t.Bytes);
+    }
+
+    private sealed class BatchSink : ITftpPacketSink
+    {
+        public List<(byte[] Bytes, int SegmentSize)> Batches { get; } = [];
+
+        public List<byte[]> Singles { get; } = [];
+
+        public void Send(ReadOnlySpan<byte> packet) => Singles.Add(packet.ToArray());
+
+        public void SendSegments(ReadOnlySpan<byte> packets, int segmentSize) => Batches.Add((packets.ToArray(), segmentSize));
+    }
+
     private static byte[] Data(ushort block, string payload)
     {
         var b = new byte[4 + payload.Length];
