@@ -10,12 +10,17 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('PxePowerShell.format.ps1xml')
     CmdletsToExport      = @(
+        'Add-PxeReservation'
         'Get-PxeClient'
         'Get-PxeEvent'
+        'Get-PxeLease'
         'Get-PxeServer'
         'Remove-PxeClient'
+        'Remove-PxeLease'
         'Set-PxeClient'
+        'Start-PxeDhcpServer'
         'Start-PxeHttpServer'
+        'Start-PxeProxyDhcp'
         'Start-PxeTftpServer'
         'Stop-PxeServer'
     )

@@ -14,4 +14,10 @@ internal static class ErrorIds
     public const string ClientNotFound = "ClientNotFound";
     public const string InvalidMacAddress = "InvalidMacAddress";
     public const string InventoryUnavailable = "InventoryUnavailable";
+    public const string UnknownArchitecture = "UnknownArchitecture";
+    public const string RangeOutsideSubnet = "RangeOutsideSubnet";
+    public const string InterfaceNotFound = "InterfaceNotFound";
+    public const string DataDirectoryInUse = "DataDirectoryInUse";
+    public const string LeaseNotFound = "LeaseNotFound";
+    public const string ReservationConflict = "ReservationConflict";
 }
