@@ -7,8 +7,10 @@ namespace PxePowerShell.Module.Tests;
 /// <summary>
 /// The DHCP cmdlets in a real runspace. Servers listen on the loopback interface (-Interface lo) on a free
 /// unprivileged port; a C# client sends real DHCP datagrams to 127.0.0.1 and the test reads the outcome the way a
-/// user would: Get-PxeEvent and Get-PxeLease.
+/// user would: Get-PxeEvent and Get-PxeLease. The class runs alone (not beside ClientCmdletTests): the PXE clients it
+/// makes up feed the process-wide client inventory, which that class points at its own directory and expects empty.
 /// </summary>
+[Collection(DhcpCmdletCollection.Name)]
 public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>, IDisposable
 {
     private readonly string _id = Guid.NewGuid().ToString("N")[..8];
