@@ -10,20 +10,25 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('PxePowerShell.format.ps1xml')
     CmdletsToExport      = @(
+        'Add-PxeReservation'
         'Export-PxeBootEntry'
         'Export-PxeBootMenu'
         'Get-PxeBootEntry'
         'Get-PxeBootMenu'
         'Get-PxeClient'
         'Get-PxeEvent'
+        'Get-PxeLease'
         'Get-PxeServer'
         'Import-PxeBootEntry'
         'New-PxeBootEntry'
         'Remove-PxeBootEntry'
         'Remove-PxeClient'
+        'Remove-PxeLease'
         'Set-PxeBootEntry'
         'Set-PxeClient'
+        'Start-PxeDhcpServer'
         'Start-PxeHttpServer'
+        'Start-PxeProxyDhcp'
         'Start-PxeTftpServer'
         'Stop-PxeServer'
     )

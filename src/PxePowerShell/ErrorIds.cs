@@ -17,4 +17,10 @@ internal static class ErrorIds
     public const string BootStoreUnavailable = "BootStoreUnavailable";
     public const string FileExists = "FileExists";
     public const string ExportFailed = "ExportFailed";
+    public const string UnknownArchitecture = "UnknownArchitecture";
+    public const string RangeOutsideSubnet = "RangeOutsideSubnet";
+    public const string InterfaceNotFound = "InterfaceNotFound";
+    public const string DataDirectoryInUse = "DataDirectoryInUse";
+    public const string LeaseNotFound = "LeaseNotFound";
+    public const string ReservationConflict = "ReservationConflict";
 }

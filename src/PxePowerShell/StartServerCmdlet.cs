@@ -49,6 +49,10 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         {
             ThrowTerminatingError(SocketBindError(ex, what, port, server.Name));
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            ThrowTerminatingError(StartError(ex, what, port, server.Name));
+        }
 
         ModuleState.Servers.Add(server);
         WriteVerbose($"{what} '{server.Name}' listening on {string.Join(", ", server.EndPoints)}.");
@@ -68,6 +72,59 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             server.StopAsync().GetAwaiter().GetResult();
             ModuleState.Servers.Remove(server);
         }
+    }
+
+    /// <summary>
+    /// Turns what an engine server throws at start (DHCP: port in use, no privilege, unknown interface, range outside
+    /// every interface's subnet, lease directory held by another server) into an ErrorRecord that says what to do.
+    /// </summary>
+    internal static ErrorRecord StartError(Exception ex, string what, int port, object target)
+    {
+        if (ex.InnerException is SocketException socket && ex is not UnauthorizedAccessException && socket.SocketErrorCode != SocketError.AddressAlreadyInUse)
+        {
+            return SocketBindError(socket, what, port, target);
+        }
+
+        string message = ex.Message;
+        return ex switch
+        {
+            UnauthorizedAccessException when port is > 0 and < 1024 => Error(
+                ErrorIds.PortAccessDenied,
+                ErrorCategory.PermissionDenied,
+                target,
+                $"port {port} needs root or CAP_NET_BIND_SERVICE; use -Port or run elevated. ({message})",
+                ex),
+            UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
+            IOException when message.Contains("already in use", StringComparison.Ordinal) => Error(
+                ErrorIds.PortInUse,
+                ErrorCategory.ResourceExists,
+                target,
+                $"port {port} is already in use by another program: {message}",
+                ex),
+            IOException when message.Contains("in use by another DHCP server", StringComparison.Ordinal) => Error(
+                ErrorIds.DataDirectoryInUse,
+                ErrorCategory.ResourceBusy,
+                target,
+                $"{message} Stop that server or pass another -DataDirectory.",
+                ex),
+            ArgumentException when message.Contains("outside the subnet", StringComparison.Ordinal) => Error(ErrorIds.RangeOutsideSubnet, ErrorCategory.InvalidArgument, target, message, ex),
+            ArgumentException when message.Contains("interface", StringComparison.OrdinalIgnoreCase) => Error(
+                ErrorIds.InterfaceNotFound,
+                ErrorCategory.ObjectNotFound,
+                target,
+                $"{StripParameterName(message)} Pass an existing interface name to -Interface or one of its addresses to -Address.",
+                ex),
+            InvalidOperationException when message.Contains("interface", StringComparison.OrdinalIgnoreCase) => Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
+            ArgumentException => Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, StripParameterName(message), ex),
+            _ => Error(ErrorIds.ServerStartFailed, ErrorCategory.OpenError, target, $"The {what} could not start: {message}", ex),
+        };
+    }
+
+    /// <summary>ArgumentException.Message ends with " (Parameter 'x')"; users need not see it.</summary>
+    private static string StripParameterName(string message)
+    {
+        int at = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        return at > 0 ? message[..at] : message;
     }
 
     /// <summary>Opens the client inventory so this server's events are recorded; a warning (not an error) when it cannot.</summary>

@@ -1,0 +1,97 @@
+using System.Management.Automation;
+using System.Net;
+using PxePowerShell.Engine.Dhcp;
+
+namespace PxePowerShell.Cmdlets;
+
+/// <summary>Lists the leases of the running DHCP servers, or of a lease journal on disk.</summary>
+[Cmdlet(VerbsCommon.Get, "PxeLease", DefaultParameterSetName = Running)]
+[OutputType(typeof(DhcpLease))]
+public sealed class GetPxeLeaseCommand : LeaseCmdlet
+{
+    private const string Running = "Server";
+    private const string OnDisk = "DataDirectory";
+
+    /// <summary>Names of the DHCP servers; wildcards allowed. Default: every running DHCP server.</summary>
+    [Parameter(ParameterSetName = Running, ValueFromPipelineByPropertyName = true)]
+    [Alias("ServerName")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ServerNameCompleter))]
+    public string[]? Server { get; set; }
+
+    /// <summary>Read the lease journal in this directory instead (no server needed).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OnDisk)]
+    [ValidateNotNullOrEmpty]
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Only these addresses.</summary>
+    [Parameter(Position = 0)]
+    public IPAddress[]? IPAddress { get; set; }
+
+    /// <summary>Only these clients (MAC address in any common notation).</summary>
+    [Parameter]
+    [Alias("ClientId")]
+    public string[]? MacAddress { get; set; }
+
+    /// <summary>Only leases in these states.</summary>
+    [Parameter]
+    public AddressState[]? AddressState { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        HashSet<string>? macs = null;
+        if (MacAddress is not null)
+        {
+            macs = [];
+            foreach (var text in MacAddress)
+            {
+                if (NormalizeMac(text) is { } mac)
+                {
+                    macs.Add(mac);
+                }
+            }
+
+            if (macs.Count == 0)
+            {
+                return;
+            }
+        }
+
+        if (ParameterSetName == OnDisk)
+        {
+            string directory = ResolvePath(DataDirectory!);
+            if (!File.Exists(Path.Combine(directory, JournalLeaseStore.FileName)))
+            {
+                ThrowTerminatingError(Error(ErrorIds.LeaseNotFound, ErrorCategory.ObjectNotFound, DataDirectory, $"There is no lease journal ({JournalLeaseStore.FileName}) in '{directory}'; pass the -DataDirectory of a DHCP server."));
+            }
+
+            var contents = JournalLeaseStore.Read(directory);
+            if (contents.DiscardedRecords > 0)
+            {
+                WriteWarning($"{contents.DiscardedRecords} torn or corrupt record(s) in the journal were skipped.");
+            }
+
+            Write(contents.Leases, null);
+            return;
+        }
+
+        foreach (var server in FindServers(Server))
+        {
+            Write(server.GetLeases(), server.Name);
+        }
+
+        void Write(IEnumerable<DhcpLease> leases, string? server)
+        {
+            foreach (var lease in leases.OrderBy(l => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(l.IPAddress.GetAddressBytes())))
+            {
+                if ((IPAddress is null || IPAddress.Contains(lease.IPAddress))
+                    && (macs is null || macs.Contains(lease.ClientId))
+                    && (AddressState is null || AddressState.Contains(lease.AddressState)))
+                {
+                    WriteObject(WithServer(lease, server));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Management.Automation;
+using PxePowerShell.Engine.Dhcp;
+
+namespace PxePowerShell;
+
+/// <summary>What the lease and reservation cmdlets share: finding the DHCP servers of the session.</summary>
+public abstract class LeaseCmdlet : PxeCmdlet
+{
+    /// <summary>The running DHCP servers whose names match <paramref name="names"/> (all when null); ServerNotFound errors for missing names.</summary>
+    internal List<DhcpServer> FindServers(string[]? names)
+    {
+        var servers = ModuleState.Servers.Servers.OfType<DhcpServer>().ToList();
+        if (names is null || names.Length == 0)
+        {
+            return servers;
+        }
+
+        var result = new List<DhcpServer>();
+        foreach (var name in names)
+        {
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var matches = servers.Where(s => pattern.IsMatch(s.Name)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.ObjectNotFound, name, $"No DHCP server named '{name}' runs in this session; Get-PxeServer -Role Dhcp lists them."));
+            }
+
+            result.AddRange(matches.Where(m => !result.Contains(m)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The one server an operation applies to: the named one, or the only running DHCP server; null after writing an error.</summary>
+    internal DhcpServer? FindServer(string? name, object target)
+    {
+        var servers = ModuleState.Servers.Servers.OfType<DhcpServer>().ToList();
+        if (!string.IsNullOrEmpty(name))
+        {
+            var match = servers.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.ObjectNotFound, target, $"No DHCP server named '{name}' runs in this session; Get-PxeServer -Role Dhcp lists them."));
+            }
+
+            return match;
+        }
+
+        if (servers.Count == 1)
+        {
+            return servers[0];
+        }
+
+        WriteError(Error(
+            ErrorIds.ServerNotFound,
+            ErrorCategory.ObjectNotFound,
+            target,
+            servers.Count == 0
+                ? "No DHCP server runs in this session; start one with Start-PxeDhcpServer."
+                : $"Several DHCP servers run in this session ({string.Join(", ", servers.Select(s => s.Name))}); name one with -Server."));
+        return null;
+    }
+
+    /// <summary>Normalizes a MAC address or writes a non-terminating InvalidMacAddress error and returns null.</summary>
+    internal string? NormalizeMac(string? text)
+    {
+        if (MacAddresses.TryNormalize(text, out var mac) && mac.Length == 17)
+        {
+            return mac;
+        }
+
+        WriteError(Error(
+            ErrorIds.InvalidMacAddress,
+            ErrorCategory.InvalidArgument,
+            text,
+            $"'{text}' is not a MAC address; use six hex octets such as aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF, aabb.ccdd.eeff or AABBCCDDEEFF."));
+        return null;
+    }
+
+    /// <summary>Wraps a lease with the name of the server that holds it (a Server property for pipelines).</summary>
+    internal static PSObject WithServer(DhcpLease lease, string? server)
+    {
+        var o = PSObject.AsPSObject(lease);
+        o.Properties.Add(new PSNoteProperty("Server", server));
+        return o;
+    }
+}

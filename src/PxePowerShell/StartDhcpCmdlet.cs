@@ -1,0 +1,133 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Net;
+using PxePowerShell.Engine.Dhcp;
+
+namespace PxePowerShell;
+
+/// <summary>
+/// The shared half of Start-PxeProxyDhcp and Start-PxeDhcpServer: the interfaces to serve and the boot options
+/// (-BootFile hashtable by architecture, -HttpBootUrl, -IpxeScript, -TftpServer, -NoOverride).
+/// </summary>
+public abstract class StartDhcpCmdlet : StartServerCmdlet
+{
+    /// <summary>Interface names to serve (eth0, enp3s0...).</summary>
+    [Parameter]
+    [Alias("InterfaceAlias")]
+    [ValidateNotNullOrEmpty]
+    public string[] Interface { get; set; } = [];
+
+    /// <summary>Interface addresses to serve (each names the interface that has it).</summary>
+    [Parameter]
+    [Alias("IPAddress", "ListenAddress")]
+    [ValidateNotNullOrEmpty]
+    public IPAddress[] Address { get; set; } = [];
+
+    /// <summary>The DHCP server port (67).</summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; } = 67;
+
+    /// <summary>Boot files by architecture: keys are ClientArchitecture names (Bios, EfiX64, EfiArm64...).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? BootFile { get; set; }
+
+    /// <summary>Base URL for HTTP-boot clients and the iPXE script; {server} is replaced by the interface address.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? HttpBootUrl { get; set; }
+
+    /// <summary>What iPXE clients get instead of the iPXE binary (TFTP name or URL).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? IpxeScript { get; set; }
+
+    /// <summary>The TFTP server (next server, siaddr); default: the interface the request came in on.</summary>
+    [Parameter]
+    [Alias("NextServer")]
+    public IPAddress? TftpServer { get; set; }
+
+    /// <summary>Never put options into the sname/file fields (dnsmasq's dhcp-no-override).</summary>
+    [Parameter]
+    public SwitchParameter NoOverride { get; set; }
+
+    /// <summary>True when any boot parameter was given.</summary>
+    protected bool HasBootParameters =>
+        BootFile is not null || HttpBootUrl is not null || IpxeScript is not null || TftpServer is not null;
+
+    /// <summary>The boot options from the common parameters; a terminating UnknownArchitecture error for a bad key.</summary>
+    protected PxeBootOptions BuildBootOptions() => new()
+    {
+        BootFiles = BootFile is null ? new Dictionary<ClientArchitecture, string>() : ParseBootFiles(BootFile, "BootFile", allowLabel: false),
+        HttpBootUrl = HttpBootUrl,
+        IpxeScript = IpxeScript,
+        TftpServer = TftpServer,
+    };
+
+    /// <summary>
+    /// Reads a hashtable of architecture name -> boot file. With <paramref name="allowLabel"/>, a "Label" key is skipped
+    /// (menu entries). Unknown keys are a terminating UnknownArchitecture error listing the valid names.
+    /// </summary>
+    protected Dictionary<ClientArchitecture, string> ParseBootFiles(IDictionary table, string parameter, bool allowLabel)
+    {
+        var files = new Dictionary<ClientArchitecture, string>();
+        foreach (DictionaryEntry entry in table)
+        {
+            string key = entry.Key?.ToString() ?? string.Empty;
+            if (allowLabel && string.Equals(key, "Label", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!TryParseArchitecture(key, out var architecture))
+            {
+                ThrowTerminatingError(Error(
+                    ErrorIds.UnknownArchitecture,
+                    ErrorCategory.InvalidArgument,
+                    key,
+                    $"-{parameter}: '{key}' is not a client architecture. Use one of: {string.Join(", ", Enum.GetNames<ClientArchitecture>())}."));
+            }
+
+            string? file = LanguagePrimitives.ConvertTo<string>(entry.Value is PSObject p ? p.BaseObject : entry.Value);
+            if (string.IsNullOrWhiteSpace(file))
+            {
+                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, key, $"-{parameter}: the boot file for {architecture} is empty; give a file name such as 'pxelinux.0'."));
+            }
+
+            files[architecture] = file!;
+        }
+
+        return files;
+    }
+
+    /// <summary>An IPv4 address of this machine's interfaces that holds <paramref name="address"/> in its subnet: its mask, else null.</summary>
+    protected static IPAddress? SubnetMaskFor(IPAddress address)
+    {
+        foreach (var iface in DhcpInterface.All())
+        {
+            byte[] a = iface.Address.GetAddressBytes(), b = address.GetAddressBytes(), m = iface.SubnetMask.GetAddressBytes();
+            if (a.Length == 4 && b.Length == 4 && m.Length == 4 && (a[0] & m[0]) == (b[0] & m[0]) && (a[1] & m[1]) == (b[1] & m[1]) && (a[2] & m[2]) == (b[2] & m[2]) && (a[3] & m[3]) == (b[3] & m[3]))
+            {
+                return iface.SubnetMask;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Describes where the server will listen, for ShouldProcess.</summary>
+    protected string Where() =>
+        Interface.Length == 0 && Address.Length == 0 ? "every interface" : string.Join(", ", Interface.Concat(Address.Select(a => a.ToString())));
+
+    private static bool TryParseArchitecture(string key, out ClientArchitecture architecture)
+    {
+        architecture = default;
+        if (string.IsNullOrWhiteSpace(key) || char.IsDigit(key[0]))
+        {
+            return ushort.TryParse(key, out var number) && Enum.IsDefined(architecture = (ClientArchitecture)number);
+        }
+
+        return Enum.TryParse(key, ignoreCase: true, out architecture) && Enum.IsDefined(architecture);
+    }
+}
