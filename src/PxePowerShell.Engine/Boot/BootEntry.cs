@@ -133,56 +133,15 @@ public sealed record BootEntry
     /// </summary>
     public static bool TryNormalizeMacAddress(string? value, out string normalized)
     {
-        normalized = string.Empty;
-        if (string.IsNullOrWhiteSpace(value))
+        string? text = value?.Trim();
+        if (text is { Length: 20 } && text.StartsWith("01-", StringComparison.Ordinal))
         {
-            return false;
+            text = text[3..]; // pxelinux's ARP type prefix "01-"
         }
 
-        Span<char> hex = stackalloc char[14];
-        int count = 0;
-        foreach (char c in value.Trim())
-        {
-            if (c is ':' or '-' or '.' or ' ')
-            {
-                continue;
-            }
-
-            if (!char.IsAsciiHexDigit(c) || count == hex.Length)
-            {
-                return false;
-            }
-
-            hex[count++] = char.ToLowerInvariant(c);
-        }
-
-        int start;
-        if (count == 12)
-        {
-            start = 0;
-        }
-        else if (count == 14 && hex[0] == '0' && hex[1] == '1')
-        {
-            start = 2; // pxelinux's ARP type prefix "01-"
-        }
-        else
-        {
-            return false;
-        }
-
-        var builder = new System.Text.StringBuilder(17);
-        for (int i = 0; i < 6; i++)
-        {
-            if (i > 0)
-            {
-                builder.Append('-');
-            }
-
-            builder.Append(hex[start + (2 * i)]).Append(hex[start + (2 * i) + 1]);
-        }
-
-        normalized = builder.ToString();
-        return true;
+        bool ok = Clients.MacAddress.TryNormalize(text, out var mac);
+        normalized = mac ?? string.Empty;
+        return ok;
     }
 
     /// <summary>Normalizes a UUID to lower-case 8-4-4-4-12 form (as pxelinux and iPXE print it); false when it does not parse.</summary>
