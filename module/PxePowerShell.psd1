@@ -26,6 +26,7 @@
         'Start-PxeHttpServer'
         'Start-PxeTftpServer'
         'Stop-PxeServer'
+        'Test-PxeServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

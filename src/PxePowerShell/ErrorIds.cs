@@ -17,4 +17,5 @@ internal static class ErrorIds
     public const string BootStoreUnavailable = "BootStoreUnavailable";
     public const string FileExists = "FileExists";
     public const string ExportFailed = "ExportFailed";
+    public const string UnknownArchitecture = "UnknownArchitecture";
 }
