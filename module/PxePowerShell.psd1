@@ -31,6 +31,7 @@
         'Start-PxeProxyDhcp'
         'Start-PxeTftpServer'
         'Stop-PxeServer'
+        'Test-PxeServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

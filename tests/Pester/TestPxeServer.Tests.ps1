@@ -1,0 +1,68 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Acceptance tests for docs/cmdlets/Test-PxeServer.md. Needs root (ip netns) for the veth the servers and the simulator use.
+# CI without pwsh parses this file with the PowerShell parser (tests/PxePowerShell.Module.Tests).
+
+BeforeAll {
+    $repo = Resolve-Path "$PSScriptRoot/../.."
+    Import-Module "$repo/out/PxePowerShell/PxePowerShell.psd1" -Force
+    $id = (New-Guid).ToString('N').Substring(0, 6)
+    $ns = "pxp-$id"; $iface = "pxph$id"
+    $subnet = Get-Random -Minimum 100 -Maximum 250
+    $server = "10.201.$subnet.1"
+    ip netns add $ns
+    ip link add $iface type veth peer name "pxpc$id"
+    ip link set "pxpc$id" netns $ns
+    ip addr add "$server/24" dev $iface
+    ip link set $iface up
+    $port = Get-Random -Minimum 20000 -Maximum 40000
+    $root = Join-Path $TestDrive 'root'
+    New-Item -ItemType Directory "$root/pxelinux.cfg" | Out-Null
+    [IO.File]::WriteAllBytes("$root/pxelinux.0", [byte[]]::new(30000))
+    Set-Content "$root/pxelinux.cfg/default" "DEFAULT local"
+    $tftp = Start-PxeTftpServer -Root $root -Address $server -Port 0 -Name pester-sim-tftp -NoBootMenu
+    $events = (Get-Module PxePowerShell).ImplementingAssembly.GetType('PxePowerShell.ModuleState').GetProperty('Events').GetValue($null)
+    $files = [System.Collections.Generic.Dictionary[PxePowerShell.Engine.Dhcp.ClientArchitecture, string]]::new()
+    $files['Bios'] = 'pxelinux.0'
+    $options = [PxePowerShell.Engine.Dhcp.ProxyDhcpServerOptions]@{
+        Interfaces = [string[]]@($iface); Port = $port; PxePort = $port + 1; ClientPort = $port + 2
+        Boot = [PxePowerShell.Engine.Dhcp.PxeBootOptions]@{ BootFiles = $files }
+    }
+    $proxy = [PxePowerShell.Engine.Dhcp.ProxyDhcpServer]::new('pester-sim-proxy', $options, $events, $null)
+    $null = $proxy.StartAsync().GetAwaiter().GetResult()
+    $common = @{ Interface = $iface; Port = $port; PxePort = $port + 1; ClientPort = $port + 2; TftpPort = $tftp.EndPoints[0].Port }
+}
+
+AfterAll {
+    $proxy.StopAsync().GetAwaiter().GetResult()
+    Get-PxeServer -Name 'pester-sim*' | Stop-PxeServer
+    ip netns del $ns
+    ip link del $iface
+}
+
+Describe 'Test-PxeServer (docs/cmdlets/Test-PxeServer.md)' {
+    It 'boots a simulated BIOS client through proxyDHCP, port 4011 and TFTP' {
+        $mac = '02-00-5e-10-00-01'
+        $result = Test-PxeServer @common -MacAddress $mac -Timeout 00:00:02
+        $result.Success | Should -BeTrue
+        $result.BootFile | Should -Be 'pxelinux.0'
+        $result.Bytes | Should -Be 30000
+        $result.MenuFile | Should -Be 'pxelinux.cfg/default'
+        $result.Steps.Step | Should -Be @('Discover', 'ProxyOffer', 'Request4011', 'ProxyAck', 'TftpBootFile', 'TftpMenu')
+        Get-PxeClient -MacAddress $mac | Should -Not -BeNullOrEmpty
+    }
+
+    It 'writes the steps with -Detailed and a boolean with -Quiet' {
+        (Test-PxeServer @common -Detailed | Select-Object -Skip 1).Step | Should -Contain 'ProxyAck'
+        Test-PxeServer @common -NoDownload -Quiet | Should -BeTrue
+    }
+
+    It 'reports a missing proxyDHCP as a failed step, not an error' {
+        $result = Test-PxeServer -Interface $iface -Port ($port + 10) -ClientPort ($port + 12) -Timeout 00:00:01
+        $result.Success | Should -BeFalse
+        $result.Error | Should -Be 'ProxyOffer: no proxy offer within 1 s'
+    }
+
+    It 'refuses a bad MAC address with InvalidMacAddress' {
+        { Test-PxeServer -MacAddress nonsense -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMacAddress*'
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace PxePowerShell.Module.Tests;
+
+/// <summary>
+/// Test-PxeServer in the runspace against a proxyDHCP server (the engine's, started in the runspace on the module's
+/// event hub) and Start-PxeTftpServer, both on the host end of a veth pair whose other end lives in a network
+/// namespace this test creates; the simulator sends from the same interface (bound to it).
+/// </summary>
+[Collection(DataDirectoryCollection.Name)]
+public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>, IDisposable
+{
+    private readonly string _id = Guid.NewGuid().ToString("N")[..6];
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxeps-testpxe-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Directory.CreateTempSubdirectory("pxeps-testpxe-root-").FullName;
+    private bool _lab;
+
+    private string Namespace => "pxm-" + _id;
+
+    private string HostInterface => "pxmh" + _id;
+
+    private InvocationResult Run(string script, IDictionary<string, object?>? variables = null) =>
+        host.Invoke($"$env:PXEPOWERSHELL_DATA = '{_data}'\n{script}", variables);
+
+    private int CreateLab()
+    {
+        string used = ExternalProcess.Run("ip", "-4 -o addr show").StdOut;
+        int subnet;
+        do
+        {
+            subnet = Random.Shared.Next(100, 250);
+        }
+        while (used.Contains($"10.201.{subnet}.", StringComparison.Ordinal));
+
+        _lab = true;
+        foreach (var command in new[]
+        {
+            $"netns add {Namespace}",
+            $"link add {HostInterface} type veth peer name pxmc{_id}",
+            $"link set pxmc{_id} netns {Namespace}",
+            $"addr add 10.201.{subnet}.1/24 dev {HostInterface}",
+            $"link set {HostInterface} up",
+            $"netns exec {Namespace} ip addr add 10.201.{subnet}.2/24 dev pxmc{_id}",
+            $"netns exec {Namespace} ip link set pxmc{_id} up",
+        })
+        {
+            var result = ExternalProcess.Run("ip", command);
+            Assert.True(result.ExitCode == 0, $"ip {command}: {result.StdErr}");
+        }
+
+        return subnet;
+    }
+
+    public void Dispose()
+    {
+        host.Invoke("Get-PxeServer -Name 'mt-sim*' | Stop-PxeServer");
+        host.Invoke("if ($global:SimProxy) { $global:SimProxy.StopAsync().GetAwaiter().GetResult(); $global:SimProxy = $null }");
+        host.Invoke($"$env:PXEPOWERSHELL_DATA = '{ModuleHost.DefaultDataDirectory}'; $null = Get-PxeClient -MacAddress '*'");
+        if (_lab)
+        {
+            ExternalProcess.Run("ip", $"netns del {Namespace}");
+            ExternalProcess.Run("ip", $"link del {HostInterface}");
+        }
+
+        foreach (var dir in new[] { _data, _root })
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public void Test_PxeServer_boots_a_simulated_client_through_proxyDHCP_and_TFTP_and_Get_PxeClient_shows_it()
+    {
+        Assert.True(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root and iproute2");
+        int subnet = CreateLab();
+        var boot = RandomNumberGenerator.GetBytes(70_000);
+        File.WriteAllBytes(Path.Combine(_root, "pxelinux.0"), boot);
+        Directory.CreateDirectory(Path.Combine(_root, "pxelinux.cfg"));
+        File.WriteAllText(Path.Combine(_root, "pxelinux.cfg", "default"), "DEFAULT local\nLABEL local\n  LOCALBOOT 0\n");
+        int port = Random.Shared.Next(20000, 40000);
+        string mac = "02-5a-" + _id[..2] + "-" + _id[2..4] + "-" + _id[4..6] + "-01";
+        var variables = new Dictionary<string, object?> { ["root"] = _root, ["iface"] = HostInterface, ["port"] = port, ["server"] = $"10.201.{subnet}.1", ["mac"] = mac };
+
+        var setup = Run("""
+            $null = Get-PxeClient   # opens the inventory and its observer on the module's events
+            $tftp = Start-PxeTftpServer -Root $root -Address $server -Port 0 -Name mt-sim-tftp -NoBootMenu
+            $events = (Get-Module PxePowerShell).ImplementingAssembly.GetType('PxePowerShell.ModuleState').GetProperty('Events').GetValue($null)
+            $files = [System.Collections.Generic.Dictionary[PxePowerShell.Engine.Dhcp.ClientArchitecture, string]]::new()
+            $files['Bios'] = 'pxelinux.0'
+            $options = [PxePowerShell.Engine.Dhcp.ProxyDhcpServerOptions]@{
+                Interfaces = [string[]]@($iface); Port = $port; PxePort = $port + 1; ClientPort = $port + 2
+                Boot = [PxePowerShell.Engine.Dhcp.PxeBootOptions]@{ BootFiles = $files }
+            }
+            $global:SimProxy = [PxePowerShell.Engine.Dhcp.ProxyDhcpServer]::new('mt-sim-proxy', $options, $events, $null)
+            $null = $global:SimProxy.StartAsync().GetAwaiter().GetResult()
+            $tftp.EndPoints[0].Port
+            """, variables).AssertNoErrors();
+        int tftpPort = Convert.ToInt32(setup.Output[^1].BaseObject);
+        variables["tftpPort"] = tftpPort;
+
+        var watch = Stopwatch.StartNew();
+        var result = Run(
+            "Test-PxeServer -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort $tftpPort -MacAddress $mac -Architecture Bios -Timeout 00:00:04 -Detailed",
+            variables).AssertNoErrors();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), watch.Elapsed.ToString());
+        var summary = result.Output[0];
+        string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
+        Assert.True((bool)summary.Properties["Success"].Value, steps);
+        Assert.Equal("pxelinux.0", summary.Properties["BootFile"].Value);
+        Assert.Equal($"10.201.{subnet}.1", summary.Properties["BootServer"].Value.ToString());
+        Assert.Equal((long)boot.Length, Convert.ToInt64(summary.Properties["Bytes"].Value));
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(boot)).ToLowerInvariant(), summary.Properties["BootFileSha256"].Value);
+        Assert.Equal("pxelinux.cfg/default", summary.Properties["MenuFile"].Value);
+        Assert.Equal(
+            ["Discover", "ProxyOffer", "Request4011", "ProxyAck", "TftpBootFile", "TftpMenu"],
+            result.Output.Skip(1).Select(s => s.Properties["Step"].Value.ToString()));
+
+        // The servers' events fed the inventory: the simulated client is there, with its architecture and boot file.
+        PxePowerShell.Module.Tests.InvocationResult? client = null;
+        Assert.True(ExternalProcess.WaitUntil(() => (client = Run("Get-PxeClient -MacAddress $mac", variables)).Output.Count == 1, TimeSpan.FromSeconds(10)), "the simulated client is not in the inventory");
+        var record = client!.Output.Single();
+        Assert.Equal(mac, record.Properties["MacAddress"].Value);
+        Assert.Equal("Bios", record.Properties["Architecture"].Value.ToString());
+
+        // -Quiet: just $true.
+        var quiet = Run(
+            "Test-PxeServer -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort $tftpPort -MacAddress $mac -NoDownload -Quiet",
+            variables).AssertNoErrors();
+        Assert.True((bool)quiet.Output.Single().BaseObject);
+    }
+
+    [Fact]
+    public void No_proxy_offer_is_a_failed_result_not_an_error_and_Quiet_returns_false()
+    {
+        Assert.True(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root and iproute2");
+        CreateLab();
+        int port = Random.Shared.Next(20000, 40000);
+        var variables = new Dictionary<string, object?> { ["iface"] = HostInterface, ["port"] = port };
+        var result = Run("Test-PxeServer -Interface $iface -Port $port -ClientPort ($port + 2) -Timeout 00:00:01", variables).AssertNoErrors();
+        var summary = result.Output.Single();
+        Assert.False((bool)summary.Properties["Success"].Value);
+        Assert.Equal("ProxyOffer: no proxy offer within 1 s", summary.Properties["Error"].Value);
+
+        var quiet = Run("Test-PxeServer -Interface $iface -Port $port -ClientPort ($port + 2) -Timeout 00:00:01 -Quiet", variables).AssertNoErrors();
+        Assert.False((bool)quiet.Output.Single().BaseObject);
+    }
+
+    [Fact]
+    public void Invalid_MAC_and_architecture_are_errors_with_stable_ids()
+    {
+        var mac = Run("Test-PxeServer -MacAddress 'not-a-mac'");
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, mac.SingleError("InvalidMacAddress").CategoryInfo.Category);
+        Assert.Empty(mac.Output);
+        var arch = Run("Test-PxeServer -Architecture Pdp11");
+        Assert.Contains("EfiX64", arch.SingleError("UnknownArchitecture").Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(arch.Output);
+    }
+}
