@@ -28,6 +28,11 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     [ValidateRange(1, 65535)]
     public int Port { get; set; } = 67;
 
+    /// <summary>The port clients listen on (68); another value only for labs and tests.</summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int ClientPort { get; set; } = 68;
+
     /// <summary>Boot files by architecture: keys are ClientArchitecture names (Bios, EfiX64, EfiArm64...).</summary>
     [Parameter]
     [ValidateNotNull]

@@ -20,20 +20,12 @@ BeforeAll {
     [IO.File]::WriteAllBytes("$root/pxelinux.0", [byte[]]::new(30000))
     Set-Content "$root/pxelinux.cfg/default" "DEFAULT local"
     $tftp = Start-PxeTftpServer -Root $root -Address $server -Port 0 -Name pester-sim-tftp -NoBootMenu
-    $events = (Get-Module PxePowerShell).ImplementingAssembly.GetType('PxePowerShell.ModuleState').GetProperty('Events').GetValue($null)
-    $files = [System.Collections.Generic.Dictionary[PxePowerShell.Engine.Dhcp.ClientArchitecture, string]]::new()
-    $files['Bios'] = 'pxelinux.0'
-    $options = [PxePowerShell.Engine.Dhcp.ProxyDhcpServerOptions]@{
-        Interfaces = [string[]]@($iface); Port = $port; PxePort = $port + 1; ClientPort = $port + 2
-        Boot = [PxePowerShell.Engine.Dhcp.PxeBootOptions]@{ BootFiles = $files }
-    }
-    $proxy = [PxePowerShell.Engine.Dhcp.ProxyDhcpServer]::new('pester-sim-proxy', $options, $events, $null)
-    $null = $proxy.StartAsync().GetAwaiter().GetResult()
+    $proxy = Start-PxeProxyDhcp -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -BootFile @{ Bios = 'pxelinux.0' } -Name pester-sim-proxy
     $common = @{ Interface = $iface; Port = $port; PxePort = $port + 1; ClientPort = $port + 2; TftpPort = $tftp.EndPoints[0].Port }
 }
 
 AfterAll {
-    $proxy.StopAsync().GetAwaiter().GetResult()
+    $proxy | Stop-PxeServer
     Get-PxeServer -Name 'pester-sim*' | Stop-PxeServer
     ip netns del $ns
     ip link del $iface

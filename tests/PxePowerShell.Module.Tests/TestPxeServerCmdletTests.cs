@@ -55,7 +55,6 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
     public void Dispose()
     {
         host.Invoke("Get-PxeServer -Name 'mt-sim*' | Stop-PxeServer");
-        host.Invoke("if ($global:SimProxy) { $global:SimProxy.StopAsync().GetAwaiter().GetResult(); $global:SimProxy = $null }");
         host.Invoke($"$env:PXEPOWERSHELL_DATA = '{ModuleHost.DefaultDataDirectory}'; $null = Get-PxeClient -MacAddress '*'");
         if (_lab)
         {
@@ -94,15 +93,7 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
         var setup = Run("""
             $null = Get-PxeClient   # opens the inventory and its observer on the module's events
             $tftp = Start-PxeTftpServer -Root $root -Address $server -Port 0 -Name mt-sim-tftp -NoBootMenu
-            $events = (Get-Module PxePowerShell).ImplementingAssembly.GetType('PxePowerShell.ModuleState').GetProperty('Events').GetValue($null)
-            $files = [System.Collections.Generic.Dictionary[PxePowerShell.Engine.Dhcp.ClientArchitecture, string]]::new()
-            $files['Bios'] = 'pxelinux.0'
-            $options = [PxePowerShell.Engine.Dhcp.ProxyDhcpServerOptions]@{
-                Interfaces = [string[]]@($iface); Port = $port; PxePort = $port + 1; ClientPort = $port + 2
-                Boot = [PxePowerShell.Engine.Dhcp.PxeBootOptions]@{ BootFiles = $files }
-            }
-            $global:SimProxy = [PxePowerShell.Engine.Dhcp.ProxyDhcpServer]::new('mt-sim-proxy', $options, $events, $null)
-            $null = $global:SimProxy.StartAsync().GetAwaiter().GetResult()
+            $null = Start-PxeProxyDhcp -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -BootFile @{ Bios = 'pxelinux.0' } -Name mt-sim-proxy
             $tftp.EndPoints[0].Port
             """, variables).AssertNoErrors();
         int tftpPort = Convert.ToInt32(setup.Output[^1].BaseObject);

@@ -72,6 +72,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             Interfaces = Interface,
             Addresses = Address,
             Port = Port,
+            ClientPort = ClientPort,
             StartRange = start,
             EndRange = end,
             SubnetMask = SubnetMask ?? SubnetMaskFor(start) ?? IPAddress.Parse("255.255.255.0"),

@@ -48,6 +48,7 @@ public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
             Interfaces = Interface,
             Addresses = Address,
             Port = Port,
+            ClientPort = ClientPort,
             PxePort = PxePort,
             Boot = boot,
             NoOverride = NoOverride,
