@@ -12,9 +12,7 @@ namespace PxePowerShell.Engine.Dhcp;
 public sealed class DhcpServer : PxeServiceBase
 {
     private readonly DhcpCounters _counters = new();
-    private readonly List<DhcpListener> _listeners = [];
-    private readonly List<Task> _loops = [];
-    private IReadOnlyList<IPEndPoint> _endPoints = [];
+    private readonly DhcpListenerGroup _listeners = new();
     private JournalLeaseStore? _store;
     private DhcpLeaseResponder? _responder;
 
@@ -39,7 +37,7 @@ public sealed class DhcpServer : PxeServiceBase
     public IReadOnlyList<DhcpInterface> Interfaces { get; private set; } = [];
 
     /// <inheritdoc />
-    public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
+    public override IReadOnlyList<IPEndPoint> EndPoints => _listeners.EndPoints;
 
     /// <inheritdoc />
     public override object GetStatistics() => _counters.Snapshot();
@@ -82,20 +80,13 @@ public sealed class DhcpServer : PxeServiceBase
             _responder.Exclude(iface.Address);
         }
 
-        var endPoints = new List<IPEndPoint>();
         foreach (var iface in serving)
         {
-            var listener = DhcpListener.Open(iface, Options.Port, pxePort: false, bindToDevice: true);
-            _listeners.Add(listener);
-            endPoints.Add(listener.LocalEndPoint);
+            _listeners.Open(iface, Options.Port, pxePort: false, bindToDevice: true);
         }
 
         Interfaces = serving;
-        _endPoints = endPoints;
-        foreach (var listener in _listeners)
-        {
-            _loops.Add(Task.Run(() => listener.RunAsync(Handle, _counters, Lifetime)));
-        }
+        _listeners.Start(Handle, _counters, Lifetime);
 
         return Task.CompletedTask;
     }
@@ -103,12 +94,7 @@ public sealed class DhcpServer : PxeServiceBase
     /// <inheritdoc />
     protected override async Task OnStopAsync()
     {
-        foreach (var listener in _listeners)
-        {
-            listener.Dispose();
-        }
-
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        await _listeners.StopAsync().ConfigureAwait(false);
         _store?.Dispose();
     }
 

@@ -13,9 +13,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
 {
     private readonly ProxyDhcpResponder _responder;
     private readonly DhcpCounters _counters = new();
-    private readonly List<DhcpListener> _listeners = [];
-    private readonly List<Task> _loops = [];
-    private IReadOnlyList<IPEndPoint> _endPoints = [];
+    private readonly DhcpListenerGroup _listeners = new();
 
     /// <summary>Creates the server (call <see cref="PxeServiceBase.StartAsync"/> to listen).</summary>
     public ProxyDhcpServer(string name, ProxyDhcpServerOptions options, EventHub? events = null, TimeProvider? timeProvider = null)
@@ -33,7 +31,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
     public IReadOnlyList<DhcpInterface> Interfaces { get; private set; } = [];
 
     /// <inheritdoc />
-    public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
+    public override IReadOnlyList<IPEndPoint> EndPoints => _listeners.EndPoints;
 
     /// <inheritdoc />
     public override object GetStatistics() => _counters.Snapshot();
@@ -51,23 +49,16 @@ public sealed class ProxyDhcpServer : PxeServiceBase
         }
 
         bool bindToDevice = true;
-        var endPoints = new List<IPEndPoint>();
         foreach (var iface in interfaces)
         {
             foreach (var (port, pxe) in new[] { (Options.Port, false), (Options.PxePort, true) })
             {
-                var listener = DhcpListener.Open(iface, port, pxe, bindToDevice);
-                _listeners.Add(listener);
-                endPoints.Add(listener.LocalEndPoint);
+                _listeners.Open(iface, port, pxe, bindToDevice);
             }
         }
 
         Interfaces = interfaces;
-        _endPoints = endPoints;
-        foreach (var listener in _listeners)
-        {
-            _loops.Add(Task.Run(() => listener.RunAsync(Handle, _counters, Lifetime)));
-        }
+        _listeners.Start(Handle, _counters, Lifetime);
 
         return Task.CompletedTask;
     }
@@ -75,12 +66,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
     /// <inheritdoc />
     protected override async Task OnStopAsync()
     {
-        foreach (var listener in _listeners)
-        {
-            listener.Dispose();
-        }
-
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        await _listeners.StopAsync().ConfigureAwait(false);
     }
 
     private int Handle(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination)
