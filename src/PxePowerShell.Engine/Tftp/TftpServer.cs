@@ -168,6 +168,9 @@ public sealed class TftpServer : PxeServiceBase
     /// <summary>How transfer sockets are read ("epoll" or "async"); null before start (tests).</summary>
     internal ITftpDatagramReceiver? Receiver => _receiver;
 
+    /// <summary>The running sessions (tests).</summary>
+    internal TftpSession[] Sessions() => _timer?.Snapshot() ?? [];
+
     private async Task ListenLoopAsync(Socket listener)
     {
         var buffer = new byte[65536];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -17,6 +18,7 @@ internal sealed unsafe class EpollWorker
     private const int MaxDatagramsPerWakeup = 64; // per session and readiness, so one busy sender cannot starve the rest
     private const ulong WakeToken = ulong.MaxValue;
     private const int SlotBits = 24;
+    private static readonly long SpinTicks = Stopwatch.Frequency * 50 / 1_000_000; // 50 µs
 
     private readonly int _index;
     private readonly int _epoll;
@@ -184,9 +186,22 @@ internal sealed unsafe class EpollWorker
         byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxEpoll.EventSize));
         try
         {
+            long spinUntil = 0;
             while (!_stopping)
             {
-                int count = LinuxEpoll.EpollWait(_epoll, events, MaxEvents, -1);
+                // After activity, poll without sleeping for a few microseconds: in lock-step the next ACK
+                // usually comes back within a round trip, and catching it here saves a sleep and wake-up.
+                int count = LinuxEpoll.EpollWait(_epoll, events, MaxEvents, spinUntil != 0 ? 0 : -1);
+                if (count == 0)
+                {
+                    if (spinUntil != 0 && Stopwatch.GetTimestamp() >= spinUntil)
+                    {
+                        spinUntil = 0;
+                    }
+
+                    continue;
+                }
+
                 if (count < 0)
                 {
                     if (Marshal.GetLastPInvokeError() == LinuxEpoll.Eintr)
@@ -197,6 +212,7 @@ internal sealed unsafe class EpollWorker
                     break;
                 }
 
+                bool served = false;
                 for (int i = 0; i < count; i++)
                 {
                     ulong token = LinuxEpoll.EventData(events, i, out _);
@@ -214,7 +230,10 @@ internal sealed unsafe class EpollWorker
                     }
 
                     Drain(session);
+                    served = true;
                 }
+
+                spinUntil = served ? Stopwatch.GetTimestamp() + SpinTicks : 0;
             }
         }
         finally
@@ -256,9 +275,10 @@ internal sealed unsafe class EpollWorker
                 }
 
                 session.OnDatagram(buffer[..received], from);
-                // FIONREAD instead of reading until EAGAIN: no exception per wake-up. A datagram left behind
-                // (or a zero-length one) is reported again by the level-triggered epoll.
-                if (session.IsFinished || socket.Available == 0)
+                // A read session gets one ACK per window: back to epoll at once. A write session may have a
+                // window of DATA queued: FIONREAD instead of reading until EAGAIN (no exception per wake-up).
+                // Whatever is left (even a zero-length datagram) is reported again by the level-triggered epoll.
+                if (session.IsFinished || session.IsRead || socket.Available == 0)
                 {
                     return;
                 }
