@@ -106,18 +106,24 @@ concurrent_run() { # count file size -> "MB/s failures"
     echo "$(mbps $((count * size)) "$(echo "$t1 - $t0" | bc -l)") $fails"
 }
 
-declare -A LOCK WIN CONC CONCF THOUSANDF
+declare -A LOCK WIN CONC CONCF THOUSANDF LOCKR WINR CONCR
+runs() { tr '\n' ' ' | sed 's/ *$//'; }                  # one line of values -> "a b c"
+med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }     # "a b c" -> median
+show() { local m=${!1} r=${!2}; [[ $m == - ]] && { echo "-"; return; }; echo "$m [${r// /, }]"; } # "median [a, b, c]"
 RSS="n/a"
 for server in ours dnsmasq tftpd-hpa atftpd; do
     start_server "$server"
-    LOCK[$server]=$(for _ in $(seq "$RUNS"); do single_run curl; done | median)
+    LOCKR[$server]=$(for _ in $(seq "$RUNS"); do single_run curl; done | runs)
+    LOCK[$server]=$(med "${LOCKR[$server]}")
     if [[ $server == ours || $server == atftpd ]]; then
-        WIN[$server]=$(for _ in $(seq "$RUNS"); do single_run atftp; done | median)
+        WINR[$server]=$(for _ in $(seq "$RUNS"); do single_run atftp; done | runs)
+        WIN[$server]=$(med "${WINR[$server]}")
     else
-        WIN[$server]="-"
+        WIN[$server]="-"; WINR[$server]="-"
     fi
     results=$(for _ in $(seq "$CRUNS"); do concurrent_run 200 f10m $((10 << 20)); done)
-    CONC[$server]=$(awk '{print $1}' <<<"$results" | median)
+    CONCR[$server]=$(awk '{print $1}' <<<"$results" | runs)
+    CONC[$server]=$(med "${CONCR[$server]}")
     CONCF[$server]=$(awk '{s+=$2} END {print s}' <<<"$results")
     THOUSANDF[$server]=$(concurrent_run 1000 f1m $((1 << 20)) | awk '{print $2}')
     if [[ $server == ours ]]; then
@@ -131,13 +137,14 @@ best() { local b=0 v; for s in dnsmasq tftpd-hpa atftpd; do v=$1[$s]; v=${!v}; [
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 echo
-echo "TFTP benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, loopback in a network namespace, median of $RUNS runs (concurrent: $CRUNS)"
+echo "TFTP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, loopback in a network namespace, median [individual runs] of $RUNS runs (concurrent: $CRUNS)"
+echo "uptime at the end: $(uptime)"
 echo
 echo "| test | ours | dnsmasq | tftpd-hpa | atftpd | ours / best peer | target |"
 echo "|---|---|---|---|---|---|---|"
-echo "| lock-step blksize 1468, 100 MiB, curl (MB/s) | ${LOCK[ours]} | ${LOCK[dnsmasq]} | ${LOCK[tftpd-hpa]} | ${LOCK[atftpd]} | $(ratio "${LOCK[ours]}" "$(best LOCK)") | >= 1.1x |"
-echo "| windowsize 16, blksize 1468, 100 MiB, atftp (MB/s) | ${WIN[ours]} | - | - | ${WIN[atftpd]} | $(ratio "${WIN[ours]}" "${WIN[atftpd]}") | >= 1.2x atftpd |"
-echo "| 200 x 10 MiB concurrent, curl (aggregate MB/s) | ${CONC[ours]} | ${CONC[dnsmasq]} | ${CONC[tftpd-hpa]} | ${CONC[atftpd]} | $(ratio "${CONC[ours]}" "$(best CONC)") | >= 1.2x |"
+echo "| lock-step blksize 1468, 100 MiB, curl (MB/s) | $(show 'LOCK[ours]' 'LOCKR[ours]') | $(show 'LOCK[dnsmasq]' 'LOCKR[dnsmasq]') | $(show 'LOCK[tftpd-hpa]' 'LOCKR[tftpd-hpa]') | $(show 'LOCK[atftpd]' 'LOCKR[atftpd]') | $(ratio "${LOCK[ours]}" "$(best LOCK)") | >= 1.1x |"
+echo "| windowsize 16, blksize 1468, 100 MiB, atftp (MB/s) | $(show 'WIN[ours]' 'WINR[ours]') | - | - | $(show 'WIN[atftpd]' 'WINR[atftpd]') | $(ratio "${WIN[ours]}" "${WIN[atftpd]}") | >= 1.2x atftpd |"
+echo "| 200 x 10 MiB concurrent, curl (aggregate MB/s) | $(show 'CONC[ours]' 'CONCR[ours]') | $(show 'CONC[dnsmasq]' 'CONCR[dnsmasq]') | $(show 'CONC[tftpd-hpa]' 'CONCR[tftpd-hpa]') | $(show 'CONC[atftpd]' 'CONCR[atftpd]') | $(ratio "${CONC[ours]}" "$(best CONC)") | >= 1.2x |"
 echo "| 200 x 10 MiB concurrent: failed downloads (all runs) | ${CONCF[ours]} | ${CONCF[dnsmasq]} | ${CONCF[tftpd-hpa]} | ${CONCF[atftpd]} | | 0 |"
 echo "| 1,000 x 1 MiB concurrent: failed downloads | ${THOUSANDF[ours]} | ${THOUSANDF[dnsmasq]} | ${THOUSANDF[tftpd-hpa]} | ${THOUSANDF[atftpd]} | | 0 |"
 echo

@@ -9,7 +9,8 @@ namespace PxePowerShell.Engine.Tftp;
 /// <summary>
 /// A TFTP server (RFC 1350 with RFC 2347/2348/2349/7440 options) over a <see cref="BootNamespace"/>.
 /// One socket listens on the well-known port; each transfer runs on its own ephemeral socket bound to the
-/// address the request arrived on. No thread per client: async receive loops, pooled buffers and one shared
+/// address the request arrived on. No thread per client: on Linux a few epoll I/O threads read every transfer
+/// socket and answer on the spot (elsewhere, async receive loops), pooled buffers and one shared
 /// retransmission timer.
 /// </summary>
 /// <remarks>
@@ -23,6 +24,7 @@ public sealed class TftpServer : PxeServiceBase
     private readonly TftpInterfaceMtu _mtu;
     private Socket? _listener;
     private TftpRetransmitTimer? _timer;
+    private ITftpDatagramReceiver? _receiver;
     private Task _listenLoop = Task.CompletedTask;
     private IReadOnlyList<IPEndPoint> _endPoints;
 
@@ -119,6 +121,7 @@ public sealed class TftpServer : PxeServiceBase
         _endPoints = [(IPEndPoint)listener.LocalEndPoint!];
         var period = TimeSpan.FromTicks(Math.Clamp(Options.Timeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
         _timer = new TftpRetransmitTimer(Time, period);
+        _receiver = TftpDatagramReceiverFactory.Create(Options.ForceAsyncReceive, Options.IoThreads);
         _listenLoop = ListenLoopAsync(listener);
         return Task.CompletedTask;
     }
@@ -155,7 +158,18 @@ public sealed class TftpServer : PxeServiceBase
                 }
             }
         }
+
+        if (_receiver is { } receiver)
+        {
+            await receiver.StopAsync().ConfigureAwait(false);
+        }
     }
+
+    /// <summary>How transfer sockets are read ("epoll" or "async"); null before start (tests).</summary>
+    internal ITftpDatagramReceiver? Receiver => _receiver;
+
+    /// <summary>The running sessions (tests).</summary>
+    internal TftpSession[] Sessions() => _timer?.Snapshot() ?? [];
 
     private async Task ListenLoopAsync(Socket listener)
     {
@@ -314,7 +328,7 @@ public sealed class TftpServer : PxeServiceBase
             return;
         }
 
-        session.Start();
+        session.Start(_receiver!);
     }
 
     private static bool IsUnicast(IPAddress address)

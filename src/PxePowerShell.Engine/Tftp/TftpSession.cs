@@ -1,13 +1,13 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>
-/// One transfer on the wire: its own ephemeral UDP socket (the server's TID, RFC 1350), a receive loop that
-/// feeds the <see cref="TftpTransfer"/> and answers from the same continuation, and the lock that serializes
-/// the loop with the shared retransmission timer. A datagram from any other endpoint gets ERROR 5.
+/// One transfer on the wire: its own ephemeral UDP socket (the server's TID, RFC 1350), fed by an
+/// <see cref="ITftpDatagramReceiver"/> that hands each datagram to the <see cref="TftpTransfer"/> and answers
+/// from the same thread, and the lock that serializes that with the shared retransmission timer. A datagram
+/// from any other endpoint gets ERROR 5.
 /// </summary>
 internal sealed class TftpSession : ITftpPacketSink
 {
@@ -17,6 +17,7 @@ internal sealed class TftpSession : ITftpPacketSink
     private readonly object _gate = new();
     private readonly TftpTransfer _transfer;
     private readonly int _receiveSize;
+    private ITftpDatagramReceiver? _receiver;
     private int _finished;
     private int _segmentSize; // UDP GSO segment size set on the socket; -1 when GSO is unavailable
 
@@ -45,15 +46,25 @@ internal sealed class TftpSession : ITftpPacketSink
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Sends the first packet and starts the receive loop.</summary>
-    public void Start()
+    /// <summary>The socket's receive size: reads only get ACKs and ERRORs, writes get whole blocks.</summary>
+    public int ReceiveSize => _receiveSize;
+
+    /// <summary>The transfer socket (the server's TID).</summary>
+    public Socket Socket => _socket;
+
+    /// <summary>Receiver bookkeeping (the epoll loop's registration token); 0 when not registered.</summary>
+    public ulong ReceiverToken { get; set; }
+
+    /// <summary>Sends the first packet and hands the socket to <paramref name="receiver"/>.</summary>
+    public void Start(ITftpDatagramReceiver receiver)
     {
+        _receiver = receiver;
         lock (_gate)
         {
             _transfer.Start(this);
         }
 
-        Completion = ReceiveLoopAsync();
+        Completion = receiver.Attach(this);
     }
 
     /// <summary>Called by the shared timer: retransmits or fails when the deadline has passed.</summary>
@@ -129,6 +140,11 @@ internal sealed class TftpSession : ITftpPacketSink
                 _socket.SendTo(packets, SocketFlags.None, _client);
                 return;
             }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+            {
+                // The send buffer is full (non-blocking socket): a lost window, the retransmission covers it.
+                return;
+            }
             catch (SocketException)
             {
                 // The kernel refused the batch (no GSO on this path): send one by one from now on.
@@ -175,74 +191,57 @@ internal sealed class TftpSession : ITftpPacketSink
     private const int SolUdp = 17;
     private const int UdpSegment = 103;
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>
+    /// Handles one datagram that arrived on the transfer socket (called by the receiver, one at a time per
+    /// session): a stranger gets ERROR 5, the client's datagram goes to the transfer under the session lock
+    /// and the answer is sent from the calling thread.
+    /// </summary>
+    public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress from)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_receiveSize);
-        var from = new SocketAddress(_socket.AddressFamily);
-        try
+        if (!from.Equals(_client))
         {
-            while (!IsFinished)
+            _server.OnStrangerDatagram(_socket, from);
+            return;
+        }
+
+        TftpInputResult result;
+        bool finished;
+        lock (_gate)
+        {
+            if (IsFinished)
             {
-                int received;
-                try
-                {
-                    received = await _socket.ReceiveFromAsync(buffer.AsMemory(0, _receiveSize), SocketFlags.None, from).ConfigureAwait(false);
-                }
-                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
-                {
-                    continue;
-                }
-
-                if (!from.Equals(_client))
-                {
-                    _server.OnStrangerDatagram(_socket, from);
-                    continue;
-                }
-
-                TftpInputResult result;
-                bool finished;
-                lock (_gate)
-                {
-                    if (IsFinished)
-                    {
-                        break;
-                    }
-
-                    result = _transfer.Receive(buffer.AsSpan(0, received), this);
-                    finished = _transfer.IsFinished;
-                }
-
-                if (result == TftpInputResult.Malformed)
-                {
-                    _server.OnMalformed();
-                }
-
-                if (finished)
-                {
-                    Finish();
-                }
+                return;
             }
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        catch (SocketException)
-        {
-            // The socket was closed under the receive (stop or finish).
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            if (!IsFinished)
-            {
-                lock (_gate)
-                {
-                    _transfer.Abort("the transfer socket failed", null);
-                }
 
-                Finish();
-            }
+            result = _transfer.Receive(datagram, this);
+            finished = _transfer.IsFinished;
         }
+
+        if (result == TftpInputResult.Malformed)
+        {
+            _server.OnMalformed();
+        }
+
+        if (finished)
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>The receiver can no longer read this session's socket: the transfer fails (no-op once finished).</summary>
+    public void OnReceiveFailed()
+    {
+        if (IsFinished)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _transfer.Abort("the transfer socket failed", null);
+        }
+
+        Finish();
     }
 
     private void Finish()
@@ -252,6 +251,7 @@ internal sealed class TftpSession : ITftpPacketSink
             return;
         }
 
+        _receiver?.Detach(this);
         _socket.Dispose();
         _server.OnSessionFinished(this);
         lock (_gate)

@@ -1,0 +1,61 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PxePowerShell.Engine.Tftp;
+
+/// <summary>
+/// The portable receiver: one <c>await Socket.ReceiveFromAsync</c> loop per session on the thread pool.
+/// Used where epoll is unavailable (not Linux, or epoll setup failed) or when forced by
+/// <see cref="TftpServerOptions.ForceAsyncReceive"/>.
+/// </summary>
+internal sealed class AsyncReceiveLoop : ITftpDatagramReceiver
+{
+    public string Kind => "async";
+
+    public Task Attach(TftpSession session) => ReceiveLoopAsync(session);
+
+    public void Detach(TftpSession session)
+    {
+        // Closing the socket ends the pending receive; nothing to do here.
+    }
+
+    public Task StopAsync() => Task.CompletedTask;
+
+    private static async Task ReceiveLoopAsync(TftpSession session)
+    {
+        var socket = session.Socket;
+        int size = session.ReceiveSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var from = new SocketAddress(socket.AddressFamily);
+        try
+        {
+            while (!session.IsFinished)
+            {
+                int received;
+                try
+                {
+                    received = await socket.ReceiveFromAsync(buffer.AsMemory(0, size), SocketFlags.None, from).ConfigureAwait(false);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+                {
+                    continue;
+                }
+
+                session.OnDatagram(buffer.AsSpan(0, received), from);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (SocketException)
+        {
+            // The socket was closed under the receive (stop or finish).
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            session.OnReceiveFailed();
+        }
+    }
+}

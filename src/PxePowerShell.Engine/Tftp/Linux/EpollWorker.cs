@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace PxePowerShell.Engine.Tftp.Linux;
+
+/// <summary>
+/// One dedicated I/O thread: an epoll instance over its sessions' non-blocking sockets plus an eventfd that
+/// wakes it for shutdown. On readiness it reads the waiting datagrams with <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/>
+/// and hands each to <see cref="TftpSession.OnDatagram"/>, which answers from this thread: no thread-pool
+/// hop per packet. Registrations carry a token (slot, worker, generation) so a stale event for a reused slot
+/// is ignored. No allocation per packet.
+/// </summary>
+internal sealed unsafe class EpollWorker
+{
+    private const int MaxEvents = 256;
+    private const int MaxDatagramsPerWakeup = 64; // per session and readiness, so one busy sender cannot starve the rest
+    private const ulong WakeToken = ulong.MaxValue;
+    private const int SlotBits = 24;
+    private static readonly long SpinTicks = Stopwatch.Frequency * 50 / 1_000_000; // 50 µs
+
+    private readonly int _index;
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly object _gate = new();
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _buffer = new byte[65536];
+    private readonly SocketAddress _from4 = new(AddressFamily.InterNetwork);
+    private readonly SocketAddress _from6 = new(AddressFamily.InterNetworkV6);
+    private TftpSession?[] _slots = new TftpSession?[64];
+    private uint[] _generations = new uint[64];
+    private int[] _free = new int[64];
+    private int _freeCount;
+    private int _used;
+    private int _registered;
+    private volatile bool _stopping;
+    private bool _closed;
+
+    private EpollWorker(int index, int epoll, int wake)
+    {
+        _index = index;
+        _epoll = epoll;
+        _wake = wake;
+        _thread = new Thread(Run) { IsBackground = true, Name = $"tftp-epoll-{index}" };
+    }
+
+    /// <summary>Sessions registered right now.</summary>
+    public int Registered => Volatile.Read(ref _registered);
+
+    /// <summary>Completes when the thread has exited and closed its descriptors.</summary>
+    public Task Stopped => _stopped.Task;
+
+    /// <summary>Creates the epoll instance and eventfd and starts the thread; throws when the kernel refuses.</summary>
+    public static EpollWorker Start(int index)
+    {
+        int epoll = LinuxEpoll.EpollCreate1(LinuxEpoll.EpollCloexec);
+        if (epoll < 0)
+        {
+            throw new SocketException(Marshal.GetLastPInvokeError());
+        }
+
+        int wake = LinuxEpoll.EventFd(0, LinuxEpoll.EfdCloexec | LinuxEpoll.EfdNonblock);
+        if (wake < 0)
+        {
+            int error = Marshal.GetLastPInvokeError();
+            LinuxEpoll.Close(epoll);
+            throw new SocketException(error);
+        }
+
+        int failed = LinuxEpoll.Control(epoll, LinuxEpoll.CtlAdd, wake, LinuxEpoll.EpollIn, WakeToken);
+        if (failed != 0)
+        {
+            LinuxEpoll.Close(wake);
+            LinuxEpoll.Close(epoll);
+            throw new SocketException(failed);
+        }
+
+        var worker = new EpollWorker(index, epoll, wake);
+        worker._thread.Start();
+        return worker;
+    }
+
+    /// <summary>Registers the session's socket; returns false when stopping or the session already finished.</summary>
+    public bool Add(TftpSession session)
+    {
+        lock (_gate)
+        {
+            if (_stopping || session.IsFinished)
+            {
+                return false;
+            }
+
+            int slot = _freeCount > 0 ? _free[--_freeCount] : _used++;
+            if (slot >= _slots.Length)
+            {
+                Grow();
+            }
+
+            uint generation = ++_generations[slot];
+            ulong token = ((ulong)generation << 32) | ((ulong)_index << SlotBits) | (uint)slot;
+            session.ReceiverToken = token;
+            var slots = _slots;
+            slots[slot] = session;
+            Volatile.Write(ref _slots, slots);
+            session.Socket.Blocking = false; // safe: the socket closes only after Remove, which waits for this lock
+            int fd = (int)session.Socket.SafeHandle.DangerousGetHandle();
+            int error = LinuxEpoll.Control(_epoll, LinuxEpoll.CtlAdd, fd, LinuxEpoll.EpollIn, token);
+            if (error != 0)
+            {
+                slots[slot] = null;
+                session.ReceiverToken = 0;
+                _free[_freeCount++] = slot;
+                throw new SocketException(error);
+            }
+
+            _registered++;
+            return true;
+        }
+    }
+
+    /// <summary>Deregisters the session (EPOLL_CTL_DEL) while its socket is still open. Idempotent.</summary>
+    public void Remove(TftpSession session)
+    {
+        lock (_gate)
+        {
+            ulong token = session.ReceiverToken;
+            if (token == 0)
+            {
+                return;
+            }
+
+            int slot = (int)(token & ((1UL << SlotBits) - 1));
+            if (_slots[slot] != session)
+            {
+                return;
+            }
+
+            try
+            {
+                if (_closed)
+                {
+                    return; // the epoll descriptor is gone (its number may belong to someone else now)
+                }
+
+                int fd = (int)session.Socket.SafeHandle.DangerousGetHandle();
+                LinuxEpoll.Control(_epoll, LinuxEpoll.CtlDel, fd, 0, 0);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already closed: the kernel dropped the registration with the last reference.
+            }
+
+            _slots[slot] = null;
+            session.ReceiverToken = 0;
+            _free[_freeCount++] = slot;
+            _registered--;
+        }
+    }
+
+    /// <summary>Tells the thread to exit; it closes its descriptors on the way out.</summary>
+    public void RequestStop()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+
+        ulong one = 1;
+        LinuxEpoll.Write(_wake, &one, sizeof(ulong));
+    }
+
+    private void Grow()
+    {
+        int size = _slots.Length * 2;
+        var slots = new TftpSession?[size];
+        Array.Copy(_slots, slots, _slots.Length);
+        Array.Resize(ref _generations, size);
+        Array.Resize(ref _free, size);
+        Volatile.Write(ref _slots, slots);
+    }
+
+    private void Run()
+    {
+        byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxEpoll.EventSize));
+        try
+        {
+            long spinUntil = 0;
+            while (!_stopping)
+            {
+                // After activity, poll without sleeping for a few microseconds: in lock-step the next ACK
+                // usually comes back within a round trip, and catching it here saves a sleep and wake-up.
+                int count = LinuxEpoll.EpollWait(_epoll, events, MaxEvents, spinUntil != 0 ? 0 : -1);
+                if (count == 0)
+                {
+                    if (spinUntil != 0 && Stopwatch.GetTimestamp() >= spinUntil)
+                    {
+                        spinUntil = 0;
+                    }
+
+                    continue;
+                }
+
+                if (count < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == LinuxEpoll.Eintr)
+                    {
+                        continue;
+                    }
+
+                    break;
+                }
+
+                bool served = false;
+                for (int i = 0; i < count; i++)
+                {
+                    ulong token = LinuxEpoll.EventData(events, i, out _);
+                    if (token == WakeToken)
+                    {
+                        ulong value;
+                        LinuxEpoll.Read(_wake, &value, sizeof(ulong));
+                        continue;
+                    }
+
+                    var session = Volatile.Read(ref _slots)[(int)(token & ((1UL << SlotBits) - 1))];
+                    if (session is null || session.ReceiverToken != token || session.IsFinished)
+                    {
+                        continue; // deregistered since this batch was collected
+                    }
+
+                    Drain(session);
+                    served = true;
+                }
+
+                spinUntil = served ? Stopwatch.GetTimestamp() + SpinTicks : 0;
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+            lock (_gate)
+            {
+                _stopping = true;
+                _closed = true;
+                LinuxEpoll.Close(_wake);
+                LinuxEpoll.Close(_epoll);
+            }
+
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void Drain(TftpSession session)
+    {
+        var socket = session.Socket;
+        var from = socket.AddressFamily == AddressFamily.InterNetworkV6 ? _from6 : _from4;
+        var buffer = _buffer.AsSpan(0, session.ReceiveSize);
+        try
+        {
+            for (int n = 0; n < MaxDatagramsPerWakeup; n++)
+            {
+                int received;
+                try
+                {
+                    received = socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+                {
+                    continue;
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock)
+                {
+                    return;
+                }
+
+                session.OnDatagram(buffer[..received], from);
+                // A read session gets one ACK per window: back to epoll at once. A write session may have a
+                // window of DATA queued: FIONREAD instead of reading until EAGAIN (no exception per wake-up).
+                // Whatever is left (even a zero-length datagram) is reported again by the level-triggered epoll.
+                if (session.IsFinished || session.IsRead || socket.Available == 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Finished and closed by another thread (timer, stop) while we were reading.
+        }
+        catch (Exception)
+        {
+            // One session's failure must never stop the loop that serves the others.
+            session.OnReceiveFailed();
+        }
+    }
+}
