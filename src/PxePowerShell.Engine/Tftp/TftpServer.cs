@@ -422,44 +422,23 @@ public sealed class TftpServer : PxeServiceBase
         Interlocked.Add(ref session.IsRead ? ref _counters.BytesSent : ref _counters.BytesReceived, transfer.Bytes);
         Interlocked.Add(ref _counters.Retransmits, transfer.Retransmits);
         var duration = Time.GetElapsedTime(transfer.StartTimestamp);
-        if (transfer.State == TftpTransferState.Completed)
+        bool completed = transfer.State == TftpTransferState.Completed;
+        Interlocked.Increment(ref completed ? ref _counters.CompletedTransfers : ref _counters.FailedTransfers);
+        Publish(new PxeEvent
         {
-            Interlocked.Increment(ref _counters.CompletedTransfers);
-            Publish(new PxeEvent
-            {
-                Kind = PxeEventKind.TransferCompleted,
-                Time = Time.GetUtcNow(),
-                Server = Name,
-                Protocol = PxeProtocol.Tftp,
-                ClientEndPoint = session.ClientEndPoint,
-                ClientAddress = session.ClientEndPoint.Address,
-                Path = session.Path,
-                Bytes = transfer.Bytes,
-                Duration = duration,
-                BlockSize = transfer.Negotiated.BlockSize,
-                WindowSize = transfer.Negotiated.WindowSize,
-                Retransmits = transfer.Retransmits,
-            });
-        }
-        else
-        {
-            Interlocked.Increment(ref _counters.FailedTransfers);
-            Publish(new PxeEvent
-            {
-                Kind = PxeEventKind.TransferFailed,
-                Time = Time.GetUtcNow(),
-                Server = Name,
-                Protocol = PxeProtocol.Tftp,
-                ClientEndPoint = session.ClientEndPoint,
-                ClientAddress = session.ClientEndPoint.Address,
-                Path = session.Path,
-                Bytes = transfer.Bytes,
-                Duration = duration,
-                BlockSize = transfer.Negotiated.BlockSize,
-                WindowSize = transfer.Negotiated.WindowSize,
-                Retransmits = transfer.Retransmits,
-                Error = transfer.Error ?? "the transfer ended early",
-            });
-        }
+            Kind = completed ? PxeEventKind.TransferCompleted : PxeEventKind.TransferFailed,
+            Time = Time.GetUtcNow(),
+            Server = Name,
+            Protocol = PxeProtocol.Tftp,
+            ClientEndPoint = session.ClientEndPoint,
+            ClientAddress = session.ClientEndPoint.Address,
+            Path = session.Path,
+            Bytes = transfer.Bytes,
+            Duration = duration,
+            BlockSize = transfer.Negotiated.BlockSize,
+            WindowSize = transfer.Negotiated.WindowSize,
+            Retransmits = transfer.Retransmits,
+            Error = completed ? null : transfer.Error ?? "the transfer ended early",
+        });
     }
 }
