@@ -13,15 +13,18 @@ public abstract class PxeCmdlet : PSCmdlet
     /// <summary>Resolves a path the user typed against PowerShell's current location (it may not exist yet).</summary>
     protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
+    /// <summary>The PortAccessDenied record for a port below 1024, saying how to fix it; <paramref name="detail"/> is appended in parentheses.</summary>
+    protected static ErrorRecord PrivilegedPortError(int port, object target, Exception inner, string? detail = null) => Error(
+        ErrorIds.PortAccessDenied,
+        ErrorCategory.PermissionDenied,
+        target,
+        $"port {port} needs root or CAP_NET_BIND_SERVICE; use -Port or run elevated." + (detail is null ? string.Empty : $" ({detail})"),
+        inner);
+
     /// <summary>Turns a failure to bind a socket into an ErrorRecord that says how to fix it.</summary>
     protected static ErrorRecord SocketBindError(SocketException exception, string what, int port, object target) => exception.SocketErrorCode switch
     {
-        SocketError.AccessDenied when port is > 0 and < 1024 => Error(
-            ErrorIds.PortAccessDenied,
-            ErrorCategory.PermissionDenied,
-            target,
-            $"port {port} needs root or CAP_NET_BIND_SERVICE; use -Port or run elevated.",
-            exception),
+        SocketError.AccessDenied when port is > 0 and < 1024 => PrivilegedPortError(port, target, exception),
         SocketError.AccessDenied => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind port {port}: {exception.Message}", exception),
         SocketError.AddressAlreadyInUse => Error(
             ErrorIds.PortInUse,

@@ -88,12 +88,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         string message = ex.Message;
         return ex switch
         {
-            UnauthorizedAccessException when port is > 0 and < 1024 => Error(
-                ErrorIds.PortAccessDenied,
-                ErrorCategory.PermissionDenied,
-                target,
-                $"port {port} needs root or CAP_NET_BIND_SERVICE; use -Port or run elevated. ({message})",
-                ex),
+            UnauthorizedAccessException when port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
             UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
             IOException when message.Contains("already in use", StringComparison.Ordinal) => Error(
                 ErrorIds.PortInUse,
