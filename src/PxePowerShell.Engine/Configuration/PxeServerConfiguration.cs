@@ -1,0 +1,104 @@
+using System.Net;
+using PxePowerShell.Engine.Dhcp;
+
+namespace PxePowerShell.Engine.Configuration;
+
+/// <summary>
+/// Everything Start-PxeServer needs: what Export-PxeConfiguration writes and -ConfigurationPath reads (psd1 or JSON), and
+/// what ConvertFrom-PxeDnsmasqConfig produces. Plain values only, so it round-trips through both file formats.
+/// </summary>
+public sealed record PxeServerConfiguration
+{
+    /// <summary>The server's name in the session (Get-PxeServer, Stop-PxeServer).</summary>
+    public string Name { get; init; } = "pxe";
+
+    /// <summary>The directory served by TFTP and HTTP (dnsmasq's tftp-root).</summary>
+    public string? Root { get; init; }
+
+    /// <summary>proxyDHCP (default), full DHCP, or none.</summary>
+    public DhcpMode DhcpMode { get; init; } = DhcpMode.ProxyDhcp;
+
+    /// <summary>Interface names to serve (dnsmasq's interface=); empty = every interface.</summary>
+    public IReadOnlyList<string> Interfaces { get; init; } = [];
+
+    /// <summary>Interface addresses to serve (dnsmasq's listen-address=); empty = every interface.</summary>
+    public IReadOnlyList<IPAddress> Addresses { get; init; } = [];
+
+    /// <summary>First address leased in full DHCP mode.</summary>
+    public IPAddress? RangeStart { get; init; }
+
+    /// <summary>Last address leased in full DHCP mode.</summary>
+    public IPAddress? RangeEnd { get; init; }
+
+    /// <summary>The subnet mask handed out in full DHCP mode; null = the serving interface's mask.</summary>
+    public IPAddress? SubnetMask { get; init; }
+
+    /// <summary>Routers (option 3) in full DHCP mode.</summary>
+    public IReadOnlyList<IPAddress> Router { get; init; } = [];
+
+    /// <summary>DNS servers (option 6) in full DHCP mode.</summary>
+    public IReadOnlyList<IPAddress> DnsServers { get; init; } = [];
+
+    /// <summary>The domain name (option 15) in full DHCP mode.</summary>
+    public string? DomainName { get; init; }
+
+    /// <summary>Lease duration in full DHCP mode.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>Fixed addresses by MAC in full DHCP mode (dnsmasq's dhcp-host=).</summary>
+    public IReadOnlyList<DhcpReservation> Reservations { get; init; } = [];
+
+    /// <summary>Boot files by client architecture; architectures left out get the built-in defaults.</summary>
+    public IReadOnlyDictionary<ClientArchitecture, string> BootFiles { get; init; } = new Dictionary<ClientArchitecture, string>();
+
+    /// <summary>What iPXE clients get instead of the iPXE binary (breaks chainload loops); null = the generated menu script.</summary>
+    public string? IpxeScript { get; init; }
+
+    /// <summary>PXE boot menu items (option 43, dnsmasq's pxe-service=); empty = no PXE menu.</summary>
+    public IReadOnlyList<PxeMenuEntry> Menu { get; init; } = [];
+
+    /// <summary>The PXE menu prompt (dnsmasq's pxe-prompt=).</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>Seconds the PXE prompt waits before booting the first item.</summary>
+    public int PromptTimeout { get; init; }
+
+    /// <summary>Never put options into the sname/file fields (dnsmasq's dhcp-no-override).</summary>
+    public bool NoOverride { get; init; }
+
+    /// <summary>The TFTP server address to announce (next-server); null = the interface the request came in on.</summary>
+    public IPAddress? TftpServer { get; init; }
+
+    /// <summary>The DHCP server port (67).</summary>
+    public int DhcpPort { get; init; } = 67;
+
+    /// <summary>The PXE boot server port (4011) in proxyDHCP mode.</summary>
+    public int PxePort { get; init; } = 4011;
+
+    /// <summary>The DHCP client port (68); another value only for labs and tests.</summary>
+    public int ClientPort { get; init; } = 68;
+
+    /// <summary>Whether TFTP runs (dnsmasq's enable-tftp).</summary>
+    public bool Tftp { get; init; } = true;
+
+    /// <summary>The TFTP port (69).</summary>
+    public int TftpPort { get; init; } = 69;
+
+    /// <summary>The most concurrent TFTP transfers (dnsmasq's tftp-max); 0 = the server's default.</summary>
+    public int TftpMaxSessions { get; init; }
+
+    /// <summary>Whether HTTP runs beside TFTP; its URL is wired into iPXE and UEFI HTTP boot replies.</summary>
+    public bool Http { get; init; }
+
+    /// <summary>The HTTP port (80).</summary>
+    public int HttpPort { get; init; } = 80;
+
+    /// <summary>Whether generated menus (pxelinux.cfg/default, boot.ipxe, grub/grub.cfg) are served from the boot entries.</summary>
+    public bool BootMenu { get; init; } = true;
+
+    /// <summary>ISO images served from mount points of the namespace.</summary>
+    public IReadOnlyList<IsoMountConfiguration> Mounts { get; init; } = [];
+
+    /// <summary>Where leases and the inventory live; null = the module's data directory.</summary>
+    public string? DataDirectory { get; init; }
+}

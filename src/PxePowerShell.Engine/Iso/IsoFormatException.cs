@@ -1,0 +1,17 @@
+namespace PxePowerShell.Engine.Iso;
+
+/// <summary>An image that is corrupt, truncated or not an image at all; <see cref="Structure"/> names what is wrong.</summary>
+public sealed class IsoFormatException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="structure">The structure that is wrong ("primary volume descriptor", "directory record in /boot", "UDF file entry").</param>
+    /// <param name="message">What is wrong with it.</param>
+    public IsoFormatException(string structure, string message)
+        : base($"{structure}: {message}")
+    {
+        Structure = structure;
+    }
+
+    /// <summary>The structure that is wrong.</summary>
+    public string Structure { get; }
+}
