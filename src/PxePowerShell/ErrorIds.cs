@@ -23,4 +23,6 @@ internal static class ErrorIds
     public const string DataDirectoryInUse = "DataDirectoryInUse";
     public const string LeaseNotFound = "LeaseNotFound";
     public const string ReservationConflict = "ReservationConflict";
+    public const string ConfigurationNotFound = "ConfigurationNotFound";
+    public const string InvalidConfiguration = "InvalidConfiguration";
 }

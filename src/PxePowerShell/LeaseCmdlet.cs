@@ -9,7 +9,7 @@ public abstract class LeaseCmdlet : PxeCmdlet
     /// <summary>The running DHCP servers whose names match <paramref name="names"/> (all when null); ServerNotFound errors for missing names.</summary>
     internal List<DhcpServer> FindServers(string[]? names)
     {
-        var servers = ModuleState.Servers.Servers.OfType<DhcpServer>().ToList();
+        var servers = ModuleState.Servers.AllServices.OfType<DhcpServer>().ToList();
         if (names is null || names.Length == 0)
         {
             return servers;
@@ -34,7 +34,7 @@ public abstract class LeaseCmdlet : PxeCmdlet
     /// <summary>The one server an operation applies to: the named one, or the only running DHCP server; null after writing an error.</summary>
     internal DhcpServer? FindServer(string? name, object target)
     {
-        var servers = ModuleState.Servers.Servers.OfType<DhcpServer>().ToList();
+        var servers = ModuleState.Servers.AllServices.OfType<DhcpServer>().ToList();
         if (!string.IsNullOrEmpty(name))
         {
             var match = servers.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -25,6 +25,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
 
     /// <summary>The DHCP server port (67).</summary>
     [Parameter]
+    [Alias("DhcpPort")]
     [ValidateRange(1, 65535)]
     public int Port { get; set; } = 67;
 
@@ -85,7 +86,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
                 continue;
             }
 
-            if (!TryParseArchitecture(key, out var architecture))
+            if (!ClientArchitectures.TryParse(key, out var architecture))
             {
                 ThrowTerminatingError(Error(
                     ErrorIds.UnknownArchitecture,
@@ -125,14 +126,114 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     protected string Where() =>
         Interface.Length == 0 && Address.Length == 0 ? "every interface" : string.Join(", ", Interface.Concat(Address.Select(a => a.ToString())));
 
-    private static bool TryParseArchitecture(string key, out ClientArchitecture architecture)
+    /// <summary>Reads -Menu: labels, or hashtables with Label and per-architecture boot files.</summary>
+    protected List<PxeMenuEntry> ParseMenu(object[]? menu)
     {
-        architecture = default;
-        if (string.IsNullOrWhiteSpace(key) || char.IsDigit(key[0]))
+        var entries = new List<PxeMenuEntry>();
+        foreach (var raw in menu ?? [])
         {
-            return ushort.TryParse(key, out var number) && Enum.IsDefined(architecture = (ClientArchitecture)number);
+            object? item = raw is PSObject p ? p.BaseObject : raw;
+            switch (item)
+            {
+                case string label when !string.IsNullOrWhiteSpace(label):
+                    entries.Add(new PxeMenuEntry(label));
+                    break;
+                case IDictionary table:
+                    entries.Add(MenuEntry(table));
+                    break;
+                default:
+                    ThrowTerminatingError(Error(
+                        ErrorIds.InvalidParameter,
+                        ErrorCategory.InvalidArgument,
+                        raw,
+                        "-Menu takes labels ('Network Boot') or hashtables such as @{ Label='Install'; Bios='pxelinux.0'; EfiX64='syslinux.efi' }."));
+                    break;
+            }
         }
 
-        return Enum.TryParse(key, ignoreCase: true, out architecture) && Enum.IsDefined(architecture);
+        return entries;
+    }
+
+    private PxeMenuEntry MenuEntry(IDictionary table)
+    {
+        string? label = null;
+        foreach (DictionaryEntry entry in table)
+        {
+            if (string.Equals(entry.Key?.ToString(), "Label", StringComparison.OrdinalIgnoreCase))
+            {
+                label = entry.Value?.ToString();
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(label))
+        {
+            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, table, "-Menu: every hashtable entry needs a Label, e.g. @{ Label='Install'; Bios='pxelinux.0' }."));
+        }
+
+        var files = ParseBootFiles(table, "Menu", allowLabel: true);
+        return new PxeMenuEntry(label!, files.Count == 0 ? null : files);
+    }
+
+    /// <summary>Reads -Reservation: hashtables or objects with IPAddress and ClientId (or MacAddress), optionally Name.</summary>
+    protected List<DhcpReservation> ParseReservations(object[] reservations)
+    {
+        var list = new List<DhcpReservation>();
+        foreach (var raw in reservations)
+        {
+            object? item = raw is PSObject p ? p.BaseObject : raw;
+            string? ip = null, client = null, label = null;
+            if (item is DhcpReservation r)
+            {
+                list.Add(r);
+                continue;
+            }
+
+            if (item is IDictionary table)
+            {
+                foreach (DictionaryEntry e in table)
+                {
+                    Assign(e.Key?.ToString(), e.Value);
+                }
+            }
+            else
+            {
+                foreach (var property in PSObject.AsPSObject(raw).Properties)
+                {
+                    Assign(property.Name, property.Value);
+                }
+            }
+
+            if (ip is null || !IPAddress.TryParse(ip, out var address) || client is null)
+            {
+                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, raw, "-Reservation entries need IPAddress and ClientId, e.g. @{ IPAddress='192.168.0.20'; ClientId='52-54-00-12-34-56' }."));
+                continue;
+            }
+
+            if (!MacAddresses.TryNormalize(client, out var mac))
+            {
+                ThrowTerminatingError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, client, $"-Reservation {ip}: '{client}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff."));
+            }
+
+            list.Add(new DhcpReservation(address!, mac!, label));
+
+            void Assign(string? key, object? value)
+            {
+                string? text = value is null ? null : (value is PSObject v ? v.BaseObject : value).ToString();
+                switch (key?.ToLowerInvariant())
+                {
+                    case "ipaddress":
+                        ip = text;
+                        break;
+                    case "clientid" or "macaddress":
+                        client = text;
+                        break;
+                    case "name":
+                        label = text;
+                        break;
+                }
+            }
+        }
+
+        return list;
     }
 }

@@ -69,27 +69,11 @@ public abstract class StartFileServerCmdlet : StartServerCmdlet
         {
             ServerAddress = Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any) ? null : Address.ToString(),
         };
-        var efi = options with { RootedPaths = true };
-        Func<BootConfiguration> configuration = store.Refresh;
-        var menus = new (string Path, GeneratedMenuSource Source)[]
+        foreach (var menu in GeneratedMenuSource.MountAll(boot, store.Refresh, options, root))
         {
-            (BootMenuLayout.Pxelinux, new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options)),
-            (BootMenuLayout.SyslinuxEfi64, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64)),
-            (BootMenuLayout.SyslinuxEfi32, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32)),
-            (BootMenuLayout.IpxeScript, new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options)),
-            (BootMenuLayout.GrubConfig, new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options)),
-        };
-        foreach (var (path, source) in menus)
-        {
-            string onDisk = Path.Combine(root, path.Replace('/', Path.DirectorySeparatorChar));
-            if (File.Exists(onDisk) || Directory.Exists(onDisk))
-            {
-                WriteVerbose($"The root has its own {path}; it is served instead of the generated menu.");
-                continue;
-            }
-
-            boot.Mount(BootPath.Parse(path), source);
-            WriteVerbose($"Serving {source.Description} at {path} from {store.FilePath}.");
+            WriteVerbose(menu.Mounted
+                ? $"Serving {menu.Source.Description} at {menu.Path} from {store.FilePath}."
+                : $"The root has its own {menu.Path}; it is served instead of the generated menu.");
         }
 
         return boot;

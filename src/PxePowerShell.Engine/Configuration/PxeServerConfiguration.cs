@@ -54,6 +54,12 @@ public sealed record PxeServerConfiguration
     /// <summary>What iPXE clients get instead of the iPXE binary (breaks chainload loops); null = the generated menu script.</summary>
     public string? IpxeScript { get; init; }
 
+    /// <summary>
+    /// The base URL HTTP-boot and iPXE clients are sent to; null = this server's own HTTP part when <see cref="Http"/> is
+    /// on. <c>{server}</c> stands for the address of the interface the request came in on.
+    /// </summary>
+    public string? HttpBootUrl { get; init; }
+
     /// <summary>PXE boot menu items (option 43, dnsmasq's pxe-service=); empty = no PXE menu.</summary>
     public IReadOnlyList<PxeMenuEntry> Menu { get; init; } = [];
 

@@ -45,4 +45,26 @@ public static class ClientArchitectures
         ClientArchitecture.EfiLoongArch64Http => ClientArchitecture.EfiLoongArch64,
         _ => Normalize(architecture),
     };
+
+    /// <summary>
+    /// Parses an architecture name (Bios, EfiX64... case-insensitive) or its option 93 number ("7"); false for anything
+    /// else, including numbers no architecture has.
+    /// </summary>
+    public static bool TryParse(string? text, out ClientArchitecture architecture)
+    {
+        architecture = default;
+        string key = text?.Trim() ?? string.Empty;
+        if (key.Length == 0)
+        {
+            return false;
+        }
+
+        if (char.IsDigit(key[0]))
+        {
+            return ushort.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                && Enum.IsDefined(architecture = (ClientArchitecture)number);
+        }
+
+        return Enum.TryParse(key, ignoreCase: true, out architecture) && Enum.IsDefined(architecture);
+    }
 }

@@ -69,22 +69,43 @@ public sealed class GeneratedMenuSource : IBootFileSource
     };
 
     /// <summary>
-    /// Mounts the standard set: pxelinux.cfg (BIOS), efi64/pxelinux.cfg and efi32/pxelinux.cfg (syslinux.efi, rooted
-    /// paths), boot.ipxe and grub/grub.cfg. Returns the mounts made.
+    /// Mounts the generated menus of <paramref name="configuration"/> at the paths of <see cref="BootMenuLayout"/>: pxelinux
+    /// (BIOS), syslinux.efi for x64 and IA32 (rooted paths, since syslinux.efi lives in a subdirectory), the iPXE script and
+    /// the GRUB configuration. A path where <paramref name="rootDirectory"/> has its own file or directory is left to the
+    /// root (a hand-written pxelinux.cfg/ wins) and reported with <see cref="GeneratedMenuMount.Mounted"/> false.
     /// </summary>
-    public static IReadOnlyList<BootMount> MountAll(BootNamespace boot, Func<BootConfiguration> configuration, BootRenderOptions? options = null)
+    public static IReadOnlyList<GeneratedMenuMount> MountAll(BootNamespace boot, Func<BootConfiguration> configuration, BootRenderOptions? options = null, string? rootDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(boot);
         options ??= new BootRenderOptions();
         var efi = options with { RootedPaths = true };
-        return
-        [
-            boot.Mount(BootPath.Parse(BootMenuLayout.Pxelinux), new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options)),
-            boot.Mount(BootPath.Parse(BootMenuLayout.SyslinuxEfi64), new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64)),
-            boot.Mount(BootPath.Parse(BootMenuLayout.SyslinuxEfi32), new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32)),
-            boot.Mount(BootPath.Parse(BootMenuLayout.IpxeScript), new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options)),
-            boot.Mount(BootPath.Parse(BootMenuLayout.GrubConfig), new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options)),
-        ];
+        var menus = new (string Path, GeneratedMenuSource Source)[]
+        {
+            (BootMenuLayout.Pxelinux, new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options)),
+            (BootMenuLayout.SyslinuxEfi64, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64)),
+            (BootMenuLayout.SyslinuxEfi32, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32)),
+            (BootMenuLayout.IpxeScript, new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options)),
+            (BootMenuLayout.GrubConfig, new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options)),
+        };
+        var result = new List<GeneratedMenuMount>(menus.Length);
+        foreach (var (path, source) in menus)
+        {
+            bool rootHasIt = rootDirectory is not null && RootHas(rootDirectory, path);
+            if (!rootHasIt)
+            {
+                boot.Mount(BootPath.Parse(path), source);
+            }
+
+            result.Add(new GeneratedMenuMount(path, source, !rootHasIt));
+        }
+
+        return result;
+    }
+
+    private static bool RootHas(string rootDirectory, string path)
+    {
+        string onDisk = Path.Combine(rootDirectory, path.Replace('/', Path.DirectorySeparatorChar));
+        return File.Exists(onDisk) || Directory.Exists(onDisk);
     }
 
     /// <inheritdoc />

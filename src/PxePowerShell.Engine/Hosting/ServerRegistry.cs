@@ -18,6 +18,28 @@ public sealed class ServerRegistry
             }
         }
     }
+
+    /// <summary>
+    /// Every running service including the parts of groups (the DHCP, TFTP and HTTP parts of Start-PxeServer), for
+    /// tools that look for a kind of server (Get-PxeLease finds DHCP servers wherever they run).
+    /// </summary>
+    public IReadOnlyList<IPxeService> AllServices
+    {
+        get
+        {
+            var all = new List<IPxeService>();
+            foreach (var server in Servers)
+            {
+                all.Add(server);
+                if (server is IPxeServiceGroup group)
+                {
+                    all.AddRange(group.Services);
+                }
+            }
+
+            return all;
+        }
+    }
     /// <summary>A name not yet used: <paramref name="role"/> in lower case followed by a number ("tftp1").</summary>
     public string NextName(string role)
     {

@@ -105,7 +105,7 @@ public sealed class GetPxeBootMenuCommand : BootEntryCmdlet
     /// </summary>
     internal static BootRenderOptions RenderOptions(IPAddress? serverAddress, Uri? httpBaseUri, bool lpxelinux)
     {
-        var running = ModuleState.Servers.Servers.Where(s => s.State == PxeServerState.Running).ToList();
+        var running = ModuleState.Servers.AllServices.Where(s => s.State == PxeServerState.Running && s is not IPxeServiceGroup).ToList();
         if (serverAddress is null)
         {
             var addresses = running.SelectMany(s => s.EndPoints).Select(e => e.Address)

@@ -80,7 +80,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             DnsServers = DnsServer,
             DomainName = DomainName,
             LeaseDuration = LeaseTime,
-            Reservations = ParseReservations(),
+            Reservations = ParseReservations(Reservation),
             DataDirectory = directory,
             Boot = HasBootParameters ? BuildBootOptions() : null,
             NoOverride = NoOverride,
@@ -98,67 +98,5 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         StartServer(new DhcpServer(name, options, ModuleState.Events), "DHCP server", Port);
-    }
-
-    private List<DhcpReservation> ParseReservations()
-    {
-        var list = new List<DhcpReservation>();
-        foreach (var raw in Reservation)
-        {
-            object? item = raw is PSObject p ? p.BaseObject : raw;
-            string? ip = null, client = null, label = null;
-            if (item is DhcpReservation r)
-            {
-                list.Add(r);
-                continue;
-            }
-
-            if (item is IDictionary table)
-            {
-                foreach (DictionaryEntry e in table)
-                {
-                    Assign(e.Key?.ToString(), e.Value);
-                }
-            }
-            else
-            {
-                foreach (var property in PSObject.AsPSObject(raw).Properties)
-                {
-                    Assign(property.Name, property.Value);
-                }
-            }
-
-            if (ip is null || !IPAddress.TryParse(ip, out var address) || client is null)
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, raw, "-Reservation entries need IPAddress and ClientId, e.g. @{ IPAddress='192.168.0.20'; ClientId='52-54-00-12-34-56' }."));
-                continue;
-            }
-
-            if (!MacAddresses.TryNormalize(client, out var mac))
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, client, $"-Reservation {ip}: '{client}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff."));
-            }
-
-            list.Add(new DhcpReservation(address!, mac!, label));
-
-            void Assign(string? key, object? value)
-            {
-                string? text = value is null ? null : (value is PSObject v ? v.BaseObject : value).ToString();
-                switch (key?.ToLowerInvariant())
-                {
-                    case "ipaddress":
-                        ip = text;
-                        break;
-                    case "clientid" or "macaddress":
-                        client = text;
-                        break;
-                    case "name":
-                        label = text;
-                        break;
-                }
-            }
-        }
-
-        return list;
     }
 }

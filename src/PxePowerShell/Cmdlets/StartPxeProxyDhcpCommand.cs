@@ -38,7 +38,7 @@ public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
     {
         var boot = BuildBootOptions() with
         {
-            Menu = ParseMenu(),
+            Menu = ParseMenu(Menu),
             Prompt = Prompt,
             Timeout = Timeout,
             DiscoveryControl = DiscoveryControl,
@@ -60,52 +60,5 @@ public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
         }
 
         StartServer(new ProxyDhcpServer(name, options, ModuleState.Events), "proxyDHCP server", Port);
-    }
-
-    private List<PxeMenuEntry> ParseMenu()
-    {
-        var entries = new List<PxeMenuEntry>();
-        foreach (var raw in Menu ?? [])
-        {
-            object? item = raw is PSObject p ? p.BaseObject : raw;
-            switch (item)
-            {
-                case string label when !string.IsNullOrWhiteSpace(label):
-                    entries.Add(new PxeMenuEntry(label));
-                    break;
-                case IDictionary table:
-                    entries.Add(MenuEntry(table));
-                    break;
-                default:
-                    ThrowTerminatingError(Error(
-                        ErrorIds.InvalidParameter,
-                        ErrorCategory.InvalidArgument,
-                        raw,
-                        "-Menu takes labels ('Network Boot') or hashtables such as @{ Label='Install'; Bios='pxelinux.0'; EfiX64='syslinux.efi' }."));
-                    break;
-            }
-        }
-
-        return entries;
-    }
-
-    private PxeMenuEntry MenuEntry(IDictionary table)
-    {
-        string? label = null;
-        foreach (DictionaryEntry entry in table)
-        {
-            if (string.Equals(entry.Key?.ToString(), "Label", StringComparison.OrdinalIgnoreCase))
-            {
-                label = entry.Value?.ToString();
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(label))
-        {
-            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, table, "-Menu: every hashtable entry needs a Label, e.g. @{ Label='Install'; Bios='pxelinux.0' }."));
-        }
-
-        var files = ParseBootFiles(table, "Menu", allowLabel: true);
-        return new PxeMenuEntry(label!, files.Count == 0 ? null : files);
     }
 }

@@ -1,0 +1,288 @@
+using System.Net;
+using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Configuration;
+using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Tftp;
+
+namespace PxePowerShell.Engine.Hosting;
+
+/// <summary>
+/// The all-in-one boot server: HTTP (optional), TFTP and proxyDHCP or full DHCP over one boot namespace, started and
+/// stopped as one service. HTTP starts first so its URL is known before anything announces it: the DHCP replies to iPXE
+/// and UEFI HTTP-boot clients and the generated menus (<c>{http}</c>) point at it. Every part publishes under this
+/// server's name; if one part fails, the whole server stops.
+/// </summary>
+public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
+{
+    private readonly List<IPxeService> _services = [];
+    private readonly Func<BootConfiguration>? _bootEntries;
+    private readonly object _servicesGate = new();
+
+    /// <summary>Creates the server; nothing listens until <see cref="PxeServiceBase.StartAsync"/>.</summary>
+    /// <param name="configuration">What to run; <see cref="PxeServerConfiguration.Name"/> names this server and its parts.</param>
+    /// <param name="files">The namespace TFTP and HTTP serve (the root and any ISO mounts); the generated menus are mounted into it at start.</param>
+    /// <param name="bootEntries">The boot entries the generated menus are rendered from on every request; null = no generated menus.</param>
+    /// <param name="events">Where every part publishes.</param>
+    /// <param name="timeProvider">The clock; null = the system clock.</param>
+    public PxeServer(PxeServerConfiguration configuration, BootNamespace files, Func<BootConfiguration>? bootEntries = null, EventHub? events = null, TimeProvider? timeProvider = null)
+        : base(configuration?.Name ?? throw new ArgumentNullException(nameof(configuration)), "Pxe", events, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        Configuration = configuration;
+        Files = files;
+        _bootEntries = configuration.BootMenu ? bootEntries : null;
+    }
+
+    /// <summary>What this server runs.</summary>
+    public PxeServerConfiguration Configuration { get; }
+
+    /// <summary>The namespace TFTP and HTTP serve.</summary>
+    public BootNamespace Files { get; }
+
+    /// <summary>The address clients reach this server at, when one is known (<see cref="ResolveServerAddress"/>).</summary>
+    public IPAddress? ServerAddress { get; private set; }
+
+    /// <summary>The HTTP server's base URL ("http://10.0.0.1:8080/"), or null without HTTP; <c>{server}</c> stands for the interface address when no single one is known.</summary>
+    public string? HttpBootUrl { get; private set; }
+
+    /// <summary>The running parts, in start order: HTTP, TFTP, DHCP.</summary>
+    public IReadOnlyList<IPxeService> Services
+    {
+        get
+        {
+            lock (_servicesGate)
+            {
+                return [.. _services];
+            }
+        }
+    }
+
+    /// <summary>The DHCP part (proxyDHCP or full DHCP), once started.</summary>
+    public IPxeService? Dhcp => Services.FirstOrDefault(s => s is ProxyDhcpServer or DhcpServer);
+
+    /// <summary>The TFTP part, once started.</summary>
+    public TftpServer? Tftp => Services.OfType<TftpServer>().FirstOrDefault();
+
+    /// <summary>The HTTP part, once started.</summary>
+    public HttpBootServer? Http => Services.OfType<HttpBootServer>().FirstOrDefault();
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IPEndPoint> EndPoints => Services.SelectMany(s => s.EndPoints).ToList();
+
+    /// <inheritdoc />
+    public override object GetStatistics() => new PxeServerStatistics(
+        (Dhcp as ProxyDhcpServer)?.Statistics ?? (Dhcp as DhcpServer)?.Statistics,
+        Tftp?.Statistics,
+        Http?.Statistics);
+
+    /// <summary>
+    /// The address clients reach the server at: the one -Address, else the address of the one -Interface, else the one
+    /// non-loopback IPv4 address of this machine; null when that is ambiguous (several interfaces and none chosen).
+    /// </summary>
+    public static IPAddress? ResolveServerAddress(PxeServerConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.Addresses.Count == 1)
+        {
+            return configuration.Addresses[0];
+        }
+
+        if (configuration.Addresses.Count > 1)
+        {
+            return null;
+        }
+
+        var all = DhcpInterface.All();
+        var candidates = configuration.Interfaces.Count > 0
+            ? all.Where(i => configuration.Interfaces.Contains(i.Name, StringComparer.Ordinal)).ToList()
+            : all.Where(i => !i.IsLoopback).ToList();
+        return candidates.Count == 1 ? candidates[0].Address : null;
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        ServerAddress = ResolveServerAddress(Configuration);
+        var bindAddress = ServerAddress is not null && (Configuration.Addresses.Count == 1 || Configuration.Interfaces.Count == 1)
+            ? ServerAddress
+            : IPAddress.Any;
+
+        if (Configuration.Http)
+        {
+            var http = new HttpBootServer(Name, new HttpBootServerOptions { Address = bindAddress, Port = Configuration.HttpPort }, Files, Events, Time);
+            await StartPartAsync(http, cancellationToken).ConfigureAwait(false);
+            int port = http.EndPoints.Count > 0 ? http.EndPoints[0].Port : Configuration.HttpPort;
+            string host = ServerAddress?.ToString() ?? "{server}";
+            HttpBootUrl = port == 80 ? $"http://{host}/" : $"http://{host}:{port}/";
+        }
+
+        if (Configuration.HttpBootUrl is not null)
+        {
+            HttpBootUrl = Configuration.HttpBootUrl; // an HTTP server elsewhere
+        }
+
+        MountGeneratedMenus();
+
+        if (Configuration.Tftp)
+        {
+            var tftp = new TftpServer(
+                Name,
+                new TftpServerOptions
+                {
+                    Address = bindAddress,
+                    Port = Configuration.TftpPort,
+                    MaxSessions = Configuration.TftpMaxSessions > 0 ? Configuration.TftpMaxSessions : new TftpServerOptions().MaxSessions,
+                },
+                Files,
+                Events,
+                Time);
+            await StartPartAsync(tftp, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (CreateDhcp() is { } dhcp)
+        {
+            await StartPartAsync(dhcp, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var part in Services)
+        {
+            _ = part.Completion.ContinueWith(_ => OnPartStopped(part), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnStopAsync()
+    {
+        // Stop in reverse order: no new DHCP offers point at a TFTP/HTTP server that is already gone.
+        foreach (var part in Services.Reverse())
+        {
+            await part.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The boot options every DHCP reply is built from, with the HTTP URL wired in.</summary>
+    internal PxeBootOptions BootOptions() => new()
+    {
+        BootFiles = Configuration.BootFiles,
+        IpxeScript = Configuration.IpxeScript,
+        HttpBootUrl = HttpBootUrl,
+        TftpServer = Configuration.TftpServer,
+        Menu = Configuration.Menu,
+        Prompt = Configuration.Prompt,
+        Timeout = Configuration.PromptTimeout,
+    };
+
+    private IPxeService? CreateDhcp()
+    {
+        switch (Configuration.DhcpMode)
+        {
+            case DhcpMode.ProxyDhcp:
+                return new ProxyDhcpServer(
+                    Name,
+                    new ProxyDhcpServerOptions
+                    {
+                        Interfaces = Configuration.Interfaces,
+                        Addresses = Configuration.Addresses,
+                        Port = Configuration.DhcpPort,
+                        PxePort = Configuration.PxePort,
+                        ClientPort = Configuration.ClientPort,
+                        Boot = BootOptions(),
+                        NoOverride = Configuration.NoOverride,
+                    },
+                    Events,
+                    Time);
+            case DhcpMode.Dhcp:
+                var options = DhcpOptions();
+                var problems = options.Validate();
+                if (problems.Count > 0)
+                {
+                    throw new ArgumentException(string.Join(" ", problems));
+                }
+
+                return new DhcpServer(Name, options, Events, Time);
+            default:
+                return null;
+        }
+    }
+
+    private DhcpServerOptions DhcpOptions()
+    {
+        if (Configuration.RangeStart is null || Configuration.RangeEnd is null)
+        {
+            throw new ArgumentException("Full DHCP mode needs a range: give -Range first,last (RangeStart and RangeEnd in a configuration file).");
+        }
+
+        return new DhcpServerOptions
+        {
+            Interfaces = Configuration.Interfaces,
+            Addresses = Configuration.Addresses,
+            Port = Configuration.DhcpPort,
+            ClientPort = Configuration.ClientPort,
+            StartRange = Configuration.RangeStart,
+            EndRange = Configuration.RangeEnd,
+            SubnetMask = Configuration.SubnetMask ?? SubnetMaskFor(Configuration.RangeStart) ?? IPAddress.Parse("255.255.255.0"),
+            Router = Configuration.Router,
+            DnsServers = Configuration.DnsServers,
+            DomainName = Configuration.DomainName,
+            LeaseDuration = Configuration.LeaseDuration,
+            Reservations = Configuration.Reservations,
+            DataDirectory = Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases"),
+            Boot = BootOptions(),
+            NoOverride = Configuration.NoOverride,
+        };
+    }
+
+    /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
+    public static IPAddress? SubnetMaskFor(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        uint value = IPv4.ToUInt32(address);
+        foreach (var iface in DhcpInterface.All())
+        {
+            uint mask = IPv4.ToUInt32(iface.SubnetMask);
+            if ((IPv4.ToUInt32(iface.Address) & mask) == (value & mask))
+            {
+                return iface.SubnetMask;
+            }
+        }
+
+        return null;
+    }
+
+    private void MountGeneratedMenus()
+    {
+        if (_bootEntries is null)
+        {
+            return;
+        }
+
+        var options = new BootRenderOptions
+        {
+            ServerAddress = ServerAddress?.ToString(),
+            HttpBaseUri = HttpBootUrl is not null && !HttpBootUrl.Contains("{server}", StringComparison.Ordinal) && Uri.TryCreate(HttpBootUrl, UriKind.Absolute, out var http) ? http : null,
+        };
+        string? root = (Files.RootSource as DirectoryFileSource)?.Root;
+        GeneratedMenuSource.MountAll(Files, _bootEntries, options, root);
+    }
+
+    private async Task StartPartAsync(IPxeService part, CancellationToken cancellationToken)
+    {
+        lock (_servicesGate)
+        {
+            _services.Add(part);
+        }
+
+        await part.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void OnPartStopped(IPxeService part)
+    {
+        if (State == PxeServerState.Running && part is PxeServiceBase { FaultException: { } error })
+        {
+            Fault(new InvalidOperationException($"The {part.Role} part of '{Name}' failed: {error.Message}", error));
+        }
+    }
+}

@@ -1,0 +1,355 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Net;
+using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Configuration;
+using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Hosting;
+
+namespace PxePowerShell.Cmdlets;
+
+/// <summary>
+/// Starts the whole boot server in one command: proxyDHCP (or full DHCP with -Dhcp -Range), TFTP and optionally HTTP over
+/// one boot namespace, with the HTTP URL wired into iPXE and UEFI HTTP-boot replies and the generated menus. Settings come
+/// from parameters, or from a configuration file (-ConfigurationPath, psd1 or JSON) that parameters then override.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "PxeServer", SupportsShouldProcess = true, DefaultParameterSetName = ProxySet)]
+[OutputType(typeof(PxeServer), typeof(Engine.Events.PxeEvent))]
+public sealed class StartPxeServerCommand : StartDhcpCmdlet
+{
+    private const string ProxySet = "ProxyDhcp";
+    private const string DhcpSet = "Dhcp";
+    private const string NoDhcpSet = "NoDhcp";
+    private const string FileSet = "ConfigurationPath";
+
+    /// <summary>The directory served by TFTP and HTTP.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Path", "TftpRoot")]
+    [ValidateNotNullOrEmpty]
+    public string? Root { get; set; }
+
+    /// <summary>A configuration file (psd1 or JSON, as Export-PxeConfiguration writes); other parameters override it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [Alias("Configuration")]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigurationPath { get; set; }
+
+    /// <summary>proxyDHCP beside the network's own DHCP server (the default).</summary>
+    [Parameter(ParameterSetName = ProxySet)]
+    public SwitchParameter ProxyDhcp { get; set; }
+
+    /// <summary>Full DHCP: lease addresses from -Range.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DhcpSet)]
+    public SwitchParameter Dhcp { get; set; }
+
+    /// <summary>No DHCP at all: TFTP (and HTTP) only, for a network whose DHCP server already points here.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = NoDhcpSet)]
+    public SwitchParameter NoDhcp { get; set; }
+
+    /// <summary>The first and last address of the pool (full DHCP).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [ValidateCount(2, 2)]
+    public IPAddress[]? Range { get; set; }
+
+    /// <summary>The subnet mask (full DHCP); default: the mask of the interface whose subnet holds the range.</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    public IPAddress? SubnetMask { get; set; }
+
+    /// <summary>Routers, option 3 (full DHCP).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [Alias("Gateway", "DefaultGateway")]
+    public IPAddress[]? Router { get; set; }
+
+    /// <summary>DNS servers, option 6 (full DHCP).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [Alias("DnsServers")]
+    public IPAddress[]? DnsServer { get; set; }
+
+    /// <summary>Domain name, option 15 (full DHCP).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [ValidateNotNullOrEmpty]
+    public string? DomainName { get; set; }
+
+    /// <summary>How long a lease lasts (full DHCP; default 12 hours).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [Alias("LeaseDuration")]
+    public TimeSpan LeaseTime { get; set; }
+
+    /// <summary>Reservations (full DHCP): hashtables with IPAddress and MacAddress, optionally Name.</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [ValidateNotNull]
+    public object[]? Reservation { get; set; }
+
+    /// <summary>The PXE boot menu (option 43): labels, or hashtables with Label and per-architecture files.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? Menu { get; set; }
+
+    /// <summary>The PXE menu prompt.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Prompt { get; set; }
+
+    /// <summary>Seconds the PXE prompt waits before booting the first item.</summary>
+    [Parameter]
+    [ValidateRange(0, 255)]
+    public int PromptTimeout { get; set; }
+
+    /// <summary>The PXE boot server port (4011, proxyDHCP).</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int PxePort { get; set; } = 4011;
+
+    /// <summary>The TFTP port (69).</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int TftpPort { get; set; } = 69;
+
+    /// <summary>The most TFTP transfers at once.</summary>
+    [Parameter]
+    [Alias("TftpMax")]
+    [ValidateRange(1, 100_000)]
+    public int MaxSessions { get; set; }
+
+    /// <summary>Serve HTTP too, and send iPXE and UEFI HTTP-boot clients there.</summary>
+    [Parameter]
+    public SwitchParameter Http { get; set; }
+
+    /// <summary>The HTTP port (80).</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int HttpPort { get; set; } = 80;
+
+    /// <summary>Serve only the root: no menus generated from the boot entries.</summary>
+    [Parameter]
+    public SwitchParameter NoBootMenu { get; set; }
+
+    /// <summary>Where leases are kept (default: the module's data directory).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DataDirectory { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var configuration = BuildConfiguration();
+        if (string.IsNullOrEmpty(configuration.Root))
+        {
+            ThrowTerminatingError(Error(ErrorIds.RootNotFound, ErrorCategory.InvalidArgument, null, "Start-PxeServer needs a root to serve: pass -Root <directory> or a -ConfigurationPath file that sets Root."));
+        }
+
+        string root = configuration.Root!;
+        if (!Directory.Exists(root))
+        {
+            ThrowTerminatingError(Error(ErrorIds.RootNotFound, ErrorCategory.ObjectNotFound, root, $"The root '{root}' does not exist or is not a directory; create it or pass another -Root."));
+        }
+
+        if (configuration.Mounts.Count > 0)
+        {
+            WriteWarning($"The configuration names {configuration.Mounts.Count} ISO mount(s); ISO images are not served by this version, so they are skipped.");
+        }
+
+        if (!ShouldProcess(Describe(configuration), "Start"))
+        {
+            return;
+        }
+
+        var server = new PxeServer(configuration, new BootNamespace(root), BootEntries(configuration), ModuleState.Events);
+        StartServer(server, "PXE server", FirstPort(configuration));
+        if (!Wait && server.ServerAddress is null && (configuration.Http || configuration.Addresses.Count == 0))
+        {
+            WriteVerbose("This machine has several interfaces and none was chosen, so generated menus leave {server} and {http} to the client's view; pass -Interface to pin them.");
+        }
+    }
+
+    /// <summary>The configuration file (if any) with every parameter that was given laid over it.</summary>
+    private PxeServerConfiguration BuildConfiguration()
+    {
+        var c = ConfigurationPath is null ? new PxeServerConfiguration() : ReadConfigurationFile(ResolvePath(ConfigurationPath));
+        var given = MyInvocation.BoundParameters;
+        bool Has(string name) => given.ContainsKey(name);
+
+        c = c with { Name = Name ?? (ConfigurationPath is null ? ServerName("Pxe") : c.Name) };
+        if (Has(nameof(Root)))
+        {
+            c = c with { Root = ResolvePath(Root!) };
+        }
+
+        if (Dhcp)
+        {
+            c = c with { DhcpMode = DhcpMode.Dhcp };
+        }
+        else if (NoDhcp)
+        {
+            c = c with { DhcpMode = DhcpMode.None };
+        }
+        else if (ProxyDhcp)
+        {
+            c = c with { DhcpMode = DhcpMode.ProxyDhcp };
+        }
+
+        if (Range is { Length: 2 })
+        {
+            c = c with { RangeStart = Range[0], RangeEnd = Range[1] };
+        }
+
+        if (Has(nameof(Interface)))
+        {
+            c = c with { Interfaces = Interface };
+        }
+
+        if (Has(nameof(Address)))
+        {
+            c = c with { Addresses = Address };
+        }
+
+        if (Has(nameof(SubnetMask)))
+        {
+            c = c with { SubnetMask = SubnetMask };
+        }
+
+        if (Router is not null)
+        {
+            c = c with { Router = Router };
+        }
+
+        if (DnsServer is not null)
+        {
+            c = c with { DnsServers = DnsServer };
+        }
+
+        if (DomainName is not null)
+        {
+            c = c with { DomainName = DomainName };
+        }
+
+        if (Has(nameof(LeaseTime)))
+        {
+            c = c with { LeaseDuration = LeaseTime };
+        }
+
+        if (Reservation is not null)
+        {
+            c = c with { Reservations = ParseReservations(Reservation) };
+        }
+
+        if (BootFile is not null)
+        {
+            c = c with { BootFiles = ParseBootFiles(BootFile, nameof(BootFile), allowLabel: false) };
+        }
+
+        if (Menu is not null)
+        {
+            c = c with { Menu = ParseMenu(Menu) };
+        }
+
+        c = c with
+        {
+            IpxeScript = IpxeScript ?? c.IpxeScript,
+            HttpBootUrl = HttpBootUrl ?? c.HttpBootUrl,
+            TftpServer = TftpServer ?? c.TftpServer,
+            Prompt = Prompt ?? c.Prompt,
+            PromptTimeout = Has(nameof(PromptTimeout)) ? PromptTimeout : c.PromptTimeout,
+            NoOverride = Has(nameof(NoOverride)) ? NoOverride.IsPresent : c.NoOverride,
+            DhcpPort = Has(nameof(Port)) ? Port : c.DhcpPort,
+            PxePort = Has(nameof(PxePort)) ? PxePort : c.PxePort,
+            ClientPort = Has(nameof(ClientPort)) ? ClientPort : c.ClientPort,
+            TftpPort = Has(nameof(TftpPort)) ? TftpPort : c.TftpPort,
+            TftpMaxSessions = Has(nameof(MaxSessions)) ? MaxSessions : c.TftpMaxSessions,
+            Http = Has(nameof(Http)) ? Http.IsPresent : c.Http,
+            HttpPort = Has(nameof(HttpPort)) ? HttpPort : c.HttpPort,
+            BootMenu = Has(nameof(NoBootMenu)) ? !NoBootMenu.IsPresent : c.BootMenu,
+            DataDirectory = DataDirectory is null ? c.DataDirectory : ResolvePath(DataDirectory),
+        };
+        return c;
+    }
+
+    /// <summary>Reads a psd1 (PowerShell's parser, data only: no commands run) or JSON configuration file.</summary>
+    private PxeServerConfiguration ReadConfigurationFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            ThrowTerminatingError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ObjectNotFound, path, $"The configuration file '{path}' does not exist; Export-PxeConfiguration writes one."));
+        }
+
+        try
+        {
+            if (!PxeConfigurationFile.IsPowerShellDataFile(path))
+            {
+                return PxeConfigurationFile.ReadJson(path);
+            }
+
+            var ast = Parser.ParseFile(path, out _, out var errors);
+            if (errors.Length > 0)
+            {
+                throw new PxeConfigurationException(string.Empty, $"line {errors[0].Extent.StartLineNumber}: {errors[0].Message}");
+            }
+
+            var table = ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst
+                ?? throw new PxeConfigurationException(string.Empty, "a PowerShell data file holds one hashtable, @{ Root = '/srv/tftp'; Http = $true }.");
+            object? values;
+            try
+            {
+                values = table.SafeGetValue();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new PxeConfigurationException(string.Empty, $"it may hold only data (strings, numbers, $true/$false, @() and @{{}}): {ex.Message}", ex);
+            }
+
+            return PxeConfigurationValues.FromValues((IDictionary)values, Path.GetDirectoryName(path));
+        }
+        catch (PxeConfigurationException ex)
+        {
+            ThrowTerminatingError(Error(ErrorIds.InvalidConfiguration, ErrorCategory.InvalidData, path, $"The configuration file '{path}' cannot be used: {ex.Message}", ex));
+            throw;
+        }
+        catch (IOException ex)
+        {
+            ThrowTerminatingError(Error(ErrorIds.InvalidConfiguration, ErrorCategory.ReadError, path, $"The configuration file '{path}' cannot be read: {ex.Message}", ex));
+            throw;
+        }
+    }
+
+    /// <summary>The boot entries the generated menus come from, or null with -NoBootMenu (or when the store cannot be opened: a warning).</summary>
+    private Func<BootConfiguration>? BootEntries(PxeServerConfiguration configuration)
+    {
+        if (!configuration.BootMenu)
+        {
+            return null;
+        }
+
+        try
+        {
+            var store = ModuleState.BootEntries;
+            return store.Refresh;
+        }
+        catch (Exception ex) when (ex is BootEntryException or IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"No generated boot menus are served: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static int FirstPort(PxeServerConfiguration c) => c.Http ? c.HttpPort : c.Tftp ? c.TftpPort : c.DhcpPort;
+
+    private static string Describe(PxeServerConfiguration c)
+    {
+        string dhcp = c.DhcpMode switch
+        {
+            DhcpMode.ProxyDhcp => $"proxyDHCP on UDP {c.DhcpPort} and {c.PxePort}",
+            DhcpMode.Dhcp => $"DHCP on UDP {c.DhcpPort} leasing {c.RangeStart}-{c.RangeEnd}",
+            _ => "no DHCP",
+        };
+        string where = c.Interfaces.Count == 0 && c.Addresses.Count == 0 ? "every interface" : string.Join(", ", c.Interfaces.Concat(c.Addresses.Select(a => a.ToString())));
+        return $"PXE server '{c.Name}' on {where}: {dhcp}, TFTP on UDP {c.TftpPort}{(c.Http ? $", HTTP on TCP {c.HttpPort}" : string.Empty)}, serving {c.Root}";
+    }
+}
