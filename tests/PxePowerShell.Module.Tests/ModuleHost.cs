@@ -188,7 +188,10 @@ public sealed class RunningScript(PowerShell shell, PSDataCollection<PSObject> o
     {
         if (!async.IsCompleted)
         {
+            // Stopping a batch (Import-Module; script) still runs its work item for a moment: wait for it before the
+            // runspace goes, or the work item touches a disposed runspace and takes the test host down.
             shell.Stop();
+            async.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(20));
         }
 
         var runspace = shell.Runspace;
