@@ -3,8 +3,8 @@ using System.Management.Automation.Runspaces;
 using System.Runtime.InteropServices;
 
 // pxeps [-Command '<script>' | -File script.ps1] [-Module path/to/PxePowerShell.psd1]
-// Without -Command or -File: serves the sample root (out/sample-root) over TFTP until Ctrl+C or SIGTERM,
-// on port 69 when run as root and 6969 otherwise.
+// Without -Command or -File: runs Start-PxeServer on the sample root (out/sample-root) until Ctrl+C or SIGTERM:
+// proxyDHCP, TFTP (69 as root, else 6969) and HTTP (8080).
 string? command = null;
 string? file = null;
 string? module = Environment.GetEnvironmentVariable("PXEPS_MODULE");
@@ -23,7 +23,7 @@ for (int i = 0; i < args.Length; i++)
             break;
         case "-help" or "--help" or "-h" or "-?":
             Console.WriteLine("usage: pxeps [-Command '<PowerShell>'] [-File script.ps1] [-Module PxePowerShell.psd1]");
-            Console.WriteLine("       without -Command/-File: serve the sample root over TFTP until Ctrl+C");
+            Console.WriteLine("       without -Command/-File: run Start-PxeServer on the sample root until Ctrl+C");
             return 0;
         default:
             Console.Error.WriteLine($"pxeps: unknown argument '{args[i]}' (try --help)");
@@ -40,10 +40,16 @@ if (module is null)
 
 if (command is null && file is null)
 {
+    // The embedded default: the whole server (proxyDHCP + TFTP + HTTP) over the sample root. As root it uses the real
+    // ports (67/4011, 69) so PXE clients on the network can boot the sample iPXE menu; otherwise unprivileged ones.
     string sampleRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(module)!, "..", "sample-root"));
-    int port = !OperatingSystem.IsWindows() && geteuid() == 0 ? 69 : 6969;
-    command = $"Start-PxeTftpServer -Root '{sampleRoot.Replace("'", "''", StringComparison.Ordinal)}' -Port {port} -Name sample -Wait";
-    Console.WriteLine($"PxePowerShell: serving {sampleRoot} over TFTP on port {port} (Ctrl+C stops). Try: curl tftp://127.0.0.1:{port}/hello.txt");
+    bool root = !OperatingSystem.IsWindows() && geteuid() == 0;
+    string ports = root ? "-TftpPort 69 -HttpPort 8080" : "-Port 6767 -ClientPort 6868 -TftpPort 6969 -HttpPort 8080";
+    command = $"Start-PxeServer -Root '{sampleRoot.Replace("'", "''", StringComparison.Ordinal)}' {ports} -Http -IpxeScript boot.ipxe -Name sample -Wait";
+    Console.WriteLine($"PxePowerShell: serving {sampleRoot} with proxyDHCP, TFTP and HTTP (Ctrl+C stops).");
+    Console.WriteLine(root
+        ? "  PXE clients on this network boot the sample iPXE menu; try: curl tftp://127.0.0.1/hello.txt or curl http://127.0.0.1:8080/boot.ipxe"
+        : "  Not root, so unprivileged ports: try curl tftp://127.0.0.1:6969/hello.txt or curl http://127.0.0.1:8080/boot.ipxe");
 }
 
 var state = InitialSessionState.CreateDefault2();
@@ -58,8 +64,10 @@ shell.Runspace = runspace;
 shell.AddCommand("Import-Module").AddParameter("Name", module).AddParameter("ErrorAction", "Stop").Invoke();
 shell.Commands.Clear();
 
+bool stopRequested = false;
 var stop = () =>
 {
+    stopRequested = true;
     try
     {
         shell.BeginStop(null, null);
@@ -103,7 +111,8 @@ catch (RuntimeException ex)
     return 1;
 }
 
-return shell.HadErrors ? 1 : 0;
+// Ctrl+C or SIGTERM is the normal way a -Wait service ends: exit 0 so systemd does not call it a failure.
+return stopRequested || !shell.HadErrors ? 0 : 1;
 
 static string? FindModule()
 {
