@@ -10,6 +10,13 @@ public sealed record BootRequestContext(string Protocol, IPEndPoint? Client)
     /// <summary>The query string of an HTTP request (without '?'), when there was one.</summary>
     public string? Query { get; init; }
 
+    /// <summary>
+    /// The address of this server the request arrived on (the TFTP request's destination, the HTTP connection's local
+    /// address), when known: generated menus fill <c>{server}</c> and <c>{http}</c> with it when the server listens on
+    /// every interface.
+    /// </summary>
+    public IPAddress? Server { get; init; }
+
     /// <summary>A context for local callers (tests, cmdlets).</summary>
     public static BootRequestContext Local { get; } = new("local", null);
 }

@@ -56,6 +56,12 @@ public sealed class GeneratedMenuSource : IBootFileSource
     /// <summary>The rendering options.</summary>
     public BootRenderOptions Options { get; }
 
+    /// <summary>
+    /// The HTTP base URL with <c>{server}</c> for the address the request arrived on ("http://{server}:8080/"), used
+    /// when <see cref="Options"/> names no server: each client then gets menus that point at the address it reached.
+    /// </summary>
+    public string? HttpBaseTemplate { get; init; }
+
     /// <summary>The platform of pxelinux/syslinux menus (All for iPXE and GRUB, whose scripts cover every platform).</summary>
     public BootArchitecture Architecture { get; }
 
@@ -74,18 +80,23 @@ public sealed class GeneratedMenuSource : IBootFileSource
     /// the GRUB configuration. A path where <paramref name="rootDirectory"/> has its own file or directory is left to the
     /// root (a hand-written pxelinux.cfg/ wins) and reported with <see cref="GeneratedMenuMount.Mounted"/> false.
     /// </summary>
-    public static IReadOnlyList<GeneratedMenuMount> MountAll(BootNamespace boot, Func<BootConfiguration> configuration, BootRenderOptions? options = null, string? rootDirectory = null)
+    public static IReadOnlyList<GeneratedMenuMount> MountAll(
+        BootNamespace boot,
+        Func<BootConfiguration> configuration,
+        BootRenderOptions? options = null,
+        string? rootDirectory = null,
+        string? httpBaseTemplate = null)
     {
         ArgumentNullException.ThrowIfNull(boot);
         options ??= new BootRenderOptions();
         var efi = options with { RootedPaths = true };
         var menus = new (string Path, GeneratedMenuSource Source)[]
         {
-            (BootMenuLayout.Pxelinux, new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options)),
-            (BootMenuLayout.SyslinuxEfi64, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64)),
-            (BootMenuLayout.SyslinuxEfi32, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32)),
-            (BootMenuLayout.IpxeScript, new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options)),
-            (BootMenuLayout.GrubConfig, new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options)),
+            (BootMenuLayout.Pxelinux, new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options) { HttpBaseTemplate = httpBaseTemplate }),
+            (BootMenuLayout.SyslinuxEfi64, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64) { HttpBaseTemplate = httpBaseTemplate }),
+            (BootMenuLayout.SyslinuxEfi32, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32) { HttpBaseTemplate = httpBaseTemplate }),
+            (BootMenuLayout.IpxeScript, new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options) { HttpBaseTemplate = httpBaseTemplate }),
+            (BootMenuLayout.GrubConfig, new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options) { HttpBaseTemplate = httpBaseTemplate }),
         };
         var result = new List<GeneratedMenuMount>(menus.Length);
         foreach (var (path, source) in menus)
@@ -114,13 +125,15 @@ public sealed class GeneratedMenuSource : IBootFileSource
         cancellationToken.ThrowIfCancellationRequested();
         var configuration = _configuration() ?? BootConfiguration.Empty;
         var cache = _rendered.GetValue(configuration, static _ => new ConcurrentDictionary<string, byte[]?>(StringComparer.OrdinalIgnoreCase));
+        var options = OptionsFor(context);
+        string key = options.ServerAddress is { } server && !ReferenceEquals(options, Options) ? path.Value + "@" + server : path.Value;
         byte[]? content;
-        if (!cache.TryGetValue(path.Value, out content))
+        if (!cache.TryGetValue(key, out content))
         {
             string? text;
             try
             {
-                text = Render(path, configuration);
+                text = Render(path, configuration, options);
             }
             catch (BootEntryException ex)
             {
@@ -130,7 +143,7 @@ public sealed class GeneratedMenuSource : IBootFileSource
             content = text is null ? null : Encoding.UTF8.GetBytes(text);
             if (cache.Count < 1024)
             {
-                cache.TryAdd(path.Value, content);
+                cache.TryAdd(key, content);
             }
         }
 
@@ -139,20 +152,45 @@ public sealed class GeneratedMenuSource : IBootFileSource
             : BootFileResult.Opened(new GeneratedBootFile(content, configuration.LastModified)));
     }
 
+    /// <summary>
+    /// The options a request is rendered with: <see cref="Options"/>, or — when they name no server and the request
+    /// says which address it arrived on — those options with that address and the HTTP base built from <see cref="HttpBaseTemplate"/>.
+    /// </summary>
+    public BootRenderOptions OptionsFor(BootRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Options.ServerAddress is not null || context.Server is not { } server)
+        {
+            return Options;
+        }
+
+        string address = server.ToString();
+        Uri? http = Options.HttpBaseUri;
+        if (http is null && HttpBaseTemplate is not null
+            && Uri.TryCreate(HttpBaseTemplate.Replace("{server}", address, StringComparison.Ordinal), UriKind.Absolute, out var built))
+        {
+            http = built;
+        }
+
+        return Options with { ServerAddress = address, HttpBaseUri = http };
+    }
+
     /// <summary>The text served for <paramref name="path"/> (relative to the mount), or null for NotFound.</summary>
-    public string? Render(BootPath path, BootConfiguration configuration)
+    public string? Render(BootPath path, BootConfiguration configuration) => Render(path, configuration, Options);
+
+    private string? Render(BootPath path, BootConfiguration configuration, BootRenderOptions options)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         switch (Format)
         {
             case BootMenuFormat.Ipxe:
                 return path.IsRoot || path.Value.Equals("boot.ipxe", StringComparison.OrdinalIgnoreCase)
-                    ? IpxeScriptRenderer.RenderScript(configuration, Options)
+                    ? IpxeScriptRenderer.RenderScript(configuration, options)
                     : null;
 
             case BootMenuFormat.Grub:
                 return path.IsRoot || path.Value.Equals("grub.cfg", StringComparison.OrdinalIgnoreCase)
-                    ? GrubMenuRenderer.RenderScript(configuration, Options)
+                    ? GrubMenuRenderer.RenderScript(configuration, options)
                     : null;
 
             default:
@@ -168,7 +206,7 @@ public sealed class GeneratedMenuSource : IBootFileSource
                         return null;
                     }
 
-                    return PxelinuxMenuRenderer.Render(BootMenu.Select(configuration, Format, Architecture, client), Options);
+                    return PxelinuxMenuRenderer.Render(BootMenu.Select(configuration, Format, Architecture, client), options);
                 }
         }
     }

@@ -265,7 +265,9 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             HttpBaseUri = HttpBootUrl is not null && !HttpBootUrl.Contains("{server}", StringComparison.Ordinal) && Uri.TryCreate(HttpBootUrl, UriKind.Absolute, out var http) ? http : null,
         };
         string? root = (Files.RootSource as DirectoryFileSource)?.Root;
-        GeneratedMenuSource.MountAll(Files, _bootEntries, options, root);
+        // Without one known address, each request is rendered for the address it arrived on ({server}, {http}).
+        string? template = HttpBootUrl is not null && HttpBootUrl.Contains("{server}", StringComparison.Ordinal) ? HttpBootUrl : null;
+        GeneratedMenuSource.MountAll(Files, _bootEntries, options, root, template);
     }
 
     private async Task StartPartAsync(IPxeService part, CancellationToken cancellationToken)

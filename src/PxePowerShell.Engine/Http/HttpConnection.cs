@@ -31,6 +31,7 @@ internal sealed class HttpConnection
     private readonly HttpBootServer _server;
     private readonly Socket _socket;
     private readonly IPEndPoint? _remote;
+    private readonly IPEndPoint? _local;
     private readonly HttpBootServerOptions _options;
     private readonly HttpStatistics _stats;
     private readonly HttpRequestParser _parser;
@@ -56,6 +57,7 @@ internal sealed class HttpConnection
         try
         {
             _remote = socket.RemoteEndPoint as IPEndPoint;
+            _local = socket.LocalEndPoint as IPEndPoint;
         }
         catch (SocketException)
         {
@@ -212,7 +214,7 @@ internal sealed class HttpConnection
             return keepAlive;
         }
 
-        var context = new BootRequestContext("http", _remote) { Query = query };
+        var context = new BootRequestContext("http", _remote) { Query = query, Server = _local?.Address is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : _local?.Address };
         BootFileResult opened;
         try
         {

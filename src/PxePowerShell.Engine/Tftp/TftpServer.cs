@@ -257,7 +257,8 @@ public sealed class TftpServer : PxeServiceBase
         long? announcedSize;
         if (request.IsRead)
         {
-            var opened = await Files.OpenAsync(path, new BootRequestContext("tftp", client), Lifetime).ConfigureAwait(false);
+            var context = new BootRequestContext("tftp", client) { Server = IsUnicast(local) && !local.Equals(IPAddress.Any) && !local.Equals(IPAddress.IPv6Any) ? local : null };
+            var opened = await Files.OpenAsync(path, context, Lifetime).ConfigureAwait(false);
             if (opened.Status != BootFileStatus.Ok || opened.File is null)
             {
                 RefuseOpen(listener, client, path, opened.Status, opened.Reason);

@@ -157,6 +157,33 @@ public sealed class PxeServerTests : IDisposable
         Assert.Contains("vmlinuz", await http.GetStringAsync($"{server.HttpBootUrl}grub/grub.cfg"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Without_one_known_address_each_client_gets_menus_for_the_address_it_reached()
+    {
+        var configuration = Configuration(DhcpMode.None) with { Interfaces = [], Addresses = [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")] };
+        var entries = () => new BootConfiguration(
+            new BootMenuSettings(),
+            [new BootEntry { Name = "linux", Kernel = "vmlinuz", Arguments = "fetch={http}/live/fs.squashfs nfs={server}" }],
+            DateTimeOffset.UnixEpoch);
+        await using var server = new PxeServer(configuration, new BootNamespace(_root), entries);
+        await server.StartAsync();
+        Assert.Null(server.ServerAddress);
+        int httpPort = server.Http!.EndPoints[0].Port;
+        Assert.Equal($"http://{{server}}:{httpPort}/", server.HttpBootUrl);
+
+        using var http = new HttpClient();
+        foreach (var address in new[] { "127.0.0.2", "127.0.0.3" })
+        {
+            string script = await http.GetStringAsync($"http://{address}:{httpPort}/boot.ipxe");
+            Assert.Contains($"http://{address}:{httpPort}/vmlinuz", script, StringComparison.Ordinal);
+            Assert.Contains($"fetch=http://{address}:{httpPort}/live/fs.squashfs nfs={address}", script, StringComparison.Ordinal);
+        }
+
+        using var tftp = new TftpRawClient();
+        string menu = Encoding.ASCII.GetString(await tftp.GetAsync(new IPEndPoint(IPAddress.Parse("127.0.0.4"), server.Tftp!.EndPoints[0].Port), "pxelinux.cfg/default"));
+        Assert.Contains($"fetch=http://127.0.0.4:{httpPort}/live/fs.squashfs nfs=127.0.0.4", menu, StringComparison.Ordinal);
+    }
+
     private static void AssertPortFree(ProtocolType protocol, int port)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, protocol == ProtocolType.Tcp ? SocketType.Stream : SocketType.Dgram, protocol);
