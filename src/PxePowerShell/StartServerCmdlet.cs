@@ -75,42 +75,36 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Turns what an engine server throws at start (DHCP: port in use, no privilege, unknown interface, range outside
-    /// every interface's subnet, lease directory held by another server) into an ErrorRecord that says what to do.
+    /// Turns what an engine server throws at start (port in use, no privilege, unknown interface, range outside every
+    /// interface's subnet, lease directory held by another server — marked with a <see cref="PxeStartFailure"/>) into an
+    /// ErrorRecord that says what to do.
     /// </summary>
     internal static ErrorRecord StartError(Exception ex, string what, int port, object target)
     {
-        if (ex.InnerException is SocketException socket && ex is not UnauthorizedAccessException && socket.SocketErrorCode != SocketError.AddressAlreadyInUse)
+        var failure = PxeStartFailures.Of(ex);
+        if (failure is null && ex.InnerException is SocketException socket && ex is not UnauthorizedAccessException && socket.SocketErrorCode != SocketError.AddressAlreadyInUse)
         {
             return SocketBindError(socket, what, port, target);
         }
 
-        string message = ex.Message;
-        return ex switch
+        string message = StripParameterName(ex.Message);
+        return failure switch
         {
-            UnauthorizedAccessException when port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
-            UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
-            IOException when message.Contains("already in use", StringComparison.Ordinal) => Error(
-                ErrorIds.PortInUse,
-                ErrorCategory.ResourceExists,
-                target,
-                $"port {port} is already in use by another program: {message}",
-                ex),
-            IOException when message.Contains("in use by another DHCP server", StringComparison.Ordinal) => Error(
-                ErrorIds.DataDirectoryInUse,
-                ErrorCategory.ResourceBusy,
-                target,
-                $"{message} Stop that server or pass another -DataDirectory.",
-                ex),
-            ArgumentException when message.Contains("outside the subnet", StringComparison.Ordinal) => Error(ErrorIds.RangeOutsideSubnet, ErrorCategory.InvalidArgument, target, message, ex),
-            ArgumentException when message.Contains("interface", StringComparison.OrdinalIgnoreCase) => Error(
+            PxeStartFailure.PortAccessDenied when port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
+            PxeStartFailure.PortAccessDenied => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
+            PxeStartFailure.PortInUse => Error(ErrorIds.PortInUse, ErrorCategory.ResourceExists, target, $"port {port} is already in use by another program: {message}", ex),
+            PxeStartFailure.DataDirectoryInUse => Error(ErrorIds.DataDirectoryInUse, ErrorCategory.ResourceBusy, target, $"{message} Stop that server or pass another -DataDirectory.", ex),
+            PxeStartFailure.RangeOutsideSubnet => Error(ErrorIds.RangeOutsideSubnet, ErrorCategory.InvalidArgument, target, message, ex),
+            PxeStartFailure.InterfaceNotFound => Error(
                 ErrorIds.InterfaceNotFound,
                 ErrorCategory.ObjectNotFound,
                 target,
-                $"{StripParameterName(message)} Pass an existing interface name to -Interface or one of its addresses to -Address.",
+                $"{message} Pass an existing interface name to -Interface or one of its addresses to -Address.",
                 ex),
-            InvalidOperationException when message.Contains("interface", StringComparison.OrdinalIgnoreCase) => Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
-            ArgumentException => Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, StripParameterName(message), ex),
+            PxeStartFailure.NoInterface => Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
+            _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
+            _ when ex is UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
+            _ when ex is ArgumentException => Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),
             _ => Error(ErrorIds.ServerStartFailed, ErrorCategory.OpenError, target, $"The {what} could not start: {message}", ex),
         };
     }

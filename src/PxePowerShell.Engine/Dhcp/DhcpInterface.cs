@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using PxePowerShell.Engine.Hosting;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -61,7 +62,9 @@ public sealed record DhcpInterface(string Name, int Index, IPAddress Address, IP
         foreach (var name in names)
         {
             var match = all.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.Ordinal))
-                ?? throw new ArgumentException($"There is no up interface named '{name}' with an IPv4 address. Interfaces: {string.Join(", ", all.Select(i => i.Name).Distinct())}.", nameof(names));
+                ?? throw PxeStartFailures.Tag(
+                    new ArgumentException($"There is no up interface named '{name}' with an IPv4 address. Interfaces: {string.Join(", ", all.Select(i => i.Name).Distinct())}.", nameof(names)),
+                    PxeStartFailure.InterfaceNotFound);
             if (!result.Exists(r => r.Name == match.Name))
             {
                 result.Add(match);
@@ -71,7 +74,9 @@ public sealed record DhcpInterface(string Name, int Index, IPAddress Address, IP
         foreach (var address in addresses)
         {
             var match = all.FirstOrDefault(i => i.Address.Equals(address))
-                ?? throw new ArgumentException($"No interface has the address {address}. Addresses: {string.Join(", ", all.Select(i => i.Address))}.", nameof(addresses));
+                ?? throw PxeStartFailures.Tag(
+                    new ArgumentException($"No interface has the address {address}. Addresses: {string.Join(", ", all.Select(i => i.Address))}.", nameof(addresses)),
+                    PxeStartFailure.InterfaceNotFound);
             if (!result.Exists(r => r.Name == match.Name))
             {
                 result.Add(match);

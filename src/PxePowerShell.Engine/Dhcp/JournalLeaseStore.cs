@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PxePowerShell.Engine.Hosting;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -39,7 +40,7 @@ public sealed class JournalLeaseStore : ILeaseStore
         }
         catch (IOException ex)
         {
-            throw new IOException($"The lease directory '{directory}' is in use by another DHCP server.", ex);
+            throw PxeStartFailures.Tag(new IOException($"The lease directory '{directory}' is in use by another DHCP server.", ex), PxeStartFailure.DataDirectoryInUse);
         }
 
         int discarded = Fold(_path, _leases, _reservations);

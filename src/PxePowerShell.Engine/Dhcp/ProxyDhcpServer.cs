@@ -45,7 +45,9 @@ public sealed class ProxyDhcpServer : PxeServiceBase
         var interfaces = DhcpInterface.Resolve(Options.Interfaces, Options.Addresses, i => !i.IsLoopback);
         if (interfaces.Count == 0)
         {
-            throw new InvalidOperationException("There is no up, non-loopback IPv4 interface to serve; name one with -Interface or -Address.");
+            throw PxeStartFailures.Tag(
+                new InvalidOperationException("There is no up, non-loopback IPv4 interface to serve; name one with -Interface or -Address."),
+                PxeStartFailure.NoInterface);
         }
 
         bool bindToDevice = true;

@@ -1,6 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Hosting;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
 
@@ -75,6 +76,7 @@ public sealed class DhcpServerTests : IAsyncLifetime
         await using var bad = new DhcpServer("dhcp-bad", Options with { StartRange = IPAddress.Parse("10.201.250.50"), EndRange = IPAddress.Parse("10.201.250.60"), DataDirectory = null });
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => bad.StartAsync());
         Assert.Contains("outside the subnet", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(PxeStartFailure.RangeOutsideSubnet, PxeStartFailures.Of(ex));
     }
 
     [Fact]

@@ -81,6 +81,7 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
         await using var second = new ProxyDhcpServer("proxy-busy", new ProxyDhcpServerOptions { Interfaces = ["lo"], Port = port, PxePort = 0 });
         var ex = await Assert.ThrowsAsync<IOException>(() => second.StartAsync());
         Assert.Contains($"port {port} is already in use", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(PxeStartFailure.PortInUse, PxeStartFailures.Of(ex));
         Assert.Equal(PxeServerState.Faulted, second.State);
     }
 
@@ -102,6 +103,7 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
         await using var bad = new ProxyDhcpServer("proxy-bad", new ProxyDhcpServerOptions { Interfaces = ["nosuch0"], Port = 0, PxePort = 0 });
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => bad.StartAsync());
         Assert.Contains("nosuch0", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(PxeStartFailure.InterfaceNotFound, PxeStartFailures.Of(ex));
     }
 
     public async Task DisposeAsync()
