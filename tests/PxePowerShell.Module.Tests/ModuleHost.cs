@@ -150,11 +150,12 @@ public sealed class RunningScript(PowerShell shell, PSDataCollection<PSObject> o
             var deadline = DateTime.UtcNow + timeout;
             while (true)
             {
-                foreach (var item in output.ToList())
+                // Index, do not enumerate: the pipeline adds items concurrently, and copying the collection races with it.
+                for (int i = 0; i < output.Count; i++)
                 {
-                    if (predicate(item))
+                    if (predicate(output[i]))
                     {
-                        return item;
+                        return output[i];
                     }
                 }
 

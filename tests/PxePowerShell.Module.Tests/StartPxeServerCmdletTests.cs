@@ -10,58 +10,23 @@ namespace PxePowerShell.Module.Tests;
 [Collection(DataDirectoryCollection.Name)]
 public sealed class StartPxeServerCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>, IDisposable
 {
-    private readonly string _id = Guid.NewGuid().ToString("N")[..6];
     private readonly string _data = Path.Combine(Path.GetTempPath(), "pxeps-all-" + Guid.NewGuid().ToString("N"));
     private readonly string _files = Directory.CreateTempSubdirectory("pxeps-all-files-").FullName;
-    private bool _lab;
-
-    private string Namespace => "pxa-" + _id;
-
-    private string HostInterface => "pxah" + _id;
+    private VethLab? _lab;
 
     private InvocationResult Run(string script, IDictionary<string, object?>? variables = null) =>
         host.Invoke($"$env:PXEPOWERSHELL_DATA = '{_data}'\n{script}", variables);
 
-    private int CreateLab()
-    {
-        string used = ExternalProcess.Run("ip", "-4 -o addr show").StdOut;
-        int subnet;
-        do
-        {
-            subnet = Random.Shared.Next(100, 250);
-        }
-        while (used.Contains($"10.202.{subnet}.", StringComparison.Ordinal));
-
-        _lab = true;
-        foreach (var command in new[]
-        {
-            $"netns add {Namespace}",
-            $"link add {HostInterface} type veth peer name pxac{_id}",
-            $"link set pxac{_id} netns {Namespace}",
-            $"addr add 10.202.{subnet}.1/24 dev {HostInterface}",
-            $"link set {HostInterface} up",
-            $"netns exec {Namespace} ip addr add 10.202.{subnet}.2/24 dev pxac{_id}",
-            $"netns exec {Namespace} ip link set pxac{_id} up",
-        })
-        {
-            var result = ExternalProcess.Run("ip", command);
-            Assert.True(result.ExitCode == 0, $"ip {command}: {result.StdErr}");
-        }
-
-        return subnet;
-    }
-
     [Fact]
     public void The_sample_root_boots_simulated_BIOS_and_iPXE_clients_and_survives_a_restart_from_its_exported_file()
     {
-        Assert.True(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root and iproute2");
-        int subnet = CreateLab();
+        var lab = _lab = new VethLab("pxa", "10.202");
         int port = Random.Shared.Next(20000, 40000);
-        string mac = "02-5b-" + _id[..2] + "-" + _id[2..4] + "-" + _id[4..6] + "-01";
+        string mac = "02-5b-" + lab.Id[..2] + "-" + lab.Id[2..4] + "-" + lab.Id[4..6] + "-01";
         string config = Path.Combine(_files, "lab.psd1");
         var v = new Dictionary<string, object?>
         {
-            ["root"] = ModuleHost.SampleRoot, ["iface"] = HostInterface, ["port"] = port, ["mac"] = mac, ["config"] = config,
+            ["root"] = ModuleHost.SampleRoot, ["iface"] = lab.HostInterface, ["port"] = port, ["mac"] = mac, ["config"] = config,
         };
 
         var started = Run("""
@@ -69,9 +34,9 @@ public sealed class StartPxeServerCmdletTests(ModuleHost host) : IClassFixture<M
             Start-PxeServer -Root $root -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort 0 -Http -HttpPort 0 -BootFile @{ Bios = 'hello.txt' } -IpxeScript boot.ipxe -Name mt-all
             """, v).AssertNoErrors().Output.Single();
         Assert.Equal("Pxe", started.Properties["Role"].Value);
-        Assert.Equal($"10.202.{subnet}.1", started.Properties["ServerAddress"].Value.ToString());
+        Assert.Equal(lab.ServerAddress, started.Properties["ServerAddress"].Value.ToString());
         string httpUrl = (string)started.Properties["HttpBootUrl"].Value;
-        Assert.StartsWith($"http://10.202.{subnet}.1:", httpUrl, StringComparison.Ordinal);
+        Assert.StartsWith($"http://{lab.ServerAddress}:", httpUrl, StringComparison.Ordinal);
         v["tftpPort"] = TftpPort();
 
         // A BIOS client: proxy offer, 4011, the boot file over TFTP from the sample root.
@@ -198,11 +163,7 @@ public sealed class StartPxeServerCmdletTests(ModuleHost host) : IClassFixture<M
     {
         host.Invoke("Get-PxeServer -Name 'mt-all*' | Stop-PxeServer");
         host.Invoke($"$env:PXEPOWERSHELL_DATA = '{ModuleHost.DefaultDataDirectory}'; $null = Get-PxeClient -MacAddress '*'");
-        if (_lab)
-        {
-            ExternalProcess.Run("ip", $"netns del {Namespace}");
-            ExternalProcess.Run("ip", $"link del {HostInterface}");
-        }
+        _lab?.Dispose();
 
         foreach (var dir in new[] { _data, _files })
         {

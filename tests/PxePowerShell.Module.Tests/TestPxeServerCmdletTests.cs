@@ -11,56 +11,18 @@ namespace PxePowerShell.Module.Tests;
 [Collection(DataDirectoryCollection.Name)]
 public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>, IDisposable
 {
-    private readonly string _id = Guid.NewGuid().ToString("N")[..6];
     private readonly string _data = Path.Combine(Path.GetTempPath(), "pxeps-testpxe-" + Guid.NewGuid().ToString("N"));
     private readonly string _root = Directory.CreateTempSubdirectory("pxeps-testpxe-root-").FullName;
-    private bool _lab;
-
-    private string Namespace => "pxm-" + _id;
-
-    private string HostInterface => "pxmh" + _id;
+    private VethLab? _lab;
 
     private InvocationResult Run(string script, IDictionary<string, object?>? variables = null) =>
         host.Invoke($"$env:PXEPOWERSHELL_DATA = '{_data}'\n{script}", variables);
-
-    private int CreateLab()
-    {
-        string used = ExternalProcess.Run("ip", "-4 -o addr show").StdOut;
-        int subnet;
-        do
-        {
-            subnet = Random.Shared.Next(100, 250);
-        }
-        while (used.Contains($"10.201.{subnet}.", StringComparison.Ordinal));
-
-        _lab = true;
-        foreach (var command in new[]
-        {
-            $"netns add {Namespace}",
-            $"link add {HostInterface} type veth peer name pxmc{_id}",
-            $"link set pxmc{_id} netns {Namespace}",
-            $"addr add 10.201.{subnet}.1/24 dev {HostInterface}",
-            $"link set {HostInterface} up",
-            $"netns exec {Namespace} ip addr add 10.201.{subnet}.2/24 dev pxmc{_id}",
-            $"netns exec {Namespace} ip link set pxmc{_id} up",
-        })
-        {
-            var result = ExternalProcess.Run("ip", command);
-            Assert.True(result.ExitCode == 0, $"ip {command}: {result.StdErr}");
-        }
-
-        return subnet;
-    }
 
     public void Dispose()
     {
         host.Invoke("Get-PxeServer -Name 'mt-sim*' | Stop-PxeServer");
         host.Invoke($"$env:PXEPOWERSHELL_DATA = '{ModuleHost.DefaultDataDirectory}'; $null = Get-PxeClient -MacAddress '*'");
-        if (_lab)
-        {
-            ExternalProcess.Run("ip", $"netns del {Namespace}");
-            ExternalProcess.Run("ip", $"link del {HostInterface}");
-        }
+        _lab?.Dispose();
 
         foreach (var dir in new[] { _data, _root })
         {
@@ -80,15 +42,14 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
     [Fact]
     public void Test_PxeServer_boots_a_simulated_client_through_proxyDHCP_and_TFTP_and_Get_PxeClient_shows_it()
     {
-        Assert.True(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root and iproute2");
-        int subnet = CreateLab();
+        var lab = _lab = new VethLab("pxm", "10.201");
         var boot = RandomNumberGenerator.GetBytes(70_000);
         File.WriteAllBytes(Path.Combine(_root, "pxelinux.0"), boot);
         Directory.CreateDirectory(Path.Combine(_root, "pxelinux.cfg"));
         File.WriteAllText(Path.Combine(_root, "pxelinux.cfg", "default"), "DEFAULT local\nLABEL local\n  LOCALBOOT 0\n");
         int port = Random.Shared.Next(20000, 40000);
-        string mac = "02-5a-" + _id[..2] + "-" + _id[2..4] + "-" + _id[4..6] + "-01";
-        var variables = new Dictionary<string, object?> { ["root"] = _root, ["iface"] = HostInterface, ["port"] = port, ["server"] = $"10.201.{subnet}.1", ["mac"] = mac };
+        string mac = "02-5a-" + lab.Id[..2] + "-" + lab.Id[2..4] + "-" + lab.Id[4..6] + "-01";
+        var variables = new Dictionary<string, object?> { ["root"] = _root, ["iface"] = lab.HostInterface, ["port"] = port, ["server"] = lab.ServerAddress, ["mac"] = mac };
 
         var setup = Run("""
             $null = Get-PxeClient   # opens the inventory and its observer on the module's events
@@ -108,7 +69,7 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
         string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
         Assert.True((bool)summary.Properties["Success"].Value, steps);
         Assert.Equal("pxelinux.0", summary.Properties["BootFile"].Value);
-        Assert.Equal($"10.201.{subnet}.1", summary.Properties["BootServer"].Value.ToString());
+        Assert.Equal(lab.ServerAddress, summary.Properties["BootServer"].Value.ToString());
         Assert.Equal((long)boot.Length, Convert.ToInt64(summary.Properties["Bytes"].Value));
         Assert.Equal(Convert.ToHexString(SHA256.HashData(boot)).ToLowerInvariant(), summary.Properties["BootFileSha256"].Value);
         Assert.Equal("pxelinux.cfg/default", summary.Properties["MenuFile"].Value);
@@ -133,10 +94,9 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
     [Fact]
     public void No_proxy_offer_is_a_failed_result_not_an_error_and_Quiet_returns_false()
     {
-        Assert.True(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root and iproute2");
-        CreateLab();
+        var lab = _lab = new VethLab("pxm", "10.201");
         int port = Random.Shared.Next(20000, 40000);
-        var variables = new Dictionary<string, object?> { ["iface"] = HostInterface, ["port"] = port };
+        var variables = new Dictionary<string, object?> { ["iface"] = lab.HostInterface, ["port"] = port };
         var result = Run("Test-PxeServer -Interface $iface -Port $port -ClientPort ($port + 2) -Timeout 00:00:01", variables).AssertNoErrors();
         var summary = result.Output.Single();
         Assert.False((bool)summary.Properties["Success"].Value);
