@@ -1,0 +1,284 @@
+using System.Text;
+using PxePowerShell.Engine.Iso.Udf;
+
+namespace PxePowerShell.Engine.Iso;
+
+/// <summary>
+/// An opened ISO image: every name space it holds (ISO 9660, Joliet, Rock Ridge, UDF), the one served, the El Torito boot
+/// images, and path lookup with a case-insensitive fallback and symbolic links resolved inside the image. Reads go
+/// through one file handle, positionally, so any number of transfers can read at once.
+/// </summary>
+/// <remarks>
+/// The name space served is the richest one found, in this order: UDF (when its root is not empty), Rock Ridge, Joliet,
+/// plain ISO 9660 — so names are what Linux shows when it mounts the image.
+/// </remarks>
+public sealed class IsoImage : IDisposable
+{
+    /// <summary>How many volume descriptors are read before giving up on a terminator.</summary>
+    public const int MaxVolumeDescriptors = 64;
+
+    /// <summary>How many symbolic links one lookup follows.</summary>
+    public const int MaxSymlinkHops = 32;
+
+    private readonly IsoImageFile _file;
+
+    private IsoImage(IsoImageFile file, IReadOnlyList<IIsoFileSystem> fileSystems, IIsoFileSystem served, IReadOnlyList<IsoBootImage> bootImages)
+    {
+        _file = file;
+        AllFileSystems = fileSystems;
+        FileSystem = served;
+        BootImages = bootImages;
+    }
+
+    /// <summary>The image file's full path.</summary>
+    public string Path => _file.Path;
+
+    /// <summary>The image's size in bytes.</summary>
+    public long Size => _file.Length;
+
+    /// <summary>When the image file last changed.</summary>
+    public DateTimeOffset LastModified => _file.LastModified;
+
+    /// <summary>The volume label of the served name space (the primary descriptor's when that one has none).</summary>
+    public string VolumeLabel => FileSystem.VolumeLabel.Length > 0 ? FileSystem.VolumeLabel : AllFileSystems.Select(f => f.VolumeLabel).FirstOrDefault(l => l.Length > 0) ?? string.Empty;
+
+    /// <summary>The names of every name space found ("ISO9660", "Joliet", "RockRidge", "UDF").</summary>
+    public IReadOnlyList<string> FileSystems => AllFileSystems.Select(f => f.Name).ToList();
+
+    /// <summary>Every name space found.</summary>
+    public IReadOnlyList<IIsoFileSystem> AllFileSystems { get; }
+
+    /// <summary>The name space served.</summary>
+    public IIsoFileSystem FileSystem { get; }
+
+    /// <summary>The El Torito boot images (BIOS, UEFI), empty when the image is not bootable.</summary>
+    public IReadOnlyList<IsoBootImage> BootImages { get; }
+
+    /// <summary>The underlying image file (for positional reads of extents).</summary>
+    public IsoImageFile File => _file;
+
+    /// <summary>Opens and reads the structures of <paramref name="path"/>.</summary>
+    /// <exception cref="IsoFormatException">The file is not an ISO image or its structures are corrupt.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IsoImage Open(string path)
+    {
+        var file = IsoImageFile.Open(path);
+        try
+        {
+            return Read(file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static IsoImage Read(IsoImageFile file)
+    {
+        var found = new List<IIsoFileSystem>();
+        var boot = new List<IsoBootImage>();
+        byte[] sector = new byte[IsoImageFile.SectorSize];
+        byte[]? primary = null;
+        byte[]? joliet = null;
+        bool terminated = false;
+        bool iso9660 = file.Length >= 17L * IsoImageFile.SectorSize;
+        for (int i = 0; iso9660 && i < MaxVolumeDescriptors; i++)
+        {
+            long lba = 16 + i;
+            if ((lba + 1) * IsoImageFile.SectorSize > file.Length)
+            {
+                break;
+            }
+
+            file.ReadSector(lba, sector, $"volume descriptor {i}");
+            if (sector[1] != 'C' || sector[2] != 'D' || sector[3] != '0' || sector[4] != '0' || sector[5] != '1')
+            {
+                if (i == 0)
+                {
+                    iso9660 = false;
+                }
+
+                break;
+            }
+
+            switch (sector[0])
+            {
+                case 0 when Encoding.ASCII.GetString(sector, 7, 23) == "EL TORITO SPECIFICATION":
+                    uint catalog = BitConverter.ToUInt32(sector, 71);
+                    byte[] catalogSector = new byte[IsoImageFile.SectorSize];
+                    file.ReadSector(catalog, catalogSector, "El Torito boot catalog");
+                    boot.AddRange(ElToritoCatalog.Parse(catalogSector));
+                    break;
+                case 1:
+                    primary ??= (byte[])sector.Clone();
+                    break;
+                case 2 when sector[88] == 0x25 && sector[89] == 0x2F && sector[90] is 0x40 or 0x43 or 0x45:
+                    joliet ??= (byte[])sector.Clone();
+                    break;
+                case 255:
+                    terminated = true;
+                    break;
+            }
+
+            if (terminated)
+            {
+                break;
+            }
+        }
+
+        var udf = UdfFileSystem.TryOpen(file);
+        if (iso9660 && primary is null && udf is null)
+        {
+            throw new IsoFormatException("volume descriptor set", "there is no primary volume descriptor");
+        }
+
+        if (primary is not null)
+        {
+            if (BitConverter.ToUInt16(primary, 128) != IsoImageFile.SectorSize)
+            {
+                throw new IsoFormatException("primary volume descriptor", $"logical block size {BitConverter.ToUInt16(primary, 128)} is not 2048");
+            }
+
+            string label = Encoding.ASCII.GetString(primary, 40, 32).TrimEnd(' ', '\0');
+            found.Add(Iso9660FileSystem.Open(file, IsoNameSpace.Iso9660, primary.AsSpan(156, 34), label)!);
+            if (joliet is not null)
+            {
+                string jolietLabel = Encoding.BigEndianUnicode.GetString(joliet, 40, 32).TrimEnd(' ', '\0');
+                found.Add(Iso9660FileSystem.Open(file, IsoNameSpace.Joliet, joliet.AsSpan(156, 34), jolietLabel)!);
+            }
+
+            if (Iso9660FileSystem.Open(file, IsoNameSpace.RockRidge, primary.AsSpan(156, 34), label) is { } rockRidge)
+            {
+                found.Add(rockRidge);
+            }
+        }
+
+        if (udf is not null)
+        {
+            found.Add(udf);
+        }
+
+        if (found.Count == 0)
+        {
+            throw new IsoFormatException("volume descriptor set", "the file holds neither an ISO 9660 nor a UDF volume (is it an ISO image?)");
+        }
+
+        return new IsoImage(file, found, Richest(found), boot);
+    }
+
+    private static IIsoFileSystem Richest(IReadOnlyList<IIsoFileSystem> found)
+    {
+        foreach (string name in new[] { "UDF", "RockRidge", "Joliet", "ISO9660" })
+        {
+            foreach (var fs in found)
+            {
+                if (fs.Name.StartsWith(name, StringComparison.Ordinal) && (name != "UDF" || fs.List(fs.Root).Count > 0 || found.Count == 1))
+                {
+                    return fs;
+                }
+            }
+        }
+
+        return found[0];
+    }
+
+    /// <summary>
+    /// Finds <paramref name="path"/> ('/'-separated, relative to the image root): each segment matched exactly first,
+    /// then ignoring case; symbolic links followed inside the image. Null when nothing is there.
+    /// </summary>
+    /// <exception cref="IsoFormatException">A symbolic link loop or a corrupt directory on the way.</exception>
+    public IsoEntry? Find(string path) => Resolve(path, followFinalLink: true);
+
+    /// <summary>Like <see cref="Find"/>, but a symbolic link at the end is returned as the link itself.</summary>
+    public IsoEntry? FindLink(string path) => Resolve(path, followFinalLink: false);
+
+    /// <summary>The entries of the directory at <paramref name="path"/> ("" for the root); null when it is not a directory.</summary>
+    public IReadOnlyList<IsoEntry>? List(string path)
+    {
+        var entry = Find(path);
+        return entry is { IsDirectory: true } ? FileSystem.List(entry) : null;
+    }
+
+    /// <summary>Opens a file entry for positional reads.</summary>
+    public IsoBootFile OpenFile(IsoEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Kind != IsoEntryKind.File)
+        {
+            throw new ArgumentException($"'{entry.Name}' is not a file.", nameof(entry));
+        }
+
+        return new IsoBootFile(_file, entry);
+    }
+
+    private IsoEntry? Resolve(string path, bool followFinalLink)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var pending = new Stack<string>(Split(path).Reverse());
+        var trail = new List<IsoEntry> { FileSystem.Root };
+        int hops = 0;
+        while (pending.Count > 0)
+        {
+            string segment = pending.Pop();
+            if (segment == ".")
+            {
+                continue;
+            }
+
+            if (segment == "..")
+            {
+                if (trail.Count > 1)
+                {
+                    trail.RemoveAt(trail.Count - 1);
+                }
+
+                continue;
+            }
+
+            var current = trail[^1];
+            if (!current.IsDirectory)
+            {
+                return null;
+            }
+
+            var entries = FileSystem.List(current);
+            var next = entries.FirstOrDefault(e => string.Equals(e.Name, segment, StringComparison.Ordinal))
+                ?? entries.FirstOrDefault(e => string.Equals(e.Name, segment, StringComparison.OrdinalIgnoreCase));
+            if (next is null)
+            {
+                return null;
+            }
+
+            if (next.Kind == IsoEntryKind.Symlink && (pending.Count > 0 || followFinalLink))
+            {
+                if (++hops > MaxSymlinkHops)
+                {
+                    throw new IsoFormatException($"symbolic link {next.Name}", $"more than {MaxSymlinkHops} links followed (a loop?)");
+                }
+
+                string target = next.SymlinkTarget ?? string.Empty;
+                if (target.StartsWith('/'))
+                {
+                    trail.RemoveRange(1, trail.Count - 1);
+                }
+
+                foreach (var part in Split(target).Reverse())
+                {
+                    pending.Push(part);
+                }
+
+                continue;
+            }
+
+            trail.Add(next);
+        }
+
+        return trail[^1];
+    }
+
+    private static IEnumerable<string> Split(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <inheritdoc />
+    public void Dispose() => _file.Dispose();
+}
