@@ -11,6 +11,8 @@
     FormatsToProcess     = @('PxePowerShell.format.ps1xml')
     CmdletsToExport      = @(
         'Add-PxeReservation'
+        'Copy-PxeIsoItem'
+        'Dismount-PxeIso'
         'Export-PxeBootEntry'
         'Export-PxeBootMenu'
         'Export-PxeConfiguration'
@@ -18,9 +20,12 @@
         'Get-PxeBootMenu'
         'Get-PxeClient'
         'Get-PxeEvent'
+        'Get-PxeIso'
+        'Get-PxeIsoItem'
         'Get-PxeLease'
         'Get-PxeServer'
         'Import-PxeBootEntry'
+        'Mount-PxeIso'
         'New-PxeBootEntry'
         'Remove-PxeBootEntry'
         'Remove-PxeClient'

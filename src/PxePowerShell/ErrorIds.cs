@@ -25,4 +25,9 @@ internal static class ErrorIds
     public const string ReservationConflict = "ReservationConflict";
     public const string ConfigurationNotFound = "ConfigurationNotFound";
     public const string InvalidConfiguration = "InvalidConfiguration";
+    public const string IsoNotFound = "IsoNotFound";
+    public const string InvalidIsoImage = "InvalidIsoImage";
+    public const string MountPointInUse = "MountPointInUse";
+    public const string MountPointNotFound = "MountPointNotFound";
+    public const string IsoItemNotFound = "IsoItemNotFound";
 }

@@ -3,6 +3,7 @@ using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Iso;
 
 namespace PxePowerShell;
 
@@ -17,6 +18,9 @@ internal static class ModuleState
     private static readonly object s_bootGate = new();
     private static BootEntryStore? s_bootEntries;
     private static string? s_bootDirectory;
+    private static readonly object s_isoGate = new();
+    private static IsoMountTable? s_isoMounts;
+    private static IReadOnlyList<(string MountPoint, string Error)> s_isoRestoreFailures = [];
 
     /// <summary>The servers started in this process.</summary>
     public static ServerRegistry Servers => ServerRegistry.Default;
@@ -101,6 +105,48 @@ internal static class ModuleState
                 s_bootDirectory = directory;
                 return store;
             }
+        }
+    }
+
+    /// <summary>
+    /// The ISO images mounted in this process (Mount-PxeIso), served in every namespace a server of the module serves.
+    /// Opened on first use with the data directory's mounts.json, and the mounts saved there are mounted again (the
+    /// ones that fail are in <see cref="TakeIsoRestoreFailures"/>).
+    /// </summary>
+    public static IsoMountTable IsoMounts
+    {
+        get
+        {
+            lock (s_isoGate)
+            {
+                if (s_isoMounts is null)
+                {
+                    var table = new IsoMountTable(Path.Combine(PxeDataDirectory.Resolve(), "mounts.json"));
+                    try
+                    {
+                        s_isoRestoreFailures = table.Restore();
+                    }
+                    catch (InvalidDataException ex)
+                    {
+                        s_isoRestoreFailures = [("*", ex.Message)];
+                    }
+
+                    s_isoMounts = table;
+                }
+
+                return s_isoMounts;
+            }
+        }
+    }
+
+    /// <summary>The saved mounts that could not be mounted again, once (then empty).</summary>
+    public static IReadOnlyList<(string MountPoint, string Error)> TakeIsoRestoreFailures()
+    {
+        lock (s_isoGate)
+        {
+            var failures = s_isoRestoreFailures;
+            s_isoRestoreFailures = [];
+            return failures;
         }
     }
 

@@ -48,6 +48,7 @@ public abstract class StartFileServerCmdlet : StartServerCmdlet
     protected BootNamespace CreateNamespace(string root)
     {
         var boot = new BootNamespace(root);
+        AttachIsoMounts(boot);
         if (NoBootMenu)
         {
             WriteVerbose("-NoBootMenu: no generated boot menus are served.");

@@ -129,6 +129,16 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         }
     }
 
+    /// <summary>Serves every mounted ISO image (Mount-PxeIso) in <paramref name="boot"/>, now and as images are mounted later.</summary>
+    protected void AttachIsoMounts(Engine.Files.BootNamespace boot)
+    {
+        ModuleState.IsoMounts.Attach(boot);
+        foreach (var (mountPoint, error) in ModuleState.TakeIsoRestoreFailures())
+        {
+            WriteWarning($"The saved ISO mount '{mountPoint}' was not mounted again: {error}");
+        }
+    }
+
     /// <inheritdoc />
     protected override void StopProcessing() => _stopping.Cancel();
 

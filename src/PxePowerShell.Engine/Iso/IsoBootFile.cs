@@ -10,10 +10,15 @@ public sealed class IsoBootFile : IBootFile
 {
     private readonly IsoImageFile _image;
     private readonly IsoExtent[] _extents;
+    private Action? _release;
 
     /// <summary>Creates a reader over <paramref name="entry"/>'s extents in <paramref name="image"/>.</summary>
-    public IsoBootFile(IsoImageFile image, IsoEntry entry)
+    /// <param name="image">The image.</param>
+    /// <param name="entry">The file.</param>
+    /// <param name="release">Called once when this file is disposed (the image's reference count).</param>
+    public IsoBootFile(IsoImageFile image, IsoEntry entry, Action? release = null)
     {
+        _release = release;
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(entry);
         _image = image;
@@ -69,10 +74,7 @@ public sealed class IsoBootFile : IBootFile
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        // The image handle belongs to the mount, not to one open file.
-    }
+    public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
 
     /// <summary>Where file offset <paramref name="offset"/> lies in the image and how many bytes follow in its extent.</summary>
     private bool Locate(long offset, out long imageOffset, out long left)

@@ -21,6 +21,7 @@ public sealed class IsoImage : IDisposable
     public const int MaxSymlinkHops = 32;
 
     private readonly IsoImageFile _file;
+    private int _references = 1; // the owner's, plus one per open file
 
     private IsoImage(IsoImageFile file, IReadOnlyList<IIsoFileSystem> fileSystems, IIsoFileSystem served, IReadOnlyList<IsoBootImage> bootImages)
     {
@@ -209,7 +210,13 @@ public sealed class IsoImage : IDisposable
             throw new ArgumentException($"'{entry.Name}' is not a file.", nameof(entry));
         }
 
-        return new IsoBootFile(_file, entry);
+        if (Interlocked.Increment(ref _references) <= 1)
+        {
+            Interlocked.Decrement(ref _references);
+            throw new ObjectDisposedException(nameof(IsoImage), "The image has been dismounted.");
+        }
+
+        return new IsoBootFile(_file, entry, Release);
     }
 
     private IsoEntry? Resolve(string path, bool followFinalLink)
@@ -279,6 +286,25 @@ public sealed class IsoImage : IDisposable
 
     private static IEnumerable<string> Split(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <inheritdoc />
-    public void Dispose() => _file.Dispose();
+    /// <summary>
+    /// Closes the image once every file opened from it is closed too: a dismount lets transfers in flight finish, and
+    /// no new file can be opened.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Release();
+        }
+    }
+
+    private int _disposed;
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _file.Dispose();
+        }
+    }
 }

@@ -49,6 +49,15 @@ public sealed class ExportPxeConfigurationCommand : PxeCmdlet
             return;
         }
 
+        if (ParameterSetName == ByName || (InputObject is PSObject { BaseObject: PxeServer } or PxeServer))
+        {
+            // A running server serves every mounted image: they belong in its configuration.
+            configuration = configuration with
+            {
+                Mounts = ModuleState.IsoMounts.Mounts.Select(m => new IsoMountConfiguration(m.Path, m.MountPoint)).ToList(),
+            };
+        }
+
         string path = ResolvePath(Path);
         if (NoClobber && File.Exists(path))
         {

@@ -152,21 +152,48 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
             ThrowTerminatingError(Error(ErrorIds.RootNotFound, ErrorCategory.ObjectNotFound, root, $"The root '{root}' does not exist or is not a directory; create it or pass another -Root."));
         }
 
-        if (configuration.Mounts.Count > 0)
-        {
-            WriteWarning($"The configuration names {configuration.Mounts.Count} ISO mount(s); ISO images are not served by this version, so they are skipped.");
-        }
-
         if (!ShouldProcess(Describe(configuration), "Start"))
         {
             return;
         }
 
-        var server = new PxeServer(configuration, new BootNamespace(root), BootEntries(configuration), ModuleState.Events);
+        var files = new BootNamespace(root);
+        AttachIsoMounts(files);
+        MountConfiguredImages(configuration);
+        var server = new PxeServer(configuration, files, BootEntries(configuration), ModuleState.Events);
         StartServer(server, "PXE server", FirstPort(configuration));
         if (!Wait && server.ServerAddress is null && (configuration.Http || configuration.Addresses.Count == 0))
         {
             WriteVerbose("This machine has several interfaces and none was chosen, so generated menus leave {server} and {http} to the client's view; pass -Interface to pin them.");
+        }
+    }
+
+    /// <summary>Mounts the configuration's ISO images that are not mounted yet; a warning for each one that cannot be.</summary>
+    private void MountConfiguredImages(PxeServerConfiguration configuration)
+    {
+        var table = ModuleState.IsoMounts;
+        foreach (var wanted in configuration.Mounts)
+        {
+            var current = table.Mounts.FirstOrDefault(m => string.Equals(m.MountPoint, wanted.MountPoint, StringComparison.OrdinalIgnoreCase));
+            if (current is not null)
+            {
+                if (!string.Equals(current.Path, Path.GetFullPath(wanted.Path), StringComparison.Ordinal))
+                {
+                    WriteWarning($"The configuration mounts {wanted.Path} at '{wanted.MountPoint}', but {current.Path} is mounted there; it stays.");
+                }
+
+                continue;
+            }
+
+            try
+            {
+                var mount = table.Mount(wanted.Path, wanted.MountPoint);
+                WriteVerbose($"Mounted {mount.Path} at {mount.MountPoint} ({mount.Distribution ?? "unknown layout"}).");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Engine.Iso.IsoFormatException or InvalidOperationException or ArgumentException)
+            {
+                WriteWarning($"The ISO image {wanted.Path} is not served at '{wanted.MountPoint}': {ex.Message}");
+            }
         }
     }
 

@@ -1,0 +1,92 @@
+using System.Management.Automation;
+using PxePowerShell.Engine.Iso;
+
+namespace PxePowerShell.Cmdlets;
+
+/// <summary>
+/// Serves an ISO image's contents from a mount point of the boot namespace — read from the image itself: no root, no
+/// loop mount, no copy. Detects the distribution and proposes boot entries; pipe the result into New-PxeBootEntry.
+/// </summary>
+[Cmdlet(VerbsData.Mount, "PxeIso", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(IsoMount))]
+public sealed class MountPxeIsoCommand : PxeCmdlet
+{
+    /// <summary>The image file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "ImagePath")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The first path segment the contents are served under (default: the file name without .iso, in lower case).</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? MountPoint { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        string path = ResolvePath(Path);
+        if (!File.Exists(path))
+        {
+            WriteError(Error(ErrorIds.IsoNotFound, ErrorCategory.ObjectNotFound, Path, $"The image '{path}' does not exist."));
+            return;
+        }
+
+        string mountPoint = MountPoint ?? System.IO.Path.GetFileNameWithoutExtension(path).ToLowerInvariant();
+        try
+        {
+            IsoMountTable.ParseMountPoint(mountPoint);
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, mountPoint, ex.Message, ex));
+            return;
+        }
+
+        if (!ShouldProcess($"{path} at /{mountPoint}", "Mount"))
+        {
+            return;
+        }
+
+        var progress = new ProgressRecord(1, "Mount-PxeIso", $"Reading {System.IO.Path.GetFileName(path)}") { PercentComplete = 0 };
+        WriteProgress(progress);
+        IsoMount mount;
+        try
+        {
+            mount = ModuleState.IsoMounts.Mount(path, mountPoint);
+        }
+        catch (IsoFormatException ex)
+        {
+            WriteError(Error(ErrorIds.InvalidIsoImage, ErrorCategory.InvalidData, path, $"'{path}' cannot be mounted: {ex.Message}", ex));
+            return;
+        }
+        catch (InvalidOperationException ex)
+        {
+            WriteError(Error(ErrorIds.MountPointInUse, ErrorCategory.ResourceExists, mountPoint, ex.Message, ex));
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(Error(ErrorIds.IsoNotFound, ErrorCategory.ReadError, path, $"'{path}' cannot be read: {ex.Message}", ex));
+            return;
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+
+        foreach (var (failedMountPoint, error) in ModuleState.TakeIsoRestoreFailures())
+        {
+            WriteWarning($"The saved ISO mount '{failedMountPoint}' was not mounted again: {error}");
+        }
+
+        WriteVerbose($"Mounted {mount.Path} ({string.Join(", ", mount.FileSystems)}; serving {mount.FileSystem}) at /{mount.MountPoint}: {mount.Distribution ?? "unknown layout"}, {mount.ProposedEntries.Count} proposed entries.");
+        foreach (var warning in mount.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        WriteObject(mount);
+    }
+}

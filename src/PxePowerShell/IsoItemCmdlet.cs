@@ -1,0 +1,98 @@
+using System.Management.Automation;
+using PxePowerShell.Engine.Iso;
+
+namespace PxePowerShell;
+
+/// <summary>The shared half of Get-PxeIsoItem and Copy-PxeIsoItem: -MountPoint, -Path, -Recurse and the walk over an image.</summary>
+public abstract class IsoItemCmdlet : PxeCmdlet
+{
+    /// <summary>The mount point of the image.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string MountPoint { get; set; } = string.Empty;
+
+    /// <summary>The path inside the image (default: its root).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Include everything below directories.</summary>
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>The mount at -MountPoint, or null after writing MountPointNotFound.</summary>
+    protected IsoMount? FindMount()
+    {
+        var mount = ModuleState.IsoMounts.Mounts.FirstOrDefault(m => string.Equals(m.MountPoint, MountPoint, StringComparison.OrdinalIgnoreCase));
+        if (mount is null)
+        {
+            WriteError(Error(ErrorIds.MountPointNotFound, ErrorCategory.ObjectNotFound, MountPoint, $"No image is mounted at '{MountPoint}'; Get-PxeIso lists the mounts."));
+        }
+
+        return mount;
+    }
+
+    /// <summary>
+    /// The item at -Path and, for a directory, its children (everything below with -Recurse; each directory once, so a
+    /// looping image ends). Null after writing IsoItemNotFound or InvalidIsoImage.
+    /// </summary>
+    protected List<(IsoItem Item, IsoEntry Entry)>? Items(IsoMount mount, bool includeDirectoryItself)
+    {
+        var image = mount.Source.Image;
+        string start = Path.Trim('/');
+        try
+        {
+            var entry = start.Length == 0 ? image.FileSystem.Root : image.FindLink(start);
+            if (entry is { Kind: IsoEntryKind.Symlink } && image.Find(start) is { IsDirectory: true } target)
+            {
+                entry = target; // "kernels/" style links to directories list the directory
+            }
+
+            if (entry is null)
+            {
+                WriteError(Error(ErrorIds.IsoItemNotFound, ErrorCategory.ObjectNotFound, Path, $"'{start}' is not in the image mounted at '{mount.MountPoint}'."));
+                return null;
+            }
+
+            var result = new List<(IsoItem, IsoEntry)>();
+            if (!entry.IsDirectory || includeDirectoryItself)
+            {
+                result.Add((IsoItem.From(mount.MountPoint, start, entry), entry));
+            }
+
+            if (!entry.IsDirectory)
+            {
+                return result;
+            }
+
+            var seen = new HashSet<long>();
+            var pending = new Stack<(string Path, IsoEntry Entry)>();
+            pending.Push((start, entry));
+            while (pending.Count > 0)
+            {
+                var (directoryPath, directory) = pending.Pop();
+                if (directory.Extents.Count > 0 && !seen.Add(directory.Extents[0].Offset))
+                {
+                    continue;
+                }
+
+                foreach (var child in image.FileSystem.List(directory))
+                {
+                    string childPath = directoryPath.Length == 0 ? child.Name : $"{directoryPath}/{child.Name}";
+                    result.Add((IsoItem.From(mount.MountPoint, childPath, child), child));
+                    if (Recurse && child.IsDirectory)
+                    {
+                        pending.Push((childPath, child));
+                    }
+                }
+            }
+
+            return result;
+        }
+        catch (IsoFormatException ex)
+        {
+            WriteError(Error(ErrorIds.InvalidIsoImage, ErrorCategory.InvalidData, Path, $"The image mounted at '{mount.MountPoint}' is damaged here: {ex.Message}", ex));
+            return null;
+        }
+    }
+}

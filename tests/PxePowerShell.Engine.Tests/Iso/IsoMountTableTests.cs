@@ -1,0 +1,127 @@
+using System.Text;
+using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Iso;
+
+namespace PxePowerShell.Engine.Tests.Iso;
+
+public sealed class IsoMountTableTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pxe-isomount-").FullName;
+
+    private string ArchIso()
+    {
+        string tree = Path.Combine(_dir, "archtree");
+        Directory.CreateDirectory(Path.Combine(tree, "arch", "boot", "x86_64"));
+        File.WriteAllBytes(Path.Combine(tree, "arch", "boot", "x86_64", "vmlinuz-linux"), IsoTestImages.Bytes(40_000, 7));
+        File.WriteAllBytes(Path.Combine(tree, "arch", "boot", "x86_64", "initramfs-linux.img"), IsoTestImages.Bytes(30_000, 8));
+        File.WriteAllBytes(Path.Combine(tree, "arch", "boot", "intel-ucode.img"), IsoTestImages.Bytes(100, 9));
+        File.WriteAllBytes(Path.Combine(tree, "arch", "boot", "amd-ucode.img"), IsoTestImages.Bytes(100, 10));
+        string iso = Path.Combine(_dir, "archlinux.iso");
+        IsoTestImages.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-V", "ARCH_202611", "-o", iso, tree);
+        return iso;
+    }
+
+    [Fact]
+    public async Task A_mount_shows_in_every_attached_namespace_and_an_open_file_outlives_the_dismount()
+    {
+        string state = Path.Combine(_dir, "state", "mounts.json");
+        using var table = new IsoMountTable(state);
+        var before = new BootNamespace(_dir);
+        table.Attach(before);
+        var mount = table.Mount(ArchIso(), "arch");
+        var after = new BootNamespace(_dir);
+        table.Attach(after);
+
+        Assert.Equal("Arch Linux", mount.Distribution);
+        Assert.Equal("arch", mount.Name);
+        Assert.Equal("arch/arch/boot/x86_64/vmlinuz-linux", mount.Kernel);
+        Assert.Equal(["arch/arch/boot/intel-ucode.img", "arch/arch/boot/amd-ucode.img", "arch/arch/boot/x86_64/initramfs-linux.img"], mount.Initrd);
+        Assert.Contains("archiso_http_srv={http}/arch/", mount.Arguments, StringComparison.Ordinal);
+
+        foreach (var boot in new[] { before, after })
+        {
+            var opened = await boot.OpenAsync(BootPath.Parse("arch/arch/boot/x86_64/vmlinuz-linux"), BootRequestContext.Local);
+            Assert.Equal(BootFileStatus.Ok, opened.Status);
+            opened.File!.Dispose();
+        }
+
+        Assert.Throws<InvalidOperationException>(() => table.Mount(ArchIso(), "ARCH"));
+        Assert.Throws<ArgumentException>(() => table.Mount(ArchIso(), "a/b"));
+        Assert.Throws<ArgumentException>(() => table.Mount(ArchIso(), ".."));
+
+        // A transfer in flight keeps reading after the dismount; new requests find nothing.
+        var inFlight = (await before.OpenAsync(BootPath.Parse("arch/arch/boot/x86_64/initramfs-linux.img"), BootRequestContext.Local)).File!;
+        Assert.True(table.Unmount("arch"));
+        Assert.Equal(BootFileStatus.NotFound, (await after.OpenAsync(BootPath.Parse("arch/arch/boot/x86_64/vmlinuz-linux"), BootRequestContext.Local)).Status);
+        var buffer = new byte[30_000];
+        Assert.Equal(30_000, inFlight.Read(0, buffer));
+        Assert.Equal(IsoTestImages.Bytes(30_000, 8), buffer);
+        inFlight.Dispose();
+        Assert.False(table.Unmount("arch"));
+    }
+
+    [Fact]
+    public void Mounts_come_back_after_a_restart_and_a_missing_image_is_reported()
+    {
+        string state = Path.Combine(_dir, "mounts.json");
+        string iso = ArchIso();
+        string copy = Path.Combine(_dir, "gone.iso");
+        File.Copy(iso, copy);
+        using (var first = new IsoMountTable(state))
+        {
+            first.Mount(iso, "arch");
+            first.Mount(copy, "gone");
+        }
+
+        File.Delete(copy);
+        using var second = new IsoMountTable(state);
+        var failures = second.Restore();
+        Assert.Equal(["arch"], second.Mounts.Select(m => m.MountPoint).ToArray());
+        var failure = Assert.Single(failures);
+        Assert.Equal("gone", failure.MountPoint);
+        Assert.Contains("gone.iso", failure.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_image_of_unknown_layout_mounts_with_a_warning_and_no_entries()
+    {
+        string tree = Path.Combine(_dir, "plain");
+        Directory.CreateDirectory(Path.Combine(tree, "isolinux"));
+        File.WriteAllText(Path.Combine(tree, "isolinux", "isolinux.cfg"), "DEFAULT x\n");
+        string iso = Path.Combine(_dir, "unknown.iso");
+        IsoTestImages.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-V", "ODD", "-o", iso, tree);
+        using var table = new IsoMountTable(null);
+        var mount = table.Mount(iso, "odd");
+        Assert.Null(mount.Distribution);
+        Assert.Empty(mount.ProposedEntries);
+        Assert.Null(mount.Name);
+        Assert.Contains("odd/isolinux/isolinux.cfg", Assert.Single(mount.Warnings), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("live/vmlinuz", "live/initrd.img", "Debian live", "fetch={http}/d/live/filesystem.squashfs")]
+    [InlineData("install.amd/vmlinuz", "install.amd/initrd.gz", "Debian installer", "priority=low")]
+    [InlineData("casper/vmlinuz", "casper/initrd", "Ubuntu", "url={http}/d.iso")]
+    [InlineData("images/pxeboot/vmlinuz", "images/pxeboot/initrd.img", "Fedora/RHEL family", "inst.repo={http}/d/")]
+    [InlineData("sysresccd/boot/x86_64/vmlinuz", "sysresccd/boot/x86_64/sysresccd.img", "SystemRescue", "archisobasedir=sysresccd")]
+    public void Distributions_are_recognised_by_their_layout(string kernel, string initrd, string distribution, string argument)
+    {
+        string tree = Path.Combine(_dir, "t" + Guid.NewGuid().ToString("N")[..6]);
+        foreach (var file in new[] { kernel, initrd })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(tree, file))!);
+            File.WriteAllText(Path.Combine(tree, file), file);
+        }
+
+        string iso = Path.Combine(_dir, Path.GetFileName(tree) + ".iso");
+        IsoTestImages.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-V", "X", "-o", iso, tree);
+        using var table = new IsoMountTable(null);
+        var mount = table.Mount(iso, "d");
+        Assert.Equal(distribution, mount.Distribution);
+        Assert.Equal($"d/{kernel}", mount.Kernel);
+        Assert.Equal([$"d/{initrd}"], mount.Initrd);
+        Assert.Contains(argument, mount.Arguments, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
