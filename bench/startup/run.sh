@@ -65,7 +65,7 @@ for ((i = 1; i <= RUNS; i++)); do
     ours+=("$(time_to_first_byte dotnet "$PXEPS" -Command "Start-PxeServer -Root '$SAMPLE' -Interface sb0 -Http -HttpPort 8080 -Name bench -Wait")")
     theirs+=("$(time_to_first_byte dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --interface=sb0 --bind-interfaces \
         --dhcp-range=10.205.0.0,proxy --pxe-service=x86PC,'Network Boot',pxelinux --enable-tftp --tftp-root="$SAMPLE" \
-        --pid-file=/dev/null --log-facility=/dev/null)")
+        --pid-file= --log-facility="$PXEPOWERSHELL_DATA/dnsmasq.log")")  # never /dev/null: dnsmasq deletes its pid file on exit
 done
 
 imp=$(printf '%s\n' "${imports[@]}" | median)

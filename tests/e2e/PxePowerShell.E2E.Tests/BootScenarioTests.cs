@@ -1,0 +1,110 @@
+using Xunit.Abstractions;
+
+namespace PxePowerShell.E2E.Tests;
+
+/// <summary>
+/// Real firmware boots through the module: QEMU guests (SeaBIOS + iPXE ROM, OVMF) on a bridge in namespaces, a router
+/// DHCP server, and PxePowerShell (or dnsmasq, as the reference) serving pxelinux/syslinux.efi, the generated menus, a
+/// Debian kernel and a busybox initramfs that prints the scenario's marker on the serial console and powers off.
+/// </summary>
+public sealed class BootScenarioTests(BootRoot root, ITestOutputHelper output) : IClassFixture<BootRoot>
+{
+    private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(4);
+
+    /// <summary>Where the boot times of every scenario are appended (for docs/benchmarks.md).</summary>
+    public static string TimesFile => Path.Combine(Path.GetTempPath(), "pxepowershell-e2e-times.tsv");
+
+    private static string Entry(string marker, string kernel = "vmlinuz", string? initrd = "initrd.img") =>
+        $"New-PxeBootEntry -Name e2e -Label 'E2E {marker}' -Kernel {kernel}{(initrd is null ? string.Empty : $" -Initrd {initrd}")} -Arguments 'console=ttyS0 marker={marker} panic=-1' -Default | Out-Null";
+
+    private string Server(string parameters) =>
+        $"Start-PxeServer -Root '{root.Directory}' -Interface eth0 -Name e2e {parameters} -Wait | ForEach-Object {{ \"EVENT $($_.Protocol) $($_.Kind) $($_.Path) $($_.Error) $($_.Reason)\" }}";
+
+    private static bool Marker(string line, string marker) =>
+        line.Contains(BootRoot.MarkerPrefix, StringComparison.Ordinal) && line.Contains("marker=" + marker, StringComparison.Ordinal);
+
+    private void Record(string scenario, string server, TimeSpan elapsed)
+    {
+        output.WriteLine($"{scenario} via {server}: {elapsed.TotalSeconds:0.0} s from power-on to the marker");
+        File.AppendAllText(TimesFile, $"{DateTime.UtcNow:O}\t{scenario}\t{server}\t{elapsed.TotalSeconds:0.0}\n");
+    }
+
+    [E2EFact]
+    public void Bios_iPXE_ROM_boots_pxelinux_and_the_generated_menu_through_proxyDHCP_beside_a_router()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        var server = lab.StartPxePowerShell($"{Entry("bios-proxy")}\n{Server("-ProxyDhcp")}");
+        var (_, elapsed) = lab.Boot(Firmware.Bios, l => Marker(l, "bios-proxy"), BootTimeout, "BIOS guest marker");
+        server.WaitForLine(l => l.Contains("EVENT Tftp TransferCompleted vmlinuz", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "kernel TransferCompleted");
+        Assert.Contains("EVENT Tftp TransferCompleted pxelinux.cfg/default", server.Output, StringComparison.Ordinal);
+        Assert.Contains("EVENT ProxyDhcp ProxyOffer", server.Output, StringComparison.Ordinal);
+        Record("BIOS iPXE ROM, proxyDHCP, pxelinux", "PxePowerShell", elapsed);
+    }
+
+    [E2EFact]
+    public void Reference_dnsmasq_boots_the_same_guest_the_same_way()
+    {
+        string tftp = Directory.CreateTempSubdirectory("pxe-e2e-dnsmasq-").FullName;
+        Shell.Run("chmod", $"755 {tftp}"); // dnsmasq serves TFTP as nobody
+        try
+        {
+            foreach (var file in new[] { "pxelinux.0", "ldlinux.c32", "menu.c32", "libutil.c32", "vmlinuz", "initrd.img" })
+            {
+                File.CreateSymbolicLink(Path.Combine(tftp, file), Path.Combine(root.Directory, file));
+            }
+
+            // The very menu PxePowerShell generates for the same entry, so both servers boot the same thing.
+            Directory.CreateDirectory(Path.Combine(tftp, "pxelinux.cfg"));
+            File.WriteAllText(Path.Combine(tftp, "pxelinux.cfg", "default"), FirmwareLab.RunPxePowerShell($"{Entry("bios-dnsmasq")}\nGet-PxeBootMenu -Format Pxelinux"));
+            using var lab = new FirmwareLab();
+            lab.StartRouterDhcp();
+            lab.StartDnsmasq($"--dhcp-range={lab.Subnet}.0,proxy --pxe-service=x86PC,\"Network Boot\",pxelinux --enable-tftp --tftp-root={tftp}");
+            var (_, elapsed) = lab.Boot(Firmware.Bios, l => Marker(l, "bios-dnsmasq"), BootTimeout, "BIOS guest marker (dnsmasq)");
+            Record("BIOS iPXE ROM, proxyDHCP, pxelinux", "dnsmasq", elapsed);
+        }
+        finally
+        {
+            Directory.Delete(tftp, recursive: true);
+        }
+    }
+
+    [E2EFact]
+    public void Full_DHCP_mode_leases_the_address_itself_and_boots_the_guest()
+    {
+        using var lab = new FirmwareLab();
+        var server = lab.StartPxePowerShell($"{Entry("bios-dhcp")}\n{Server($"-Dhcp -Range {lab.Subnet}.100,{lab.Subnet}.150")}");
+        var (_, elapsed) = lab.Boot(Firmware.Bios, l => Marker(l, "bios-dhcp"), BootTimeout, "BIOS guest marker (full DHCP)");
+        Assert.Contains("EVENT Dhcp DhcpAck", server.Output, StringComparison.Ordinal);
+        Assert.Contains("EVENT Tftp TransferCompleted vmlinuz", server.Output, StringComparison.Ordinal);
+        Record("BIOS iPXE ROM, full DHCP, pxelinux", "PxePowerShell", elapsed);
+    }
+
+    [E2EFact]
+    public void iPXE_gets_the_generated_script_over_HTTP_and_loads_the_kernel_over_HTTP()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        var server = lab.StartPxePowerShell($"{Entry("ipxe-http")}\n{Server("-ProxyDhcp -Http -HttpPort 8080 -IpxeScript boot.ipxe")}");
+        var (_, elapsed) = lab.Boot(Firmware.Bios, l => Marker(l, "ipxe-http"), BootTimeout, "iPXE guest marker");
+        Assert.Contains("EVENT Http TransferCompleted boot.ipxe", server.Output, StringComparison.Ordinal);
+        Assert.Contains("EVENT Http TransferCompleted vmlinuz", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("EVENT Tftp TransferCompleted vmlinuz", server.Output, StringComparison.Ordinal);
+        Record("iPXE ROM, proxyDHCP, HTTP script and kernel", "PxePowerShell", elapsed);
+    }
+
+    [E2EFact]
+    public void Memtest86_plus_boots_through_pxelinux()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        var server = lab.StartPxePowerShell(
+            "New-PxeBootEntry -Name memtest -Label 'Memtest86+' -Kind Image -Kernel memtest86+x64.bin -Architecture Bios -Default | Out-Null\n" + Server("-ProxyDhcp"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        lab.StartGuest(Firmware.Bios);
+        // memtest86+ prints nothing on the serial console by default and runs until stopped: its TFTP completion is the proof.
+        server.WaitForLine(l => l.Contains("EVENT Tftp TransferCompleted memtest86+x64.bin", StringComparison.Ordinal), BootTimeout, "memtest86+ TransferCompleted");
+        Assert.Contains("EVENT Tftp TransferCompleted pxelinux.cfg/default", server.Output, StringComparison.Ordinal);
+        Record("BIOS iPXE ROM, proxyDHCP, pxelinux, memtest86+ (until fetched)", "PxePowerShell", watch.Elapsed);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+
+namespace PxePowerShell.E2E.Tests;
+
+/// <summary>
+/// One lab, made and removed by the test: a "lab" namespace with a bridge and the QEMU guest's tap, a "router" namespace
+/// (10.210.N.1, a plain home-router DHCP server when asked for) and a "pxe" namespace (10.210.N.2) where the boot server
+/// runs — PxePowerShell through pxeps, or dnsmasq as the reference. Nothing touches any other address.
+/// </summary>
+public sealed class FirmwareLab : IDisposable
+{
+    private readonly List<Shell.Background> _processes = [];
+    private readonly string _id = Guid.NewGuid().ToString("N")[..5];
+    private readonly string _work = Directory.CreateTempSubdirectory("pxe-e2e-").FullName;
+
+    /// <summary>Creates the namespaces, bridge, tap and veths.</summary>
+    public FirmwareLab()
+    {
+        Assert.True(OperatingSystem.IsLinux() && Environment.UserName == "root", "the firmware lab needs root (network namespaces, tap)");
+        Subnet = $"10.210.{Random.Shared.Next(1, 250)}";
+        foreach (var command in new[]
+        {
+            $"netns add {Lab}", $"netns add {Router}", $"netns add {Pxe}",
+            $"-n {Lab} link add br0 type bridge", $"-n {Lab} link set br0 up",
+            $"-n {Lab} tuntap add dev tap0 mode tap", $"-n {Lab} link set tap0 master br0", $"-n {Lab} link set tap0 up",
+            $"-n {Lab} link add vr type veth peer name eth0 netns {Router}",
+            $"-n {Lab} link add vp type veth peer name eth0 netns {Pxe}",
+            $"-n {Lab} link set vr master br0", $"-n {Lab} link set vr up",
+            $"-n {Lab} link set vp master br0", $"-n {Lab} link set vp up",
+            $"-n {Router} addr add {Subnet}.1/24 dev eth0", $"-n {Router} link set eth0 up", $"-n {Router} link set lo up",
+            $"-n {Pxe} addr add {Subnet}.2/24 dev eth0", $"-n {Pxe} link set eth0 up", $"-n {Pxe} link set lo up",
+        })
+        {
+            Shell.Run("ip", command);
+        }
+    }
+
+    /// <summary>The first three octets of the lab network.</summary>
+    public string Subnet { get; }
+
+    /// <summary>The boot server's address.</summary>
+    public string ServerAddress => Subnet + ".2";
+
+    private string Lab => "e2el" + _id;
+
+    private string Router => "e2er" + _id;
+
+    private string Pxe => "e2ep" + _id;
+
+    /// <summary>The router's plain DHCP server (dnsmasq with DNS off, no PXE options), as on a home network.</summary>
+    public void StartRouterDhcp()
+    {
+        var dnsmasq = Shell.Start("ip", $"netns exec {Router} dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --interface=eth0 --bind-interfaces --dhcp-range={Subnet}.100,{Subnet}.200,1h --dhcp-leasefile={_work}/router.leases --pid-file= --log-facility=-");
+        _processes.Add(dnsmasq);
+        dnsmasq.WaitForLine(l => l.Contains("DHCP, IP range", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "router dnsmasq start");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> with the module (pxeps) in the pxe namespace, with its own data directory; the script
+    /// must end in a -Wait server whose events print as lines. Returns once a ServerStarted line names port 69.
+    /// </summary>
+    public Shell.Background StartPxePowerShell(string script)
+    {
+        string pxeps = Path.Combine(RepoRoot, "src", "PxePowerShell.Host", "bin", BuildConfiguration, "net10.0", "pxeps.dll");
+        Assert.True(File.Exists(pxeps), pxeps);
+        string scriptFile = Path.Combine(_work, "server.ps1");
+        File.WriteAllText(scriptFile, script);
+        var server = Shell.Start(
+            "ip",
+            $"netns exec {Pxe} dotnet {pxeps} -File {scriptFile}",
+            new Dictionary<string, string> { ["PXEPOWERSHELL_DATA"] = Path.Combine(_work, "data"), ["DOTNET_NOLOGO"] = "1" });
+        _processes.Add(server);
+        server.WaitForLine(l => l.Contains("ServerStarted", StringComparison.Ordinal) && l.Contains(":69", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "PxePowerShell start");
+        return server;
+    }
+
+    /// <summary>Runs <paramref name="script"/> with the module (pxeps) to its end, with a fresh data directory; returns what it printed.</summary>
+    public static string RunPxePowerShell(string script)
+    {
+        string data = Directory.CreateTempSubdirectory("pxe-e2e-data-").FullName;
+        try
+        {
+            string pxeps = Path.Combine(RepoRoot, "src", "PxePowerShell.Host", "bin", BuildConfiguration, "net10.0", "pxeps.dll");
+            string file = Path.Combine(data, "script.ps1");
+            File.WriteAllText(file, script);
+            return Shell.Run("env", $"PXEPOWERSHELL_DATA={data} DOTNET_NOLOGO=1 dotnet {pxeps} -File {file}", timeoutMs: 120_000);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>Runs dnsmasq in the pxe namespace with <paramref name="arguments"/> (the reference server).</summary>
+    public Shell.Background StartDnsmasq(string arguments)
+    {
+        var dnsmasq = Shell.Start("ip", $"netns exec {Pxe} dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --interface=eth0 --bind-interfaces --pid-file= --log-facility=- {arguments}");
+        _processes.Add(dnsmasq);
+        dnsmasq.WaitForLine(l => l.Contains("TFTP root", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "dnsmasq start");
+        return dnsmasq;
+    }
+
+    /// <summary>Powers on a QEMU guest (TCG) that boots from the network on the lab bridge; its serial console is its output.</summary>
+    public Shell.Background StartGuest(Firmware firmware)
+    {
+        string machine = firmware == Firmware.Bios ? "-boot n" : UefiArguments();
+        var guest = Shell.Start(
+            "ip",
+            $"netns exec {Lab} qemu-system-x86_64 -m 512 -smp 1 -no-reboot -display none -serial stdio -monitor none -nodefaults " +
+            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0,mac=52:54:00:{_id[..2]}:{_id[2..4]}:01 {machine}");
+        _processes.Add(guest);
+        return guest;
+    }
+
+    /// <summary>Boots a guest and waits for the serial line <paramref name="expect"/> matches; returns it and the time from power-on.</summary>
+    public (string Line, TimeSpan Elapsed) Boot(Firmware firmware, Func<string, bool> expect, TimeSpan timeout, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        var guest = StartGuest(firmware);
+        string line = guest.WaitForLine(expect, timeout, what);
+        return (line, watch.Elapsed);
+    }
+
+    private string UefiArguments()
+    {
+        string vars = Path.Combine(_work, "OVMF_VARS.fd");
+        File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars, overwrite: true);
+        return $"-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd -drive if=pflash,format=raw,file={vars}";
+    }
+
+    /// <summary>The repository (where out/ and the host's bin/ are).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string BuildConfiguration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PxePowerShell.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("PxePowerShell.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            process.Dispose();
+        }
+
+        foreach (var ns in new[] { Lab, Router, Pxe })
+        {
+            Shell.Run("ip", $"netns del {ns}", check: false);
+        }
+
+        Directory.Delete(_work, recursive: true);
+    }
+}
+
+/// <summary>The guest's firmware.</summary>
+public enum Firmware
+{
+    /// <summary>SeaBIOS with the iPXE option ROM of the e1000 NIC (ipxe-qemu).</summary>
+    Bios,
+
+    /// <summary>OVMF (UEFI) with its network stack.</summary>
+    Uefi,
+}
