@@ -83,4 +83,25 @@ public sealed class ModuleManifestTests(ModuleHost host) : IClassFixture<ModuleH
             Assert.True(errors.Length == 0, $"{file} does not parse: {string.Join("\n", errors.Select(e => $"{e.Extent.StartLineNumber}: {e.Message}"))}");
         }
     }
+
+    [Fact]
+    public void The_seed_recipes_in_docs_examples_parse_and_use_only_exported_cmdlets()
+    {
+        var files = Directory.GetFiles(Path.Combine(ModuleHost.RepoRoot, "docs", "examples"), "*.ps1");
+        Assert.True(files.Length >= 6, "docs/examples holds the six seed recipes");
+        string exported = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "module", "PxePowerShell.psd1"));
+        foreach (var file in files)
+        {
+            var ast = Parser.ParseFile(file, out _, out var errors);
+            Assert.True(errors.Length == 0, $"{file} does not parse: {string.Join("\n", errors.Select(e => $"{e.Extent.StartLineNumber}: {e.Message}"))}");
+            foreach (var command in ast.FindAll(a => a is System.Management.Automation.Language.CommandAst, true).Cast<System.Management.Automation.Language.CommandAst>())
+            {
+                string? name = command.GetCommandName();
+                if (name is not null && name.Contains("-Pxe", StringComparison.OrdinalIgnoreCase))
+                {
+                    Assert.True(exported.Contains($"'{name}'", StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(file)} uses '{name}', which the module does not export");
+                }
+            }
+        }
+    }
 }
