@@ -11,6 +11,7 @@
     FormatsToProcess     = @('PxePowerShell.format.ps1xml')
     CmdletsToExport      = @(
         'Add-PxeReservation'
+        'ConvertFrom-PxeDnsmasqConfig'
         'Copy-PxeIsoItem'
         'Dismount-PxeIso'
         'Export-PxeBootEntry'

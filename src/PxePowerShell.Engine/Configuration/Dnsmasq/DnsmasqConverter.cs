@@ -1,0 +1,572 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PxePowerShell.Engine.Dhcp;
+
+namespace PxePowerShell.Engine.Configuration.Dnsmasq;
+
+/// <summary>
+/// Translates dnsmasq options into a <see cref="PxeServerConfiguration"/>: dhcp-range (proxy and pooled), dhcp-boot
+/// (per-architecture through dhcp-match tags, iPXE through its user class), pxe-service and pxe-prompt, dhcp-option
+/// (router, DNS, domain, 66/67), dhcp-host reservations, enable-tftp, tftp-root, tftp-max, interface and
+/// listen-address. Everything else becomes a warning naming the line: nothing is dropped silently. Pure: no I/O.
+/// </summary>
+public sealed class DnsmasqConverter
+{
+    private static readonly string[] NotPxe =
+    [
+        "domain-needed", "bogus-priv", "no-resolv", "no-poll", "server", "local", "address", "domain", "expand-hosts",
+        "cache-size", "log-queries", "log-dhcp", "log-facility", "log-async", "user", "group", "no-hosts", "addn-hosts",
+        "resolv-file", "strict-order", "pid-file", "keep-in-foreground", "no-daemon", "quiet-dhcp", "quiet-dhcp6",
+        "quiet-ra", "quiet-tftp", "filterwin2k", "stop-dns-rebind", "rebind-localhost-ok", "all-servers", "dns-forward-max",
+        "neg-ttl", "local-ttl", "no-negcache", "cname", "mx-host", "srv-host", "txt-record", "ptr-record", "host-record",
+        "dnssec", "trust-anchor", "conntrack", "enable-ra", "edns-packet-max", "query-port", "min-port", "max-port",
+    ];
+
+    private readonly List<DnsmasqWarning> _warnings = [];
+    private readonly Dictionary<string, ClientArchitecture> _archTags = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ipxeTags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<ClientArchitecture, string>> _menu = new(StringComparer.Ordinal);
+    private readonly List<string> _menuOrder = [];
+    private PxeServerConfiguration _c = new() { DhcpMode = DhcpMode.None, Tftp = false };
+    private readonly Dictionary<ClientArchitecture, string> _bootFiles = [];
+    private readonly List<DhcpReservation> _reservations = [];
+    private readonly List<string> _interfaces = [];
+    private readonly List<IPAddress> _addresses = [];
+    private bool _rangeSeen;
+
+    /// <summary>Converts <paramref name="options"/> (in file order).</summary>
+    public static (PxeServerConfiguration Configuration, IReadOnlyList<DnsmasqWarning> Warnings) Convert(IReadOnlyList<DnsmasqOption> options, string name = "pxe")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var converter = new DnsmasqConverter();
+        converter._c = converter._c with { Name = name };
+
+        // Tags first: dhcp-match / dhcp-userclass / dhcp-vendorclass may follow the dhcp-boot lines that use them.
+        foreach (var option in options.Where(o => o.Key is "dhcp-match" or "dhcp-userclass" or "dhcp-vendorclass"))
+        {
+            converter.Tag(option);
+        }
+
+        foreach (var option in options.Where(o => o.Key is not ("dhcp-match" or "dhcp-userclass" or "dhcp-vendorclass")))
+        {
+            converter.Apply(option);
+        }
+
+        return (converter.Finish(options), converter._warnings);
+    }
+
+    private void Warn(DnsmasqOption option, string reason) =>
+        _warnings.Add(new DnsmasqWarning(option.File, option.Line, option.Value is null ? option.Key : $"{option.Key}={option.Value}", reason));
+
+    private void Tag(DnsmasqOption option)
+    {
+        var fields = Fields(option.Value);
+        if (fields.Count < 2)
+        {
+            Warn(option, "not understood: expected set:<tag>,<option>[,<value>]");
+            return;
+        }
+
+        string tag = fields[0].StartsWith("set:", StringComparison.Ordinal) ? fields[0][4..] : fields[0];
+        if (option.Key == "dhcp-userclass" && fields[1].Equals("iPXE", StringComparison.OrdinalIgnoreCase))
+        {
+            _ipxeTags.Add(tag);
+            return;
+        }
+
+        if (option.Key == "dhcp-match")
+        {
+            string what = fields[1].ToLowerInvariant();
+            if (what is "option:client-arch" or "93" && fields.Count >= 3 && ushort.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var arch)
+                && Enum.IsDefined((ClientArchitecture)arch))
+            {
+                _archTags[tag] = (ClientArchitecture)arch;
+                return;
+            }
+
+            if (what is "175" or "option:175" or "77" && (fields.Count == 2 || fields[2].Contains("iPXE", StringComparison.OrdinalIgnoreCase)))
+            {
+                _ipxeTags.Add(tag);
+                return;
+            }
+        }
+
+        Warn(option, $"the tag '{tag}' is not one PxePowerShell understands (client-arch or iPXE); rules using it are not translated");
+    }
+
+    private void Apply(DnsmasqOption o)
+    {
+        switch (o.Key)
+        {
+            case "dhcp-range":
+                Range(o);
+                break;
+            case "dhcp-boot":
+                Boot(o);
+                break;
+            case "pxe-service":
+                Service(o);
+                break;
+            case "pxe-prompt":
+                var prompt = Fields(o.Value);
+                _c = _c with { Prompt = prompt.Count > 0 ? prompt[0] : null };
+                if (prompt.Count > 1 && int.TryParse(prompt[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var timeout))
+                {
+                    _c = _c with { PromptTimeout = Math.Clamp(timeout, 0, 255) };
+                }
+
+                break;
+            case "dhcp-option" or "dhcp-option-force":
+                Option(o);
+                break;
+            case "dhcp-no-override":
+                _c = _c with { NoOverride = true };
+                break;
+            case "enable-tftp":
+                _c = _c with { Tftp = true };
+                if (o.Value is { Length: > 0 } tftpInterfaces)
+                {
+                    Warn(o, $"TFTP is served on every interface the server uses, not only {tftpInterfaces}");
+                }
+
+                break;
+            case "tftp-root":
+                var root = Fields(o.Value);
+                _c = _c with { Root = root.Count > 0 ? root[0] : null };
+                if (root.Count > 1)
+                {
+                    Warn(o, "per-interface TFTP roots are not supported: this root serves every interface");
+                }
+
+                break;
+            case "tftp-max":
+                if (int.TryParse(o.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max > 0)
+                {
+                    _c = _c with { TftpMaxSessions = max };
+                }
+                else
+                {
+                    Warn(o, "not a number");
+                }
+
+                break;
+            case "tftp-secure":
+                Warn(o, "not needed: PxePowerShell never serves outside the root, whoever owns the files");
+                break;
+            case "tftp-port-range" or "tftp-single-port" or "tftp-no-blocksize" or "tftp-lowercase" or "tftp-no-fail" or "tftp-unique-root" or "tftp-mtu":
+                Warn(o, "ignored: each transfer uses its own ephemeral port, names match exactly then ignoring case, block sizes follow the path MTU");
+                break;
+            case "dhcp-host":
+                Host(o);
+                break;
+            case "interface":
+                _interfaces.AddRange(Fields(o.Value).Where(i => i != "lo"));
+                if (Fields(o.Value).Contains("lo"))
+                {
+                    Warn(o, "the loopback interface is not served (no PXE client is there)");
+                }
+
+                break;
+            case "listen-address":
+                foreach (var field in Fields(o.Value))
+                {
+                    if (IPAddress.TryParse(field, out var a) && a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+                    {
+                        _addresses.Add(a);
+                    }
+                    else
+                    {
+                        Warn(o, $"'{field}' is not served (loopback or not IPv4: dnsmasq listens there for DNS)");
+                    }
+                }
+
+                break;
+            case "bind-interfaces" or "bind-dynamic":
+                Warn(o, "not needed: PxePowerShell always binds to each interface it serves");
+                break;
+            case "port":
+                Warn(o, o.Value == "0" ? "not needed: PxePowerShell has no DNS server" : "ignored: PxePowerShell has no DNS server");
+                break;
+            case "dhcp-authoritative":
+                Warn(o, "the full DHCP server answers requests for addresses outside its leases with NAK already");
+                break;
+            case "dhcp-leasefile":
+                Warn(o, "leases live in the data directory (leases/); this file is not read");
+                break;
+            case "except-interface" or "no-dhcp-interface":
+                Warn(o, "not translated: name the interfaces to serve with Interfaces instead");
+                break;
+            default:
+                Warn(o, NotPxe.Contains(o.Key) ? "ignored: not a PXE setting (PxePowerShell has no DNS)" : "not translated: PxePowerShell has no equivalent");
+                break;
+        }
+    }
+
+    private void Range(DnsmasqOption o)
+    {
+        var fields = Fields(o.Value).Where(f => !f.StartsWith("tag:", StringComparison.Ordinal) && !f.StartsWith("set:", StringComparison.Ordinal) && !f.StartsWith("net:", StringComparison.Ordinal)).ToList();
+        if (fields.Count == 0 || !IPAddress.TryParse(fields[0], out var start) || start.AddressFamily != AddressFamily.InterNetwork)
+        {
+            Warn(o, "not translated: only IPv4 ranges are served");
+            return;
+        }
+
+        if (_rangeSeen)
+        {
+            Warn(o, "not translated: one range per server (start another Start-PxeServer for another subnet)");
+            return;
+        }
+
+        _rangeSeen = true;
+        if (fields.Skip(1).Any(f => f.Equals("proxy", StringComparison.OrdinalIgnoreCase)))
+        {
+            _c = _c with { DhcpMode = DhcpMode.ProxyDhcp };
+            return;
+        }
+
+        if (fields.Count < 2 || !IPAddress.TryParse(fields[1], out var end))
+        {
+            Warn(o, "not translated: a pooled range needs a start and an end address");
+            _rangeSeen = false;
+            return;
+        }
+
+        _c = _c with { DhcpMode = DhcpMode.Dhcp, RangeStart = start, RangeEnd = end };
+        foreach (var field in fields.Skip(2))
+        {
+            if (IPAddress.TryParse(field, out var mask))
+            {
+                _c = _c with { SubnetMask = mask };
+            }
+            else if (Lease(field) is { } lease)
+            {
+                _c = _c with { LeaseDuration = lease };
+            }
+            else if (field is "static" or "ra-only" or "ra-names" or "ra-stateless" or "slaac")
+            {
+                Warn(o, $"mode '{field}' is not supported; the range is leased dynamically");
+            }
+            else
+            {
+                Warn(o, $"'{field}' not understood");
+            }
+        }
+    }
+
+    private void Boot(DnsmasqOption o)
+    {
+        var fields = Fields(o.Value);
+        var tags = fields.TakeWhile(f => f.StartsWith("tag:", StringComparison.Ordinal) || f.StartsWith("net:", StringComparison.Ordinal)).Select(f => f[4..]).ToList();
+        var rest = fields.Skip(tags.Count).ToList();
+        if (rest.Count == 0)
+        {
+            Warn(o, "no boot file named");
+            return;
+        }
+
+        string file = rest[0];
+        if (rest.Count >= 3 && IPAddress.TryParse(rest[2], out var server))
+        {
+            _c = _c with { TftpServer = server };
+        }
+        else if (rest.Count == 2 && IPAddress.TryParse(rest[1], out var server2))
+        {
+            _c = _c with { TftpServer = server2 };
+        }
+
+        var positive = tags.Where(t => !t.StartsWith('!')).ToList();
+        if (positive.Any(_ipxeTags.Contains))
+        {
+            _c = _c with { IpxeScript = file };
+            return;
+        }
+
+        if (positive.Count == 0)
+        {
+            // Untagged (or only "not iPXE"): every client; in PxePowerShell that is the BIOS file, others keep their defaults.
+            _bootFiles.TryAdd(ClientArchitecture.Bios, file);
+            return;
+        }
+
+        var archs = positive.Where(_archTags.ContainsKey).Select(t => _archTags[t]).ToList();
+        if (archs.Count == 0)
+        {
+            Warn(o, $"not translated: the tag(s) {string.Join(", ", positive)} are not client-architecture or iPXE tags");
+            return;
+        }
+
+        foreach (var arch in archs)
+        {
+            _bootFiles[arch] = file;
+        }
+    }
+
+    private void Service(DnsmasqOption o)
+    {
+        var fields = Fields(o.Value);
+        if (fields.Count > 0 && fields[0].StartsWith("tag:", StringComparison.Ordinal))
+        {
+            Warn(o, "the tag condition is dropped: the menu item is offered to every client of its architecture");
+            fields.RemoveAt(0);
+        }
+
+        if (fields.Count < 2)
+        {
+            Warn(o, "not understood: expected <CSA>,<menu text>[,<basename>]");
+            return;
+        }
+
+        if (Csa(fields[0]) is not { } arch)
+        {
+            Warn(o, $"client system type '{fields[0]}' is not known");
+            return;
+        }
+
+        string label = fields[1];
+        if (fields.Count < 3 || int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            Warn(o, fields.Count < 3
+                ? "a menu item without a file boots the local disk: add a LocalBoot boot entry (New-PxeBootEntry -Kind LocalBoot) instead"
+                : "boot service types (other boot servers) are not supported");
+            return;
+        }
+
+        string file = arch == ClientArchitecture.Bios ? fields[2] + ".0" : fields[2];
+        if (fields.Count > 3)
+        {
+            Warn(o, "the boot server address is dropped: the file is served by this server");
+        }
+
+        if (!_menu.TryGetValue(label, out var files))
+        {
+            _menu[label] = files = [];
+            _menuOrder.Add(label);
+        }
+
+        files[arch] = file;
+    }
+
+    private void Option(DnsmasqOption o)
+    {
+        var fields = Fields(o.Value);
+        if (fields.Count > 0 && (fields[0].StartsWith("tag:", StringComparison.Ordinal) || fields[0].StartsWith("net:", StringComparison.Ordinal)))
+        {
+            Warn(o, "not translated: tag-conditional options are not supported");
+            return;
+        }
+
+        if (fields.Count >= 2 && fields[0].Equals("vendor:PXEClient", StringComparison.OrdinalIgnoreCase))
+        {
+            Warn(o, "not needed: PxePowerShell sends the PXE vendor options (discovery control, menu) itself");
+            return;
+        }
+
+        if (fields.Count < 2)
+        {
+            Warn(o, "not understood");
+            return;
+        }
+
+        string code = fields[0].ToLowerInvariant().Replace("option:", string.Empty, StringComparison.Ordinal);
+        var values = fields.Skip(1).ToList();
+        switch (code)
+        {
+            case "3" or "router":
+                _c = _c with { Router = Addresses(o, values) };
+                break;
+            case "6" or "dns-server":
+                _c = _c with { DnsServers = Addresses(o, values) };
+                break;
+            case "15" or "domain-name":
+                _c = _c with { DomainName = values[0] };
+                break;
+            case "1" or "netmask":
+                if (IPAddress.TryParse(values[0], out var mask))
+                {
+                    _c = _c with { SubnetMask = mask };
+                }
+
+                break;
+            case "66" or "tftp-server":
+                if (IPAddress.TryParse(values[0], out var tftp))
+                {
+                    _c = _c with { TftpServer = tftp };
+                }
+                else
+                {
+                    Warn(o, "only an address is supported for the TFTP server");
+                }
+
+                break;
+            case "67" or "bootfile-name":
+                _bootFiles.TryAdd(ClientArchitecture.Bios, values[0]);
+                break;
+            default:
+                Warn(o, $"not translated: option {fields[0]} is not sent by PxePowerShell");
+                break;
+        }
+    }
+
+    private void Host(DnsmasqOption o)
+    {
+        var fields = Fields(o.Value);
+        var macs = new List<string>();
+        IPAddress? address = null;
+        string? name = null;
+        foreach (var field in fields)
+        {
+            if (MacAddresses.TryNormalize(field, out var mac) && field.Contains(':', StringComparison.Ordinal))
+            {
+                macs.Add(mac);
+            }
+            else if (IPAddress.TryParse(field, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
+            {
+                address = ip;
+            }
+            else if (Lease(field) is null && field is not "ignore" && !field.StartsWith("id:", StringComparison.Ordinal) && !field.StartsWith("set:", StringComparison.Ordinal) && !field.StartsWith("tag:", StringComparison.Ordinal))
+            {
+                name = field;
+            }
+        }
+
+        if (macs.Count == 0 || address is null)
+        {
+            Warn(o, "not translated: only MAC-to-address reservations are supported");
+            return;
+        }
+
+        _reservations.Add(new DhcpReservation(address, macs[0], name));
+        if (macs.Count > 1)
+        {
+            Warn(o, $"only the first MAC address ({macs[0]}) is reserved; the others ({string.Join(", ", macs.Skip(1))}) are not");
+        }
+    }
+
+    private PxeServerConfiguration Finish(IReadOnlyList<DnsmasqOption> options)
+    {
+        var c = _c with
+        {
+            BootFiles = _bootFiles,
+            Menu = _menuOrder.Select(label => new PxeMenuEntry(label, _menu[label])).ToList(),
+            Reservations = _reservations,
+            Interfaces = _interfaces.Distinct(StringComparer.Ordinal).ToList(),
+            Addresses = _addresses.Distinct().ToList(),
+        };
+        string file = options.Count > 0 ? options[0].File : "(empty)";
+        if (!_rangeSeen)
+        {
+            _warnings.Add(new DnsmasqWarning(file, 0, string.Empty, "no dhcp-range: dnsmasq answers no DHCP, so DhcpMode is None"));
+        }
+
+        if (!c.Tftp)
+        {
+            _warnings.Add(new DnsmasqWarning(file, 0, string.Empty, "no enable-tftp: TFTP stays off (Tftp = $false) as in dnsmasq"));
+        }
+
+        if (c.DhcpMode == DhcpMode.Dhcp && c.Reservations.Count > 0 && c.RangeStart is not null)
+        {
+            // dnsmasq reserves addresses anywhere in the subnet; PxePowerShell checks them against the range's subnet at start.
+            c = c with { Reservations = c.Reservations };
+        }
+
+        return c;
+    }
+
+    private List<IPAddress> Addresses(DnsmasqOption o, IEnumerable<string> values)
+    {
+        var list = new List<IPAddress>();
+        foreach (var v in values)
+        {
+            if (v == "0.0.0.0")
+            {
+                Warn(o, "0.0.0.0 (\"this server\") is not translated: name the address");
+            }
+            else if (IPAddress.TryParse(v, out var a))
+            {
+                list.Add(a);
+            }
+        }
+
+        return list;
+    }
+
+    private static TimeSpan? Lease(string text)
+    {
+        if (text.Equals("infinite", StringComparison.OrdinalIgnoreCase))
+        {
+            return TimeSpan.FromDays(365);
+        }
+
+        if (text.Length < 1)
+        {
+            return null;
+        }
+
+        char unit = char.ToLowerInvariant(text[^1]);
+        string digits = char.IsDigit(unit) ? text : text[..^1];
+        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return null;
+        }
+
+        return unit switch
+        {
+            's' or >= '0' and <= '9' => TimeSpan.FromSeconds(n),
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            'w' => TimeSpan.FromDays(7 * n),
+            _ => null,
+        };
+    }
+
+    private static ClientArchitecture? Csa(string name) => name.ToUpperInvariant() switch
+    {
+        "X86PC" => ClientArchitecture.Bios,
+        "PC98" => ClientArchitecture.NecPc98,
+        "IA64_EFI" => ClientArchitecture.Itanium,
+        "ALPHA" => ClientArchitecture.DecAlpha,
+        "ARC_X86" => ClientArchitecture.ArcX86,
+        "INTEL_LEAN_CLIENT" => ClientArchitecture.IntelLeanClient,
+        "IA32_EFI" => ClientArchitecture.EfiIA32,
+        "X86-64_EFI" => ClientArchitecture.EfiX64,
+        "XSCALE_EFI" => ClientArchitecture.EfiXScale,
+        "BC_EFI" => ClientArchitecture.EfiBC,
+        "ARM32_EFI" => ClientArchitecture.EfiArm32,
+        "ARM64_EFI" => ClientArchitecture.EfiArm64,
+        _ => ushort.TryParse(name, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && Enum.IsDefined((ClientArchitecture)n) ? (ClientArchitecture)n : null,
+    };
+
+    /// <summary>Splits on commas outside double quotes; quotes are removed, fields trimmed.</summary>
+    private static List<string> Fields(string? value)
+    {
+        var fields = new List<string>();
+        if (string.IsNullOrEmpty(value))
+        {
+            return fields;
+        }
+
+        var current = new System.Text.StringBuilder();
+        bool quoted = false;
+        foreach (char ch in value)
+        {
+            if (ch == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (ch == ',' && !quoted)
+            {
+                fields.Add(current.ToString().Trim());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(ch);
+            }
+        }
+
+        fields.Add(current.ToString().Trim());
+        return fields;
+    }
+}
