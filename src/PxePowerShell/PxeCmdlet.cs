@@ -40,6 +40,37 @@ public abstract class PxeCmdlet : PSCmdlet
             exception),
         _ => Error(ErrorIds.ServerStartFailed, ErrorCategory.OpenError, target, $"The {what} could not start: {exception.Message}", exception),
     };
+
+    /// <summary>
+    /// The items whose name matches any of <paramref name="patterns"/> (wildcards, case-insensitive), in pattern order. A
+    /// plain name (no wildcard) that matches nothing writes the error <paramref name="notFound"/> makes for it.
+    /// </summary>
+    protected List<T> MatchByName<T>(IEnumerable<T> items, IEnumerable<string> patterns, Func<T, string> nameOf, Func<string, ErrorRecord> notFound)
+    {
+        var all = items.ToList();
+        var result = new List<T>();
+        foreach (var name in patterns)
+        {
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var matches = all.Where(i => pattern.IsMatch(nameOf(i))).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                WriteError(notFound(name));
+            }
+
+            result.AddRange(matches);
+        }
+
+        return result;
+    }
+
+    /// <summary>ServerNotFound for <paramref name="name"/>.</summary>
+    protected static ErrorRecord ServerNotFound(string name) =>
+        Error(ErrorIds.ServerNotFound, ErrorCategory.ObjectNotFound, name, $"No server named '{name}' runs in this session; Get-PxeServer lists them.");
+
+    /// <summary>MountPointNotFound for <paramref name="name"/>.</summary>
+    protected static ErrorRecord MountPointNotFound(string name) =>
+        Error(ErrorIds.MountPointNotFound, ErrorCategory.ObjectNotFound, name, $"No image is mounted at '{name}'; Get-PxeIso lists the mounts.");
 }
 
 /// <summary>The exception behind the module's ErrorRecords.</summary>

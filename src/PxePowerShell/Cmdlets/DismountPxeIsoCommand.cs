@@ -36,17 +36,7 @@ public sealed class DismountPxeIsoCommand : PxeCmdlet
         }
         else
         {
-            foreach (var name in MountPoint)
-            {
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                var matches = mounts.Where(m => pattern.IsMatch(m.MountPoint)).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    WriteError(Error(ErrorIds.MountPointNotFound, ErrorCategory.ObjectNotFound, name, $"No image is mounted at '{name}'; Get-PxeIso lists the mounts."));
-                }
-
-                targets.AddRange(matches);
-            }
+            targets.AddRange(MatchByName(mounts, MountPoint, m => m.MountPoint, MountPointNotFound));
         }
 
         foreach (var mount in targets)

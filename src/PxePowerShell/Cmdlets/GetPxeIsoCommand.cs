@@ -29,16 +29,6 @@ public sealed class GetPxeIsoCommand : PxeCmdlet
             return;
         }
 
-        foreach (var name in MountPoint)
-        {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var matches = mounts.Where(m => pattern.IsMatch(m.MountPoint)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-            {
-                WriteError(Error(ErrorIds.MountPointNotFound, ErrorCategory.ObjectNotFound, name, $"No image is mounted at '{name}'; Get-PxeIso lists the mounts."));
-            }
-
-            WriteObject(matches, enumerateCollection: true);
-        }
+        WriteObject(MatchByName(mounts, MountPoint, m => m.MountPoint, MountPointNotFound), enumerateCollection: true);
     }
 }

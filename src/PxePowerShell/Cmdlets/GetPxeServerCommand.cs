@@ -28,18 +28,7 @@ public sealed class GetPxeServerCommand : PxeCmdlet
             return;
         }
 
-        foreach (var name in Name)
-        {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var matches = servers.Where(s => pattern.IsMatch(s.Name)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-            {
-                WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.ObjectNotFound, name, $"No server named '{name}' runs in this session; Get-PxeServer lists them."));
-                continue;
-            }
-
-            Write(matches);
-        }
+        Write(MatchByName(servers, Name, s => s.Name, ServerNotFound));
     }
 
     private void Write(IEnumerable<IPxeService> servers)

@@ -39,19 +39,9 @@ public sealed class StopPxeServerCommand : PxeCmdlet
         }
 
         var servers = ModuleState.Servers.Servers;
-        foreach (var name in Name)
+        foreach (var server in MatchByName(servers, Name, s => s.Name, ServerNotFound))
         {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var matches = servers.Where(s => pattern.IsMatch(s.Name)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-            {
-                WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.ObjectNotFound, name, $"No server named '{name}' runs in this session; Get-PxeServer lists them."));
-            }
-
-            foreach (var server in matches)
-            {
-                Stop(server);
-            }
+            Stop(server);
         }
     }
 

@@ -81,30 +81,25 @@ public sealed class BootScenarioTests(BootRoot root, ITestOutputHelper output) :
     }
 
     [E2EFact]
-    public void iPXE_gets_the_generated_script_over_HTTP_and_loads_the_kernel_over_HTTP()
+    public void iPXE_gets_the_generated_script_over_HTTP_and_loads_the_kernel_over_HTTP() =>
+        BootThroughIpxeOverHttp(Firmware.Bios, "ipxe-http", "iPXE ROM, proxyDHCP, HTTP script and kernel");
+
+    [E2EFact]
+    public void Uefi_OVMF_gets_the_generated_iPXE_script_over_HTTP_and_boots_the_kernel() =>
+        // OVMF's network boot here runs through the iPXE EFI driver of the e1000 ROM: the module recognises iPXE and
+        // sends the script over HTTP, which loads the (EFI stub) kernel over HTTP.
+        BootThroughIpxeOverHttp(Firmware.Uefi, "uefi-ipxe", "UEFI OVMF (iPXE EFI), proxyDHCP, HTTP script and kernel");
+
+    private void BootThroughIpxeOverHttp(Firmware firmware, string marker, string scenario)
     {
         using var lab = new FirmwareLab();
         lab.StartRouterDhcp();
-        var server = lab.StartPxePowerShell($"{Entry("ipxe-http")}\n{Server("-ProxyDhcp -Http -HttpPort 8080 -IpxeScript boot.ipxe")}");
-        var (_, elapsed) = lab.Boot(Firmware.Bios, l => Marker(l, "ipxe-http"), BootTimeout, "iPXE guest marker");
+        var server = lab.StartPxePowerShell($"{Entry(marker)}\n{Server("-ProxyDhcp -Http -HttpPort 8080 -IpxeScript boot.ipxe")}");
+        var (_, elapsed) = lab.Boot(firmware, l => Marker(l, marker), BootTimeout, $"{firmware} guest marker");
         Assert.Contains("EVENT Http TransferCompleted boot.ipxe", server.Output, StringComparison.Ordinal);
         Assert.Contains("EVENT Http TransferCompleted vmlinuz", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("EVENT Tftp TransferCompleted vmlinuz", server.Output, StringComparison.Ordinal);
-        Record("iPXE ROM, proxyDHCP, HTTP script and kernel", "PxePowerShell", elapsed);
-    }
-
-    [E2EFact]
-    public void Uefi_OVMF_gets_the_generated_iPXE_script_over_HTTP_and_boots_the_kernel()
-    {
-        // OVMF's network boot here runs through the iPXE EFI driver of the e1000 ROM: the module recognises iPXE and
-        // sends the script over HTTP, which loads the (EFI stub) kernel over HTTP.
-        using var lab = new FirmwareLab();
-        lab.StartRouterDhcp();
-        var server = lab.StartPxePowerShell($"{Entry("uefi-ipxe")}\n{Server("-ProxyDhcp -Http -HttpPort 8080 -IpxeScript boot.ipxe")}");
-        var (_, elapsed) = lab.Boot(Firmware.Uefi, l => Marker(l, "uefi-ipxe"), BootTimeout, "UEFI guest marker");
-        Assert.Contains("EVENT Http TransferCompleted boot.ipxe", server.Output, StringComparison.Ordinal);
-        Assert.Contains("EVENT Http TransferCompleted vmlinuz", server.Output, StringComparison.Ordinal);
-        Record("UEFI OVMF (iPXE EFI), proxyDHCP, HTTP script and kernel", "PxePowerShell", elapsed);
+        Record(scenario, "PxePowerShell", elapsed);
     }
 
     [E2EFact]
