@@ -107,20 +107,8 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
         return files;
     }
 
-    /// <summary>An IPv4 address of this machine's interfaces that holds <paramref name="address"/> in its subnet: its mask, else null.</summary>
-    protected static IPAddress? SubnetMaskFor(IPAddress address)
-    {
-        foreach (var iface in DhcpInterface.All())
-        {
-            byte[] a = iface.Address.GetAddressBytes(), b = address.GetAddressBytes(), m = iface.SubnetMask.GetAddressBytes();
-            if (a.Length == 4 && b.Length == 4 && m.Length == 4 && (a[0] & m[0]) == (b[0] & m[0]) && (a[1] & m[1]) == (b[1] & m[1]) && (a[2] & m[2]) == (b[2] & m[2]) && (a[3] & m[3]) == (b[3] & m[3]))
-            {
-                return iface.SubnetMask;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
+    protected static IPAddress? SubnetMaskFor(IPAddress address) => Engine.Hosting.PxeServer.SubnetMaskFor(address);
 
     /// <summary>Describes where the server will listen, for ShouldProcess.</summary>
     protected string Where() =>
