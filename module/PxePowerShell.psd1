@@ -17,6 +17,7 @@
         'Export-PxeBootEntry'
         'Export-PxeBootMenu'
         'Export-PxeConfiguration'
+        'Find-PxeDhcpServer'
         'Get-PxeBootEntry'
         'Get-PxeBootMenu'
         'Get-PxeClient'

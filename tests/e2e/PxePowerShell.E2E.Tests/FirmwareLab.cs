@@ -91,6 +91,16 @@ public sealed class FirmwareLab : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="script"/> with the module (pxeps) in the lab namespace (on the bridge, like a client) to its end; returns stdout and stderr.</summary>
+    public string RunOnTheBridge(string script)
+    {
+        string pxeps = Path.Combine(RepoRoot, "src", "PxePowerShell.Host", "bin", BuildConfiguration, "net10.0", "pxeps.dll");
+        string file = Path.Combine(_work, "bridge.ps1");
+        File.WriteAllText(file, script);
+        Shell.Run("ip", $"-n {Lab} link set lo up");
+        return Shell.Run("sh", $"-c \"ip netns exec {Lab} env PXEPOWERSHELL_DATA={_work}/bridge-data DOTNET_NOLOGO=1 dotnet {pxeps} -File {file} 2>&1\"", timeoutMs: 120_000, check: false);
+    }
+
     /// <summary>Runs dnsmasq in the pxe namespace with <paramref name="arguments"/> (the reference server).</summary>
     public Shell.Background StartDnsmasq(string arguments)
     {

@@ -1,0 +1,33 @@
+namespace PxePowerShell.E2E.Tests;
+
+/// <summary>
+/// Find-PxeDhcpServer on the lab's bridge: the router's plain DHCP server (offers an address, no PXE) and the module's
+/// proxyDHCP (PXE only, no address) are both found and told apart; an empty segment gives nothing and a warning.
+/// dnsmasq pings an address before it offers it (about 3 s), so the probe listens for 6 s.
+/// </summary>
+public sealed class SegmentProbeTests
+{
+    private const string Probe = "Find-PxeDhcpServer -Interface br0 -Timeout 00:00:06 | ForEach-Object { \"ANSWER $($_.ServerAddress) offers=$($_.OffersAddress) pxe=$($_.AnswersPxe) probes=$($_.AnsweredProbes -join '+') menu=$($_.MenuItems -join '|')\" }";
+
+    [E2EFact]
+    public void The_router_and_the_proxyDHCP_server_are_both_found_and_told_apart()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        lab.StartPxePowerShell("Start-PxeServer -Root /tmp -Interface eth0 -ProxyDhcp -Name probe -Menu 'Network Boot' -Wait | ForEach-Object { \"EVENT $($_.Kind) $($_.Reason)\" }");
+        string output = lab.RunOnTheBridge(Probe);
+        var answers = output.Split('\n').Where(l => l.StartsWith("ANSWER", StringComparison.Ordinal)).ToList();
+        Assert.True(answers.Count == 2, output);
+        Assert.Contains(answers, a => a.StartsWith($"ANSWER {lab.Subnet}.1 offers=True pxe=False", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.StartsWith($"ANSWER {lab.Subnet}.2 offers=False pxe=True probes=PXE menu=Network Boot", StringComparison.Ordinal));
+    }
+
+    [E2EFact]
+    public void An_empty_segment_gives_no_answer_and_a_warning()
+    {
+        using var lab = new FirmwareLab();
+        string output = lab.RunOnTheBridge(Probe);
+        Assert.DoesNotContain("ANSWER", output, StringComparison.Ordinal);
+        Assert.Contains("No DHCP or proxyDHCP server answered within 6 s on br0", output, StringComparison.Ordinal);
+    }
+}
