@@ -114,54 +114,6 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     protected string Where() =>
         Interface.Length == 0 && Address.Length == 0 ? "every interface" : string.Join(", ", Interface.Concat(Address.Select(a => a.ToString())));
 
-    /// <summary>Reads -Menu: labels, or hashtables with Label and per-architecture boot files.</summary>
-    protected List<PxeMenuEntry> ParseMenu(object[]? menu)
-    {
-        var entries = new List<PxeMenuEntry>();
-        foreach (var raw in menu ?? [])
-        {
-            object? item = raw is PSObject p ? p.BaseObject : raw;
-            switch (item)
-            {
-                case string label when !string.IsNullOrWhiteSpace(label):
-                    entries.Add(new PxeMenuEntry(label));
-                    break;
-                case IDictionary table:
-                    entries.Add(MenuEntry(table));
-                    break;
-                default:
-                    ThrowTerminatingError(Error(
-                        ErrorIds.InvalidParameter,
-                        ErrorCategory.InvalidArgument,
-                        raw,
-                        "-Menu takes labels ('Network Boot') or hashtables such as @{ Label='Install'; Bios='pxelinux.0'; EfiX64='syslinux.efi' }."));
-                    break;
-            }
-        }
-
-        return entries;
-    }
-
-    private PxeMenuEntry MenuEntry(IDictionary table)
-    {
-        string? label = null;
-        foreach (DictionaryEntry entry in table)
-        {
-            if (string.Equals(entry.Key?.ToString(), "Label", StringComparison.OrdinalIgnoreCase))
-            {
-                label = entry.Value?.ToString();
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(label))
-        {
-            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, table, "-Menu: every hashtable entry needs a Label, e.g. @{ Label='Install'; Bios='pxelinux.0' }."));
-        }
-
-        var files = ParseBootFiles(table, "Menu", allowLabel: true);
-        return new PxeMenuEntry(label!, files.Count == 0 ? null : files);
-    }
-
     /// <summary>Reads -Reservation: hashtables or objects with IPAddress and ClientId (or MacAddress), optionally Name.</summary>
     protected List<DhcpReservation> ParseReservations(object[] reservations)
     {

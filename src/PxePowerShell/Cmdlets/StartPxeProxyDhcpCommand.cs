@@ -7,23 +7,8 @@ namespace PxePowerShell.Cmdlets;
 /// <summary>Starts a proxyDHCP server (boot options only, never addresses) beside an existing DHCP server.</summary>
 [Cmdlet(VerbsLifecycle.Start, "PxeProxyDhcp", SupportsShouldProcess = true)]
 [OutputType(typeof(ProxyDhcpServer), typeof(Engine.Events.PxeEvent))]
-public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
+public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
 {
-    /// <summary>The PXE boot server port (4011).</summary>
-    [Parameter]
-    [ValidateRange(0, 65535)]
-    public int PxePort { get; set; } = 4011;
-
-    /// <summary>The PXE menu: labels, or hashtables with Label and per-architecture files.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public object[]? Menu { get; set; }
-
-    /// <summary>The menu prompt (pxe-prompt).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Prompt { get; set; }
-
     /// <summary>Seconds the prompt waits before booting the first entry (255 = forever).</summary>
     [Parameter]
     [ValidateRange(0, 255)]

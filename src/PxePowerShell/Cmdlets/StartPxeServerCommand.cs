@@ -16,7 +16,7 @@ namespace PxePowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "PxeServer", SupportsShouldProcess = true, DefaultParameterSetName = ProxySet)]
 [OutputType(typeof(PxeServer), typeof(Engine.Events.PxeEvent))]
-public sealed class StartPxeServerCommand : StartDhcpCmdlet
+public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
 {
     private const string ProxySet = "ProxyDhcp";
     private const string DhcpSet = "Dhcp";
@@ -88,25 +88,10 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
     [ValidateNotNull]
     public object[]? Reservation { get; set; }
 
-    /// <summary>The PXE boot menu (option 43): labels, or hashtables with Label and per-architecture files.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public object[]? Menu { get; set; }
-
-    /// <summary>The PXE menu prompt.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Prompt { get; set; }
-
     /// <summary>Seconds the PXE prompt waits before booting the first item.</summary>
     [Parameter]
     [ValidateRange(0, 255)]
     public int PromptTimeout { get; set; }
-
-    /// <summary>The PXE boot server port (4011, proxyDHCP).</summary>
-    [Parameter]
-    [ValidateRange(0, 65535)]
-    public int PxePort { get; set; } = 4011;
 
     /// <summary>The TFTP port (69).</summary>
     [Parameter]
