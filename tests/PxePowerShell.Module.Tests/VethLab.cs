@@ -43,6 +43,10 @@ public sealed class VethLab : IDisposable
                 Assert.Fail($"ip {command}: {result.StdErr}");
             }
         }
+
+        // A veth end reports "up" a moment after both ends are set up; servers skip interfaces that are not up.
+        string state = $"/sys/class/net/{HostInterface}/operstate";
+        Assert.True(ExternalProcess.WaitUntil(() => File.ReadAllText(state).Trim() == "up", TimeSpan.FromSeconds(10)), $"{HostInterface} did not come up");
     }
 
     /// <summary>A short random id, also usable in MAC addresses (6 hex digits).</summary>

@@ -38,6 +38,7 @@ public sealed class NetnsLab : IDisposable
             Exec("ip", "link", "set", "lo", "up");
             Exec("ip", "addr", "add", $"10.201.{Subnet}.2/24", "dev", ClientInterface);
             Exec("ip", "link", "set", ClientInterface, "up");
+            WaitUntilUp(HostInterface);
         }
         catch
         {
@@ -159,6 +160,26 @@ public sealed class NetnsLab : IDisposable
         catch (InvalidOperationException)
         {
             // already gone
+        }
+    }
+
+    /// <summary>
+    /// A veth end reports "up" a moment after both ends are set up; servers skip interfaces that are not up, so wait for
+    /// it (bounded) instead of racing it.
+    /// </summary>
+    private static void WaitUntilUp(string device)
+    {
+        string state = $"/sys/class/net/{device}/operstate";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        using var tick = new ManualResetEventSlim();
+        while (File.ReadAllText(state).Trim() != "up")
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{device} did not come up within 10 s (operstate {File.ReadAllText(state).Trim()})");
+            }
+
+            tick.Wait(TimeSpan.FromMilliseconds(10));
         }
     }
 }
