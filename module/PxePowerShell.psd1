@@ -19,6 +19,7 @@
         'Export-PxeConfiguration'
         'Find-PxeDhcpServer'
         'Get-PxeBootEntry'
+        'Get-PxeBootTrace'
         'Get-PxeBootMenu'
         'Get-PxeClient'
         'Get-PxeEvent'

@@ -55,6 +55,21 @@ public sealed class StartPxeServerCmdletTests(ModuleHost host) : IClassFixture<M
         Assert.Contains("ProxyOffer", events);
         Assert.Contains("TransferCompleted", events);
 
+        // The boot trace: the BIOS firmware's proxy exchange and TFTP transfer, then iPXE's continuing the same boot over HTTP.
+        var trace = Run("Get-PxeClient -MacAddress $mac | Get-PxeBootTrace", v).AssertNoErrors().Output.Single();
+        var steps = ((System.Collections.IEnumerable)trace.Properties["Steps"].Value).Cast<object>().Select(PSObject.AsPSObject).ToList();
+        Assert.Equal(
+            ["ProxyOffer", "ProxyAck", "TransferCompleted", "ProxyOffer", "TransferCompleted"],
+            steps.Select(s => s.Properties["Kind"].Value.ToString()).Where(k => k is not "TransferStarted"));
+        Assert.Equal(["hello.txt", "boot.ipxe"], ((IEnumerable<string>)trace.Properties["FilesLoaded"].Value).ToArray());
+        Assert.Equal("Loaded", trace.Properties["Outcome"].Value.ToString());
+        Assert.Contains("boot.ipxe", (string)trace.Properties["StoppedAt"].Value, StringComparison.Ordinal);
+        var tftp = steps.First(s => s.Properties["Kind"].Value.ToString() == "TransferCompleted");
+        Assert.Equal("Tftp", tftp.Properties["Protocol"].Value.ToString());
+        Assert.NotNull(tftp.Properties["BlockSize"].Value);
+        Assert.NotNull(tftp.Properties["BytesPerSecond"].Value);
+        Assert.Equal("iPXE", steps.Last(s => s.Properties["Kind"].Value.ToString() == "ProxyOffer").Properties["UserClass"].Value);
+
         var lastSeen = (DateTimeOffset)Run("(Get-PxeClient -MacAddress $mac).LastSeen", v).AssertNoErrors().Output.Single().BaseObject;
 
         // Export, stop, reopen the inventory, start again from the file: same server, same client.

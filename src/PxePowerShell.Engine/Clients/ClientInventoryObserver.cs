@@ -38,13 +38,15 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// What <paramref name="pxeEvent"/> says about a client, or null when it says nothing (server life cycle,
-    /// ignored non-PXE DHCP traffic, events with neither a MAC nor a client address).
+    /// DHCP messages ignored without a MAC, events with neither a MAC nor a client address).
     /// </summary>
     /// <remarks>
     /// The IP address comes from the address a DHCP ACK gives, otherwise from the client's source address; a
     /// DHCP message that arrived from port 67 came through a relay agent, whose address is not the client's.
     /// DHCP events name the boot file given to the client, transfers the path it asked for; a failed transfer or a
-    /// refused request becomes the client's last error; a DISCOVER starts a boot.
+    /// refused request becomes the client's last error; a DISCOVER starts a boot. Every such event is also a step of
+    /// the client's boot trace, and so is a DHCP message from a known client that the module ignored (its REQUEST to
+    /// another server says whose offer it took).
     /// </remarks>
     public static ClientSighting? ToSighting(PxeEvent pxeEvent)
     {
@@ -70,6 +72,9 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
             case PxeEventKind.ProxyAck:
                 transfer = false;
                 break;
+            case PxeEventKind.Ignored when MacAddress.TryParse(pxeEvent.MacAddress, out var ignoredMac):
+                // Traffic the module let another server answer: part of a known client's boot trace, nothing more.
+                return new ClientSighting { Time = pxeEvent.Time, MacAddress = ignoredMac, Trace = BootTraceStep.FromEvent(pxeEvent), TraceOnly = true };
             default:
                 return null;
         }
@@ -109,6 +114,7 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
             Error = pxeEvent.Kind is PxeEventKind.TransferFailed or PxeEventKind.RequestRefused ? pxeEvent.Error ?? pxeEvent.Reason ?? pxeEvent.Kind.ToString() : null,
             StartsBoot = pxeEvent.Kind == PxeEventKind.DhcpDiscover,
             TransactionId = pxeEvent.TransactionId,
+            Trace = BootTraceStep.FromEvent(pxeEvent),
         };
     }
 

@@ -109,6 +109,13 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
     /// <summary>The client with this hardware address, or null.</summary>
     public ClientRecord? Find(MacAddress macAddress) => Store.Find(macAddress);
 
+    /// <summary>The client's boots, oldest first, split from its stored trace (see <see cref="BootTrace.Split"/>).</summary>
+    public IReadOnlyList<BootTrace> GetBootTraces(ClientRecord client, DateTimeOffset? since = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return BootTrace.Split(client.MacAddress, Store.ReadTrace(client.MacAddress, client.MacAddress is null ? client.IPAddress : null, since));
+    }
+
     /// <summary>
     /// The boot entry assigned to this client, or null for the default. A primary-key lookup on a pooled
     /// connection that never waits for the writer (WAL readers do not block).

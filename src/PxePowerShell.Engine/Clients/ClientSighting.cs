@@ -40,4 +40,13 @@ public sealed record ClientSighting
 
     /// <summary>The DHCP transaction id, which keeps retransmitted DISCOVERs from being counted twice.</summary>
     public uint? TransactionId { get; init; }
+
+    /// <summary>The step to add to the client's boot trace, or null.</summary>
+    public BootTraceStep? Trace { get; init; }
+
+    /// <summary>
+    /// True when the sighting only adds <see cref="Trace"/> to a client already in the inventory (a DHCP message the
+    /// module ignored): it never creates a client or changes what is known of one.
+    /// </summary>
+    public bool TraceOnly { get; init; }
 }

@@ -17,6 +17,12 @@ public interface IClientStore : IDisposable
     /// <summary>The clients matching <paramref name="query"/>, ordered by MAC address (clients known only by IP last).</summary>
     IReadOnlyList<ClientRecord> Query(ClientQuery query);
 
+    /// <summary>
+    /// The boot trace of the client with this MAC address (or, when <paramref name="macAddress"/> is null, of the
+    /// client known only by <paramref name="ipAddress"/>), oldest first; empty for an unknown client.
+    /// </summary>
+    IReadOnlyList<BootTraceStep> ReadTrace(string? macAddress, IPAddress? ipAddress, DateTimeOffset? since = null);
+
     /// <summary>The client with this hardware address, or null.</summary>
     ClientRecord? Find(MacAddress macAddress);
 

@@ -16,12 +16,16 @@ namespace PxePowerShell.Engine.Clients;
 /// already holds that address (the most recently seen one wins), the sighting updates it. Otherwise it is kept in a
 /// row of its own keyed by the IP address (MacAddress null). When a later DHCP sighting links a MAC to that address,
 /// the IP-only row is folded into the MAC row (earliest FirstSeen, latest LastSeen, newer LastBootFile/LastError,
-/// boot counts added) and deleted.
+/// boot counts added) and deleted, and its boot trace moves with it.
+/// Boot trace steps live in a table of their own (<c>trace</c>), at most <see cref="TraceStepsPerClient"/> per client.
 /// </remarks>
 public sealed class SqliteClientStore : IClientStore
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
+
+    /// <summary>The most boot trace steps kept per client; older steps are pruned as new ones arrive.</summary>
+    public const int TraceStepsPerClient = 2000;
 
     /// <summary>The file name used inside a data directory.</summary>
     public const string DefaultFileName = "clients.db";
@@ -103,6 +107,8 @@ public sealed class SqliteClientStore : IClientStore
             WHERE clients.id = $id
             """);
         using var deleteOrphan = Command(connection, transaction, "DELETE FROM clients WHERE mac IS NULL AND ip = $ip");
+        using var moveOrphanTrace = Command(connection, transaction, "UPDATE trace SET client_id = $id WHERE client_id IN (SELECT id FROM clients WHERE mac IS NULL AND ip = $ip)");
+        using var traces = new TraceWriter(connection, transaction);
 
         foreach (var sighting in sightings)
         {
@@ -114,6 +120,20 @@ public sealed class SqliteClientStore : IClientStore
             }
 
             long? id;
+            if (sighting.TraceOnly)
+            {
+                if (mac is not null && sighting.Trace is { } step)
+                {
+                    findByMac.Parameters["$mac"].Value = mac;
+                    if (findByMac.ExecuteScalar() is long known)
+                    {
+                        traces.Append(known, step);
+                    }
+                }
+
+                continue;
+            }
+
             if (mac is not null)
             {
                 findByMac.Parameters["$mac"].Value = mac;
@@ -133,17 +153,26 @@ public sealed class SqliteClientStore : IClientStore
             }
 
             target.ExecuteNonQuery();
+            id ??= LastRowId(connection, transaction);
             if (mac is not null && ip is not null)
             {
-                id ??= LastRowId(connection, transaction);
                 mergeOrphan.Parameters["$ip"].Value = ip;
                 mergeOrphan.Parameters["$id"].Value = id.Value;
                 mergeOrphan.ExecuteNonQuery();
+                moveOrphanTrace.Parameters["$ip"].Value = ip;
+                moveOrphanTrace.Parameters["$id"].Value = id.Value;
+                moveOrphanTrace.ExecuteNonQuery();
                 deleteOrphan.Parameters["$ip"].Value = ip;
                 deleteOrphan.ExecuteNonQuery();
             }
+
+            if (sighting.Trace is { } trace)
+            {
+                traces.Append(id.Value, trace);
+            }
         }
 
+        traces.Prune();
         transaction.Commit();
     }
 
@@ -246,7 +275,7 @@ public sealed class SqliteClientStore : IClientStore
     public bool Remove(MacAddress macAddress)
     {
         using var connection = Open();
-        using var command = Command(connection, null, "DELETE FROM clients WHERE mac = $mac");
+        using var command = Command(connection, null, "DELETE FROM trace WHERE client_id IN (SELECT id FROM clients WHERE mac = $mac); DELETE FROM clients WHERE mac = $mac");
         command.Parameters["$mac"].Value = macAddress.ToString();
         return command.ExecuteNonQuery() > 0;
     }
@@ -256,9 +285,35 @@ public sealed class SqliteClientStore : IClientStore
     {
         ArgumentNullException.ThrowIfNull(address);
         using var connection = Open();
-        using var command = Command(connection, null, "DELETE FROM clients WHERE mac IS NULL AND ip = $ip");
+        using var command = Command(connection, null, "DELETE FROM trace WHERE client_id IN (SELECT id FROM clients WHERE mac IS NULL AND ip = $ip); DELETE FROM clients WHERE mac IS NULL AND ip = $ip");
         command.Parameters["$ip"].Value = address.ToString();
         return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BootTraceStep> ReadTrace(string? macAddress, IPAddress? ipAddress, DateTimeOffset? since = null)
+    {
+        string? ip = AddressText(ipAddress);
+        if (macAddress is null && ip is null)
+        {
+            return [];
+        }
+
+        using var connection = Open();
+        using var command = Command(connection, null, macAddress is not null
+            ? "SELECT " + TraceWriter.Columns + " FROM trace WHERE client_id = (SELECT id FROM clients WHERE mac = $mac) AND time >= $since ORDER BY time, id"
+            : "SELECT " + TraceWriter.Columns + " FROM trace WHERE client_id = (SELECT id FROM clients WHERE mac IS NULL AND ip = $ip) AND time >= $since ORDER BY time, id");
+        if (macAddress is not null)
+        {
+            command.Parameters["$mac"].Value = macAddress;
+        }
+        else
+        {
+            command.Parameters["$ip"].Value = ip;
+        }
+
+        command.Parameters["$since"].Value = since?.ToUnixTimeMilliseconds() ?? long.MinValue;
+        return TraceWriter.ReadAll(command);
     }
 
     /// <summary>Releases the pooled connections (and with them the file handles).</summary>
@@ -311,7 +366,15 @@ public sealed class SqliteClientStore : IClientStore
                     last_boot_xid INTEGER);
                 CREATE UNIQUE INDEX IF NOT EXISTS clients_ip_only ON clients (ip) WHERE mac IS NULL;
                 CREATE INDEX IF NOT EXISTS clients_ip ON clients (ip);
-                PRAGMA user_version = 1;
+                """);
+            create.ExecuteNonQuery();
+        }
+
+        if (current < 2)
+        {
+            using var create = Command(connection, transaction, $"""
+                {TraceWriter.Schema}
+                PRAGMA user_version = {SchemaVersion};
                 """);
             create.ExecuteNonQuery();
         }
@@ -338,7 +401,7 @@ public sealed class SqliteClientStore : IClientStore
         }
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -405,7 +468,7 @@ public sealed class SqliteClientStore : IClientStore
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static string? AddressText(IPAddress? address) =>
+    internal static string? AddressText(IPAddress? address) =>
         address is null || address.Equals(IPAddress.Any) || address.Equals(IPAddress.Broadcast) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6None)
             ? null
             : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();

@@ -18,7 +18,10 @@ internal static class DhcpEvents
         Architecture = request.ArchitectureName,
         VendorClass = request.VendorClass,
         Uuid = request.Uuid,
+        UserClass = request.UserClass,
+        ServerIdentifier = request.ServerIdentifier,
         TransactionId = request.TransactionId,
+        MessageType = request.MessageType,
         IPAddress = request.RequestedAddress,
     };
 
@@ -37,7 +40,10 @@ internal static class DhcpEvents
             Architecture = r?.ArchitectureName,
             VendorClass = r?.VendorClass,
             Uuid = r?.Uuid,
+            UserClass = r?.UserClass,
+            ServerIdentifier = r?.ServerIdentifier,
             TransactionId = r?.TransactionId,
+            MessageType = r?.MessageType,
             BootFile = response.BootFile ?? response.Reply?.Options.GetString(DhcpOptionCode.BootFileName),
             IPAddress = response.Address,
             Reason = response.Reason,

@@ -39,8 +39,17 @@ public sealed record PxeEvent
     /// <summary>The client's UUID/GUID (DHCP option 97).</summary>
     public Guid? Uuid { get; init; }
 
+    /// <summary>The client's user class (DHCP option 77), <c>iPXE</c> once iPXE is running.</summary>
+    public string? UserClass { get; init; }
+
+    /// <summary>The DHCP server the client's message names (option 54): the server whose offer it took.</summary>
+    public IPAddress? ServerIdentifier { get; init; }
+
     /// <summary>The DHCP transaction id.</summary>
     public uint? TransactionId { get; init; }
+
+    /// <summary>The type of the DHCP message the client sent (the request that a reply or an Ignored event answers).</summary>
+    public Dhcp.DhcpMessageType? MessageType { get; init; }
 
     /// <summary>The path requested or transferred.</summary>
     public string? Path { get; init; }

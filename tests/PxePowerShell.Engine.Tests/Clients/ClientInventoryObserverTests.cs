@@ -60,10 +60,14 @@ public sealed class ClientInventoryObserverTests : IDisposable
     }
 
     [Fact]
-    public void Mapping_ignores_life_cycle_and_ignored_traffic_and_never_takes_a_relay_address_for_the_client()
+    public void Mapping_ignores_life_cycle_traces_ignored_traffic_only_and_never_takes_a_relay_address_for_the_client()
     {
         Assert.Null(ClientInventoryObserver.ToSighting(Event(PxeEventKind.ServerStarted)));
-        Assert.Null(ClientInventoryObserver.ToSighting(Event(PxeEventKind.Ignored) with { MacAddress = "52-54-00-00-00-01" }));
+        Assert.Null(ClientInventoryObserver.ToSighting(Event(PxeEventKind.Ignored)));
+        var ignored = ClientInventoryObserver.ToSighting(Event(PxeEventKind.Ignored) with { MacAddress = "52-54-00-00-00-01", Reason = "REQUEST is for server 10.0.0.1" })!;
+        Assert.True(ignored.TraceOnly);
+        Assert.Equal("REQUEST is for server 10.0.0.1", ignored.Trace!.Reason);
+        Assert.Null(ignored.IPAddress);
         Assert.Null(ClientInventoryObserver.ToSighting(Event(PxeEventKind.TransferStarted) with { Path = "x" })); // nobody to attribute it to
 
         var relayed = ClientInventoryObserver.ToSighting(Event(PxeEventKind.DhcpDiscover) with { MacAddress = "52-54-00-00-00-01", ClientEndPoint = new IPEndPoint(IPAddress.Parse("10.201.9.1"), 67), TransactionId = 9 })!;

@@ -155,6 +155,8 @@ public sealed class ClientRegistryTests : IDisposable
 
         public ClientRecord? Find(MacAddress macAddress) => null;
 
+        public IReadOnlyList<BootTraceStep> ReadTrace(string? macAddress, IPAddress? ipAddress, DateTimeOffset? since = null) => [];
+
         public string? FindBootEntry(MacAddress macAddress) => null;
 
         public ClientRecord? Update(MacAddress macAddress, ClientChanges changes, bool create) => null;
