@@ -17,10 +17,7 @@ internal static class EventPump
         {
             while (reader.TryRead(out var item))
             {
-                if (filter(item))
-                {
-                    cmdlet.WriteObject(item);
-                }
+                Write(cmdlet, item, filter);
             }
 
             if (until is { IsCompleted: true })
@@ -28,10 +25,7 @@ internal static class EventPump
                 // Drain what the server published while stopping, then end.
                 while (reader.TryRead(out var item))
                 {
-                    if (filter(item))
-                    {
-                        cmdlet.WriteObject(item);
-                    }
+                    Write(cmdlet, item, filter);
                 }
 
                 return;
@@ -59,5 +53,21 @@ internal static class EventPump
                 return; // the subscription was closed
             }
         }
+    }
+
+    /// <summary>Writes an event that passes the filter; a Warning event also goes to the warning stream, where people see it.</summary>
+    private static void Write(Cmdlet cmdlet, PxeEvent item, Func<PxeEvent, bool> filter)
+    {
+        if (!filter(item))
+        {
+            return;
+        }
+
+        if (item.Kind == PxeEventKind.Warning && item.Reason is not null)
+        {
+            cmdlet.WriteWarning(item.Reason);
+        }
+
+        cmdlet.WriteObject(item);
     }
 }

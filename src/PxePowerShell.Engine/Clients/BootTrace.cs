@@ -123,9 +123,10 @@ public sealed record BootTrace
     }
 
     /// <summary>
-    /// Splits a client's steps (oldest first) into boots. A boot starts at a DHCP DISCOVER from PXE or HTTP-boot
-    /// firmware (not from iPXE, which continues the boot that chainloaded it, and not from the booted system's own
-    /// DHCP client) once the current boot has fetched a file; or after <paramref name="gap"/> of silence.
+    /// Splits a client's steps (oldest first) into boots. A boot starts again when a PXE DISCOVER comes from the same
+    /// stage (firmware, or iPXE) as an earlier DISCOVER of the current boot that was followed by a transfer: iPXE's first
+    /// DISCOVER after the firmware fetched it continues the boot, and so does the booted system's own DHCP client
+    /// (no PXE architecture). Silence longer than <paramref name="gap"/> (default five minutes) also starts a new boot.
     /// </summary>
     public static IReadOnlyList<BootTrace> Split(string? macAddress, IReadOnlyList<BootTraceStep> steps, TimeSpan? gap = null)
     {
@@ -152,15 +153,21 @@ public sealed record BootTrace
         return boots;
     }
 
-    private static bool StartsNewBoot(BootTraceStep step, List<BootTraceStep> current) =>
-        step.IsDiscover
-        && IsFirmware(step)
-        && current.Any(s => s.IsTransfer)
-        && !current.Any(s => s.IsDiscover && s.TransactionId == step.TransactionId);
+    private static bool StartsNewBoot(BootTraceStep step, List<BootTraceStep> current)
+    {
+        if (!step.IsDiscover || step.Architecture is null || current.Any(s => s.IsDiscover && s.TransactionId == step.TransactionId))
+        {
+            return false; // not a PXE DISCOVER, or a retransmission of one already in this boot
+        }
 
-    private static bool IsFirmware(BootTraceStep step) =>
-        !string.Equals(step.UserClass, "iPXE", StringComparison.OrdinalIgnoreCase)
-        && step.Architecture is not null;
+        // The same stage (firmware, or iPXE) asking again after it fetched a file means the machine started over;
+        // iPXE's first DISCOVER after the firmware's transfers is the chainload continuing.
+        bool ipxe = IsIpxe(step);
+        int last = current.FindLastIndex(s => s.IsDiscover && s.Architecture is not null && IsIpxe(s) == ipxe);
+        return last >= 0 && current.Skip(last + 1).Any(s => s.IsTransfer);
+    }
+
+    private static bool IsIpxe(BootTraceStep step) => string.Equals(step.UserClass, "iPXE", StringComparison.OrdinalIgnoreCase);
 
     private static BootTrace Create(string? macAddress, List<BootTraceStep> steps) => new()
     {

@@ -172,6 +172,11 @@ public sealed record BootTraceStep
 
                 break;
             default:
+                if (IsDhcp && UserClass is not null)
+                {
+                    text.Append(" to ").Append(UserClass);
+                }
+
                 if (IPAddress is not null && IsDhcp)
                 {
                     text.Append(' ').Append(IPAddress);

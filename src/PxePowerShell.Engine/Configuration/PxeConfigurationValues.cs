@@ -21,7 +21,7 @@ public static class PxeConfigurationValues
         "Name", "Root", "DhcpMode", "Interfaces", "Addresses",
         "RangeStart", "RangeEnd", "SubnetMask", "Router", "DnsServers", "DomainName", "LeaseDuration", "Reservations",
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
-        "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort", "BootMenu",
+        "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort", "BootMenu",
         "Mounts", "DataDirectory",
     ];
 
@@ -62,6 +62,7 @@ public static class PxeConfigurationValues
                 "PromptTimeout" => c with { PromptTimeout = Integer(key, value, 0, 255) },
                 "NoOverride" => c with { NoOverride = Boolean(key, value) },
                 "TftpServer" => c with { TftpServer = Address(key, value) },
+                "ConflictCheckTimeout" => c with { ConflictCheckTimeout = Duration(key, value) },
                 "DhcpPort" => c with { DhcpPort = Integer(key, value, 0, 65535) },
                 "PxePort" => c with { PxePort = Integer(key, value, 0, 65535) },
                 "ClientPort" => c with { ClientPort = Integer(key, value, 1, 65535) },
@@ -124,6 +125,7 @@ public static class PxeConfigurationValues
         Add("PromptTimeout", c.PromptTimeout, c.PromptTimeout != d.PromptTimeout);
         Add("NoOverride", c.NoOverride, c.NoOverride != d.NoOverride);
         Add("TftpServer", c.TftpServer?.ToString(), true);
+        Add("ConflictCheckTimeout", c.ConflictCheckTimeout.ToString("c", CultureInfo.InvariantCulture), c.ConflictCheckTimeout != d.ConflictCheckTimeout);
         Add("DhcpPort", c.DhcpPort, c.DhcpPort != d.DhcpPort);
         Add("PxePort", c.PxePort, c.PxePort != d.PxePort);
         Add("ClientPort", c.ClientPort, c.ClientPort != d.ClientPort);

@@ -78,6 +78,12 @@ public sealed record PxeServerConfiguration
     /// <summary>The DHCP server port (67).</summary>
     public int DhcpPort { get; init; } = 67;
 
+    /// <summary>
+    /// How long to listen, right after start, for other DHCP/proxyDHCP servers answering the same clients (one PXE and
+    /// one plain DISCOVER on each served interface); <see cref="TimeSpan.Zero"/> skips the check.
+    /// </summary>
+    public TimeSpan ConflictCheckTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The PXE boot server port (4011) in proxyDHCP mode.</summary>
     public int PxePort { get; init; } = 4011;
 

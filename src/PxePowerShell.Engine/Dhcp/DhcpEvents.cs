@@ -45,7 +45,7 @@ internal static class DhcpEvents
             TransactionId = r?.TransactionId,
             MessageType = r?.MessageType,
             BootFile = response.BootFile ?? response.Reply?.Options.GetString(DhcpOptionCode.BootFileName),
-            IPAddress = response.Address,
+            IPAddress = response.Address ?? (response.Kind == PxeEventKind.Ignored ? r?.RequestedAddress : null),
             Reason = response.Reason,
         };
     }

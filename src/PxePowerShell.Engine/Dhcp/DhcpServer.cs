@@ -118,6 +118,11 @@ public sealed class DhcpServer : PxeServiceBase
             return 0;
         }
 
+        if (Diagnostics.DhcpServerProbe.IsFromThisHost(request, source, listener.Interface.Address))
+        {
+            return 0; // this host looking for other servers (the conflict check, Find-PxeDhcpServer)
+        }
+
         var response = _responder!.Respond(request, listener.Interface.Address);
         _counters.Request(request.MessageType);
         _counters.Outcome(response.Kind);

@@ -64,6 +64,20 @@ public static class DhcpServerProbe
         return [.. answers.Values];
     }
 
+    /// <summary>
+    /// True when <paramref name="request"/> is a probe this host sent (a probe MAC, 02-50-58-xx-xx-xx, from the receiving
+    /// interface's own address): the module's servers let it pass unanswered, so a server's own conflict check and a
+    /// Find-PxeDhcpServer run on the server's machine list the other servers only, and the inventory gets no phantom client.
+    /// </summary>
+    public static bool IsFromThisHost(DhcpMessage request, IPEndPoint source, IPAddress interfaceAddress)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
+        return request.ClientHardwareAddress.AsSpan(0, 3).SequenceEqual(ProbeMacPrefix) && source.Address.Equals(interfaceAddress);
+    }
+
+    private static ReadOnlySpan<byte> ProbeMacPrefix => [0x02, 0x50, 0x58];
+
     /// <summary>A DISCOVER as PXE firmware (BIOS, vendor class PXEClient, options 93/94/97) or a plain client sends it.</summary>
     internal static DhcpMessage Discover(byte[] mac, uint xid, bool pxe)
     {

@@ -53,4 +53,7 @@ public enum PxeEventKind
 
     /// <summary>A DHCP message was ignored on purpose (not a PXE client, not for us).</summary>
     Ignored,
+
+    /// <summary>Something an administrator should know, in Reason: another DHCP or proxyDHCP server answers the same clients.</summary>
+    Warning,
 }

@@ -2,6 +2,7 @@ using System.Net;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Http;
@@ -145,6 +146,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         if (CreateDhcp() is { } dhcp)
         {
             await StartPartAsync(dhcp, cancellationToken).ConfigureAwait(false);
+            ConflictCheck = CheckForConflictsAsync((dhcp as ProxyDhcpServer)?.Interfaces ?? (dhcp as DhcpServer)?.Interfaces ?? []);
         }
 
         foreach (var part in Services)
@@ -161,6 +163,39 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         {
             await part.StopAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The warnings of the check for other DHCP/proxyDHCP servers that runs right after start (see
+    /// <see cref="DhcpConflictCheck"/>), each also published as a Warning event; completes within
+    /// <see cref="PxeServerConfiguration.ConflictCheckTimeout"/>, at once (empty) when there is no DHCP part or no check.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ConflictCheck { get; private set; } = Task.FromResult<IReadOnlyList<string>>([]);
+
+    private async Task<IReadOnlyList<string>> CheckForConflictsAsync(IReadOnlyList<DhcpInterface> interfaces)
+    {
+        IReadOnlyList<string> warnings;
+        try
+        {
+            warnings = await DhcpConflictCheck.RunAsync(
+                Configuration.DhcpMode,
+                interfaces,
+                Configuration.DhcpPort == 0 ? 67 : Configuration.DhcpPort,
+                Configuration.ClientPort,
+                Configuration.ConflictCheckTimeout,
+                Lifetime).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return []; // stopped while checking
+        }
+
+        foreach (var warning in warnings)
+        {
+            Publish(new PxeEvent { Kind = PxeEventKind.Warning, Time = Time.GetUtcNow(), Server = Name, Protocol = Configuration.DhcpMode == DhcpMode.Dhcp ? PxeProtocol.Dhcp : PxeProtocol.ProxyDhcp, Reason = warning });
+        }
+
+        return warnings;
     }
 
     /// <summary>The boot options every DHCP reply is built from, with the HTTP URL wired in.</summary>

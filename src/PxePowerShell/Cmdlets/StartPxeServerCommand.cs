@@ -93,6 +93,13 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     [ValidateRange(0, 255)]
     public int PromptTimeout { get; set; }
 
+    /// <summary>
+    /// How long to listen after start for other DHCP/proxyDHCP servers answering the same clients (default 2 seconds;
+    /// 0 skips the check). Each one found is a warning.
+    /// </summary>
+    [Parameter]
+    public TimeSpan ConflictCheckTimeout { get; set; }
+
     /// <summary>The TFTP port (69).</summary>
     [Parameter]
     [ValidateRange(0, 65535)]
@@ -147,9 +154,33 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         MountConfiguredImages(configuration);
         var server = new PxeServer(configuration, files, BootEntries(configuration), ModuleState.Events);
         StartServer(server, "PXE server", FirstPort(configuration));
+        if (!Wait)
+        {
+            // With -Wait the check's Warning events reach the pipeline (and the warning stream) as they come.
+            WriteConflictWarnings(server);
+        }
+
         if (!Wait && server.ServerAddress is null && (configuration.Http || configuration.Addresses.Count == 0))
         {
             WriteVerbose("This machine has several interfaces and none was chosen, so generated menus leave {server} and {http} to the client's view; pass -Interface to pin them.");
+        }
+    }
+
+    /// <summary>Waits for the check for other DHCP servers (bounded by its timeout) and writes its warnings.</summary>
+    private void WriteConflictWarnings(PxeServer server)
+    {
+        var check = server.ConflictCheck;
+        if (!check.IsCompleted)
+        {
+            WriteVerbose($"Listening {server.Configuration.ConflictCheckTimeout.TotalSeconds:0.#} s for other DHCP and proxyDHCP servers on the segment (-ConflictCheckTimeout 0 skips this).");
+        }
+
+        if (check.Wait(server.Configuration.ConflictCheckTimeout + TimeSpan.FromSeconds(5)))
+        {
+            foreach (var warning in check.Result)
+            {
+                WriteWarning(warning);
+            }
         }
     }
 
@@ -270,6 +301,7 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             TftpServer = TftpServer ?? c.TftpServer,
             Prompt = Prompt ?? c.Prompt,
             PromptTimeout = Has(nameof(PromptTimeout)) ? PromptTimeout : c.PromptTimeout,
+            ConflictCheckTimeout = Has(nameof(ConflictCheckTimeout)) ? ConflictCheckTimeout : c.ConflictCheckTimeout,
             NoOverride = Has(nameof(NoOverride)) ? NoOverride.IsPresent : c.NoOverride,
             DhcpPort = Has(nameof(Port)) ? Port : c.DhcpPort,
             PxePort = Has(nameof(PxePort)) ? PxePort : c.PxePort,

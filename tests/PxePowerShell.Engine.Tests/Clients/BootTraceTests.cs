@@ -49,6 +49,16 @@ public sealed class BootTraceTests
     }
 
     [Fact]
+    public void A_machine_whose_NIC_ROM_is_iPXE_starts_a_new_boot_at_each_power_on()
+    {
+        var boots = BootTrace.Split(null, [
+            Discover(0, 1, userClass: "iPXE"), Transfer(1, "boot.ipxe"), Transfer(2, "vmlinuz"),
+            Discover(30, 2, userClass: "iPXE"), Transfer(31, "boot.ipxe"),
+        ]);
+        Assert.Equal([3, 2], boots.Select(b => b.Steps.Count));
+    }
+
+    [Fact]
     public void Silence_longer_than_the_gap_splits_even_without_a_transfer()
     {
         var boots = BootTrace.Split(null, [Discover(0, 1), Discover(400, 2)]);

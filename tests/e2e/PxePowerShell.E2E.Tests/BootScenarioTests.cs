@@ -40,6 +40,19 @@ public sealed class BootScenarioTests(BootRoot root, ITestOutputHelper output) :
         Assert.Contains("EVENT Tftp TransferCompleted pxelinux.cfg/default", server.Output, StringComparison.Ordinal);
         Assert.Contains("EVENT ProxyDhcp ProxyOffer", server.Output, StringComparison.Ordinal);
         Record("BIOS iPXE ROM, proxyDHCP, pxelinux", "PxePowerShell", elapsed);
+
+        // The boot trace of the real firmware, from another process over the same inventory: the router's offer taken,
+        // pxelinux, its menu and the kernel and initrd, stopped after the initrd arrived.
+        string trace = string.Empty;
+        bool complete = SpinWait.SpinUntil(
+            () => (trace = lab.RunInPxe($"Get-PxeBootTrace -MacAddress {lab.GuestMac} | ForEach-Object {{ \"TRACE outcome=$($_.Outcome) answered=$($_.AnsweredBy -join ',') files=$($_.FilesLoaded -join ',')\"; $_.ToString() }}"))
+                .Contains("initrd.img", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60));
+        output.WriteLine(trace);
+        Assert.True(complete, trace);
+        Assert.Contains($"TRACE outcome=Loaded answered={lab.Subnet}.1 files=pxelinux.0,", trace, StringComparison.Ordinal);
+        Assert.Matches(@"files=pxelinux\.0,.*pxelinux\.cfg/default,.*vmlinuz,initrd\.img\r?\n", trace);
+        Assert.Matches($@"Ignored REQUEST from iPXE \(client chose server {lab.Subnet}\.1, address {lab.Subnet}\.\d+\)", trace);
     }
 
     [E2EFact]

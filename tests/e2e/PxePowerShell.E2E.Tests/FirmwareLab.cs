@@ -74,6 +74,21 @@ public sealed class FirmwareLab : IDisposable
         return server;
     }
 
+    /// <summary>The guest's MAC address, <c>52-54-00-xx-xx-01</c>.</summary>
+    public string GuestMac => $"52-54-00-{_id[..2]}-{_id[2..4]}-01";
+
+    /// <summary>
+    /// Runs <paramref name="script"/> with the module (pxeps) in the pxe namespace beside the running server, over the same
+    /// data directory (its inventory); returns stdout and stderr.
+    /// </summary>
+    public string RunInPxe(string script)
+    {
+        string pxeps = Path.Combine(RepoRoot, "src", "PxePowerShell.Host", "bin", BuildConfiguration, "net10.0", "pxeps.dll");
+        string file = Path.Combine(_work, "query-" + Guid.NewGuid().ToString("N")[..6] + ".ps1");
+        File.WriteAllText(file, script);
+        return Shell.Run("sh", $"-c \"ip netns exec {Pxe} env PXEPOWERSHELL_DATA={_work}/data DOTNET_NOLOGO=1 dotnet {pxeps} -File {file} 2>&1\"", timeoutMs: 120_000, check: false);
+    }
+
     /// <summary>Runs <paramref name="script"/> with the module (pxeps) to its end, with a fresh data directory; returns what it printed.</summary>
     public static string RunPxePowerShell(string script)
     {
@@ -117,7 +132,7 @@ public sealed class FirmwareLab : IDisposable
         var guest = Shell.Start(
             "ip",
             $"netns exec {Lab} qemu-system-x86_64 -m 512 -smp 1 -no-reboot -display none -serial stdio -monitor none -nodefaults " +
-            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0,mac=52:54:00:{_id[..2]}:{_id[2..4]}:01 {machine}");
+            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0,mac={GuestMac.Replace('-', ':')} {machine}");
         _processes.Add(guest);
         return guest;
     }
