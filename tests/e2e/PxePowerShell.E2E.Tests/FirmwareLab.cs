@@ -55,6 +55,14 @@ public sealed class FirmwareLab : IDisposable
         dnsmasq.WaitForLine(l => l.Contains("DHCP, IP range", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "router dnsmasq start");
     }
 
+    /// <summary>A second PXE server in the router namespace: dnsmasq as proxyDHCP with a PXE menu, as a forgotten lab box would run it.</summary>
+    public void StartRivalProxyDhcp()
+    {
+        var dnsmasq = Shell.Start("ip", $"netns exec {Router} dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --interface=eth0 --bind-interfaces --dhcp-range={Subnet}.0,proxy --pxe-service=x86PC,\"Rival boot\",pxelinux --dhcp-leasefile={_work}/rival.leases --pid-file= --log-facility=-");
+        _processes.Add(dnsmasq);
+        dnsmasq.WaitForLine(l => l.Contains("proxy on subnet", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "rival dnsmasq start");
+    }
+
     /// <summary>
     /// Runs <paramref name="script"/> with the module (pxeps) in the pxe namespace, with its own data directory; the script
     /// must end in a -Wait server whose events print as lines. Returns once a ServerStarted line names port 69.

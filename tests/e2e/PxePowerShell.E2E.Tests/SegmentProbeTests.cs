@@ -23,6 +23,32 @@ public sealed class SegmentProbeTests
     }
 
     [E2EFact]
+    public void Start_PxeServer_warns_about_a_second_proxyDHCP_but_not_about_the_routers_plain_DHCP()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRivalProxyDhcp();
+        var server = lab.StartPxePowerShell("Start-PxeServer -Root /tmp -Interface eth0 -ProxyDhcp -Name rival-check -Wait | ForEach-Object { \"EVENT $($_.Kind) $($_.Reason)\" }");
+        string warning = server.WaitForLine(l => l.StartsWith("warning: ", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "conflict warning");
+        Assert.StartsWith($"warning: Another PXE server, {lab.Subnet}.1, answers PXE clients on eth0 (menu: Rival boot)", warning, StringComparison.Ordinal);
+        server.WaitForLine(l => l.StartsWith("EVENT Warning Another PXE server", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "Warning event");
+    }
+
+    [E2EFact]
+    public void Beside_only_the_routers_plain_DHCP_server_Start_PxeServer_does_not_warn()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        // Without -Wait the cmdlet returns once its check has ended; 8 s outlasts the router's ~3 s ping before it offers.
+        string output = lab.RunInPxe("""
+            $server = Start-PxeServer -Root /tmp -Interface eth0 -ProxyDhcp -Name quiet-check -ConflictCheckTimeout 00:00:08 -WarningVariable found -WarningAction SilentlyContinue
+            "CHECKED warnings=$($found.Count)"
+            $server | Stop-PxeServer
+            """);
+        Assert.Contains("CHECKED warnings=0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning:", output, StringComparison.Ordinal);
+    }
+
+    [E2EFact]
     public void An_empty_segment_gives_no_answer_and_a_warning()
     {
         using var lab = new FirmwareLab();
