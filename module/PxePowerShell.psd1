@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Add-PxeReservation'
         'ConvertFrom-PxeDnsmasqConfig'
+        'ConvertFrom-PxeSyslinuxConfig'
         'Copy-PxeIsoItem'
         'Dismount-PxeIso'
         'Export-PxeBootEntry'

@@ -187,3 +187,23 @@ Describe 'Start-PxeTftpServer serves the generated menus' {
         }
     }
 }
+
+Describe 'ConvertFrom-PxeSyslinuxConfig (docs/cmdlets/ConvertFrom-PxeSyslinuxConfig.md)' {
+    BeforeEach { Use-FreshDataDirectory }
+
+    It 'Example 1 and 2: a hand-written menu becomes managed entries, untranslated lines are warnings' {
+        $root = New-TftpRoot 'debian-installer/amd64/linux'
+        $cfg = Join-Path $root 'pxelinux.cfg/default'
+        New-Item -ItemType Directory -Force -Path (Split-Path $cfg) | Out-Null
+        Set-Content -Path $cfg -Value @(
+            'DEFAULT install', 'LABEL install', '  KERNEL debian-installer/amd64/linux',
+            '  APPEND initrd=debian-installer/amd64/initrd.gz --- quiet', '  IPAPPEND 2', 'LABEL local', '  LOCALBOOT 0')
+        $entries = ConvertFrom-PxeSyslinuxConfig $cfg -WarningVariable untranslated
+        $entries.Name | Should -Be @('install', 'local')
+        $untranslated | Should -HaveCount 1
+        "$untranslated" | Should -Match 'pxelinux\.cfg/default:5: IPAPPEND'
+        $entries | Where-Object Kind -eq Linux | New-PxeBootEntry
+        (Get-PxeBootEntry).Name | Should -Be @('install')
+        Get-PxeBootMenu | Should -Match '(?m)^DEFAULT install$'
+    }
+}

@@ -318,6 +318,39 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
     }
 
     [Fact]
+    public void ConvertFrom_PxeSyslinuxConfig_pipes_a_hand_written_pxelinux_menu_into_managed_entries()
+    {
+        string cfg = Path.Combine(_work, "tftp", "pxelinux.cfg", "default");
+        Directory.CreateDirectory(Path.GetDirectoryName(cfg)!);
+        File.WriteAllText(cfg, """
+            UI menu.c32
+            MENU TITLE Lab
+            DEFAULT install
+            LABEL install
+              MENU LABEL Debian ^installer
+              KERNEL debian-installer/amd64/linux
+              APPEND vga=788 initrd=debian-installer/amd64/initrd.gz --- quiet
+              IPAPPEND 2
+            LABEL memtest
+              KERNEL memtest86+x64.bin
+            LABEL local
+              MENU LABEL Boot from disk
+              LOCALBOOT 0
+            """);
+        var converted = Run("ConvertFrom-PxeSyslinuxConfig -Path $work/tftp/pxelinux.cfg/default | New-PxeBootEntry").AssertNoErrors();
+        Assert.Contains(converted.Warnings, w => w.Contains("pxelinux.cfg/default:8: IPAPPEND", StringComparison.Ordinal));
+
+        string menu = Run("Get-PxeBootMenu -Format Pxelinux").AssertNoErrors().Output.Single().ToString();
+        Assert.Contains("DEFAULT install", menu, StringComparison.Ordinal);
+        Assert.Contains("KERNEL debian-installer/amd64/linux", menu, StringComparison.Ordinal);
+        Assert.Contains("MENU LABEL Debian installer", menu, StringComparison.Ordinal);
+        var kinds = Run("Get-PxeBootEntry | ForEach-Object { '{0}={1}' -f $_.Name, $_.Kind }").AssertNoErrors().Output.Select(o => o.ToString()).ToList();
+        Assert.Equal(["install=Linux", "memtest=Image", "local=LocalBoot"], kinds);
+
+        Run("ConvertFrom-PxeSyslinuxConfig -Path $work/none.cfg").SingleError("ConfigurationNotFound");
+    }
+
+    [Fact]
     public void Import_and_Export_round_trip_all_or_nothing()
     {
         Run("""

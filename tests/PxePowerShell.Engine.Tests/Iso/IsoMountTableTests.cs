@@ -98,6 +98,51 @@ public sealed class IsoMountTableTests : IDisposable
         Assert.Contains("odd/isolinux/isolinux.cfg", Assert.Single(mount.Warnings), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_image_of_unknown_layout_gets_the_entries_of_its_own_isolinux_menu()
+    {
+        string tree = Path.Combine(_dir, "rescue");
+        Directory.CreateDirectory(Path.Combine(tree, "boot", "isolinux"));
+        File.WriteAllBytes(Path.Combine(tree, "boot", "kernel"), IsoTestImages.Bytes(5_000, 1));
+        File.WriteAllBytes(Path.Combine(tree, "boot", "isolinux", "initrd.gz"), IsoTestImages.Bytes(3_000, 2));
+        File.WriteAllText(Path.Combine(tree, "boot", "isolinux", "isolinux.cfg"), """
+            UI vesamenu.c32
+            MENU TITLE Rescue disc
+            DEFAULT rescue
+            LABEL rescue
+              MENU LABEL ^Rescue shell
+              KERNEL /boot/kernel
+              APPEND initrd=initrd.gz console=ttyS0
+            LABEL hdt
+              COM32 hdt.c32
+            """);
+        string iso = Path.Combine(_dir, "rescue.iso");
+        IsoTestImages.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-V", "RESCUE", "-o", iso, tree);
+        using var table = new IsoMountTable(null);
+        var boot = new BootNamespace(_dir);
+        table.Attach(boot);
+        var mount = table.Mount(iso, "rescue");
+
+        Assert.Null(mount.Distribution);
+        var entry = Assert.Single(mount.ProposedEntries);
+        Assert.Equal("rescue-rescue", entry.Name);
+        Assert.Equal("Rescue shell", entry.Label);
+        Assert.True(entry.IsDefault);
+        Assert.Equal("rescue/boot/kernel", entry.Kernel);
+        Assert.Equal(["rescue/boot/isolinux/initrd.gz"], entry.Initrd);
+        Assert.Equal("console=ttyS0", entry.Arguments);
+        Assert.Contains(mount.Warnings, w => w.Contains("translated from its own menu rescue/boot/isolinux/isolinux.cfg", StringComparison.Ordinal));
+        Assert.Contains(mount.Warnings, w => w.Contains("boot/isolinux/isolinux.cfg:8: LABEL hdt: the COM32 module hdt.c32", StringComparison.Ordinal));
+
+        // The translated paths are the ones TFTP and HTTP serve from the mount.
+        foreach (var path in new[] { entry.Kernel!, entry.Initrd[0] })
+        {
+            var opened = await boot.OpenAsync(BootPath.Parse(path), BootRequestContext.Local);
+            Assert.Equal(BootFileStatus.Ok, opened.Status);
+            opened.File!.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("live/vmlinuz", "live/initrd.img", "Debian live", "fetch={http}/d/live/filesystem.squashfs")]
     [InlineData("install.amd/vmlinuz", "install.amd/initrd.gz", "Debian installer", "priority=low")]

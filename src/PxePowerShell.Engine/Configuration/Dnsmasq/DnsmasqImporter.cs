@@ -1,6 +1,12 @@
+using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Boot.Syslinux;
+
 namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 
-/// <summary>Reads a dnsmasq configuration (with includes) and converts it: what ConvertFrom-PxeDnsmasqConfig does.</summary>
+/// <summary>
+/// Reads a dnsmasq configuration (with includes) and converts it: what ConvertFrom-PxeDnsmasqConfig does. When the
+/// tftp-root holds a pxelinux.cfg/default, its LABELs become boot entries too.
+/// </summary>
 public static class DnsmasqImporter
 {
     /// <summary>Converts the configuration at <paramref name="path"/>.</summary>
@@ -10,15 +16,21 @@ public static class DnsmasqImporter
         var (options, readWarnings, files) = DnsmasqConfigReader.Read(path);
         var (configuration, warnings) = DnsmasqConverter.Convert(options, name);
         var all = readWarnings.Concat(warnings).ToList();
-        if (configuration.Root is { } root && File.Exists(Path.Combine(root, "pxelinux.cfg", "default")))
+        IReadOnlyList<BootEntry> entries = [];
+        string menu = configuration.Root is { } root ? System.IO.Path.Combine(root, "pxelinux.cfg", "default") : string.Empty;
+        if (File.Exists(menu))
         {
+            var conversion = SyslinuxImporter.FromDirectory(menu, configuration.Root);
+            entries = conversion.Entries;
+            all.AddRange(conversion.Warnings.Select(w => new DnsmasqWarning(System.IO.Path.Combine(configuration.Root!, w.File), w.Line, w.Text.Trim(), w.Message)));
             all.Add(new DnsmasqWarning(
-                files[0],
+                menu,
                 0,
                 string.Empty,
-                $"{root}/pxelinux.cfg/default is served as it is (a root's own menu wins over the generated ones); recreate its entries with New-PxeBootEntry to manage them here"));
+                $"translated into {entries.Count} boot entries (BootEntries: pipe them into New-PxeBootEntry); while the file exists it is served as it is, "
+                + "because a root's own menu wins over the generated ones — move it away once the entries are imported"));
         }
 
-        return new DnsmasqConversion(Path.GetFullPath(path), configuration, all, files);
+        return new DnsmasqConversion(System.IO.Path.GetFullPath(path), configuration, all, files, entries);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Configuration.Dnsmasq;
 using PxePowerShell.Engine.Dhcp;
@@ -154,6 +155,42 @@ public sealed class DnsmasqImportTests : IDisposable
         Assert.Equal("/var/ftpd", enabled.Configuration.Root);
         Assert.Equal("What system shall I netboot?", enabled.Configuration.Prompt);
         Assert.True(enabled.Configuration.Tftp);
+    }
+
+    [Fact]
+    public void A_pxelinux_menu_in_the_tftp_root_becomes_boot_entries_with_its_warnings()
+    {
+        string root = Path.Combine(_dir, "tftp");
+        Directory.CreateDirectory(Path.Combine(root, "pxelinux.cfg"));
+        Directory.CreateDirectory(Path.Combine(root, "menus"));
+        File.WriteAllText(Path.Combine(root, "pxelinux.cfg", "default"), """
+            DEFAULT menu.c32
+            PROMPT 0
+            INCLUDE menus/debian.cfg
+            LABEL memtest
+              KERNEL memtest86+x64.bin
+            LABEL local
+              LOCALBOOT 0
+            """);
+        File.WriteAllText(Path.Combine(root, "menus", "debian.cfg"), """
+            LABEL install
+              MENU LABEL Debian installer
+              KERNEL debian-installer/amd64/linux
+              APPEND vga=788 initrd=debian-installer/amd64/initrd.gz --- quiet
+              IPAPPEND 2
+            """);
+        var result = Import($"dhcp-range=192.168.1.0,proxy\npxe-service=x86PC,\"Install\",pxelinux\nenable-tftp\ntftp-root={root}\n");
+
+        Assert.Equal(["install", "memtest", "local"], result.BootEntries.Select(e => e.Name));
+        Assert.Equal("debian-installer/amd64/linux", result.BootEntries[0].Kernel);
+        Assert.Equal(["debian-installer/amd64/initrd.gz"], result.BootEntries[0].Initrd);
+        Assert.Equal("vga=788 --- quiet", result.BootEntries[0].Arguments);
+        Assert.Equal(BootEntryKind.Image, result.BootEntries[1].Kind);
+        Assert.Equal(BootEntryKind.LocalBoot, result.BootEntries[2].Kind);
+        var ipappend = Assert.Single(result.Warnings, w => w.Reason.StartsWith("IPAPPEND", StringComparison.Ordinal));
+        Assert.Equal(Path.Combine(root, "menus/debian.cfg"), ipappend.File);
+        Assert.Equal(5, ipappend.Line);
+        Assert.Contains(result.Warnings, w => w.Reason.StartsWith("translated into 3 boot entries", StringComparison.Ordinal));
     }
 
     [Fact]
