@@ -17,6 +17,7 @@ public sealed class UdfFileSystem : IIsoFileSystem
     private readonly UdfVolume _volume;
     private readonly ConcurrentDictionary<long, IReadOnlyList<IsoEntry>> _directories = new();
     private readonly ConcurrentDictionary<long, long> _parents = new(); // directory (first extent offset) -> the directory that lists it
+    private readonly ConcurrentDictionary<long, string> _paths = new(); // directory (first extent offset) -> its path, for errors
 
     private UdfFileSystem(UdfVolume volume, string name, IsoEntry root)
     {
@@ -77,7 +78,8 @@ public sealed class UdfFileSystem : IIsoFileSystem
         }
 
         long key = directory.Extents[0].Offset;
-        return _directories.GetOrAdd(key, _ => ReadDirectory(directory, key, directory.Name.Length == 0 ? "/" : directory.Name));
+        string where = _paths.TryGetValue(key, out var path) ? path : directory.Name.Length == 0 ? "/" : directory.Name;
+        return _directories.GetOrAdd(key, _ => ReadDirectory(directory, key, where));
     }
 
     private IReadOnlyList<IsoEntry> ReadDirectory(IsoEntry directory, long key, string where)
@@ -112,6 +114,11 @@ public sealed class UdfFileSystem : IIsoFileSystem
                 case UdfFileType.Directory:
                     entry = new IsoEntry(fid.Name, IsoEntryKind.Directory, file.Length, file.Runs, file.Modified, null, file.UnixMode);
                     CheckNotAncestor(entry, key, where);
+                    if (entry.Extents.Count > 0)
+                    {
+                        _paths.TryAdd(entry.Extents[0].Offset, path);
+                    }
+
                     break;
                 case UdfFileType.File or UdfFileType.Unspecified or UdfFileType.RealTimeFile:
                     entry = new IsoEntry(fid.Name, IsoEntryKind.File, file.Length, file.Runs, file.Modified, null, file.UnixMode);
