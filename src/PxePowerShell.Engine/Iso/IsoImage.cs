@@ -9,8 +9,11 @@ namespace PxePowerShell.Engine.Iso;
 /// through one file handle, positionally, so any number of transfers can read at once.
 /// </summary>
 /// <remarks>
-/// The name space served is the richest one found, in this order: UDF (when its root is not empty), Rock Ridge, Joliet,
-/// plain ISO 9660 — so names are what Linux shows when it mounts the image.
+/// The name space served is the richest one found, in this order: Rock Ridge, UDF (when its root is not empty, or when
+/// it is the only name space), Joliet, plain ISO 9660. So UDF wins over plain ISO 9660 and Joliet (long Unicode names,
+/// files over 4 GiB in few extents) but not over Rock Ridge, which carries POSIX names, modes and symbolic links as
+/// Linux shows them: UDF is served only when it is present and Rock Ridge is absent. In a hybrid image whose UDF side is
+/// corrupt or not supported, the ISO 9660 side is served and <see cref="IgnoredUdfError"/> says why.
 /// </remarks>
 public sealed class IsoImage : IDisposable
 {
@@ -23,9 +26,10 @@ public sealed class IsoImage : IDisposable
     private readonly IsoImageFile _file;
     private int _references = 1; // the owner's, plus one per open file
 
-    private IsoImage(IsoImageFile file, IReadOnlyList<IIsoFileSystem> fileSystems, IIsoFileSystem served, IReadOnlyList<IsoBootImage> bootImages)
+    private IsoImage(IsoImageFile file, IReadOnlyList<IIsoFileSystem> fileSystems, IIsoFileSystem served, IReadOnlyList<IsoBootImage> bootImages, IsoFormatException? ignoredUdfError)
     {
         _file = file;
+        IgnoredUdfError = ignoredUdfError;
         AllFileSystems = fileSystems;
         FileSystem = served;
         BootImages = bootImages;
@@ -43,7 +47,7 @@ public sealed class IsoImage : IDisposable
     /// <summary>The volume label of the served name space (the primary descriptor's when that one has none).</summary>
     public string VolumeLabel => FileSystem.VolumeLabel.Length > 0 ? FileSystem.VolumeLabel : AllFileSystems.Select(f => f.VolumeLabel).FirstOrDefault(l => l.Length > 0) ?? string.Empty;
 
-    /// <summary>The names of every name space found ("ISO9660", "Joliet", "RockRidge", "UDF").</summary>
+    /// <summary>The names of every name space found ("ISO9660", "Joliet", "RockRidge", "UDF 1.02"...).</summary>
     public IReadOnlyList<string> FileSystems => AllFileSystems.Select(f => f.Name).ToList();
 
     /// <summary>Every name space found.</summary>
@@ -54,6 +58,12 @@ public sealed class IsoImage : IDisposable
 
     /// <summary>The El Torito boot images (BIOS, UEFI), empty when the image is not bootable.</summary>
     public IReadOnlyList<IsoBootImage> BootImages { get; }
+
+    /// <summary>
+    /// Why the UDF name space of a hybrid image was left out (corrupt or not supported), so its ISO 9660 side is served;
+    /// null when there was no such problem.
+    /// </summary>
+    public IsoFormatException? IgnoredUdfError { get; }
 
     /// <summary>The underlying image file (for positional reads of extents).</summary>
     public IsoImageFile File => _file;
@@ -128,7 +138,19 @@ public sealed class IsoImage : IDisposable
             }
         }
 
-        var udf = UdfFileSystem.TryOpen(file);
+        UdfFileSystem? udf = null;
+        IsoFormatException? udfError = null;
+        try
+        {
+            udf = UdfFileSystem.TryOpen(file);
+            _ = udf?.List(udf.Root);
+        }
+        catch (IsoFormatException error) when (primary is not null)
+        {
+            udf = null;
+            udfError = error; // a hybrid image: its ISO 9660 side is still served
+        }
+
         if (iso9660 && primary is null && udf is null)
         {
             throw new IsoFormatException("volume descriptor set", "there is no primary volume descriptor");
@@ -165,12 +187,12 @@ public sealed class IsoImage : IDisposable
             throw new IsoFormatException("volume descriptor set", "the file holds neither an ISO 9660 nor a UDF volume (is it an ISO image?)");
         }
 
-        return new IsoImage(file, found, Richest(found), boot);
+        return new IsoImage(file, found, Richest(found), boot, udfError);
     }
 
     private static IIsoFileSystem Richest(IReadOnlyList<IIsoFileSystem> found)
     {
-        foreach (string name in new[] { "UDF", "RockRidge", "Joliet", "ISO9660" })
+        foreach (string name in new[] { "RockRidge", "UDF", "Joliet", "ISO9660" })
         {
             foreach (var fs in found)
             {

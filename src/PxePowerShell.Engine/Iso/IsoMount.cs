@@ -26,7 +26,7 @@ public sealed class IsoMount
     /// <summary>The volume label.</summary>
     public string VolumeLabel => Source.Image.VolumeLabel;
 
-    /// <summary>Every name space found ("ISO9660", "Joliet", "RockRidge", "UDF").</summary>
+    /// <summary>Every name space found ("ISO9660", "Joliet", "RockRidge", "UDF 1.02"...).</summary>
     public IReadOnlyList<string> FileSystems => Source.Image.FileSystems;
 
     /// <summary>The name space served.</summary>
@@ -44,8 +44,10 @@ public sealed class IsoMount
     /// <summary>The boot entries proposed (paths under the mount point).</summary>
     public IReadOnlyList<BootEntry> ProposedEntries => Detection.ProposedEntries;
 
-    /// <summary>What the admin should know about booting this image.</summary>
-    public IReadOnlyList<string> Warnings => Detection.Warnings;
+    /// <summary>What the admin should know about booting this image (and about a UDF name space that could not be read).</summary>
+    public IReadOnlyList<string> Warnings => Source.Image.IgnoredUdfError is { } udf
+        ? [.. Detection.Warnings, $"The image's UDF name space was not used ({udf.Message}); its ISO 9660 names are served."]
+        : Detection.Warnings;
 
     /// <summary>When it was mounted.</summary>
     public DateTimeOffset MountedAt { get; }
