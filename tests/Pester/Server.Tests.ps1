@@ -31,6 +31,22 @@ Describe 'Start-PxeServer' {
         }
     }
 
+    It 'Example 6: -SecureBoot serves the signed chain and the generated GRUB menu' -Skip:(-not (Test-Path /usr/lib/shim/shimx64.efi.signed)) {
+        New-PxeBootEntry -Name sb-debian -Kernel vmlinuz -Arguments quiet -Default | Out-Null
+        $server = Start-PxeServer -Root $sample -Address 127.0.0.1 -NoDhcp -TftpPort 0 -SecureBoot -Name pester-sb
+        try {
+            $tftp = $server.Tftp.EndPoints[0].Port
+            $copy = Join-Path $TestDrive 'shimx64.efi'
+            curl -s -o $copy "tftp://127.0.0.1:$tftp/secureboot/shimx64.efi"
+            (Get-FileHash $copy).Hash | Should -Be (Get-FileHash /usr/lib/shim/shimx64.efi.signed).Hash
+            (curl -s "tftp://127.0.0.1:$tftp/grub/grub.cfg") -join "`n" | Should -Match 'linux /vmlinuz quiet'
+        }
+        finally {
+            $server | Stop-PxeServer
+            Remove-PxeBootEntry sb-debian
+        }
+    }
+
     It 'Example 4: a configuration file starts the same server again' {
         $null = Start-PxeServer -Root $sample -Address 127.0.0.1 -NoDhcp -TftpPort 0 -Http -HttpPort 0 -Name pester-file
         $file = Join-Path $TestDrive 'lab.psd1'

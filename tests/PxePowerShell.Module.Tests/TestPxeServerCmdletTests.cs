@@ -92,6 +92,40 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
     }
 
     [Fact]
+    public void Start_PxeServer_SecureBoot_hands_uefi_x64_the_signed_chain_that_Test_PxeServer_follows_to_the_grub_menu()
+    {
+        var lab = _lab = new VethLab("pxs", "10.202");
+        File.WriteAllText(Path.Combine(_root, "vmlinuz"), "kernel");
+        int port = Random.Shared.Next(20000, 40000);
+        string mac = "02-5b-" + lab.Id[..2] + "-" + lab.Id[2..4] + "-" + lab.Id[4..6] + "-01";
+        var variables = new Dictionary<string, object?> { ["root"] = _root, ["iface"] = lab.HostInterface, ["port"] = port, ["mac"] = mac };
+
+        var started = Run("""
+            New-PxeBootEntry -Name linux -Kernel vmlinuz -Arguments quiet -Default | Out-Null
+            $s = Start-PxeServer -Root $root -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort 0 -SecureBoot -ConflictCheckTimeout 0 -Name mt-sim-sb
+            $s.Tftp.EndPoints[0].Port
+            """, variables).AssertNoErrors();
+        Assert.Contains(started.Warnings, w => w.StartsWith("Secure Boot beside a router (proxyDHCP)", StringComparison.Ordinal));
+        variables["tftpPort"] = Convert.ToInt32(started.Output[^1].BaseObject);
+
+        var result = Run(
+            "Test-PxeServer -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort $tftpPort -MacAddress $mac -Architecture EfiX64 -Timeout 00:00:04 -Detailed",
+            variables).AssertNoErrors();
+        var summary = result.Output[0];
+        string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
+        Assert.True((bool)summary.Properties["Success"].Value, steps);
+        Assert.Equal("secureboot/shimx64.efi", summary.Properties["BootFile"].Value);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes("/usr/lib/shim/shimx64.efi.signed"))).ToLowerInvariant(), summary.Properties["BootFileSha256"].Value);
+        Assert.Equal("grub/grub.cfg", summary.Properties["MenuFile"].Value);
+        Assert.Equal(
+            ["Discover", "ProxyOffer", "Request4011", "ProxyAck", "TftpBootFile", "TftpSecondStage", "TftpMenu"],
+            result.Output.Skip(1).Select(s => s.Properties["Step"].Value.ToString()));
+
+        var missing = Run("Start-PxeServer -Root $root -NoDhcp -TftpPort 0 -SecureBootPath $root/no-such-dir -Name mt-sim-sb2", variables);
+        Assert.Contains("no-such-dir", missing.SingleError("SecureBootFilesNotFound").Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_proxy_offer_is_a_failed_result_not_an_error_and_Quiet_returns_false()
     {
         var lab = _lab = new VethLab("pxm", "10.201");

@@ -22,7 +22,7 @@ public static class PxeConfigurationValues
         "RangeStart", "RangeEnd", "SubnetMask", "Router", "DnsServers", "DomainName", "LeaseDuration", "Reservations",
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
         "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort", "BootMenu",
-        "Mounts", "DataDirectory",
+        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory",
     ];
 
     /// <summary>
@@ -72,6 +72,8 @@ public static class PxeConfigurationValues
                 "Http" => c with { Http = Boolean(key, value) },
                 "HttpPort" => c with { HttpPort = Integer(key, value, 0, 65535) },
                 "BootMenu" => c with { BootMenu = Boolean(key, value) },
+                "SecureBoot" => c with { SecureBoot = Boolean(key, value) },
+                "SecureBootPath" => c with { SecureBootPath = FullPath(Text(key, value), baseDirectory) },
                 "Mounts" => c with { Mounts = List(key, value).Select(v => Mount(key, v, baseDirectory)).ToList() },
                 "DataDirectory" => c with { DataDirectory = FullPath(Text(key, value), baseDirectory) },
                 _ => throw new PxeConfigurationException(key, $"'{key}' is not a setting. Settings: {string.Join(", ", Keys)}."),
@@ -135,6 +137,8 @@ public static class PxeConfigurationValues
         Add("Http", c.Http, c.Http != d.Http);
         Add("HttpPort", c.HttpPort, c.HttpPort != d.HttpPort);
         Add("BootMenu", c.BootMenu, c.BootMenu != d.BootMenu);
+        Add("SecureBoot", c.SecureBoot, c.SecureBoot != d.SecureBoot);
+        Add("SecureBootPath", c.SecureBootPath, true);
         Add("Mounts", c.Mounts.Select(m => (object)Ordered(("Path", m.Path), ("MountPoint", m.MountPoint))).ToList(), c.Mounts.Count > 0);
         Add("DataDirectory", c.DataDirectory, true);
         return list;

@@ -108,6 +108,15 @@ public sealed record PxeServerConfiguration
     /// <summary>Whether generated menus (pxelinux.cfg/default, boot.ipxe, grub/grub.cfg) are served from the boot entries.</summary>
     public bool BootMenu { get; init; } = true;
 
+    /// <summary>
+    /// Whether x86-64 UEFI clients get the signed Secure Boot chain (shim → GRUB → the generated grub/grub.cfg) instead of
+    /// the EfiX64 boot file; see <see cref="Boot.SecureBoot.SecureBootChain"/>.
+    /// </summary>
+    public bool SecureBoot { get; init; }
+
+    /// <summary>A directory holding the signed chain (shimx64.efi, grubx64.efi, optionally mmx64.efi); null = Debian's shim-signed and grub-efi-amd64-signed files.</summary>
+    public string? SecureBootPath { get; init; }
+
     /// <summary>ISO images served from mount points of the namespace.</summary>
     public IReadOnlyList<IsoMountConfiguration> Mounts { get; init; } = [];
 

@@ -6,6 +6,8 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Boot.SecureBoot;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Tftp;
 
@@ -228,6 +230,12 @@ public sealed class PxeClientSimulator
             var (ok, bytes, sha) = await TftpDownloadAsync(PxeTestStepNames.TftpBootFile, next, file, missingIsFailure: true, cancellationToken).ConfigureAwait(false);
             state.Bytes = bytes;
             state.Sha256 = sha;
+            if (ok && IsShim(file))
+            {
+                await SignedChainAsync(next, file, state, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (!ok || !IsPxelinux(file))
             {
                 return;
@@ -293,6 +301,30 @@ public sealed class PxeClientSimulator
 
             Pass(PxeTestStepNames.ProxyAck, t2, $"boot file {file} from next server {reply.ServerAddress}", bootServer, file);
             return reply;
+        }
+    }
+
+    /// <summary>What shim and the network GRUB fetch next: grubx64.efi beside shim, then GRUB's grub/grub.cfg.</summary>
+    private async Task SignedChainAsync(IPAddress server, string shim, RunState state, CancellationToken cancellationToken)
+    {
+        int slash = shim.LastIndexOf('/');
+        string grub = (slash >= 0 ? shim[..(slash + 1)] : string.Empty) + SecureBootChain.GrubName;
+        var (ok, _, _) = await TftpDownloadAsync(PxeTestStepNames.TftpSecondStage, server, grub, missingIsFailure: true, cancellationToken).ConfigureAwait(false);
+        if (!ok)
+        {
+            return;
+        }
+
+        long t = _time.GetTimestamp();
+        var outcome = await TftpFetchAsync(PxeTestStepNames.TftpMenu, server, BootMenuLayout.GrubConfig, cancellationToken).ConfigureAwait(false);
+        if (outcome.Error is null)
+        {
+            state.MenuFile = BootMenuLayout.GrubConfig;
+            Pass(PxeTestStepNames.TftpMenu, t, $"{BootMenuLayout.GrubConfig} ({outcome.Bytes} bytes) from {server}", server, BootMenuLayout.GrubConfig, outcome.Bytes);
+        }
+        else
+        {
+            Fail(PxeTestStepNames.TftpMenu, t, $"no GRUB menu on TFTP server {server}: {outcome.Error}", server, BootMenuLayout.GrubConfig);
         }
     }
 
@@ -703,6 +735,9 @@ public sealed class PxeClientSimulator
         file = file?.TrimEnd('\0');
         return string.IsNullOrEmpty(file) ? null : file;
     }
+
+    private static bool IsShim(string file) =>
+        file[(file.LastIndexOf('/') + 1)..].StartsWith("shim", StringComparison.OrdinalIgnoreCase) && file.EndsWith(".efi", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsPxelinux(string file)
     {

@@ -21,6 +21,9 @@ public static class PxeTestStepNames
     /// <summary>The boot file was downloaded by HTTP.</summary>
     public const string HttpBootFile = "HttpBootFile";
 
-    /// <summary>The menu the boot file reads (pxelinux.cfg/...) was downloaded by TFTP.</summary>
+    /// <summary>The second stage shim loads from its own directory (grubx64.efi) was downloaded by TFTP.</summary>
+    public const string TftpSecondStage = "TftpSecondStage";
+
+    /// <summary>The menu the boot loader reads (pxelinux.cfg/..., or grub/grub.cfg after shim) was downloaded by TFTP.</summary>
     public const string TftpMenu = "TftpMenu";
 }

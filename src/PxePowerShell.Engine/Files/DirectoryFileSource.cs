@@ -82,7 +82,7 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
         }
 
         var info = new FileInfo(hostPath);
-        return BootFileResult.Opened(new HostFile(handle, hostPath, RandomAccess.GetLength(handle), info.LastWriteTimeUtc));
+        return BootFileResult.Opened(new HostBootFile(handle, hostPath, info.LastWriteTimeUtc));
     }
 
     /// <inheritdoc />
@@ -267,22 +267,6 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
 
         var target = info.ResolveLinkTarget(returnFinalTarget: true);
         return target is null ? here : ResolveRealPath(target.FullName);
-    }
-
-    private sealed class HostFile(SafeFileHandle handle, string hostPath, long length, DateTime lastWriteUtc) : IBootFile
-    {
-        public long Length { get; } = length;
-
-        public DateTimeOffset LastModified { get; } = new(lastWriteUtc, TimeSpan.Zero);
-
-        public PhysicalExtent? Physical { get; } = new(hostPath, 0);
-
-        public int Read(long offset, Span<byte> buffer) => offset >= Length ? 0 : RandomAccess.Read(handle, buffer, offset);
-
-        public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            offset >= Length ? ValueTask.FromResult(0) : RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
-
-        public void Dispose() => handle.Dispose();
     }
 
     private sealed class HostFileWriter : IBootFileWriter

@@ -1,5 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Boot.SecureBoot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Diagnostics;
@@ -48,6 +49,14 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
 
     /// <summary>The HTTP server's base URL ("http://10.0.0.1:8080/"), or null without HTTP; <c>{server}</c> stands for the interface address when no single one is known.</summary>
     public string? HttpBootUrl { get; private set; }
+
+    /// <summary>The signed chain served at secureboot/ when <see cref="PxeServerConfiguration.SecureBoot"/> is on, else null.</summary>
+    public SecureBootChain? SecureBootChain { get; private set; }
+
+    /// <summary>What the start found worth a warning (each also published as a Warning event).</summary>
+    public IReadOnlyList<string> StartWarnings => _startWarnings;
+
+    private readonly List<string> _startWarnings = [];
 
     /// <summary>The running parts, in start order: HTTP, TFTP, DHCP.</summary>
     public IReadOnlyList<IPxeService> Services
@@ -125,6 +134,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             HttpBootUrl = Configuration.HttpBootUrl; // an HTTP server elsewhere
         }
 
+        MountSecureBootChain();
         MountGeneratedMenus();
 
         if (Configuration.Tftp)
@@ -201,7 +211,9 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     /// <summary>The boot options every DHCP reply is built from, with the HTTP URL wired in.</summary>
     internal PxeBootOptions BootOptions() => new()
     {
-        BootFiles = Configuration.BootFiles,
+        BootFiles = SecureBootChain is null
+            ? Configuration.BootFiles
+            : new Dictionary<ClientArchitecture, string>(Configuration.BootFiles) { [ClientArchitecture.EfiX64] = SecureBootChain.BootFile },
         IpxeScript = Configuration.IpxeScript,
         HttpBootUrl = HttpBootUrl,
         TftpServer = Configuration.TftpServer,
@@ -285,6 +297,33 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         }
 
         return null;
+    }
+
+    /// <summary>Serves the signed chain at secureboot/ (throws FileNotFoundException, naming the packages, when it is missing).</summary>
+    private void MountSecureBootChain()
+    {
+        if (!Configuration.SecureBoot)
+        {
+            return;
+        }
+
+        SecureBootChain = SecureBootChain.Locate(Configuration.SecureBootPath);
+        Files.Mount(BootPath.Parse(SecureBootChain.Directory), SecureBootChain.ToSource());
+        if (Configuration.DhcpMode == DhcpMode.ProxyDhcp)
+        {
+            Warn(PxeProtocol.ProxyDhcp, SecureBootChain.ProxyDhcpWarning);
+        }
+
+        if (!Configuration.BootMenu)
+        {
+            Warn(PxeProtocol.Tftp, "-SecureBoot without generated menus: GRUB reads grub/grub.cfg from the root, so put one there.");
+        }
+    }
+
+    private void Warn(PxeProtocol protocol, string warning)
+    {
+        _startWarnings.Add(warning);
+        Publish(new PxeEvent { Kind = PxeEventKind.Warning, Time = Time.GetUtcNow(), Server = Name, Protocol = protocol, Reason = warning });
     }
 
     private void MountGeneratedMenus()

@@ -129,6 +129,15 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
 
+    /// <summary>x86-64 UEFI clients get the signed chain: shim → GRUB → the generated grub/grub.cfg (Secure Boot on or off).</summary>
+    [Parameter]
+    public SwitchParameter SecureBoot { get; set; }
+
+    /// <summary>A directory with the signed shimx64.efi and grubx64.efi (default: Debian's shim-signed and grub-efi-amd64-signed files).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SecureBootPath { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -144,6 +153,11 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             ThrowTerminatingError(Error(ErrorIds.RootNotFound, ErrorCategory.ObjectNotFound, root, $"The root '{root}' does not exist or is not a directory; create it or pass another -Root."));
         }
 
+        if (configuration.SecureBoot)
+        {
+            CheckSecureBootChain(configuration);
+        }
+
         if (!ShouldProcess(Describe(configuration), "Start"))
         {
             return;
@@ -156,13 +170,37 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         StartServer(server, "PXE server", FirstPort(configuration));
         if (!Wait)
         {
-            // With -Wait the check's Warning events reach the pipeline (and the warning stream) as they come.
+            // With -Wait these Warning events reach the pipeline (and the warning stream) as they come.
+            foreach (var warning in server.StartWarnings)
+            {
+                WriteWarning(warning);
+            }
+
             WriteConflictWarnings(server);
         }
 
         if (!Wait && server.ServerAddress is null && (configuration.Http || configuration.Addresses.Count == 0))
         {
             WriteVerbose("This machine has several interfaces and none was chosen, so generated menus leave {server} and {http} to the client's view; pass -Interface to pin them.");
+        }
+    }
+
+    /// <summary>Fails with SecureBootFilesNotFound, saying what to install, when the signed chain is missing.</summary>
+    private void CheckSecureBootChain(PxeServerConfiguration configuration)
+    {
+        try
+        {
+            var chain = Engine.Boot.SecureBoot.SecureBootChain.Locate(configuration.SecureBootPath);
+            WriteVerbose($"Secure Boot chain: {chain.Shim} → {chain.Grub}, served at {Engine.Boot.SecureBoot.SecureBootChain.Directory}/.");
+        }
+        catch (FileNotFoundException ex)
+        {
+            ThrowTerminatingError(Error(ErrorIds.SecureBootFilesNotFound, ErrorCategory.ObjectNotFound, configuration.SecureBootPath ?? ex.FileName, ex.Message, ex));
+        }
+
+        if (configuration.BootFiles.ContainsKey(Engine.Dhcp.ClientArchitecture.EfiX64))
+        {
+            WriteWarning($"-SecureBoot replaces the EfiX64 boot file '{configuration.BootFiles[Engine.Dhcp.ClientArchitecture.EfiX64]}' with {Engine.Boot.SecureBoot.SecureBootChain.BootFile}.");
         }
     }
 
@@ -312,6 +350,8 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             HttpPort = Has(nameof(HttpPort)) ? HttpPort : c.HttpPort,
             BootMenu = Has(nameof(NoBootMenu)) ? !NoBootMenu.IsPresent : c.BootMenu,
             DataDirectory = DataDirectory is null ? c.DataDirectory : ResolvePath(DataDirectory),
+            SecureBoot = Has(nameof(SecureBoot)) ? SecureBoot.IsPresent : c.SecureBoot || SecureBootPath is not null,
+            SecureBootPath = SecureBootPath is null ? c.SecureBootPath : ResolvePath(SecureBootPath),
         };
         return c;
     }
@@ -394,6 +434,6 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             _ => "no DHCP",
         };
         string where = c.Interfaces.Count == 0 && c.Addresses.Count == 0 ? "every interface" : string.Join(", ", c.Interfaces.Concat(c.Addresses.Select(a => a.ToString())));
-        return $"PXE server '{c.Name}' on {where}: {dhcp}, TFTP on UDP {c.TftpPort}{(c.Http ? $", HTTP on TCP {c.HttpPort}" : string.Empty)}, serving {c.Root}";
+        return $"PXE server '{c.Name}' on {where}: {dhcp}, TFTP on UDP {c.TftpPort}{(c.Http ? $", HTTP on TCP {c.HttpPort}" : string.Empty)}{(c.SecureBoot ? ", Secure Boot chain for UEFI x64" : string.Empty)}, serving {c.Root}";
     }
 }
