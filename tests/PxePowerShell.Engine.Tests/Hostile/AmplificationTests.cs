@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Http;
 using PxePowerShell.Engine.Tests.Dhcp;
 using PxePowerShell.Engine.Tftp;
 using Xunit.Abstractions;
@@ -194,6 +195,138 @@ public sealed class AmplificationTests : IAsyncLifetime
         Assert.Equal(DhcpMessageType.Offer, m.MessageType);
         Report("proxyDHCP: minimal PXE DISCOVER → OFFER", discover, offer);
         Assert.True(offer.Length <= discover.Length, $"{offer.Length}-byte OFFER to a {discover.Length}-byte DISCOVER");
+    }
+
+    [Fact]
+    public async Task Proxy_dhcp_4011_ack_to_a_pxe_request()
+    {
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var proxy = new ProxyDhcpServer("amp-proxy4011", new ProxyDhcpServerOptions
+        {
+            Interfaces = ["lo"],
+            Port = 0,
+            PxePort = 0,
+            ClientPort = ((IPEndPoint)client.Client.LocalEndPoint!).Port,
+            Boot = new PxeBootOptions { BootFiles = new Dictionary<ClientArchitecture, string> { [ClientArchitecture.EfiX64] = "ipxe.efi" } },
+        });
+        await proxy.StartAsync();
+        byte[] request = TestPackets.Pxe(DhcpMessageType.Request, TestPackets.Mac(0xa2), ClientArchitecture.EfiX64, 0xa2)
+            .WithClientAddress(IPAddress.Loopback).With(DhcpOptionCode.ServerIdentifier, IPAddress.Loopback).ToArray();
+        await client.SendAsync(request, new IPEndPoint(IPAddress.Loopback, proxy.EndPoints[1].Port));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        byte[] ack = (await client.ReceiveAsync(cts.Token)).Buffer;
+        Assert.True(DhcpMessage.TryParse(ack, out var m, out _));
+        Assert.Equal(DhcpMessageType.Ack, m.MessageType);
+        Report("proxyDHCP port 4011: PXE REQUEST → ACK (unicast to the source)", request, ack);
+        Assert.True(ack.Length <= request.Length, $"{ack.Length}-byte ACK to a {request.Length}-byte REQUEST");
+    }
+
+    [Fact]
+    public async Task Full_dhcp_offer_and_ack_to_minimal_requests()
+    {
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        string data = Directory.CreateTempSubdirectory("pxe-amp-dhcp-").FullName;
+        try
+        {
+            await using var dhcp = new DhcpServer("amp-dhcp", new DhcpServerOptions
+            {
+                Interfaces = ["lo"],
+                Port = 0,
+                ClientPort = ((IPEndPoint)client.Client.LocalEndPoint!).Port,
+                StartRange = IPAddress.Parse("127.0.0.50"),
+                EndRange = IPAddress.Parse("127.0.0.99"),
+                SubnetMask = IPAddress.Parse("255.255.255.0"),
+                Router = [IPAddress.Parse("127.0.0.1")],
+                DnsServers = [IPAddress.Parse("127.0.0.1")],
+                DataDirectory = data,
+                Boot = new PxeBootOptions(),
+            });
+            await dhcp.StartAsync();
+            var server = new IPEndPoint(IPAddress.Loopback, dhcp.EndPoints[0].Port);
+
+            // The smallest DISCOVER a server accepts: the 240-byte header and cookie, option 53, END — 244 bytes.
+            byte[] mac = TestPackets.Mac(0xa3);
+            byte[] discover = Minimal(DhcpMessageType.Discover, mac, []);
+            await client.SendAsync(discover, server);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            byte[] offer = (await client.ReceiveAsync(cts.Token)).Buffer;
+            Assert.True(DhcpMessage.TryParse(offer, out var o, out _));
+            Assert.Equal(DhcpMessageType.Offer, o.MessageType);
+            Report("full DHCP: minimal DISCOVER → OFFER", discover, offer);
+
+            byte[] request = Minimal(DhcpMessageType.Request, mac, [50, 4, .. o.YourAddress.GetAddressBytes(), 54, 4, 127, 0, 0, 1]);
+            await client.SendAsync(request, server);
+            byte[] ack = (await client.ReceiveAsync(cts.Token)).Buffer;
+            Assert.True(DhcpMessage.TryParse(ack, out var a, out _));
+            Assert.Equal(DhcpMessageType.Ack, a.MessageType);
+            Report("full DHCP: minimal REQUEST → ACK", request, ack);
+
+            // A PXE DISCOVER (what a ROM sends, padded to 300 bytes or more) → OFFER with the boot file.
+            byte[] pxe = TestPackets.Pxe(DhcpMessageType.Discover, TestPackets.Mac(0xa4), ClientArchitecture.Bios, 0xa4).ToArray();
+            await client.SendAsync(pxe, server);
+            byte[] pxeOffer = (await client.ReceiveAsync(cts.Token)).Buffer;
+            Report("full DHCP: PXE DISCOVER → OFFER", pxe, pxeOffer);
+
+            // RFC 951/2131: a reply is at least 300 bytes, and carries the options the server must send (53, 54, 51, 1,
+            // router, DNS). Nothing else: the ratio stays under 1.5 even to the smallest request.
+            foreach (var (req, reply) in new[] { (discover, offer), (request, ack), (pxe, pxeOffer) })
+            {
+                Assert.True(reply.Length <= Math.Max(DhcpMessage.MinimumBootpLength, req.Length * 3 / 2), $"{reply.Length}-byte reply to a {req.Length}-byte request");
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Http_error_response_to_a_minimal_request()
+    {
+        // TCP: the three-way handshake proves the client receives at its address before any byte of a response is sent,
+        // so HTTP cannot reflect. The measurement shows the error responses are small anyway.
+        await using var http = new HttpBootServer("amp-http", new HttpBootServerOptions { Address = IPAddress.Loopback, Port = 0 }, new BootNamespace(_root));
+        await http.StartAsync();
+        foreach (var (what, text) in new[]
+        {
+            ("HTTP: GET for a missing file", "GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+            ("HTTP: garbage request line", "XX\r\n\r\n"),
+        })
+        {
+            byte[] request = System.Text.Encoding.ASCII.GetBytes(text);
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(http.EndPoints[0]);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(request);
+            tcp.Client.Shutdown(SocketShutdown.Send);
+            using var response = new MemoryStream();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await stream.CopyToAsync(response, cts.Token);
+            Assert.StartsWith("HTTP/1.1 4", System.Text.Encoding.ASCII.GetString(response.ToArray()), StringComparison.Ordinal);
+            Report(what, request, response.ToArray());
+            Assert.True(response.Length < 512, $"{response.Length}-byte error response");
+        }
+    }
+
+    /// <summary>A DHCP request with nothing but the header, option 53, <paramref name="options"/> and END.</summary>
+    private static byte[] Minimal(DhcpMessageType type, byte[] mac, byte[] options)
+    {
+        var m = new byte[DhcpMessage.MinimumLength + 3 + options.Length + 1];
+        m[0] = 1; // BOOTREQUEST
+        m[1] = 1; // Ethernet
+        m[2] = 6;
+        m[4] = 0xa3;
+        mac.CopyTo(m, 28);
+        m[236] = 99;
+        m[237] = 130;
+        m[238] = 83;
+        m[239] = 99;
+        m[240] = 53;
+        m[241] = 1;
+        m[242] = (byte)type;
+        options.CopyTo(m, 243);
+        m[^1] = 255;
+        return m;
     }
 
     private void Report(string what, byte[] request, byte[] reply) =>
