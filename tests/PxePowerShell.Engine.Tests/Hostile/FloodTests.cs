@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Tftp;
 using PxePowerShell.Engine.Tests.Dhcp;
 using PxePowerShell.Engine.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -60,6 +63,79 @@ public sealed class FloodTests : IDisposable
         }
 
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Rrqs_that_never_ack_fill_the_session_cap_with_clear_refusals_and_the_server_recovers()
+    {
+        // 400 requests from 400 ports that never acknowledge anything, at a server capped at 64 transfers that gives a
+        // silent client up after 200 ms × (1 + 2 retries).
+        const int cap = 64, flood = 400;
+        await using var server = new TftpServer("session-flood", new TftpServerOptions { Address = IPAddress.Loopback, Port = 0, MaxSessions = cap, Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 2 }, new BootNamespace(_root));
+        using var events = server.Events.Subscribe();
+        await server.StartAsync();
+        var endpoint = server.EndPoints[0];
+        var sockets = Enumerable.Range(0, flood).Select(_ =>
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return s;
+        }).ToList();
+        try
+        {
+            var request = new byte[128];
+            int length = TftpPacket.WriteRequest(request, TftpOpcode.ReadRequest, "pxelinux.0", "octet");
+            foreach (var s in sockets)
+            {
+                s.SendTo(request.AsSpan(0, length), SocketFlags.None, endpoint);
+            }
+
+            // Every request gets exactly one first answer: DATA 1 (a transfer) or ERROR 0 "server busy".
+            int data = 0, busy = 0;
+            var buffer = new byte[1024];
+            foreach (var s in sockets)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                var r = await s.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cts.Token);
+                var reply = buffer.AsSpan(0, r.ReceivedBytes);
+                if (TftpPacket.TryParseData(reply, out ushort block, out _) && block == 1)
+                {
+                    data++;
+                }
+                else
+                {
+                    Assert.True(TftpPacket.TryParseError(reply, out var code, out string message), "neither DATA 1 nor ERROR");
+                    Assert.Equal(TftpErrorCode.NotDefined, code);
+                    Assert.StartsWith("server busy", message, StringComparison.Ordinal); // cut to the request's length
+                    busy++;
+                }
+            }
+
+            _output.WriteLine($"{flood} silent RRQs: {data} transfers started, {busy} refused as busy");
+            Assert.Equal(cap, data);
+            Assert.Equal(flood - cap, busy);
+            Assert.Equal(flood - cap, server.Statistics.SessionLimitRejections);
+            var refused = await LoopbackClient.WaitForAsync(events, e => e.Kind == PxeEventKind.RequestRefused);
+            Assert.Equal($"server busy: {cap} sessions", refused.Error); // the event has the whole message
+
+            // The silent transfers time out (each a TransferFailed), the cap frees, and new clients are served in full.
+            int failed = 0;
+            while (failed < cap)
+            {
+                await LoopbackClient.WaitForAsync(events, e => e.Kind == PxeEventKind.TransferFailed, TimeSpan.FromSeconds(10));
+                failed++;
+            }
+
+            Assert.Equal(0, server.Statistics.ActiveSessions);
+            var files = await Task.WhenAll(Enumerable.Range(0, cap).Select(_ => RetryingTftpClient.GetAsync(IPAddress.Loopback, endpoint, "pxelinux.0", TimeSpan.FromSeconds(1))));
+            Assert.All(files, f => Assert.True(f.AsSpan().SequenceEqual(_bootFile)));
+            Assert.Equal(cap, server.Statistics.CompletedTransfers);
+            Assert.Equal(cap, server.Statistics.FailedTransfers);
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
     }
 
     /// <summary>100,000 garbage datagrams round-robin at 67, 4011 and 69 while 20 clients boot; returns the counters after it.</summary>
