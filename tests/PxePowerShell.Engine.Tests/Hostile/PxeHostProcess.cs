@@ -12,6 +12,7 @@ internal sealed class PxeHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _errors = new();
+    private bool _disposed;
 
     private PxeHostProcess(Process process) => _process = process;
 
@@ -114,6 +115,12 @@ internal sealed class PxeHostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill();
