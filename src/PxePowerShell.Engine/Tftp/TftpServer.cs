@@ -202,7 +202,7 @@ public sealed class TftpServer : PxeServiceBase
             catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
             {
                 // One request's trouble (no ephemeral port left, unreadable file) must not stop the server.
-                Refuse(listener, (IPEndPoint)received.RemoteEndPoint, null, TftpErrorCode.NotDefined, "server error: " + ex.Message);
+                Refuse(listener, (IPEndPoint)received.RemoteEndPoint, null, TftpErrorCode.NotDefined, "server error: " + ex.Message, received.ReceivedBytes);
             }
         }
     }
@@ -217,19 +217,19 @@ public sealed class TftpServer : PxeServiceBase
 
         if (request.Mode == TftpMode.Mail)
         {
-            Refuse(listener, client, request.FileName, TftpErrorCode.IllegalOperation, "mail mode is not supported");
+            Refuse(listener, client, request.FileName, TftpErrorCode.IllegalOperation, "mail mode is not supported", datagram.Length);
             return;
         }
 
         if (!BootPath.TryParse(request.FileName, out var path, out string? reason))
         {
-            Refuse(listener, client, request.FileName, TftpErrorCode.AccessViolation, $"access violation: {reason}");
+            Refuse(listener, client, request.FileName, TftpErrorCode.AccessViolation, $"access violation: {reason}", datagram.Length);
             return;
         }
 
         if (!request.IsRead && !Options.AllowWrite)
         {
-            Refuse(listener, client, path.Value, TftpErrorCode.AccessViolation, "access violation: this server is read-only (writes are not allowed)");
+            Refuse(listener, client, path.Value, TftpErrorCode.AccessViolation, "read-only server: writes are not allowed (access violation)", datagram.Length);
             return;
         }
 
@@ -237,7 +237,7 @@ public sealed class TftpServer : PxeServiceBase
         if (active >= Options.MaxSessions)
         {
             Interlocked.Increment(ref _counters.SessionLimitRejections);
-            Refuse(listener, client, path.Value, TftpErrorCode.NotDefined, $"server busy: {active} sessions");
+            Refuse(listener, client, path.Value, TftpErrorCode.NotDefined, $"server busy: {active} sessions", datagram.Length);
             return;
         }
 
@@ -261,7 +261,7 @@ public sealed class TftpServer : PxeServiceBase
             var opened = await Files.OpenAsync(path, context, Lifetime).ConfigureAwait(false);
             if (opened.Status != BootFileStatus.Ok || opened.File is null)
             {
-                RefuseOpen(listener, client, path, opened.Status, opened.Reason);
+                RefuseOpen(listener, client, path, opened.Status, opened.Reason, datagram.Length);
                 return;
             }
 
@@ -275,7 +275,7 @@ public sealed class TftpServer : PxeServiceBase
             var created = Files.Create(path, Options.AllowOverwrite);
             if (created.Status != BootFileStatus.Ok || created.Writer is null)
             {
-                RefuseOpen(listener, client, path, created.Status, created.Reason);
+                RefuseOpen(listener, client, path, created.Status, created.Reason, datagram.Length);
                 return;
             }
 
@@ -344,30 +344,34 @@ public sealed class TftpServer : PxeServiceBase
         return bytes[0] < 224 && !(bytes[0] == 255 && bytes[1] == 255 && bytes[2] == 255 && bytes[3] == 255);
     }
 
-    private void RefuseOpen(Socket listener, IPEndPoint client, BootPath path, BootFileStatus status, string? reason)
+    private void RefuseOpen(Socket listener, IPEndPoint client, BootPath path, BootFileStatus status, string? reason, int requestLength)
     {
         string name = path.IsRoot ? "/" : path.Value;
         switch (status)
         {
             case BootFileStatus.NotFound:
-                Refuse(listener, client, name, TftpErrorCode.FileNotFound, $"file not found: {name}");
+                Refuse(listener, client, name, TftpErrorCode.FileNotFound, $"file not found: {name}", requestLength);
                 break;
             case BootFileStatus.IsDirectory:
-                Refuse(listener, client, name, TftpErrorCode.FileNotFound, $"'{name}' is a directory, not a file");
+                Refuse(listener, client, name, TftpErrorCode.FileNotFound, $"is a directory, not a file: {name}", requestLength);
                 break;
             case BootFileStatus.AlreadyExists:
-                Refuse(listener, client, name, TftpErrorCode.FileAlreadyExists, $"file already exists: {name} (overwriting is not allowed)");
+                Refuse(listener, client, name, TftpErrorCode.FileAlreadyExists, $"file already exists: {name} (overwriting is not allowed)", requestLength);
                 break;
             default:
-                Refuse(listener, client, name, TftpErrorCode.AccessViolation, $"access violation: {reason ?? "access denied"}");
+                Refuse(listener, client, name, TftpErrorCode.AccessViolation, $"access violation: {reason ?? "access denied"}", requestLength);
                 break;
         }
     }
 
-    private void Refuse(Socket listener, IPEndPoint client, string? path, TftpErrorCode code, string message)
+    /// <summary>
+    /// Refuses a request: ERROR to the client (cut to the request's length, see <see cref="SendError"/>) and a
+    /// RequestRefused event with the whole message.
+    /// </summary>
+    private void Refuse(Socket listener, IPEndPoint client, string? path, TftpErrorCode code, string message, int requestLength)
     {
         Interlocked.Increment(ref _counters.RefusedRequests);
-        SendError(listener, client, code, message);
+        SendError(listener, client, code, message, requestLength);
         Publish(new PxeEvent
         {
             Kind = PxeEventKind.RequestRefused,
@@ -381,10 +385,16 @@ public sealed class TftpServer : PxeServiceBase
         });
     }
 
-    private static void SendError(Socket socket, EndPoint to, TftpErrorCode code, string message)
+    /// <summary>
+    /// Sends an ERROR no longer than <paramref name="limit"/>, the length of the datagram it answers: a source that has
+    /// not shown it receives at its address never gets more bytes back than it sent (no reflection amplification, see
+    /// docs/robustness.md). The message is cut to fit (the code carries the meaning); a datagram shorter than an empty
+    /// ERROR (5 bytes) gets the empty ERROR, the least RFC 1350 allows.
+    /// </summary>
+    private static void SendError(Socket socket, EndPoint to, TftpErrorCode code, string message, int limit)
     {
         Span<byte> packet = stackalloc byte[512];
-        int length = TftpPacket.WriteError(packet, code, message);
+        int length = TftpPacket.WriteError(packet[..Math.Clamp(limit, MinimumErrorLength, packet.Length)], code, message);
         try
         {
             socket.SendTo(packet[..length], SocketFlags.None, to);
@@ -397,10 +407,17 @@ public sealed class TftpServer : PxeServiceBase
         }
     }
 
-    internal void OnStrangerDatagram(Socket transferSocket, SocketAddress from)
+    /// <summary>Opcode, error code and the message's NUL: the shortest ERROR.</summary>
+    private const int MinimumErrorLength = 5;
+
+    /// <summary>
+    /// A datagram from another endpoint reached a transfer socket: ERROR 5 (RFC 1350 asks for one), no longer than the
+    /// datagram — or the empty 5-byte ERROR to a shorter one (a stray 4-byte ACK).
+    /// </summary>
+    internal void OnStrangerDatagram(Socket transferSocket, SocketAddress from, int datagramLength)
     {
         Span<byte> packet = stackalloc byte[64];
-        int length = TftpPacket.WriteError(packet, TftpErrorCode.UnknownTransferId, "unknown transfer ID");
+        int length = TftpPacket.WriteError(packet[..Math.Clamp(datagramLength, MinimumErrorLength, packet.Length)], TftpErrorCode.UnknownTransferId, "unknown transfer ID");
         try
         {
             transferSocket.SendTo(packet[..length], SocketFlags.None, from);

@@ -200,7 +200,7 @@ internal sealed class TftpSession : ITftpPacketSink
     {
         if (!from.Equals(_client))
         {
-            _server.OnStrangerDatagram(_socket, from);
+            _server.OnStrangerDatagram(_socket, from, datagram.Length);
             return;
         }
 

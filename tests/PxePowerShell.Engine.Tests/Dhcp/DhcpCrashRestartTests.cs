@@ -116,6 +116,105 @@ public sealed class DhcpCrashRestartTests : IDisposable
         Assert.Equal(all.Length, JournalLeaseStore.Read(_dir).Leases.Count(l => l.AddressState == AddressState.Active));
     }
 
+    [Fact]
+    public async Task Kill_9_of_the_all_in_one_server_under_load_keeps_leases_inventory_and_boot_entries_intact()
+    {
+        // PxeServer in full DHCP mode with the client inventory and the boot entries (DhcpTestHost "pxe"), in the
+        // namespace; PXE clients boot through it while the boot entry "churn" is rewritten in a loop; SIGKILL, restart.
+        Assert.True(NetnsLab.Available, "needs root and iproute2");
+        using var lab = new NetnsLab();
+        string root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
+        string data = Directory.CreateDirectory(Path.Combine(_dir, "data")).FullName;
+        File.WriteAllBytes(Path.Combine(root, "pxelinux.0"), new byte[1000]);
+        var entries = new Engine.Boot.BootEntryStore(Path.Combine(data, Engine.Boot.BootEntryStore.DefaultFileName));
+        entries.Add(new Engine.Boot.BootEntry { Name = "keep", Kernel = "vmlinuz", Arguments = "quiet" });
+        entries.Add(new Engine.Boot.BootEntry { Name = "churn", Kernel = "vmlinuz", Arguments = "generation=start" });
+        int clientPort = Random.Shared.Next(20000, 40000);
+        string[] arguments = ["mode=dhcp", $"iface={lab.ClientInterface}", $"root={root}", $"data={data}", $"clientPort={clientPort}", $"start={lab.Address(100)}", $"end={lab.Address(200)}", "churn=1"];
+        using var client = new Hostile.LabDhcpClient(lab.HostInterface, clientPort);
+        var server = new IPEndPoint(IPAddress.Broadcast, 67);
+        var acked = new List<(int Client, IPAddress Address)>();
+
+        async Task BootAsync(int i)
+        {
+            var mac = TestPackets.Mac(0x20000 + i);
+            var offer = await client.ExchangeAsync(TestPackets.Pxe(DhcpMessageType.Discover, mac, ClientArchitecture.Bios, (uint)(0x200000 + i)), server, TimeSpan.FromMilliseconds(500), 20);
+            Assert.True(offer?.MessageType == DhcpMessageType.Offer, $"client {i}: no offer");
+            Assert.Equal("pxelinux.0", offer.BootFileName);
+            var ack = await client.ExchangeAsync(TestPackets.Pxe(DhcpMessageType.Request, mac, ClientArchitecture.Bios, (uint)(0x210000 + i))
+                .With(DhcpOptionCode.ServerIdentifier, lab.ClientAddress).With(DhcpOptionCode.RequestedAddress, offer.YourAddress), server, TimeSpan.FromMilliseconds(500), 20);
+            Assert.True(ack?.MessageType == DhcpMessageType.Ack, $"client {i}: no ack");
+            acked.Add((i, ack.YourAddress));
+        }
+
+        var host = await Hostile.PxeHostProcess.StartAsync(lab.Namespace, arguments);
+        try
+        {
+            for (int i = 1; i <= 30; i++)
+            {
+                await BootAsync(i);
+            }
+
+            host.Kill(); // SIGKILL, in the middle of boot-entry writes and inventory batches
+            await host.WaitForExitAsync();
+            await host.DisposeAsync();
+
+            // The files a kill interrupted are whole: the boot entries load (both entries, "churn" at some generation),
+            // the inventory opens and answers, every acknowledged lease is in the journal.
+            var reloaded = new Engine.Boot.BootEntryStore(Path.Combine(data, Engine.Boot.BootEntryStore.DefaultFileName));
+            Assert.Equal("quiet", reloaded.Get("keep").Arguments);
+            Assert.StartsWith("generation=", reloaded.Get("churn").Arguments, StringComparison.Ordinal);
+            int inventoried;
+            await using (var registry = Engine.Clients.ClientRegistry.Open(data))
+            {
+                inventoried = registry.Get().Count;
+            }
+
+            Assert.InRange(inventoried, 0, 30);
+            var journal = JournalLeaseStore.Read(Path.Combine(data, "leases")); // where PxeServer keeps them
+            Assert.All(acked, a => Assert.Contains(journal.Leases, l => l.IPAddress.Equals(a.Address) && l.AddressState == AddressState.Active));
+
+            host = await Hostile.PxeHostProcess.StartAsync(lab.Namespace, arguments);
+            for (int i = 31; i <= 60; i++)
+            {
+                await BootAsync(i);
+            }
+
+            // Clients from before the kill boot again and get their own address back.
+            foreach (var (i, address) in acked.Take(10).ToList())
+            {
+                var offer = await client.ExchangeAsync(TestPackets.Pxe(DhcpMessageType.Discover, TestPackets.Mac(0x20000 + i), ClientArchitecture.Bios, (uint)(0x220000 + i)), server, TimeSpan.FromMilliseconds(500), 20);
+                Assert.Equal(address, offer?.YourAddress);
+            }
+
+            await host.StopAsync();
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+
+        foreach (var group in acked.GroupBy(a => a.Address))
+        {
+            Assert.True(group.Count() == 1, $"{group.Key} was leased to clients {string.Join(", ", group.Select(g => g.Client))}");
+        }
+
+        // After a clean stop the inventory has every client that booted after the restart (and what it had before).
+        await using (var registry = Engine.Clients.ClientRegistry.Open(data))
+        {
+            var macs = registry.Get().Select(c => c.MacAddress).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            for (int i = 31; i <= 60; i++)
+            {
+                var m = TestPackets.Mac(0x20000 + i);
+                Assert.Contains(string.Join('-', m.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))), macs);
+            }
+
+            Assert.True(macs.Count >= 30, $"{macs.Count} clients in the inventory");
+        }
+
+        Assert.Equal("quiet", new Engine.Boot.BootEntryStore(Path.Combine(data, Engine.Boot.BootEntryStore.DefaultFileName)).Get("keep").Arguments);
+    }
+
     private async Task<Process> StartHostAsync(NetnsLab lab, int port)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "PxePowerShell.DhcpTestHost.dll");

@@ -85,7 +85,7 @@ public sealed class TftpPathEscapeTests : IAsyncLifetime
         Assert.Equal(expectedCode, (int)code);
         Assert.False(string.IsNullOrEmpty(message));
         var refused = await _server.WaitForAsync(PxeEventKind.RequestRefused);
-        Assert.Equal(message, refused.Error);
+        Assert.StartsWith(message, refused.Error, StringComparison.Ordinal); // the ERROR is cut to the request's length
         Assert.NotNull(refused.Path);
         Assert.Equal(0, _server.Server.Statistics.TotalSessions);
     }

@@ -104,9 +104,9 @@ public sealed class TftpServerTests
         var (busy, _) = await c.ReceiveAsync();
         Assert.True(TftpPacket.TryParseError(busy, out var code, out string message));
         Assert.Equal(TftpErrorCode.NotDefined, code);
-        Assert.Equal("server busy: 2 sessions", message);
+        Assert.StartsWith("server busy", message, StringComparison.Ordinal); // cut to the request's length (no amplification)
         var refused = await server.WaitForAsync(PxeEventKind.RequestRefused);
-        Assert.Contains("server busy", refused.Error);
+        Assert.Equal("server busy: 2 sessions", refused.Error);
         Assert.Equal(1, server.Server.Statistics.SessionLimitRejections);
 
         a.Send(fromA, [0, 4, 0, 1]);

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace PxePowerShell.Engine.Tests.Hostile;
+
+/// <summary>
+/// tests/PxePowerShell.DhcpTestHost in "pxe" mode (an all-in-one PxeServer with inventory and boot entries) as a child
+/// process, optionally inside a network namespace (<c>ip netns exec</c> execs in place, so the process id is the server's).
+/// </summary>
+internal sealed class PxeHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _errors = new();
+    private bool _disposed;
+
+    private PxeHostProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
+
+    public static async Task<PxeHostProcess> StartAsync(string? netns, params string[] arguments)
+    {
+        string dotnet = File.Exists("/usr/share/dotnet/dotnet") ? "/usr/share/dotnet/dotnet" : "dotnet";
+        string dll = Path.Combine(AppContext.BaseDirectory, "PxePowerShell.DhcpTestHost.dll");
+        string[] command = netns is null ? [dotnet, dll, "pxe", .. arguments] : ["ip", "netns", "exec", netns, dotnet, dll, "pxe", .. arguments];
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command[1..])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var host = new PxeHostProcess(Process.Start(psi)!);
+        host._process.ErrorDataReceived += (_, e) =>
+        {
+            lock (host._errors)
+            {
+                host._errors.AppendLine(e.Data);
+            }
+        };
+        host._process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? line = await host._process.StandardOutput.ReadLineAsync(cts.Token);
+        if (line != "READY")
+        {
+            host.Kill();
+            await host._process.WaitForExitAsync(cts.Token);
+            throw new InvalidOperationException($"the PXE test host did not start: {line} {host.Errors}");
+        }
+
+        return host;
+    }
+
+    /// <summary>The host's counters, heap after a full GC, VmRSS, descriptors and UDP drops (see PxeHost in the test host).</summary>
+    public async Task<JsonElement> StatsAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("stats");
+        await _process.StandardInput.FlushAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            string line = await _process.StandardOutput.ReadLineAsync(cts.Token) ?? throw new InvalidOperationException("the PXE test host exited: " + Errors);
+            if (line.StartsWith("STATS ", StringComparison.Ordinal))
+            {
+                return JsonDocument.Parse(line[6..]).RootElement.Clone();
+            }
+        }
+    }
+
+    /// <summary>Polls the counters until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var stats = await StatsAsync();
+            if (condition(stats))
+            {
+                return stats;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"{what} did not happen within {timeout}: {stats}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>SIGKILL.</summary>
+    public void Kill() => _process.Kill();
+
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
+    /// <summary>Closes stdin (the host stops its server and exits) and waits.</summary>
+    public async Task StopAsync()
+    {
+        _process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
