@@ -116,6 +116,75 @@ public sealed class BootScenarioTests(BootRoot root, ITestOutputHelper output) :
     }
 
     [E2EFact]
+    public void Uefi_Secure_Boot_OVMF_boots_Debian_signed_shim_grub_and_kernel_in_full_DHCP_mode()
+    {
+        using var lab = new FirmwareLab();
+        var server = lab.StartPxePowerShell($"{Entry("uefi-sb")}\n{Server($"-Dhcp -Range {lab.Subnet}.100,{lab.Subnet}.150 -SecureBoot")}");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var guest = lab.StartGuest(Firmware.UefiSecureBoot);
+        guest.WaitForLine(l => Marker(l, "uefi-sb"), BootTimeout, "Secure Boot guest marker");
+        Record("UEFI OVMF Secure Boot, full DHCP, shim + GRUB", "PxePowerShell", watch.Elapsed);
+
+        // The firmware enforced Secure Boot, and the kernel came through shim's check.
+        Assert.Contains("secureboot: Secure boot enabled", guest.Output, StringComparison.Ordinal);
+        foreach (var file in new[] { "secureboot/shimx64.efi", "secureboot/grubx64.efi", "grub/grub.cfg", "vmlinuz", "initrd.img" })
+        {
+            Assert.Contains($"EVENT Tftp TransferCompleted {file} ", server.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [E2EFact]
+    public void Reference_dnsmasq_boots_the_same_Secure_Boot_chain()
+    {
+        string tftp = Directory.CreateTempSubdirectory("pxe-e2e-dnsmasq-sb-").FullName;
+        Shell.Run("chmod", $"755 {tftp}");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(tftp, "secureboot"));
+            Directory.CreateDirectory(Path.Combine(tftp, "grub"));
+            File.CreateSymbolicLink(Path.Combine(tftp, "secureboot", "shimx64.efi"), "/usr/lib/shim/shimx64.efi.signed");
+            File.CreateSymbolicLink(Path.Combine(tftp, "secureboot", "grubx64.efi"), "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed");
+
+            // Observed: behind dnsmasq's reply, shim fetches grubx64.efi from the TFTP root, not from its own directory (it
+            // does from PxePowerShell's); dnsmasq setups put GRUB at the root for that reason.
+            File.CreateSymbolicLink(Path.Combine(tftp, "grubx64.efi"), "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed");
+            foreach (var file in new[] { "vmlinuz", "initrd.img" })
+            {
+                File.CreateSymbolicLink(Path.Combine(tftp, file), Path.Combine(root.Directory, file));
+            }
+
+            File.WriteAllText(Path.Combine(tftp, "grub", "grub.cfg"), FirmwareLab.RunPxePowerShell($"{Entry("uefi-sb-dnsmasq")}\nGet-PxeBootMenu -Format Grub"));
+            Shell.Run("chmod", $"-R a+rX {tftp}");
+            using var lab = new FirmwareLab();
+            lab.StartDnsmasq($"--dhcp-range={lab.Subnet}.100,{lab.Subnet}.150,1h --dhcp-boot=secureboot/shimx64.efi --enable-tftp --tftp-root={tftp}");
+            var (_, elapsed) = lab.Boot(Firmware.UefiSecureBoot, l => Marker(l, "uefi-sb-dnsmasq"), BootTimeout, "Secure Boot guest marker (dnsmasq)");
+            Record("UEFI OVMF Secure Boot, full DHCP, shim + GRUB", "dnsmasq", elapsed);
+        }
+        finally
+        {
+            Directory.Delete(tftp, recursive: true);
+        }
+    }
+
+    [E2EFact]
+    public void Beside_a_router_the_Secure_Boot_chain_reaches_GRUB_and_the_limit_is_warned()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        var server = lab.StartPxePowerShell($"{Entry("uefi-sb-proxy")}\n{Server("-ProxyDhcp -SecureBoot")}");
+        Assert.Contains("EVENT ProxyDhcp Warning", server.Output, StringComparison.Ordinal);
+        Assert.Contains("Secure Boot beside a router (proxyDHCP)", server.Output, StringComparison.Ordinal);
+
+        // Firmware (Secure Boot on) ran the Microsoft-signed shim, shim ran the Debian-signed GRUB from this server; GRUB
+        // then looks for its menu at the router (upstream GRUB ignores the proxy offer) and stops at its prompt.
+        var guest = lab.StartGuest(Firmware.UefiSecureBoot);
+        guest.WaitForLine(l => l.Contains("GNU GRUB", StringComparison.Ordinal), BootTimeout, "GRUB banner beside a router");
+        server.WaitForLine(l => l.Contains("EVENT Tftp TransferCompleted secureboot/grubx64.efi", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "GRUB TransferCompleted");
+        Assert.Contains("EVENT Tftp TransferCompleted secureboot/shimx64.efi", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("EVENT Tftp TransferCompleted grub/grub.cfg", server.Output, StringComparison.Ordinal);
+    }
+
+    [E2EFact]
     public void Memtest86_plus_boots_through_pxelinux()
     {
         using var lab = new FirmwareLab();

@@ -136,11 +136,19 @@ public sealed class FirmwareLab : IDisposable
     /// <summary>Powers on a QEMU guest (TCG) that boots from the network on the lab bridge; its serial console is its output.</summary>
     public Shell.Background StartGuest(Firmware firmware)
     {
-        string machine = firmware == Firmware.Bios ? "-boot n" : UefiArguments();
+        string mac = GuestMac.Replace('-', ':');
+        string machine = firmware switch
+        {
+            Firmware.Bios => $"-boot n -device e1000,netdev=n0,mac={mac}",
+            Firmware.Uefi => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device e1000,netdev=n0,mac={mac}",
+            // Secure Boot enforcing: the secboot code needs SMM; the ms vars have Microsoft's keys enrolled. OVMF's own
+            // virtio-net driver and PXE stack (no iPXE option ROM, which is unsigned and would be refused).
+            _ => $"-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on {UefiArguments("OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
+        };
         var guest = Shell.Start(
             "ip",
             $"netns exec {Lab} qemu-system-x86_64 -m 512 -smp 1 -no-reboot -display none -serial stdio -monitor none -nodefaults " +
-            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0,mac={GuestMac.Replace('-', ':')} {machine}");
+            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no {machine}");
         _processes.Add(guest);
         return guest;
     }
@@ -154,11 +162,11 @@ public sealed class FirmwareLab : IDisposable
         return (line, watch.Elapsed);
     }
 
-    private string UefiArguments()
+    private string UefiArguments(string code, string varsTemplate)
     {
         string vars = Path.Combine(_work, "OVMF_VARS.fd");
-        File.Copy("/usr/share/OVMF/OVMF_VARS_4M.fd", vars, overwrite: true);
-        return $"-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd -drive if=pflash,format=raw,file={vars}";
+        File.Copy(Path.Combine("/usr/share/OVMF", varsTemplate), vars, overwrite: true);
+        return $"-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/{code} -drive if=pflash,format=raw,file={vars}";
     }
 
     /// <summary>The repository (where out/ and the host's bin/ are).</summary>
@@ -202,6 +210,9 @@ public enum Firmware
     /// <summary>SeaBIOS with the iPXE option ROM of the e1000 NIC (ipxe-qemu).</summary>
     Bios,
 
-    /// <summary>OVMF (UEFI) with its network stack.</summary>
+    /// <summary>OVMF (UEFI) with the iPXE EFI driver of the e1000 ROM.</summary>
     Uefi,
+
+    /// <summary>OVMF with Secure Boot enforcing (Microsoft's keys enrolled) and its own PXE stack on virtio-net.</summary>
+    UefiSecureBoot,
 }
