@@ -45,10 +45,10 @@ public abstract class StartFileServerCmdlet : StartServerCmdlet
     /// the paths of <see cref="BootMenuLayout"/> (rendered from the store on every request, so changes show at once),
     /// except with -NoBootMenu and where the root has its own menu file or directory, which then wins.
     /// </summary>
-    protected BootNamespace CreateNamespace(string root)
+    protected BootNamespace CreateNamespace(string root, string serverName)
     {
         var boot = new BootNamespace(root);
-        AttachIsoMounts(boot);
+        AttachIsoMounts(boot, serverName);
         if (NoBootMenu)
         {
             WriteVerbose("-NoBootMenu: no generated boot menus are served.");

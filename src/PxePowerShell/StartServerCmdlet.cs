@@ -12,6 +12,7 @@ namespace PxePowerShell;
 public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Engine.Files.BootNamespace> _isoNamespaces = [];
 
     /// <summary>The server's name in this session (default: the role and a number, "tftp1").</summary>
     [Parameter]
@@ -34,26 +35,36 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     /// </summary>
     protected void StartServer(IPxeService server, string what, int port)
     {
-        if (ModuleState.Servers.Find(server.Name) is not null)
-        {
-            ThrowTerminatingError(Error(ErrorIds.ServerNameInUse, ErrorCategory.ResourceExists, server.Name, $"A server named '{server.Name}' is already running; choose another -Name or stop it with Stop-PxeServer."));
-        }
-
-        EnsureClientInventory();
         using var subscription = Wait ? ModuleState.Events.Subscribe() : null;
         try
         {
-            server.StartAsync(Cancellation).GetAwaiter().GetResult();
+            if (ModuleState.Servers.Find(server.Name) is not null)
+            {
+                ThrowTerminatingError(Error(ErrorIds.ServerNameInUse, ErrorCategory.ResourceExists, server.Name, $"A server named '{server.Name}' is already running; choose another -Name or stop it with Stop-PxeServer."));
+            }
+
+            EnsureClientInventory();
+            try
+            {
+                server.StartAsync(Cancellation).GetAwaiter().GetResult();
+            }
+            catch (SocketException ex)
+            {
+                ThrowTerminatingError(SocketBindError(ex, what, port, server.Name));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                ThrowTerminatingError(StartError(ex, what, port, server.Name));
+            }
         }
-        catch (SocketException ex)
+        catch
         {
-            ThrowTerminatingError(SocketBindError(ex, what, port, server.Name));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
-        {
-            ThrowTerminatingError(StartError(ex, what, port, server.Name));
+            // Not started: its namespaces no longer follow the ISO mounts.
+            DetachIsoMounts();
+            throw;
         }
 
+        DetachIsoMountsWhenStopped(server);
         ModuleState.Servers.Add(server);
         WriteVerbose($"{what} '{server.Name}' listening on {string.Join(", ", server.EndPoints)}.");
         if (!Wait)
@@ -129,14 +140,53 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         }
     }
 
-    /// <summary>Serves every mounted ISO image (Mount-PxeIso) in <paramref name="boot"/>, now and as images are mounted later.</summary>
-    protected void AttachIsoMounts(Engine.Files.BootNamespace boot)
+    /// <summary>
+    /// Serves in <paramref name="boot"/>, the namespace of the server named <paramref name="serverName"/>, every mounted
+    /// ISO image (Mount-PxeIso) that server serves — the unscoped ones and those mounted with -Server naming it — now and
+    /// as images are mounted later, until the server stops (or fails to start).
+    /// </summary>
+    protected void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName)
     {
-        ModuleState.IsoMounts.Attach(boot);
+        ModuleState.IsoMounts.Attach(boot, serverName);
+        _isoNamespaces.Add(boot);
         foreach (var (mountPoint, error) in ModuleState.TakeIsoRestoreFailures())
         {
             WriteWarning($"The saved ISO mount '{mountPoint}' was not mounted again: {error}");
         }
+    }
+
+    /// <summary>Stops the namespaces attached by this cmdlet from following the ISO mounts.</summary>
+    private void DetachIsoMounts()
+    {
+        foreach (var boot in _isoNamespaces)
+        {
+            ModuleState.IsoMounts.Detach(boot);
+        }
+
+        _isoNamespaces.Clear();
+    }
+
+    /// <summary>Detaches the namespaces attached for <paramref name="server"/> when it stops, so a stopped server holds no image.</summary>
+    private void DetachIsoMountsWhenStopped(IPxeService server)
+    {
+        if (_isoNamespaces.Count == 0)
+        {
+            return;
+        }
+
+        var attached = _isoNamespaces.ToArray();
+        _isoNamespaces.Clear();
+        _ = server.Completion.ContinueWith(
+            _ =>
+            {
+                foreach (var boot in attached)
+                {
+                    ModuleState.IsoMounts.Detach(boot);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <inheritdoc />

@@ -38,6 +38,20 @@ Describe 'Mount-PxeIso' {
         $server | Stop-PxeServer
     }
 
+    It 'Example 4: an image for one server only' {
+        $lab = Start-PxeTftpServer -Root $TestDrive -Address 127.0.0.1 -Port 0 -Name pester-lab
+        $prod = Start-PxeTftpServer -Root $TestDrive -Address 127.0.0.1 -Port 0 -Name pester-prod
+        $scoped = Mount-PxeIso $image -MountPoint scoped -Server $lab
+        $scoped.Servers | Should -Be 'pester-lab'
+        (Get-PxeIso -Server pester-prod).MountPoint | Should -Not -Contain 'scoped'
+        curl -s "tftp://127.0.0.1:$($lab.EndPoints[0].Port)/scoped/arch/boot/x86_64/vmlinuz-linux" | Should -Be 'kernel'
+        curl -s "tftp://127.0.0.1:$($prod.EndPoints[0].Port)/scoped/arch/boot/x86_64/vmlinuz-linux" | Out-Null
+        $LASTEXITCODE | Should -Be 68
+        { Mount-PxeIso $image -MountPoint other -Server pester-none -ErrorAction Stop } | Should -Throw -ErrorId 'ServerNotFound,PxePowerShell.Cmdlets.MountPxeIsoCommand'
+        Dismount-PxeIso scoped
+        $lab, $prod | Stop-PxeServer
+    }
+
     It 'a file that is not an image is InvalidIsoImage' {
         $text = Join-Path $TestDrive 'notes.iso'
         Set-Content $text ('x' * 70000)

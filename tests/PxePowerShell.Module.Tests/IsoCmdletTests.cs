@@ -87,6 +87,116 @@ public sealed class IsoCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>,
         }
     }
 
+    private int TftpPort(string name, IDictionary<string, object?> v) =>
+        Convert.ToInt32(Run($"(Get-PxeServer {name}).EndPoints[0].Port", v).AssertNoErrors().Output.Single().BaseObject);
+
+    /// <summary>curl's exit code fetching <paramref name="path"/> from the TFTP server on <paramref name="port"/> into <paramref name="file"/>.</summary>
+    private static int CurlTftp(int port, string path, string file) =>
+        ExternalProcess.Run("curl", $"-s --max-time 20 -o {file} tftp://127.0.0.1:{port}/{path}").ExitCode;
+
+    private static string[] Servers(System.Management.Automation.PSObject mount) =>
+        ((System.Collections.IEnumerable)mount.Properties["Servers"].Value).Cast<object>().Select(s => s.ToString()!).ToArray();
+
+    [Fact]
+    public void Mount_with_Server_is_served_by_that_server_only_also_after_it_restarts()
+    {
+        const int NotFound = 68; // curl: CURLE_TFTP_NOTFOUND
+        const string Kernel = "mt-scoped/arch/boot/x86_64/vmlinuz-linux";
+        string iso = ArchIso(out var kernel);
+        string fetched = Path.Combine(_dir, "fetched");
+        var v = new Dictionary<string, object?> { ["iso"] = iso, ["root"] = _dir };
+        try
+        {
+            Run("""
+                $a = Start-PxeTftpServer -Root $root -Address 127.0.0.1 -Port 0 -Name mt-iso-a -NoBootMenu
+                $b = Start-PxeTftpServer -Root $root -Address 127.0.0.1 -Port 0 -Name mt-iso-b -NoBootMenu
+                """, v).AssertNoErrors();
+            var mount = Run("Mount-PxeIso $iso -MountPoint mt-scoped -Server MT-ISO-A", v).AssertNoErrors().Output.Single();
+            Assert.Equal(["mt-iso-a"], Servers(mount));
+
+            Assert.Equal(0, CurlTftp(TftpPort("mt-iso-a", v), Kernel, fetched));
+            Assert.Equal(kernel, File.ReadAllBytes(fetched));
+            Assert.Equal(NotFound, CurlTftp(TftpPort("mt-iso-b", v), Kernel, fetched));
+
+            // Server objects work too (here from Get-PxeServer); an unscoped mount is served by both.
+            var other = Run("Mount-PxeIso $iso -MountPoint mt-other -Server (Get-PxeServer mt-iso-b)", v).AssertNoErrors().Output.Single();
+            Assert.Equal(["mt-iso-b"], Servers(other));
+            Assert.Empty(Servers(Run("Mount-PxeIso $iso -MountPoint mt-everywhere", v).AssertNoErrors().Output.Single()));
+            Assert.Equal(0, CurlTftp(TftpPort("mt-iso-b", v), "mt-other/arch/version", fetched));
+            Assert.Equal(NotFound, CurlTftp(TftpPort("mt-iso-a", v), "mt-other/arch/version", fetched));
+            Assert.Equal(0, CurlTftp(TftpPort("mt-iso-a", v), "mt-everywhere/arch/version", fetched));
+
+            // Get-PxeIso shows the scope and filters by server.
+            Assert.Equal(["mt-iso-a"], Servers(Run("Get-PxeIso mt-scoped", v).AssertNoErrors().Output.Single()));
+            var forB = Run("Get-PxeIso -Server mt-iso-b -MountPoint 'mt-*'", v).AssertNoErrors().Output.Select(m => (string)m.Properties["MountPoint"].Value).ToList();
+            Assert.Equal(["mt-other", "mt-everywhere"], forB);
+            var forA = Run("Get-PxeIso -Server $a -MountPoint 'mt-*'", v).AssertNoErrors().Output.Select(m => (string)m.Properties["MountPoint"].Value).ToList();
+            Assert.Equal(["mt-scoped", "mt-everywhere"], forA);
+            Run("Get-PxeIso -Server mt-no-such", v).SingleError("ServerNotFound");
+
+            // One image per mount point, whatever the servers; an unknown server mounts nothing.
+            Run("Mount-PxeIso $iso -MountPoint mt-scoped -Server mt-iso-b", v).SingleError("MountPointInUse");
+            var unknown = Run("Mount-PxeIso $iso -MountPoint mt-unknown -Server mt-iso-a, mt-no-such", v).SingleError("ServerNotFound");
+            Assert.Equal("mt-no-such", unknown.TargetObject);
+            Assert.Empty(Run("Get-PxeIso -MountPoint mt-unknown*", v).AssertNoErrors().Output);
+            Run("Mount-PxeIso $iso -MountPoint mt-whatif -Server mt-iso-a -WhatIf", v).AssertNoErrors();
+            Assert.Empty(Run("Get-PxeIso -MountPoint mt-whatif*", v).AssertNoErrors().Output);
+
+            // Stopped and started again under the same name, the server serves its image again; the other still does not.
+            Run("Stop-PxeServer mt-iso-a; $a = Start-PxeTftpServer -Root $root -Address 127.0.0.1 -Port 0 -Name mt-iso-a -NoBootMenu", v).AssertNoErrors();
+            Assert.Equal(0, CurlTftp(TftpPort("mt-iso-a", v), Kernel, fetched));
+            Assert.Equal(kernel, File.ReadAllBytes(fetched));
+            Assert.Equal(NotFound, CurlTftp(TftpPort("mt-iso-b", v), Kernel, fetched));
+
+            // Dismount-PxeIso as before: gone from its server.
+            Run("Dismount-PxeIso mt-scoped", v).AssertNoErrors();
+            Assert.Equal(NotFound, CurlTftp(TftpPort("mt-iso-a", v), Kernel, fetched));
+        }
+        finally
+        {
+            Run("Get-PxeIso -MountPoint 'mt-*' | Dismount-PxeIso; Get-PxeServer -Name 'mt-iso*' | Stop-PxeServer", v);
+        }
+    }
+
+    [Fact]
+    public void A_mount_scoped_to_a_PXE_server_is_exported_with_it_and_mounted_again_from_the_configuration()
+    {
+        string iso = ArchIso(out var kernel);
+        string config = Path.Combine(_dir, "pxe.json");
+        string fetched = Path.Combine(_dir, "fetched");
+        var v = new Dictionary<string, object?> { ["iso"] = iso, ["root"] = _dir, ["config"] = config };
+        try
+        {
+            Run("""
+                $null = Start-PxeServer -NoDhcp -Root $root -Address 127.0.0.1 -TftpPort 0 -NoBootMenu -Name mt-iso-pxe
+                $null = Start-PxeTftpServer -Root $root -Address 127.0.0.1 -Port 0 -Name mt-iso-tftp -NoBootMenu
+                $null = Mount-PxeIso $iso -MountPoint mt-pxe -Server mt-iso-pxe
+                $null = Mount-PxeIso $iso -MountPoint mt-elsewhere -Server mt-iso-tftp
+                $null = Mount-PxeIso $iso -MountPoint mt-shared
+                Export-PxeConfiguration -Path $config -Name mt-iso-pxe
+                Stop-PxeServer mt-iso-pxe
+                Dismount-PxeIso mt-pxe
+                """, v).AssertNoErrors();
+
+            // The configuration carries the images this server serves, the scoped one with its scope.
+            string json = File.ReadAllText(config);
+            Assert.Contains("\"MountPoint\": \"mt-pxe\"", json, StringComparison.Ordinal);
+            Assert.Contains("\"MountPoint\": \"mt-shared\"", json, StringComparison.Ordinal);
+            Assert.DoesNotContain("mt-elsewhere", json, StringComparison.Ordinal);
+            Assert.Contains("\"Servers\": [", json, StringComparison.Ordinal);
+
+            Run("$null = Start-PxeServer -ConfigurationPath $config -TftpPort 0", v).AssertNoErrors();
+            Assert.Equal(["mt-iso-pxe"], Servers(Run("Get-PxeIso mt-pxe", v).AssertNoErrors().Output.Single()));
+            int port = Convert.ToInt32(Run("(Get-PxeServer mt-iso-pxe).Tftp.EndPoints[0].Port", v).AssertNoErrors().Output.Single().BaseObject);
+            Assert.Equal(0, CurlTftp(port, "mt-pxe/arch/boot/x86_64/vmlinuz-linux", fetched));
+            Assert.Equal(kernel, File.ReadAllBytes(fetched));
+        }
+        finally
+        {
+            Run("Get-PxeIso -MountPoint 'mt-*' | Dismount-PxeIso; Get-PxeServer -Name 'mt-iso*' | Stop-PxeServer", v);
+        }
+    }
+
     [Fact]
     public void Bad_images_and_mount_points_are_errors_with_stable_ids()
     {

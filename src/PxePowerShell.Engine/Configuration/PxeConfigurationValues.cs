@@ -139,7 +139,7 @@ public static class PxeConfigurationValues
         Add("BootMenu", c.BootMenu, c.BootMenu != d.BootMenu);
         Add("SecureBoot", c.SecureBoot, c.SecureBoot != d.SecureBoot);
         Add("SecureBootPath", c.SecureBootPath, true);
-        Add("Mounts", c.Mounts.Select(m => (object)Ordered(("Path", m.Path), ("MountPoint", m.MountPoint))).ToList(), c.Mounts.Count > 0);
+        Add("Mounts", c.Mounts.Select(MountValue).ToList(), c.Mounts.Count > 0);
         Add("DataDirectory", c.DataDirectory, true);
         return list;
     }
@@ -383,9 +383,21 @@ public static class PxeConfigurationValues
         return new DhcpReservation(address, normalized, name);
     }
 
+    private static object MountValue(IsoMountConfiguration m)
+    {
+        var value = Ordered(("Path", m.Path), ("MountPoint", m.MountPoint));
+        if (m.Servers.Count > 0)
+        {
+            value.Add(new("Servers", m.Servers.Select(s => (object)s).ToList()));
+        }
+
+        return value;
+    }
+
     private static IsoMountConfiguration Mount(string key, object? value, string? baseDirectory)
     {
         string? path = null, mountPoint = null;
+        List<string> servers = [];
         foreach (DictionaryEntry entry in Table(key, value))
         {
             switch (entry.Key?.ToString()?.ToLowerInvariant())
@@ -396,8 +408,11 @@ public static class PxeConfigurationValues
                 case "mountpoint":
                     mountPoint = Text($"{key}.MountPoint", entry.Value);
                     break;
+                case "servers" or "server":
+                    servers = List($"{key}.Servers", entry.Value).Select(v => Text($"{key}.Servers", v)).ToList();
+                    break;
                 default:
-                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a mount field; use Path and MountPoint.");
+                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a mount field; use Path, MountPoint and optionally Servers.");
             }
         }
 
@@ -406,6 +421,6 @@ public static class PxeConfigurationValues
             throw new PxeConfigurationException(key, $"Every {key} item needs Path and MountPoint, e.g. @{{ Path = 'arch.iso'; MountPoint = 'arch' }}.");
         }
 
-        return new IsoMountConfiguration(path, mountPoint);
+        return new IsoMountConfiguration(path, mountPoint) { Servers = servers };
     }
 }

@@ -9,9 +9,10 @@ namespace PxePowerShell.Engine.Iso;
 /// </summary>
 public sealed class IsoMount
 {
-    internal IsoMount(string mountPoint, IsoFileSource source, DetectionResult detection, DateTimeOffset mountedAt)
+    internal IsoMount(string mountPoint, IsoFileSource source, DetectionResult detection, DateTimeOffset mountedAt, IReadOnlyList<string> servers)
     {
         MountPoint = mountPoint;
+        Servers = servers;
         Source = source;
         Detection = detection;
         MountedAt = mountedAt;
@@ -19,6 +20,13 @@ public sealed class IsoMount
 
     /// <summary>The first path segment the image is served under.</summary>
     public string MountPoint { get; }
+
+    /// <summary>
+    /// The names of the servers that serve it (Mount-PxeIso -Server), in the order given; empty when every server of the
+    /// session serves it. A name stays in the list while its server is stopped: a server started again with that name
+    /// serves the image again.
+    /// </summary>
+    public IReadOnlyList<string> Servers { get; }
 
     /// <summary>The image file.</summary>
     public string Path => Source.Image.Path;
@@ -69,6 +77,10 @@ public sealed class IsoMount
 
     /// <summary>The first proposed entry's kernel arguments ({http} is filled by the servers).</summary>
     public string? Arguments => First?.Arguments;
+
+    /// <summary>Whether the server named <paramref name="serverName"/> serves it (always when unscoped; null names no server, so only unscoped mounts).</summary>
+    public bool IsServedBy(string? serverName) =>
+        Servers.Count == 0 || (serverName is not null && Servers.Contains(serverName, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The served source.</summary>
     public IsoFileSource Source { get; }

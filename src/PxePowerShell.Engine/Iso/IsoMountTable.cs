@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Iso.Detection;
 
@@ -8,13 +9,15 @@ namespace PxePowerShell.Engine.Iso;
 /// The images mounted in a session and the namespaces they are served in: a mount shows at once in every attached
 /// namespace (every TFTP, HTTP and PXE server), a namespace attached later gets every current mount, and the list is
 /// saved so mounts come back after a restart. Dismounting lets transfers in flight finish (the image closes with its
-/// last open file).
+/// last open file). A mount can be scoped to servers by name: then only the namespaces attached under one of those
+/// names serve it (also a namespace attached later under that name, as when a server is started again). A mount point
+/// names one image across the whole table, whatever the scopes.
 /// </summary>
 public sealed class IsoMountTable : IDisposable
 {
     private readonly object _gate = new();
     private readonly List<IsoMount> _mounts = [];
-    private readonly List<BootNamespace> _namespaces = [];
+    private readonly List<(BootNamespace Boot, string? Server)> _namespaces = [];
     private readonly string? _stateFile;
     private readonly TimeProvider _time;
 
@@ -41,9 +44,20 @@ public sealed class IsoMountTable : IDisposable
     /// <exception cref="IsoFormatException">Not an image, or a corrupt one.</exception>
     /// <exception cref="InvalidOperationException">The mount point is in use.</exception>
     /// <exception cref="ArgumentException">The mount point is not a single plain path segment.</exception>
-    public IsoMount Mount(string imagePath, string mountPoint)
+    public IsoMount Mount(string imagePath, string mountPoint) => Mount(imagePath, mountPoint, null);
+
+    /// <summary>
+    /// Opens <paramref name="imagePath"/>, detects what it is and serves it at <paramref name="mountPoint"/> in the
+    /// namespaces attached under one of the names in <paramref name="servers"/> (compared ignoring case), now and later;
+    /// null or empty serves it in every attached namespace.
+    /// </summary>
+    /// <exception cref="IsoFormatException">Not an image, or a corrupt one.</exception>
+    /// <exception cref="InvalidOperationException">The mount point is in use (by any scope).</exception>
+    /// <exception cref="ArgumentException">The mount point is not a single plain path segment, or a server name is empty.</exception>
+    public IsoMount Mount(string imagePath, string mountPoint, IEnumerable<string>? servers)
     {
         var prefix = ParseMountPoint(mountPoint);
+        var scope = NormalizeServers(servers);
         lock (_gate)
         {
             if (_mounts.Exists(m => string.Equals(m.MountPoint, prefix.Value, StringComparison.OrdinalIgnoreCase)))
@@ -65,7 +79,7 @@ public sealed class IsoMountTable : IDisposable
             throw;
         }
 
-        var mount = new IsoMount(prefix.Value, source, detection, _time.GetUtcNow());
+        var mount = new IsoMount(prefix.Value, source, detection, _time.GetUtcNow(), scope);
         lock (_gate)
         {
             if (_mounts.Exists(m => string.Equals(m.MountPoint, prefix.Value, StringComparison.OrdinalIgnoreCase)))
@@ -75,9 +89,12 @@ public sealed class IsoMountTable : IDisposable
             }
 
             _mounts.Add(mount);
-            foreach (var boot in _namespaces)
+            foreach (var (boot, server) in _namespaces)
             {
-                boot.Mount(prefix, source);
+                if (mount.IsServedBy(server))
+                {
+                    boot.Mount(prefix, source);
+                }
             }
 
             Save();
@@ -100,9 +117,12 @@ public sealed class IsoMountTable : IDisposable
 
             _mounts.Remove(mount);
             var prefix = BootPath.Parse(mount.MountPoint);
-            foreach (var boot in _namespaces)
+            foreach (var (boot, server) in _namespaces)
             {
-                boot.Unmount(prefix);
+                if (mount.IsServedBy(server))
+                {
+                    boot.Unmount(prefix);
+                }
             }
 
             Save();
@@ -112,31 +132,50 @@ public sealed class IsoMountTable : IDisposable
         return true;
     }
 
-    /// <summary>Serves every current and future mount in <paramref name="boot"/>.</summary>
-    public void Attach(BootNamespace boot)
+    /// <summary>Serves every current and future mount that is not scoped to servers in <paramref name="boot"/>.</summary>
+    public void Attach(BootNamespace boot) => Attach(boot, null);
+
+    /// <summary>
+    /// Serves in <paramref name="boot"/>, the namespace of the server named <paramref name="serverName"/>, every current
+    /// and future mount that server serves: the unscoped ones and those scoped to its name. A null name gets only the
+    /// unscoped mounts. Attaching a namespace again changes nothing.
+    /// </summary>
+    public void Attach(BootNamespace boot, string? serverName)
     {
         ArgumentNullException.ThrowIfNull(boot);
         lock (_gate)
         {
-            if (_namespaces.Contains(boot))
+            if (_namespaces.Exists(n => ReferenceEquals(n.Boot, boot)))
             {
                 return;
             }
 
-            _namespaces.Add(boot);
+            _namespaces.Add((boot, serverName));
             foreach (var mount in _mounts)
             {
-                boot.Mount(BootPath.Parse(mount.MountPoint), mount.Source);
+                if (mount.IsServedBy(serverName))
+                {
+                    boot.Mount(BootPath.Parse(mount.MountPoint), mount.Source);
+                }
             }
         }
     }
 
-    /// <summary>Stops following mounts in <paramref name="boot"/> (its server stopped).</summary>
+    /// <summary>Stops following mounts in <paramref name="boot"/> (its server stopped); what it serves now stays.</summary>
     public void Detach(BootNamespace boot)
     {
         lock (_gate)
         {
-            _namespaces.Remove(boot);
+            _namespaces.RemoveAll(n => ReferenceEquals(n.Boot, boot));
+        }
+    }
+
+    /// <summary>The current mounts the server named <paramref name="serverName"/> serves (unscoped ones and those scoped to it).</summary>
+    public IReadOnlyList<IsoMount> MountsServedBy(string serverName)
+    {
+        lock (_gate)
+        {
+            return _mounts.FindAll(m => m.IsServedBy(serverName));
         }
     }
 
@@ -147,23 +186,24 @@ public sealed class IsoMountTable : IDisposable
     public IReadOnlyList<(string MountPoint, string Error)> Restore()
     {
         var failures = new List<(string, string)>();
-        foreach (var (path, mountPoint) in ReadState())
+        foreach (var saved in ReadState())
         {
             try
             {
-                Mount(path, mountPoint);
+                Mount(saved.Path, saved.MountPoint, saved.Servers);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IsoFormatException or InvalidOperationException or ArgumentException)
             {
-                failures.Add((mountPoint, ex.Message));
+                failures.Add((saved.MountPoint, ex.Message));
             }
         }
 
         return failures;
     }
 
-    /// <summary>The saved (path, mount point) pairs.</summary>
-    public IReadOnlyList<(string Path, string MountPoint)> ReadState()
+    /// <summary>The saved mounts: path, mount point and the servers they are scoped to (empty for files written before scopes existed).</summary>
+    /// <exception cref="InvalidDataException">The file is not a mount list.</exception>
+    public IReadOnlyList<IsoMountConfiguration> ReadState()
     {
         if (_stateFile is null || !File.Exists(_stateFile))
         {
@@ -173,10 +213,23 @@ public sealed class IsoMountTable : IDisposable
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(_stateFile));
-            return document.RootElement.EnumerateArray()
-                .Select(e => (e.GetProperty("Path").GetString() ?? string.Empty, e.GetProperty("MountPoint").GetString() ?? string.Empty))
-                .Where(p => p.Item1.Length > 0 && p.Item2.Length > 0)
-                .ToList();
+            var saved = new List<IsoMountConfiguration>();
+            foreach (var e in document.RootElement.EnumerateArray())
+            {
+                string path = e.GetProperty("Path").GetString() ?? string.Empty;
+                string mountPoint = e.GetProperty("MountPoint").GetString() ?? string.Empty;
+                if (path.Length == 0 || mountPoint.Length == 0)
+                {
+                    continue;
+                }
+
+                string[] servers = e.TryGetProperty("Servers", out var list) && list.ValueKind != JsonValueKind.Null
+                    ? [.. list.EnumerateArray().Select(s => s.GetString() ?? string.Empty).Where(s => s.Trim().Length > 0)]
+                    : [];
+                saved.Add(new IsoMountConfiguration(path, mountPoint) { Servers = servers });
+            }
+
+            return saved;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
         {
@@ -196,6 +249,32 @@ public sealed class IsoMountTable : IDisposable
         return path;
     }
 
+    /// <summary>The names trimmed, without duplicates (ignoring case), in the order given; empty for none.</summary>
+    private static string[] NormalizeServers(IEnumerable<string>? servers)
+    {
+        if (servers is null)
+        {
+            return [];
+        }
+
+        var names = new List<string>();
+        foreach (var server in servers)
+        {
+            string name = server?.Trim() ?? string.Empty;
+            if (name.Length == 0)
+            {
+                throw new ArgumentException("A server name is empty; give the names of the servers that serve the image, or none for every server.", nameof(servers));
+            }
+
+            if (!names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                names.Add(name);
+            }
+        }
+
+        return [.. names];
+    }
+
     private void Save()
     {
         if (_stateFile is null)
@@ -205,7 +284,7 @@ public sealed class IsoMountTable : IDisposable
 
         Directory.CreateDirectory(Path.GetDirectoryName(_stateFile)!);
         string temporary = _stateFile + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(_mounts.Select(m => new { m.Path, m.MountPoint }), new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(_mounts.Select(m => new { m.Path, m.MountPoint, m.Servers }), new JsonSerializerOptions { WriteIndented = true }));
         File.Move(temporary, _stateFile, overwrite: true);
     }
 

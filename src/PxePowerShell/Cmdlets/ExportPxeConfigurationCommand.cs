@@ -51,10 +51,13 @@ public sealed class ExportPxeConfigurationCommand : PxeCmdlet
 
         if (ParameterSetName == ByName || (InputObject is PSObject { BaseObject: PxeServer } or PxeServer))
         {
-            // A running server serves every mounted image: they belong in its configuration.
+            // The images a running server serves (unscoped ones and those mounted with -Server naming it) belong in its
+            // configuration, with their scope.
             configuration = configuration with
             {
-                Mounts = ModuleState.IsoMounts.Mounts.Select(m => new IsoMountConfiguration(m.Path, m.MountPoint)).ToList(),
+                Mounts = ModuleState.IsoMounts.MountsServedBy(configuration.Name)
+                    .Select(m => new IsoMountConfiguration(m.Path, m.MountPoint) { Servers = m.Servers })
+                    .ToList(),
             };
         }
 

@@ -22,6 +22,18 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
     [ValidateNotNullOrEmpty]
     public string? MountPoint { get; set; }
 
+    /// <summary>
+    /// The running servers (names, wildcards allowed, or server objects) that serve the image; every server, including
+    /// ones started later, when omitted. The scope is kept by name: a server started again under one of these names
+    /// serves the image again.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ServerNameTransformation]
+    [ArgumentCompleter(typeof(ServerNameCompleter))]
+    public string[]? Server { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -43,7 +55,18 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
             return;
         }
 
-        if (!ShouldProcess($"{path} at /{mountPoint}", "Mount"))
+        string[]? servers = null;
+        if (Server is not null)
+        {
+            servers = ResolveServers(Server);
+            if (servers is null)
+            {
+                return;
+            }
+        }
+
+        string forServers = servers is null ? string.Empty : $" for {string.Join(", ", servers)}";
+        if (!ShouldProcess($"{path} at /{mountPoint}{forServers}", "Mount"))
         {
             return;
         }
@@ -53,7 +76,7 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
         IsoMount mount;
         try
         {
-            mount = ModuleState.IsoMounts.Mount(path, mountPoint);
+            mount = ModuleState.IsoMounts.Mount(path, mountPoint, servers);
         }
         catch (IsoFormatException ex)
         {
@@ -81,12 +104,42 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
             WriteWarning($"The saved ISO mount '{failedMountPoint}' was not mounted again: {error}");
         }
 
-        WriteVerbose($"Mounted {mount.Path} ({string.Join(", ", mount.FileSystems)}; serving {mount.FileSystem}) at /{mount.MountPoint}: {mount.Distribution ?? "unknown layout"}, {mount.ProposedEntries.Count} proposed entries.");
+        WriteVerbose($"Mounted {mount.Path} ({string.Join(", ", mount.FileSystems)}; serving {mount.FileSystem}) at /{mount.MountPoint}{forServers}: {mount.Distribution ?? "unknown layout"}, {mount.ProposedEntries.Count} proposed entries.");
         foreach (var warning in mount.Warnings)
         {
             WriteWarning(warning);
         }
 
         WriteObject(mount);
+    }
+
+    /// <summary>
+    /// The names of the running servers <paramref name="patterns"/> name (as the session spells them, each once); null
+    /// after writing ServerNotFound when one names no running server, because an empty scope would mean every server.
+    /// </summary>
+    private string[]? ResolveServers(string[] patterns)
+    {
+        var running = ModuleState.Servers.Servers;
+        var names = new List<string>();
+        bool missing = false;
+        foreach (var pattern in patterns)
+        {
+            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+            var matches = running.Where(s => wildcard.IsMatch(s.Name)).Select(s => s.Name).ToList();
+            if (matches.Count == 0)
+            {
+                WriteError(Error(
+                    ErrorIds.ServerNotFound,
+                    ErrorCategory.ObjectNotFound,
+                    pattern,
+                    $"No server named '{pattern}' runs in this session, so the image was not mounted; Get-PxeServer lists them (start the server first, or omit -Server to serve the image from every server)."));
+                missing = true;
+                continue;
+            }
+
+            names.AddRange(matches.Where(m => !names.Contains(m, StringComparer.OrdinalIgnoreCase)));
+        }
+
+        return missing ? null : [.. names];
     }
 }

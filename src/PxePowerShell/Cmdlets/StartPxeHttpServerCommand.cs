@@ -44,6 +44,6 @@ public sealed class StartPxeHttpServerCommand : StartFileServerCmdlet
             return;
         }
 
-        StartServer(new HttpBootServer(name, options, CreateNamespace(root), ModuleState.Events), "HTTP server", Port);
+        StartServer(new HttpBootServer(name, options, CreateNamespace(root, name), ModuleState.Events), "HTTP server", Port);
     }
 }

@@ -164,7 +164,7 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         }
 
         var files = new BootNamespace(root);
-        AttachIsoMounts(files);
+        AttachIsoMounts(files, configuration.Name);
         MountConfiguredImages(configuration);
         var server = new PxeServer(configuration, files, BootEntries(configuration), ModuleState.Events);
         StartServer(server, "PXE server", FirstPort(configuration));
@@ -222,7 +222,11 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         }
     }
 
-    /// <summary>Mounts the configuration's ISO images that are not mounted yet; a warning for each one that cannot be.</summary>
+    /// <summary>
+    /// Mounts the configuration's ISO images that are not mounted yet; a warning for each one that cannot be. A mount
+    /// scoped to servers (Servers) is scoped to them and to this server, so a server started from its exported
+    /// configuration serves its own images whatever it is named now.
+    /// </summary>
     private void MountConfiguredImages(PxeServerConfiguration configuration)
     {
         var table = ModuleState.IsoMounts;
@@ -235,14 +239,19 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
                 {
                     WriteWarning($"The configuration mounts {wanted.Path} at '{wanted.MountPoint}', but {current.Path} is mounted there; it stays.");
                 }
+                else if (!current.IsServedBy(configuration.Name))
+                {
+                    WriteWarning($"{current.Path} is mounted at '{current.MountPoint}' for the servers {string.Join(", ", current.Servers)} only, so '{configuration.Name}' does not serve it; Dismount-PxeIso it and mount it again with -Server to change that.");
+                }
 
                 continue;
             }
 
+            IReadOnlyList<string>? servers = wanted.Servers.Count == 0 ? null : [.. wanted.Servers, configuration.Name];
             try
             {
-                var mount = table.Mount(wanted.Path, wanted.MountPoint);
-                WriteVerbose($"Mounted {mount.Path} at {mount.MountPoint} ({mount.Distribution ?? "unknown layout"}).");
+                var mount = table.Mount(wanted.Path, wanted.MountPoint, servers);
+                WriteVerbose($"Mounted {mount.Path} at {mount.MountPoint} ({mount.Distribution ?? "unknown layout"}){(mount.Servers.Count == 0 ? string.Empty : $" for {string.Join(", ", mount.Servers)}")}.");
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Engine.Iso.IsoFormatException or InvalidOperationException or ArgumentException)
             {

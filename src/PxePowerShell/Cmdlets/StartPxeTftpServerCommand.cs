@@ -63,7 +63,7 @@ public sealed class StartPxeTftpServerCommand : StartFileServerCmdlet
             return;
         }
 
-        var server = new TftpServer(name, options, CreateNamespace(root), ModuleState.Events);
+        var server = new TftpServer(name, options, CreateNamespace(root, name), ModuleState.Events);
         StartServer(server, "TFTP server", Port);
     }
 }

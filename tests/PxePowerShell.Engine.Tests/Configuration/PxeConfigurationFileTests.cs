@@ -32,7 +32,7 @@ public sealed class PxeConfigurationFileTests
         Http = true,
         HttpPort = 8080,
         BootMenu = false,
-        Mounts = [new IsoMountConfiguration("/isos/arch.iso", "arch")],
+        Mounts = [new IsoMountConfiguration("/isos/arch.iso", "arch"), new IsoMountConfiguration("/isos/rescue.iso", "rescue") { Servers = ["lab", "tftp2"] }],
         DataDirectory = "/var/lib/pxe",
     };
 
@@ -61,6 +61,8 @@ public sealed class PxeConfigurationFileTests
         Assert.Contains("Prompt = 'it''s ‘‘quoted’’'", text, StringComparison.Ordinal);
         Assert.Contains("Http = $true", text, StringComparison.Ordinal);
         Assert.Contains("Bios = 'undionly.kpxe'", text, StringComparison.Ordinal);
+        Assert.Contains("Servers = @(", text, StringComparison.Ordinal);
+        Assert.Contains("'tftp2'", text, StringComparison.Ordinal);
         Assert.StartsWith("# PxePowerShell server configuration", text, StringComparison.Ordinal);
     }
 
@@ -77,7 +79,7 @@ public sealed class PxeConfigurationFileTests
             ["LeaseTime"] = 3600,
             ["Http"] = true,
             ["Menu"] = new object[] { "Network Boot", new Hashtable { ["Label"] = "Memtest", ["Bios"] = "memtest.0" } },
-            ["Mounts"] = new object[] { new Hashtable { ["Path"] = "isos/arch.iso", ["MountPoint"] = "arch" } },
+            ["Mounts"] = new object[] { new Hashtable { ["Path"] = "isos/arch.iso", ["MountPoint"] = "arch" }, new Hashtable { ["Path"] = "/isos/sr.iso", ["MountPoint"] = "sr", ["Server"] = "lab" } },
         };
         var c = PxeConfigurationValues.FromValues(values, "/etc/pxe");
         Assert.Equal("/etc/pxe/tftpboot", c.Root);
@@ -89,6 +91,8 @@ public sealed class PxeConfigurationFileTests
         Assert.Equal("Memtest", c.Menu[1].Label);
         Assert.Equal("memtest.0", c.Menu[1].BootFiles![ClientArchitecture.Bios]);
         Assert.Equal("/etc/pxe/isos/arch.iso", c.Mounts[0].Path);
+        Assert.Empty(c.Mounts[0].Servers);
+        Assert.Equal(["lab"], c.Mounts[1].Servers);
     }
 
     [Theory]
@@ -101,6 +105,7 @@ public sealed class PxeConfigurationFileTests
     [InlineData("{ \"Range\": [\"10.0.0.1\"] }", "Range", "two addresses")]
     [InlineData("{ \"Reservations\": [ { \"IPAddress\": \"10.0.0.5\", \"MacAddress\": \"zz\" } ] }", "Reservations", "not a MAC address")]
     [InlineData("{ \"Menu\": [ { \"Bios\": \"x.0\" } ] }", "Menu", "needs a Label")]
+    [InlineData("{ \"Mounts\": [ { \"Path\": \"a.iso\", \"MountPoint\": \"a\", \"Servers\": [\"\"] } ] }", "Mounts.Servers", "Mounts.Servers must be a non-empty text value")]
     [InlineData("[1, 2]", "", "one object")]
     [InlineData("{ \"Root\": ", "", "not valid JSON")]
     public void Bad_files_give_an_error_naming_the_setting(string json, string key, string message)

@@ -82,6 +82,99 @@ public sealed class IsoMountTableTests : IDisposable
         Assert.Contains("gone.iso", failure.Error, StringComparison.Ordinal);
     }
 
+    private static async Task<BootFileStatus> StatusAsync(BootNamespace boot, string path)
+    {
+        var opened = await boot.OpenAsync(BootPath.Parse(path), BootRequestContext.Local);
+        opened.File?.Dispose();
+        return opened.Status;
+    }
+
+    [Fact]
+    public async Task A_mount_scoped_to_a_server_is_served_only_in_that_servers_namespaces()
+    {
+        using var table = new IsoMountTable(Path.Combine(_dir, "mounts.json"));
+        var first = new BootNamespace(_dir);
+        var second = new BootNamespace(_dir);
+        var unnamed = new BootNamespace(_dir);
+        table.Attach(first, "tftp-a");
+        table.Attach(second, "tftp-b");
+        table.Attach(unnamed);
+        string iso = ArchIso();
+        const string Kernel = "arch/arch/boot/x86_64/vmlinuz-linux";
+
+        var scoped = table.Mount(iso, "arch", ["TFTP-A", " tftp-a "]);
+        Assert.Equal(["TFTP-A"], scoped.Servers);
+        Assert.True(scoped.IsServedBy("tftp-a"));
+        Assert.False(scoped.IsServedBy("tftp-b"));
+        Assert.False(scoped.IsServedBy(null));
+        Assert.Equal(BootFileStatus.Ok, await StatusAsync(first, Kernel));
+        Assert.Equal(BootFileStatus.NotFound, await StatusAsync(second, Kernel));
+        Assert.Equal(BootFileStatus.NotFound, await StatusAsync(unnamed, Kernel));
+
+        // An unscoped mount is everywhere; the mount point stays unique whatever the scope.
+        var everywhere = table.Mount(iso, "all");
+        Assert.Empty(everywhere.Servers);
+        foreach (var boot in new[] { first, second, unnamed })
+        {
+            Assert.Equal(BootFileStatus.Ok, await StatusAsync(boot, "all/arch/boot/x86_64/vmlinuz-linux"));
+        }
+
+        Assert.Throws<InvalidOperationException>(() => table.Mount(iso, "arch", ["tftp-b"]));
+        Assert.Throws<ArgumentException>(() => table.Mount(iso, "blank", ["tftp-a", " "]));
+        Assert.Equal(["arch", "all"], table.MountsServedBy("tftp-a").Select(m => m.MountPoint).ToArray());
+        Assert.Equal(["all"], table.MountsServedBy("tftp-b").Select(m => m.MountPoint).ToArray());
+
+        // The server stops and starts again under the same name: its new namespace serves the scoped image again.
+        table.Detach(first);
+        var restarted = new BootNamespace(_dir);
+        table.Attach(restarted, "tftp-a");
+        var other = new BootNamespace(_dir);
+        table.Attach(other, "tftp-c");
+        Assert.Equal(BootFileStatus.Ok, await StatusAsync(restarted, Kernel));
+        Assert.Equal(BootFileStatus.NotFound, await StatusAsync(other, Kernel));
+
+        // Dismounting removes it where it was served and leaves the others alone.
+        Assert.True(table.Unmount("arch"));
+        Assert.Equal(BootFileStatus.NotFound, await StatusAsync(restarted, Kernel));
+        Assert.Equal(BootFileStatus.Ok, await StatusAsync(other, "all/arch/boot/x86_64/vmlinuz-linux"));
+    }
+
+    [Fact]
+    public async Task Scoped_mounts_come_back_with_their_servers_and_old_state_files_stay_readable()
+    {
+        string state = Path.Combine(_dir, "mounts.json");
+        string iso = ArchIso();
+        using (var first = new IsoMountTable(state))
+        {
+            first.Mount(iso, "arch", ["pxe1", "tftp2"]);
+            first.Mount(iso, "shared");
+        }
+
+        using (var second = new IsoMountTable(state))
+        {
+            Assert.Empty(second.Restore());
+            Assert.Equal(["pxe1", "tftp2"], second.Mounts.Single(m => m.MountPoint == "arch").Servers);
+            Assert.Empty(second.Mounts.Single(m => m.MountPoint == "shared").Servers);
+            var served = new BootNamespace(_dir);
+            var notServed = new BootNamespace(_dir);
+            second.Attach(served, "TFTP2");
+            second.Attach(notServed, "pxe2");
+            Assert.Equal(BootFileStatus.Ok, await StatusAsync(served, "arch/arch/boot/x86_64/vmlinuz-linux"));
+            Assert.Equal(BootFileStatus.NotFound, await StatusAsync(notServed, "arch/arch/boot/x86_64/vmlinuz-linux"));
+            Assert.Equal(BootFileStatus.Ok, await StatusAsync(notServed, "shared/arch/boot/x86_64/vmlinuz-linux"));
+        }
+
+        // A mounts.json written before scopes existed: every mount is unscoped.
+        File.WriteAllText(state, $$"""[ { "Path": "{{iso.Replace("\\", "\\\\", StringComparison.Ordinal)}}", "MountPoint": "old" } ]""");
+        using var third = new IsoMountTable(state);
+        Assert.Empty(third.Restore());
+        var old = Assert.Single(third.Mounts);
+        Assert.Equal("old", old.MountPoint);
+        Assert.Empty(old.Servers);
+        var saved = Assert.Single(third.ReadState());
+        Assert.Empty(saved.Servers);
+    }
+
     [Fact]
     public void An_image_of_unknown_layout_mounts_with_a_warning_and_no_entries()
     {
