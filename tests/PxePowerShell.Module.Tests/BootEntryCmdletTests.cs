@@ -261,7 +261,7 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
         { 3, "-Format Ipxe -HttpBaseUri http://192.168.0.1:8080/", "#!ipxe\n" },
         { 4, "-ServerAddress 192.168.0.1", "LABEL sysrcd\n  MENU LABEL SystemRescueCd\n  KERNEL sysrcd/rescue64\n  INITRD sysrcd/initram.igz\n  APPEND netboot=tftp://192.168.0.1/sysrcd/sysrcd.dat setkmap=de dodhcp\n" },
         { 5, "-ServerAddress 192.168.0.1", "LABEL xenserver\n  MENU LABEL XenServer installer\n  KERNEL mboot.c32\n  APPEND xenserver/boot/xen.gz dom0_max_vcpus=2 dom0_mem=1024M com1=115200,8n1 console=com1,vga --- xenserver/boot/vmlinuz xencons=hvc console=hvc0 console=tty0 answerfile=http://192.168.0.1/answer.xml install --- xenserver/install.img\n" },
-        { 6, "-Format Syslinux", "DEFAULT debian-uefi\n\nLABEL debian-uefi\n  MENU LABEL Debian installer (UEFI)\n  MENU DEFAULT\n  KERNEL /debian-installer/amd64/linux\n  INITRD /debian-installer/amd64/initrd.gz\n  APPEND priority=low ---\n" },
+        { 6, "-Format Syslinux", "DEFAULT debian-uefi\n\nLABEL debian-uefi\n  MENU LABEL Debian installer (UEFI)\n  MENU DEFAULT\n  KERNEL ::/debian-installer/amd64/linux\n  INITRD ::/debian-installer/amd64/initrd.gz\n  APPEND priority=low ---\n" },
     };
 
     [Theory]
@@ -313,7 +313,7 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
         string efi = Run("Get-PxeBootMenu -Format Grub -Architecture EfiX64").AssertNoErrors().Output.Single().ToString();
         Assert.Contains("uefi-only", efi, StringComparison.Ordinal);
         string syslinux = Run("Get-PxeBootMenu -Architecture x64").AssertNoErrors().Output.Single().ToString();
-        Assert.Contains("KERNEL /u/vmlinuz", syslinux, StringComparison.Ordinal);
+        Assert.Contains("KERNEL ::/u/vmlinuz", syslinux, StringComparison.Ordinal);
         Run("Get-PxeBootMenu -MacAddress nonsense").SingleError("InvalidMacAddress");
     }
 
@@ -469,7 +469,7 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
             Assert.Contains("APPEND auto url=http://127.0.0.1/preseed.cfg", general, StringComparison.Ordinal);
             Assert.DoesNotContain("rescue-db01", general, StringComparison.Ordinal);
             Assert.StartsWith("#!ipxe", Fetch("boot.ipxe"), StringComparison.Ordinal);
-            Assert.Contains("KERNEL /debian-installer/amd64/linux", Fetch("efi64/pxelinux.cfg/default"), StringComparison.Ordinal);
+            Assert.Contains("KERNEL ::/debian-installer/amd64/linux", Fetch("efi64/pxelinux.cfg/default"), StringComparison.Ordinal);
             Assert.Equal("x", Fetch("debian-installer/amd64/linux"));
 
             // Changes show at once; the running server's namespace is what New-PxeBootEntry checks files against.

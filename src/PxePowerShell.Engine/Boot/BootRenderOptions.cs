@@ -18,8 +18,9 @@ public sealed record BootRenderOptions
     public bool Lpxelinux { get; init; }
 
     /// <summary>
-    /// pxelinux/syslinux: write namespace paths with a leading '/' so they resolve from the TFTP root whatever
-    /// directory the loader was started from (syslinux 5+; needed when syslinux.efi lives in a subdirectory such as efi64/).
+    /// pxelinux/syslinux: write namespace paths as <c>::/path</c>, syslinux's "from the TFTP server's root" form, so they
+    /// resolve whatever directory the loader was started from (needed when syslinux.efi lives in a subdirectory such as
+    /// efi64/: syslinux.efi 6.04 puts its own directory even in front of "/path", asking for efi64//path).
     /// </summary>
     public bool RootedPaths { get; init; }
 

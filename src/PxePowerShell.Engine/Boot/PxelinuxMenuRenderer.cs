@@ -191,7 +191,7 @@ public static class PxelinuxMenuRenderer
             return options.HttpUrl(path);
         }
 
-        return options.RootedPaths ? "/" + path.TrimStart('/') : path;
+        return options.RootedPaths ? "::/" + path.TrimStart('/') : path;
     }
 
     private static string OneLine(string text)

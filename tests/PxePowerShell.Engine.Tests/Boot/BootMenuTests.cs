@@ -81,7 +81,7 @@ public sealed class BootMenuTests : IDisposable
         Assert.Equal(source.Render(PxePowerShell.Engine.Files.BootPath.Parse("01-52-54-00-12-34-56"), config), File.ReadAllText(pxelinux[1]));
 
         Assert.Equal([Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "default"), Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "01-52-54-00-12-34-56")], BootMenuExporter.Export(config, BootMenuFormat.Syslinux, _dir.Path));
-        Assert.Contains("KERNEL /a/vmlinuz", File.ReadAllText(Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "default")), StringComparison.Ordinal);
+        Assert.Contains("KERNEL ::/a/vmlinuz", File.ReadAllText(Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "default")), StringComparison.Ordinal);
         Assert.Equal([Path.Combine(_dir.Path, "boot.ipxe")], BootMenuExporter.Export(config, BootMenuFormat.Ipxe, _dir.Path));
         Assert.Equal([Path.Combine(_dir.Path, "grub", "grub.cfg")], BootMenuExporter.Export(config, BootMenuFormat.Grub, _dir.Path));
         Assert.StartsWith("#!ipxe", File.ReadAllText(Path.Combine(_dir.Path, "boot.ipxe")), StringComparison.Ordinal);

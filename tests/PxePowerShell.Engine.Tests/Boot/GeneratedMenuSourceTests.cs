@@ -136,7 +136,7 @@ public sealed class GeneratedMenuSourceTests : IDisposable
     {
         string text = (await Fetch("efi64/pxelinux.cfg/default"))!;
         Assert.Contains("LABEL uefi-only", text, StringComparison.Ordinal);
-        Assert.Contains("KERNEL /debian-installer/amd64/linux", text, StringComparison.Ordinal);
+        Assert.Contains("KERNEL ::/debian-installer/amd64/linux", text, StringComparison.Ordinal);
         Assert.DoesNotContain("LABEL uefi-only", (await Fetch("efi32/pxelinux.cfg/default"))!, StringComparison.Ordinal);
         Assert.DoesNotContain("uefi-only", (await Fetch("pxelinux.cfg/default"))!, StringComparison.Ordinal);
     }

@@ -116,6 +116,46 @@ public sealed class BootScenarioTests(BootRoot root, ITestOutputHelper output) :
     }
 
     [E2EFact]
+    public void Uefi_OVMF_own_PXE_boots_syslinux_efi_and_the_generated_menu_through_proxyDHCP()
+    {
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        var server = lab.StartPxePowerShell($"{Entry("uefi-syslinux")}\n{Server("-ProxyDhcp -BootFile @{ EfiX64 = 'efi64/syslinux.efi' }")}");
+        var (_, elapsed) = lab.Boot(Firmware.UefiNative, l => Marker(l, "uefi-syslinux"), BootTimeout, "UEFI syslinux.efi guest marker");
+        Assert.Contains("EVENT Tftp TransferCompleted efi64/syslinux.efi ", server.Output, StringComparison.Ordinal);
+        Assert.Contains("EVENT Tftp TransferCompleted efi64/pxelinux.cfg/default ", server.Output, StringComparison.Ordinal);
+        Assert.Contains("EVENT Tftp TransferCompleted vmlinuz ", server.Output, StringComparison.Ordinal);
+        Record("UEFI OVMF (own PXE), proxyDHCP, syslinux.efi + generated menu", "PxePowerShell", elapsed);
+    }
+
+    [E2EFact]
+    public void Reference_dnsmasq_boots_syslinux_efi_with_the_same_generated_menu()
+    {
+        string tftp = Directory.CreateTempSubdirectory("pxe-e2e-dnsmasq-efi-").FullName;
+        Shell.Run("chmod", $"755 {tftp}");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(tftp, "efi64", "pxelinux.cfg"));
+            foreach (var file in new[] { "efi64/syslinux.efi", "efi64/ldlinux.e64", "efi64/menu.c32", "efi64/libutil.c32", "vmlinuz", "initrd.img" })
+            {
+                File.CreateSymbolicLink(Path.Combine(tftp, file), Path.Combine(root.Directory, file));
+            }
+
+            File.WriteAllText(Path.Combine(tftp, "efi64", "pxelinux.cfg", "default"), FirmwareLab.RunPxePowerShell($"{Entry("uefi-syslinux-dnsmasq")}\nGet-PxeBootMenu -Format Syslinux"));
+            Shell.Run("chmod", $"-R a+rX {tftp}");
+            using var lab = new FirmwareLab();
+            lab.StartRouterDhcp();
+            lab.StartDnsmasq($"--dhcp-range={lab.Subnet}.0,proxy --pxe-service=X86-64_EFI,\"Network Boot\",efi64/syslinux.efi --enable-tftp --tftp-root={tftp}");
+            var (_, elapsed) = lab.Boot(Firmware.UefiNative, l => Marker(l, "uefi-syslinux-dnsmasq"), BootTimeout, "UEFI syslinux.efi guest marker (dnsmasq)");
+            Record("UEFI OVMF (own PXE), proxyDHCP, syslinux.efi + generated menu", "dnsmasq", elapsed);
+        }
+        finally
+        {
+            Directory.Delete(tftp, recursive: true);
+        }
+    }
+
+    [E2EFact]
     public void Uefi_Secure_Boot_OVMF_boots_Debian_signed_shim_grub_and_kernel_in_full_DHCP_mode()
     {
         using var lab = new FirmwareLab();

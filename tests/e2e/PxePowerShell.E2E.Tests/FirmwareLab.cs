@@ -141,6 +141,7 @@ public sealed class FirmwareLab : IDisposable
         {
             Firmware.Bios => $"-boot n -device e1000,netdev=n0,mac={mac}",
             Firmware.Uefi => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device e1000,netdev=n0,mac={mac}",
+            Firmware.UefiNative => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
             // Secure Boot enforcing: the secboot code needs SMM; the ms vars have Microsoft's keys enrolled. OVMF's own
             // virtio-net driver and PXE stack (no iPXE option ROM, which is unsigned and would be refused).
             _ => $"-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on {UefiArguments("OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
@@ -212,6 +213,9 @@ public enum Firmware
 
     /// <summary>OVMF (UEFI) with the iPXE EFI driver of the e1000 ROM.</summary>
     Uefi,
+
+    /// <summary>OVMF with its own PXE stack (PxeBcDxe) on virtio-net, no iPXE option ROM.</summary>
+    UefiNative,
 
     /// <summary>OVMF with Secure Boot enforcing (Microsoft's keys enrolled) and its own PXE stack on virtio-net.</summary>
     UefiSecureBoot,
