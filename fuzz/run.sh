@@ -59,6 +59,9 @@ started=$(date +%s)
 afl-fuzz -i "$input" -o "$findings" -V "$seconds" -t 5000 -m none "$@" -- "$(command -v dotnet)" "$bin/PxePowerShell.Fuzz.dll" "$target" \
     >"$findings/afl.log" 2>&1
 afl_status=$?
+# The iso harness writes each input to /dev/shm/pxepowershell-fuzz-<pid>.iso; afl-fuzz kills its children, which
+# cannot remove theirs.
+[ "$target" = iso ] && rm -f /dev/shm/pxepowershell-fuzz-*.iso
 elapsed=$(( $(date +%s) - started ))
 
 stats="$findings/default/fuzzer_stats"
