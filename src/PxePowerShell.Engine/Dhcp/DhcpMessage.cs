@@ -436,7 +436,22 @@ public sealed class DhcpMessage
             n = field.Length;
         }
 
-        return n == 0 ? string.Empty : Encoding.UTF8.GetString(field[..n]);
+        if (n == 0)
+        {
+            return string.Empty;
+        }
+
+        // Invalid UTF-8 decodes to U+FFFD, three bytes each when written again, and a field filled to its end has no
+        // room left for the NUL that WriteTo adds: cut the text to what the field can hold, so that a parsed message
+        // can always be written again (found by fuzzing: 29 bytes of 0xE1 in sname became 87 bytes).
+        string text = Encoding.UTF8.GetString(field[..n]);
+        int max = field.Length - 1;
+        while (Encoding.UTF8.GetByteCount(text) > max)
+        {
+            text = text[..^(char.IsLowSurrogate(text[^1]) && text.Length > 1 ? 2 : 1)];
+        }
+
+        return text;
     }
 
     private static void WriteCString(Span<byte> field, string value)

@@ -215,6 +215,44 @@ public sealed class DhcpMessageTests
         Assert.True(DhcpMessage.Parse(wire)!.Broadcast);
     }
 
+    /// <summary>Found by fuzzing (fuzz/, target dhcp): invalid UTF-8 in sname decoded to U+FFFD, three bytes each, and
+    /// writing the parsed message again threw ArgumentException ("longer than the 63-byte field").</summary>
+    [Fact]
+    public void Fuzz_a_parsed_message_with_invalid_utf8_in_sname_writes_again()
+    {
+        byte[] datagram = Convert.FromHexString(
+        "02010600000000000004800000000000c0a84d739da84d0200000000525400770010000000000000000000e1e1e1e1e1" +
+        "e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e100000000000000000000000000000000000000000000000000" +
+        "0000000000000000000000097078656c696e75782e300000000000000000000000000000000012000000000000000000" +
+        "00000b006000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000063825363" +
+        "3501053604c0a84d023c09505845436c69656e74611100000000000000000002000000000000002b07470480000000ff" +
+        "ff000000");
+        Assert.True(DhcpMessage.TryParse(datagram, out var m, out var error), error);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(m!.ServerName) <= 63);
+        var again = DhcpMessage.Parse(m.ToArray(1500));
+        Assert.NotNull(again);
+        Assert.Equal(m.ServerName, again!.ServerName);
+        Assert.Equal(m.BootFileName, again.BootFileName);
+    }
+
+    [Theory]
+    [InlineData(44, 64)]
+    [InlineData(108, 128)]
+    public void Fuzz_a_name_field_filled_to_its_end_or_with_invalid_utf8_writes_again(int offset, int length)
+    {
+        var wire = TestPackets.Request(DhcpMessageType.Discover, TestPackets.Mac(5)).ToArray();
+        foreach (byte fill in new byte[] { (byte)'a', 0xE1, 0xFF, 0xF0 })
+        {
+            wire.AsSpan(offset, length).Fill(fill);
+            Assert.True(DhcpMessage.TryParse(wire, out var m, out var error), error);
+            var again = DhcpMessage.Parse(m!.ToArray(1500));
+            Assert.NotNull(again);
+            Assert.Equal(m.ServerName, again!.ServerName);
+            Assert.Equal(m.BootFileName, again.BootFileName);
+        }
+    }
+
     [Theory]
     [InlineData("AA:BB:CC:DD:EE:FF", "aa-bb-cc-dd-ee-ff")]
     [InlineData("aa-bb-cc-dd-ee-ff", "aa-bb-cc-dd-ee-ff")]
