@@ -129,6 +129,13 @@ public sealed class FloodTests : IDisposable
             Assert.Equal(0, server.Statistics.ActiveSessions);
             var files = await Task.WhenAll(Enumerable.Range(0, cap).Select(_ => RetryingTftpClient.GetAsync(IPAddress.Loopback, endpoint, "pxelinux.0", TimeSpan.FromSeconds(1))));
             Assert.All(files, f => Assert.True(f.AsSpan().SequenceEqual(_bootFile)));
+
+            // A client has the file once the last DATA arrives; the server counts the transfer when the final ACK does.
+            for (int completed = 0; completed < cap; completed++)
+            {
+                await LoopbackClient.WaitForAsync(events, e => e.Kind == PxeEventKind.TransferCompleted, TimeSpan.FromSeconds(10));
+            }
+
             Assert.Equal(cap, server.Statistics.CompletedTransfers);
             Assert.Equal(cap, server.Statistics.FailedTransfers);
         }
