@@ -11,7 +11,7 @@ namespace PxePowerShell.Engine.Tests.Hostile;
 /// <summary>
 /// A link that loses 20 % and duplicates 5 % of the packets in both directions (nftables netdev egress rules with
 /// "numgen random" on both ends of a veth pair the test makes; this machine's kernel has no sch_netem, so reordering
-/// is not emulated): TFTP lock-step transfers (tftp-hpa) still arrive byte-identical, and DHCP exchanges complete with the client's retries.
+/// is left to ReorderingLinkTests): TFTP lock-step transfers (tftp-hpa) still arrive byte-identical, and DHCP exchanges complete with the client's retries.
 /// </summary>
 [Collection("netns")]
 public sealed class LossyLinkTests : IDisposable
