@@ -1,6 +1,6 @@
 # Seed recipe: memtest86+ for BIOS machines through pxelinux (was: dnsmasq proxy + pxelinux.cfg/default by hand).
 # Needs the Debian packages pxelinux, syslinux-common and memtest86+. Run as root (ports 67, 69, 4011).
-# Runs in CI: tests/e2e (Memtest86_plus_boots_through_pxelinux).
+# Runs in CI: tests/e2e (SeedRecipeTests).
 $root = '/srv/tftp'
 New-Item -ItemType Directory -Force $root | Out-Null
 Copy-Item /usr/lib/PXELINUX/pxelinux.0, /usr/lib/syslinux/modules/bios/ldlinux.c32, /usr/lib/syslinux/modules/bios/menu.c32, /usr/lib/syslinux/modules/bios/libutil.c32 $root

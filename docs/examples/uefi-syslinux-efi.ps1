@@ -1,5 +1,6 @@
 # Seed recipe: UEFI machines through syslinux.efi with the same menu as BIOS pxelinux (was: dnsmasq tag:efi-x86_64
-# rules + a second pxelinux.cfg tree by hand). Needs the Debian packages syslinux-efi and syslinux-common.
+# rules + a second pxelinux.cfg tree by hand). Needs the Debian packages syslinux-efi and syslinux-common; vmlinuz and
+# initrd.img in $root. Run as root. Runs in CI: tests/e2e (SeedRecipeTests).
 $root = '/srv/tftp'
 New-Item -ItemType Directory -Force "$root/efi64" | Out-Null
 Copy-Item /usr/lib/SYSLINUX.EFI/efi64/syslinux.efi, /usr/lib/syslinux/modules/efi64/ldlinux.e64, /usr/lib/syslinux/modules/efi64/menu.c32, /usr/lib/syslinux/modules/efi64/libutil.c32 "$root/efi64"

@@ -43,6 +43,20 @@ Describe 'Test-PxeServer (docs/cmdlets/Test-PxeServer.md)' {
         Get-PxeClient -MacAddress $mac | Should -Not -BeNullOrEmpty
     }
 
+    It 'Start-PxeServer Example 7: an HTTP-boot client is offered snponly.efi over HTTP and downloads it' {
+        Set-Content "$root/snponly.efi" 'not really iPXE'
+        $http = Start-PxeServer -ProxyDhcp -Root $root -Interface $iface -Port ($port + 10) -PxePort ($port + 11) -ClientPort ($port + 12) -TftpPort 0 -Http -HttpPort 0 -BootFile @{ EfiX64Http = 'snponly.efi' } -ConflictCheckTimeout 0 -Name pester-sim-http
+        try {
+            $result = Test-PxeServer -Interface $iface -Port ($port + 10) -PxePort ($port + 11) -ClientPort ($port + 12) -MacAddress '02-00-5e-10-00-07' -Architecture EfiX64Http -Timeout 00:00:02
+            $result.Success | Should -BeTrue
+            $result.BootFile | Should -Be "http://${server}:$($http.Http.EndPoints[0].Port)/snponly.efi"
+            $result.Bytes | Should -Be (Get-Item "$root/snponly.efi").Length
+        }
+        finally {
+            $http | Stop-PxeServer
+        }
+    }
+
     It 'writes the steps with -Detailed and a boolean with -Quiet' {
         (Test-PxeServer @common -Detailed | Select-Object -Skip 1).Step | Should -Contain 'ProxyAck'
         Test-PxeServer @common -NoDownload -Quiet | Should -BeTrue

@@ -126,6 +126,35 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
     }
 
     [Fact]
+    public void Start_PxeServer_hands_uefi_http_boot_clients_the_EfiX64Http_file_over_HTTP_that_Test_PxeServer_downloads()
+    {
+        var lab = _lab = new VethLab("pxh", "10.203");
+        var ipxe = RandomNumberGenerator.GetBytes(50_000);
+        File.WriteAllBytes(Path.Combine(_root, "snponly.efi"), ipxe);
+        int port = Random.Shared.Next(20000, 40000);
+        string mac = "02-5c-" + lab.Id[..2] + "-" + lab.Id[2..4] + "-" + lab.Id[4..6] + "-01";
+        var variables = new Dictionary<string, object?> { ["root"] = _root, ["iface"] = lab.HostInterface, ["port"] = port, ["mac"] = mac };
+
+        // docs/cmdlets/Start-PxeServer.md, Example 7 (with test ports).
+        var started = Run("""
+            $s = Start-PxeServer -ProxyDhcp -Root $root -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort 0 -Http -HttpPort 0 -BootFile @{ EfiX64Http = 'snponly.efi' } -ConflictCheckTimeout 0 -Name mt-sim-http
+            $s.Http.EndPoints[0].Port
+            """, variables).AssertNoErrors();
+        int httpPort = Convert.ToInt32(started.Output[^1].BaseObject);
+
+        var result = Run(
+            "Test-PxeServer -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -MacAddress $mac -Architecture EfiX64Http -Timeout 00:00:04 -Detailed",
+            variables).AssertNoErrors();
+        var summary = result.Output[0];
+        string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
+        Assert.True((bool)summary.Properties["Success"].Value, steps);
+        Assert.Equal($"http://{lab.ServerAddress}:{httpPort}/snponly.efi", summary.Properties["BootFile"].Value);
+        Assert.Equal((long)ipxe.Length, Convert.ToInt64(summary.Properties["Bytes"].Value));
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(ipxe)).ToLowerInvariant(), summary.Properties["BootFileSha256"].Value);
+        Assert.Equal("HttpBootFile", result.Output[^1].Properties["Step"].Value.ToString());
+    }
+
+    [Fact]
     public void No_proxy_offer_is_a_failed_result_not_an_error_and_Quiet_returns_false()
     {
         var lab = _lab = new VethLab("pxm", "10.201");

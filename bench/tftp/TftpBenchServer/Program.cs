@@ -21,7 +21,12 @@ await server.StartAsync();
 Console.WriteLine($"pid {Environment.ProcessId} port {server.EndPoints[0].Port}");
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+{
+    // SIGTERM (how the bench stops it): the runtime exits when this handler returns, so report here.
+    Console.Error.WriteLine(server.Statistics);
+    stop.Cancel();
+};
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
@@ -30,6 +35,4 @@ catch (OperationCanceledException)
 {
 }
 
-var stats = server.Statistics;
-Console.Error.WriteLine(stats);
 return 0;

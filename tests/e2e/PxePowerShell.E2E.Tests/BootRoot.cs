@@ -2,7 +2,7 @@ namespace PxePowerShell.E2E.Tests;
 
 /// <summary>
 /// The TFTP/HTTP root every scenario boots from, built once from Debian packages: pxelinux.0 and its modules, syslinux.efi
-/// (efi64/), the machine's Debian kernel, a busybox initramfs whose /init prints the kernel's marker= argument on the
+/// (efi64/), iPXE's snponly.efi, the machine's Debian kernel, a busybox initramfs whose /init prints the kernel's marker= argument on the
 /// serial console and powers off, and memtest86+.
 /// </summary>
 public sealed class BootRoot : IDisposable
@@ -31,6 +31,7 @@ public sealed class BootRoot : IDisposable
             ?? throw new InvalidOperationException("no /boot/vmlinuz-*: install linux-image-amd64");
         Copy(kernel, "vmlinuz");
         Copy("/boot/memtest86+x64.bin", "memtest86+x64.bin");
+        Copy("/usr/lib/ipxe/snponly.efi", "snponly.efi"); // what UEFI HTTP boot loads: iPXE over the firmware's SNP
 
         string initramfs = System.IO.Directory.CreateTempSubdirectory("pxe-e2e-initramfs-").FullName;
         foreach (var dir in new[] { "bin", "proc", "dev", "sys" })

@@ -69,6 +69,52 @@ public sealed class FirmwareLab : IDisposable
     /// </summary>
     public Shell.Background StartPxePowerShell(string script)
     {
+        var server = StartPxeps(script);
+        server.WaitForLine(l => l.Contains("ServerStarted", StringComparison.Ordinal) && l.Contains(":69", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "PxePowerShell start");
+        return server;
+    }
+
+    /// <summary>
+    /// Runs the seed recipe docs/examples/<paramref name="recipe"/> as written, except that its <c>$root = '/srv/tftp'</c>
+    /// line names a fresh directory holding copies of <paramref name="files"/> (what an admin puts there by hand). A
+    /// recipe prints only what its own pipeline keeps, so readiness is its TFTP and proxyDHCP ports being bound.
+    /// </summary>
+    public Shell.Background StartRecipe(string recipe, params string[] files)
+    {
+        const string RootLine = "$root = '/srv/tftp'";
+        string text = File.ReadAllText(Path.Combine(RepoRoot, "docs", "examples", recipe));
+        Assert.Contains(RootLine, text, StringComparison.Ordinal);
+        string root = Path.Combine(_work, "recipe-root");
+        Directory.CreateDirectory(root);
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(root, Path.GetFileName(file)));
+        }
+
+        var server = StartPxeps(RecipePrelude + text.Replace(RootLine, $"$root = '{root}'", StringComparison.Ordinal));
+        string sockets = string.Empty;
+        bool ready = SpinWait.SpinUntil(
+            () => (sockets = Shell.Run("ip", $"netns exec {Pxe} ss -Hlun", check: false)).Contains(":69 ", StringComparison.Ordinal) && sockets.Contains(":4011 ", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(120));
+        Assert.True(ready, $"{recipe} did not bind ports 69 and 4011: {sockets}\n{server.Output}");
+        return server;
+    }
+
+    /// <summary>
+    /// pxeps hosts System.Management.Automation with the core cmdlets only; the recipes' New-Item and Copy-Item come from
+    /// Microsoft.PowerShell.Management in a real pwsh. These stand-ins do just what the recipes ask of them.
+    /// </summary>
+    private const string RecipePrelude = """
+        function New-Item { param([string] $ItemType, [switch] $Force, [Parameter(Position = 0)] [string] $Path) [IO.Directory]::CreateDirectory($Path) }
+        function Copy-Item {
+            param([Parameter(Position = 0)] [string[]] $Path, [Parameter(Position = 1)] [string] $Destination)
+            foreach ($file in $Path) { [IO.File]::Copy($file, [IO.Path]::Combine($Destination, [IO.Path]::GetFileName($file)), $true) }
+        }
+
+        """;
+
+    private Shell.Background StartPxeps(string script)
+    {
         string pxeps = Path.Combine(RepoRoot, "src", "PxePowerShell.Host", "bin", BuildConfiguration, "net10.0", "pxeps.dll");
         Assert.True(File.Exists(pxeps), pxeps);
         string scriptFile = Path.Combine(_work, "server.ps1");
@@ -78,7 +124,6 @@ public sealed class FirmwareLab : IDisposable
             $"netns exec {Pxe} dotnet {pxeps} -File {scriptFile}",
             new Dictionary<string, string> { ["PXEPOWERSHELL_DATA"] = Path.Combine(_work, "data"), ["DOTNET_NOLOGO"] = "1" });
         _processes.Add(server);
-        server.WaitForLine(l => l.Contains("ServerStarted", StringComparison.Ordinal) && l.Contains(":69", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "PxePowerShell start");
         return server;
     }
 
@@ -129,9 +174,38 @@ public sealed class FirmwareLab : IDisposable
     {
         var dnsmasq = Shell.Start("ip", $"netns exec {Pxe} dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --interface=eth0 --bind-interfaces --pid-file= --log-facility=- {arguments}");
         _processes.Add(dnsmasq);
-        dnsmasq.WaitForLine(l => l.Contains("TFTP root", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "dnsmasq start");
+        // The last start-up line: the TFTP root when TFTP is on, otherwise the DHCP socket binding.
+        string ready = arguments.Contains("--enable-tftp", StringComparison.Ordinal) ? "TFTP root" : "DHCP, sockets bound";
+        dnsmasq.WaitForLine(l => l.Contains(ready, StringComparison.Ordinal), TimeSpan.FromSeconds(20), "dnsmasq start");
         return dnsmasq;
     }
+
+    /// <summary>
+    /// nginx in the pxe namespace serving <paramref name="root"/> on the server address and <paramref name="port"/>: the
+    /// HTTP half of the dnsmasq reference, as admins pair them today.
+    /// </summary>
+    public Shell.Background StartNginx(string root, int port)
+    {
+        string config = Path.Combine(_work, "nginx.conf");
+        File.WriteAllText(config, $$"""
+            daemon off; master_process off; worker_processes 1; error_log stderr; pid {{_work}}/nginx.pid;
+            events {}
+            http {
+                access_log {{_work}}/nginx-access.log; sendfile on; default_type application/octet-stream;
+                server { listen {{ServerAddress}}:{{port}}; root {{root}}; }
+            }
+
+            """);
+        var nginx = Shell.Start("ip", $"netns exec {Pxe} nginx -c {config} -p {_work}");
+        _processes.Add(nginx);
+        Assert.True(
+            SpinWait.SpinUntil(() => Shell.Run("ip", $"netns exec {Pxe} curl -s -o /dev/null -w %{{http_code}} http://{ServerAddress}:{port}/", check: false).Trim() is not ("" or "000"), TimeSpan.FromSeconds(20)),
+            "nginx did not answer");
+        return nginx;
+    }
+
+    /// <summary>nginx's access log (the requests the reference served).</summary>
+    public string NginxAccessLog => File.Exists(Path.Combine(_work, "nginx-access.log")) ? File.ReadAllText(Path.Combine(_work, "nginx-access.log")) : string.Empty;
 
     /// <summary>Powers on a QEMU guest (TCG) that boots from the network on the lab bridge; its serial console is its output.</summary>
     public Shell.Background StartGuest(Firmware firmware)
@@ -142,6 +216,10 @@ public sealed class FirmwareLab : IDisposable
             Firmware.Bios => $"-boot n -device e1000,netdev=n0,mac={mac}",
             Firmware.Uefi => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device e1000,netdev=n0,mac={mac}",
             Firmware.UefiNative => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
+            // OVMF's own boot options for a NIC are PXEv4, PXEv6, HTTPv4, HTTPv6 in that order; its fw_cfg knobs turn off
+            // PXE over IPv4 and IPv6 altogether, so "UEFI HTTPv4" is the first (and only) network boot option.
+            Firmware.UefiHttp => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac} " +
+                "-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no -fw_cfg name=opt/org.tianocore/IPv6Support,string=no",
             // Secure Boot enforcing: the secboot code needs SMM; the ms vars have Microsoft's keys enrolled. OVMF's own
             // virtio-net driver and PXE stack (no iPXE option ROM, which is unsigned and would be refused).
             _ => $"-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on {UefiArguments("OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
@@ -216,6 +294,9 @@ public enum Firmware
 
     /// <summary>OVMF with its own PXE stack (PxeBcDxe) on virtio-net, no iPXE option ROM.</summary>
     UefiNative,
+
+    /// <summary>OVMF's own UEFI HTTP boot (HttpBootDxe) on virtio-net: PXE turned off through fw_cfg, no iPXE option ROM.</summary>
+    UefiHttp,
 
     /// <summary>OVMF with Secure Boot enforcing (Microsoft's keys enrolled) and its own PXE stack on virtio-net.</summary>
     UefiSecureBoot,
