@@ -21,12 +21,11 @@ await server.StartAsync();
 Console.WriteLine($"pid {Environment.ProcessId} port {server.EndPoints[0].Port}");
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
 {
-    // SIGTERM (how the bench stops it): the runtime exits when this handler returns, so report here.
-    Console.Error.WriteLine(server.Statistics);
+    context.Cancel = true; // stop here and report, instead of the runtime's default exit
     stop.Cancel();
-};
+});
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
@@ -35,4 +34,5 @@ catch (OperationCanceledException)
 {
 }
 
+Console.Error.WriteLine(server.Statistics);
 return 0;

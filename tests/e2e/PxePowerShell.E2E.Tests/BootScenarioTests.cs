@@ -66,6 +66,21 @@ public sealed partial class BootScenarioTests(BootRoot root, ITestOutputHelper o
         Record("BIOS iPXE ROM, proxyDHCP, pxelinux", "dnsmasq", elapsed);
     }
 
+    [E2EFact]
+    public void Reference_dnsmasq_boots_memtest86_plus_through_pxelinux()
+    {
+        // The same pxelinux files and the menu the module generates for docs/examples/memtest86.ps1's entry.
+        using var tftp = new ReferenceRoot(root, "pxelinux.0", "ldlinux.c32", "menu.c32", "libutil.c32", "memtest86+x64.bin");
+        tftp.Write("pxelinux.cfg/default", FirmwareLab.RunPxePowerShell("New-PxeBootEntry -Name memtest -Label 'Memtest86+' -Kind Image -Kernel memtest86+x64.bin -Architecture Bios -Default | Out-Null\nGet-PxeBootMenu -Format Pxelinux"));
+        using var lab = new FirmwareLab();
+        lab.StartRouterDhcp();
+        var dnsmasq = lab.StartDnsmasq($"--dhcp-range={lab.Subnet}.0,proxy --pxe-service=x86PC,\"Network Boot\",pxelinux --enable-tftp --tftp-root={tftp.Directory}");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        lab.StartGuest(Firmware.Bios);
+        dnsmasq.WaitForLine(l => l.Contains("sent ", StringComparison.Ordinal) && l.Contains("memtest86+x64.bin", StringComparison.Ordinal), BootTimeout, "dnsmasq sent memtest86+");
+        Record("BIOS iPXE ROM, proxyDHCP, pxelinux, memtest86+ (until fetched)", "dnsmasq", watch.Elapsed);
+    }
+
     /// <summary>pxelinux.0, its modules, the kernel and initrd, and the very menu PxePowerShell generates for the same entry.</summary>
     private ReferenceRoot PxelinuxReferenceRoot(string marker)
     {

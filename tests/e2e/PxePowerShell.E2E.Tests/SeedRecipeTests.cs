@@ -27,7 +27,7 @@ public sealed class SeedRecipeTests(BootRoot root, ITestOutputHelper output) : I
         // the recipe's own pipeline prints, is the proof.
         server.WaitForLine(l => l.Contains("TransferCompleted", StringComparison.Ordinal) && l.Contains("memtest86+x64.bin", StringComparison.Ordinal), BootTimeout, "memtest86+ TransferCompleted");
         Assert.Contains("pxelinux.cfg/default", server.Output, StringComparison.Ordinal);
-        Record("memtest86.ps1: BIOS iPXE ROM, proxyDHCP, pxelinux, memtest86+ (until fetched)", watch.Elapsed);
+        Record("BIOS iPXE ROM, proxyDHCP, pxelinux, memtest86+ (until fetched)", watch.Elapsed);
     }
 
     [E2EFact]
