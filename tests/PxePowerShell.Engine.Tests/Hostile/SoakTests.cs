@@ -57,7 +57,10 @@ public sealed class SoakTests : IDisposable
             Assert.Equal(Descriptors(from), Descriptors(after));
             long managed = Long(after, "ManagedBytes") - Long(from, "ManagedBytes");
             long rss = Long(after, "RssBytes") - Long(from, "RssBytes");
-            Assert.True(managed < 4 * 1024 * 1024, $"the managed heap grew by {managed / 1024} KB in round {round}");
+            // Round 1 may fill bounded caches a burst of 1,000 reaches first (ArrayPool.Shared keeps returned 256 KiB HTTP
+            // buffers per core and per thread, and the thread pool grows with the machine's load: 47 MB was seen once);
+            // round 2 repeats the same work, so anything it keeps is a leak of a few hundred bytes per operation or more.
+            Assert.True(managed < (round == 1 ? 96 : 4) * 1024 * 1024, $"the managed heap grew by {managed / 1024} KB in round {round}");
             // RSS follows the runtime's own choices (GC segments kept for reuse, thread-pool stacks after a burst of 1,000),
             // which vary with the machine's load: a leak shows in the managed heap and the descriptors above, and as RSS
             // that keeps growing round after round; one round of noise stays well under 64 MB.
