@@ -20,6 +20,7 @@ namespace PxePowerShell.Engine.Hosting;
 public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
 {
     private readonly List<IPxeService> _services = [];
+    private Task<bool> _warmUp = Task.FromResult(false);
     private readonly Func<BootConfiguration>? _bootEntries;
     private readonly object _servicesGate = new();
 
@@ -163,11 +164,17 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         {
             _ = part.Completion.ContinueWith(_ => OnPartStopped(part), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+
+        _warmUp = StartupWarmUp.RunAsync(Files, Configuration.Http, Configuration.Tftp, Lifetime);
     }
+
+    /// <summary>The start-up warm-up (<see cref="StartupWarmUp"/>): true once it fetched the menus on its throwaway servers.</summary>
+    internal Task<bool> WarmUp => _warmUp;
 
     /// <inheritdoc />
     protected override async Task OnStopAsync()
     {
+        await _warmUp.ConfigureAwait(false); // never throws; cancelled with the lifetime
         // Stop in reverse order: no new DHCP offers point at a TFTP/HTTP server that is already gone.
         foreach (var part in Services.Reverse())
         {

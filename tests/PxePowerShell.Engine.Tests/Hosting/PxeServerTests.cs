@@ -96,6 +96,24 @@ public sealed class PxeServerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_start_up_warm_up_runs_the_tftp_and_http_paths_on_throwaway_servers_and_leaves_no_trace()
+    {
+        await using var server = new PxeServer(Configuration(DhcpMode.None), new BootNamespace(_root), Entries);
+        using var events = server.Events.Subscribe();
+        await server.StartAsync();
+        Assert.True(await server.WarmUp.WaitAsync(TimeSpan.FromSeconds(10)), "the warm-up did not fetch the menus");
+
+        // Nothing of it reached the real server: no session, no request, and the first transfer event is a real client's.
+        var statistics = Assert.IsType<PxeServerStatistics>(server.GetStatistics());
+        Assert.Equal(0, statistics.Tftp!.TotalSessions);
+        Assert.Equal(0, statistics.Http!.Requests);
+        using var tftp = new TftpRawClient();
+        await tftp.GetAsync(server.Tftp!.EndPoints[0], "hello.txt");
+        var first = await LoopbackClient.WaitForAsync(events, e => e.Kind is PxeEventKind.TransferStarted or PxeEventKind.TransferCompleted or PxeEventKind.TransferFailed);
+        Assert.Equal("hello.txt", first.Path);
+    }
+
+    [Fact]
     public async Task Full_dhcp_mode_leases_an_address_and_names_the_boot_file()
     {
         await using var server = new PxeServer(Configuration(DhcpMode.Dhcp, http: false), new BootNamespace(_root), Entries);
