@@ -19,6 +19,8 @@ internal sealed unsafe class EpollWorker
     private const ulong WakeToken = ulong.MaxValue;
     private const int SlotBits = 24;
     private static readonly long SpinTicks = Stopwatch.Frequency * 50 / 1_000_000; // 50 µs
+    private const int MaxSpinMisses = 4; // spins in a row that caught nothing before spinning stops
+    private const int SpinProbeInterval = 64; // while stopped, every 64th busy wake-up spins once to see whether it pays again
 
     private readonly int _index;
     private readonly int _epoll;
@@ -187,19 +189,29 @@ internal sealed unsafe class EpollWorker
         try
         {
             long spinUntil = 0;
+            int misses = 0;
+            int wakeups = 0;
             while (!_stopping)
             {
                 // After activity, poll without sleeping for a few microseconds: in lock-step the next ACK
                 // usually comes back within a round trip, and catching it here saves a sleep and wake-up.
+                // Slow clients (firmware, an emulated guest: hundreds of µs per ACK) never answer within the spin;
+                // after a few empty spins it stops, so the core is left to others, and is probed again now and then.
                 int count = LinuxEpoll.EpollWait(_epoll, events, MaxEvents, spinUntil != 0 ? 0 : -1);
                 if (count == 0)
                 {
                     if (spinUntil != 0 && Stopwatch.GetTimestamp() >= spinUntil)
                     {
                         spinUntil = 0;
+                        misses++;
                     }
 
                     continue;
+                }
+
+                if (spinUntil != 0)
+                {
+                    misses = 0; // the spin caught this batch
                 }
 
                 if (count < 0)
@@ -233,7 +245,8 @@ internal sealed unsafe class EpollWorker
                     served = true;
                 }
 
-                spinUntil = served ? Stopwatch.GetTimestamp() + SpinTicks : 0;
+                bool spin = served && (misses < MaxSpinMisses || ++wakeups % SpinProbeInterval == 0);
+                spinUntil = spin ? Stopwatch.GetTimestamp() + SpinTicks : 0;
             }
         }
         finally
