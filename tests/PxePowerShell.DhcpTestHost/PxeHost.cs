@@ -88,6 +88,9 @@ internal static class PxeHost
 
     private static string Stats(PxeServer server)
     {
+        // Counters first: a transfer counted as ended has closed its socket, so the descriptors read after them include
+        // none of the transfers those counters no longer show as active.
+        var statistics = (PxeServerStatistics)server.GetStatistics();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -104,7 +107,6 @@ internal static class PxeHost
             drops[port] = drops.GetValueOrDefault(port) + long.Parse(columns[^1], CultureInfo.InvariantCulture);
         }
 
-        var statistics = (PxeServerStatistics)server.GetStatistics();
         return JsonSerializer.Serialize(new { statistics.Dhcp, statistics.Tftp, statistics.Http, ManagedBytes = managed, RssBytes = rssKb * 1024, Descriptors = descriptors, Drops = drops });
     }
 }

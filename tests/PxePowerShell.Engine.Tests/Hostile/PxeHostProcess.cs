@@ -100,6 +100,37 @@ internal sealed class PxeHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls until the open descriptors are those of <paramref name="baseline"/> again: a socket whose last asynchronous
+    /// operation is still being aborted closes a moment after its transfer is counted as ended, a leaked one never does.
+    /// </summary>
+    public async Task<JsonElement> WaitForDescriptorsAsync(JsonElement baseline, TimeSpan timeout)
+    {
+        string[] expected = Descriptors(baseline);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var stats = await StatsAsync();
+            string[] now = Descriptors(stats);
+            if (now.SequenceEqual(expected))
+            {
+                return stats;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException(
+                    $"the descriptors did not return to the baseline within {timeout}: still open {string.Join(", ", now.Except(expected))}; gone {string.Join(", ", expected.Except(now))} ({expected.Length} → {now.Length})");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The open descriptors' targets in a stats snapshot, without the runtime's assemblies (mapped once, when first used).</summary>
+    public static string[] Descriptors(JsonElement stats) =>
+        stats.GetProperty("Descriptors").EnumerateArray().Select(d => d.GetString()!).Where(d => !d.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
+
     /// <summary>SIGKILL.</summary>
     public void Kill() => _process.Kill();
 
