@@ -45,10 +45,8 @@ public sealed partial class BootScenarioTests
         lab.StartDnsmasq(
             $"--dhcp-range={lab.Subnet}.100,{lab.Subnet}.150,1h --dhcp-vendorclass=set:efihttp,HTTPClient --dhcp-userclass=set:ipxe,iPXE " +
             $"--dhcp-option-force=tag:efihttp,60,HTTPClient --dhcp-boot=tag:efihttp,{url}/snponly.efi --dhcp-boot=tag:ipxe,{url}/boot.ipxe");
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var guest = lab.StartGuest(Firmware.UefiHttp);
-        guest.WaitForLine(l => Marker(l, "uefi-http-dnsmasq"), BootTimeout, "UEFI HTTP boot guest marker (dnsmasq + nginx)");
-        Record("UEFI OVMF HTTP boot (own HTTP stack), full DHCP, iPXE + script", "dnsmasq + nginx", watch.Elapsed);
+        var (_, elapsed) = lab.Boot(Firmware.UefiHttp, l => Marker(l, "uefi-http-dnsmasq"), BootTimeout, "UEFI HTTP boot guest marker (dnsmasq + nginx)");
+        Record("UEFI OVMF HTTP boot (own HTTP stack), full DHCP, iPXE + script", "dnsmasq + nginx", elapsed);
         Assert.Contains("GET /snponly.efi", lab.NginxAccessLog, StringComparison.Ordinal);
     }
 
@@ -76,10 +74,7 @@ public sealed partial class BootScenarioTests
     /// <summary>Boots OVMF's HTTP boot and checks it went firmware HTTP → snponly.efi → script → kernel, all over HTTP.</summary>
     private TimeSpan BootOverUefiHttp(FirmwareLab lab, Shell.Background server, string marker)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var guest = lab.StartGuest(Firmware.UefiHttp);
-        guest.WaitForLine(l => Marker(l, marker), BootTimeout, "UEFI HTTP boot guest marker");
-        var elapsed = watch.Elapsed;
+        var (guest, elapsed) = lab.Boot(Firmware.UefiHttp, l => Marker(l, marker), BootTimeout, "UEFI HTTP boot guest marker");
         Assert.Contains("Start HTTP Boot over IPv4", guest.Output, StringComparison.Ordinal);
         Assert.Contains($"URI: http://{lab.ServerAddress}:{HttpPort}/snponly.efi", guest.Output, StringComparison.Ordinal);
         foreach (var file in new[] { "snponly.efi", "boot.ipxe", "vmlinuz", "initrd.img" })

@@ -11,9 +11,6 @@ public sealed partial class BootScenarioTests(BootRoot root, ITestOutputHelper o
 {
     private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(4);
 
-    /// <summary>Where the boot times of every scenario are appended (for docs/benchmarks.md).</summary>
-    public static string TimesFile => Path.Combine(Path.GetTempPath(), "pxepowershell-e2e-times.tsv");
-
     private static string Entry(string marker, string kernel = "vmlinuz", string? initrd = "initrd.img") =>
         $"New-PxeBootEntry -Name e2e -Label 'E2E {marker}' -Kernel {kernel}{(initrd is null ? string.Empty : $" -Initrd {initrd}")} -Arguments 'console=ttyS0 marker={marker} panic=-1' -Default | Out-Null";
 
@@ -23,11 +20,7 @@ public sealed partial class BootScenarioTests(BootRoot root, ITestOutputHelper o
     private static bool Marker(string line, string marker) =>
         line.Contains(BootRoot.MarkerPrefix, StringComparison.Ordinal) && line.Contains("marker=" + marker, StringComparison.Ordinal);
 
-    private void Record(string scenario, string server, TimeSpan elapsed)
-    {
-        output.WriteLine($"{scenario} via {server}: {elapsed.TotalSeconds:0.0} s from power-on to the marker");
-        File.AppendAllText(TimesFile, $"{DateTime.UtcNow:O}\t{scenario}\t{server}\t{elapsed.TotalSeconds:0.0}\n");
-    }
+    private void Record(string scenario, string server, TimeSpan elapsed) => BootTimes.Record(output, scenario, server, elapsed);
 
     [E2EFact]
     public void Bios_iPXE_ROM_boots_pxelinux_and_the_generated_menu_through_proxyDHCP_beside_a_router()
@@ -162,10 +155,8 @@ public sealed partial class BootScenarioTests(BootRoot root, ITestOutputHelper o
     {
         using var lab = new FirmwareLab();
         var server = lab.StartPxePowerShell($"{Entry("uefi-sb")}\n{Server($"-Dhcp -Range {lab.Subnet}.100,{lab.Subnet}.150 -SecureBoot")}");
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var guest = lab.StartGuest(Firmware.UefiSecureBoot);
-        guest.WaitForLine(l => Marker(l, "uefi-sb"), BootTimeout, "Secure Boot guest marker");
-        Record("UEFI OVMF Secure Boot, full DHCP, shim + GRUB", "PxePowerShell", watch.Elapsed);
+        var (guest, elapsed) = lab.Boot(Firmware.UefiSecureBoot, l => Marker(l, "uefi-sb"), BootTimeout, "Secure Boot guest marker");
+        Record("UEFI OVMF Secure Boot, full DHCP, shim + GRUB", "PxePowerShell", elapsed);
 
         // The firmware enforced Secure Boot, and the kernel came through shim's check.
         Assert.Contains("secureboot: Secure boot enabled", guest.Output, StringComparison.Ordinal);

@@ -232,13 +232,13 @@ public sealed class FirmwareLab : IDisposable
         return guest;
     }
 
-    /// <summary>Boots a guest and waits for the serial line <paramref name="expect"/> matches; returns it and the time from power-on.</summary>
-    public (string Line, TimeSpan Elapsed) Boot(Firmware firmware, Func<string, bool> expect, TimeSpan timeout, string what)
+    /// <summary>Boots a guest and waits for a serial line <paramref name="expect"/> matches; returns the guest (its serial output) and the time from power-on.</summary>
+    public (Shell.Background Guest, TimeSpan Elapsed) Boot(Firmware firmware, Func<string, bool> expect, TimeSpan timeout, string what)
     {
         var watch = Stopwatch.StartNew();
         var guest = StartGuest(firmware);
-        string line = guest.WaitForLine(expect, timeout, what);
-        return (line, watch.Elapsed);
+        guest.WaitForLine(expect, timeout, what);
+        return (guest, watch.Elapsed);
     }
 
     private string UefiArguments(string code, string varsTemplate)

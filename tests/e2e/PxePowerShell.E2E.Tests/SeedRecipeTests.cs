@@ -53,9 +53,5 @@ public sealed class SeedRecipeTests(BootRoot root, ITestOutputHelper output) : I
         Record("uefi-http-boot.ps1: UEFI OVMF HTTP boot (own HTTP stack), proxyDHCP, iPXE", elapsed);
     }
 
-    private void Record(string scenario, TimeSpan elapsed)
-    {
-        output.WriteLine($"{scenario}: {elapsed.TotalSeconds:0.0} s from power-on");
-        File.AppendAllText(BootScenarioTests.TimesFile, $"{DateTime.UtcNow:O}\t{scenario}\tPxePowerShell\t{elapsed.TotalSeconds:0.0}\n");
-    }
+    private void Record(string scenario, TimeSpan elapsed) => BootTimes.Record(output, scenario, "PxePowerShell", elapsed);
 }
