@@ -65,9 +65,7 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
             "Test-PxeServer -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort $tftpPort -MacAddress $mac -Architecture Bios -Timeout 00:00:04 -Detailed",
             variables).AssertNoErrors();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), watch.Elapsed.ToString());
-        var summary = result.Output[0];
-        string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
-        Assert.True((bool)summary.Properties["Success"].Value, steps);
+        var summary = SuccessfulSummary(result);
         Assert.Equal("pxelinux.0", summary.Properties["BootFile"].Value);
         Assert.Equal(lab.ServerAddress, summary.Properties["BootServer"].Value.ToString());
         Assert.Equal((long)boot.Length, Convert.ToInt64(summary.Properties["Bytes"].Value));
@@ -111,9 +109,7 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
         var result = Run(
             "Test-PxeServer -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -TftpPort $tftpPort -MacAddress $mac -Architecture EfiX64 -Timeout 00:00:04 -Detailed",
             variables).AssertNoErrors();
-        var summary = result.Output[0];
-        string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
-        Assert.True((bool)summary.Properties["Success"].Value, steps);
+        var summary = SuccessfulSummary(result);
         Assert.Equal("secureboot/shimx64.efi", summary.Properties["BootFile"].Value);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes("/usr/lib/shim/shimx64.efi.signed"))).ToLowerInvariant(), summary.Properties["BootFileSha256"].Value);
         Assert.Equal("grub/grub.cfg", summary.Properties["MenuFile"].Value);
@@ -145,9 +141,7 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
         var result = Run(
             "Test-PxeServer -Interface $iface -Port $port -PxePort ($port + 1) -ClientPort ($port + 2) -MacAddress $mac -Architecture EfiX64Http -Timeout 00:00:04 -Detailed",
             variables).AssertNoErrors();
-        var summary = result.Output[0];
-        string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
-        Assert.True((bool)summary.Properties["Success"].Value, steps);
+        var summary = SuccessfulSummary(result);
         Assert.Equal($"http://{lab.ServerAddress}:{httpPort}/snponly.efi", summary.Properties["BootFile"].Value);
         Assert.Equal((long)ipxe.Length, Convert.ToInt64(summary.Properties["Bytes"].Value));
         Assert.Equal(Convert.ToHexString(SHA256.HashData(ipxe)).ToLowerInvariant(), summary.Properties["BootFileSha256"].Value);
@@ -178,5 +172,14 @@ public sealed class TestPxeServerCmdletTests(ModuleHost host) : IClassFixture<Mo
         var arch = Run("Test-PxeServer -Architecture Pdp11");
         Assert.Contains("EfiX64", arch.SingleError("UnknownArchitecture").Exception.Message, StringComparison.Ordinal);
         Assert.Empty(arch.Output);
+    }
+
+    /// <summary>-Detailed output: the summary (first object), asserted successful; the failure message lists every step.</summary>
+    private static System.Management.Automation.PSObject SuccessfulSummary(InvocationResult result)
+    {
+        var summary = result.Output[0];
+        string steps = string.Join(" | ", result.Output.Skip(1).Select(s => $"{s.Properties["Step"].Value} {s.Properties["Success"].Value} {s.Properties["Detail"].Value}{s.Properties["Error"].Value}"));
+        Assert.True((bool)summary.Properties["Success"].Value, steps);
+        return summary;
     }
 }
