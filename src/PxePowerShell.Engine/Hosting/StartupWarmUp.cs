@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -63,6 +64,9 @@ internal static class StartupWarmUp
         await server.StopAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The block size the warm-up asks for: what PXE firmware typically negotiates, so the same paths run.</summary>
+    private const int BlockSize = 1468;
+
     private static async Task TftpAsync(BootNamespace files, CancellationToken cancellationToken)
     {
         await using var server = new TftpServer("warm-up", new TftpServerOptions { Address = IPAddress.Loopback, Port = 0 }, files);
@@ -70,7 +74,7 @@ internal static class StartupWarmUp
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var buffer = new byte[2048];
-        int length = TftpPacket.WriteRequest(buffer, TftpOpcode.ReadRequest, "pxelinux.cfg/default", "octet", [new TftpOption("blksize", "1468"), new TftpOption("tsize", "0")]);
+        int length = TftpPacket.WriteRequest(buffer, TftpOpcode.ReadRequest, "pxelinux.cfg/default", "octet", [new TftpOption("blksize", BlockSize.ToString(CultureInfo.InvariantCulture)), new TftpOption("tsize", "0")]);
         await client.SendToAsync(buffer.AsMemory(0, length), server.EndPoints[0], cancellationToken).ConfigureAwait(false);
 
         // Lock-step to the end: OACK → ACK 0, DATA n → ACK n until a short block; ERROR (no menu) ends it too.
@@ -88,7 +92,7 @@ internal static class StartupWarmUp
             var ack = new byte[4];
             TftpPacket.WriteAck(ack, block);
             await client.SendToAsync(ack, received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
-            if (opcode == TftpOpcode.Data && received.ReceivedBytes - 4 < 1468)
+            if (opcode == TftpOpcode.Data && received.ReceivedBytes - 4 < BlockSize)
             {
                 break;
             }

@@ -209,11 +209,6 @@ internal sealed unsafe class EpollWorker
                     continue;
                 }
 
-                if (spinUntil != 0)
-                {
-                    misses = 0; // the spin caught this batch
-                }
-
                 if (count < 0)
                 {
                     if (Marshal.GetLastPInvokeError() == LinuxEpoll.Eintr)
@@ -222,6 +217,11 @@ internal sealed unsafe class EpollWorker
                     }
 
                     break;
+                }
+
+                if (spinUntil != 0)
+                {
+                    misses = 0; // the spin caught this batch
                 }
 
                 bool served = false;
