@@ -8,9 +8,13 @@
 # servers use unprivileged ports. Same clients, same files for every server:
 #   1. lock-step, blksize 1468, 100 MiB, curl                     (all four servers)
 #   2. windowsize 16, blksize 1468, 100 MiB, atftp client         (ours and atftpd; the others lack RFC 7440)
-#   3. 200 concurrent 10 MiB curl downloads, blksize 1468         (aggregate MB/s, failures; our peak RSS)
-#   4. 1,000 concurrent 1 MiB curl downloads, blksize 1468        (failures only)
-# Needs: root (network namespace), dotnet, curl, atftp, dnsmasq, tftpd-hpa; atftpd is extracted from its
+#   3. 200 concurrent 10 MiB downloads, blksize 1468, tftpload     (aggregate MB/s, failures; our peak RSS)
+#   4. the same 200 downloads as 200 curl processes                (aggregate MB/s, failures)
+#   5. 1,000 concurrent 1 MiB curl downloads, blksize 1468        (failures only)
+# tftpload (bench/tftp/tftpload.c, built here with cc) is a load generator like wrk for HTTP: one process drives
+# every transfer from one epoll loop, so the clients' CPU stays small beside the server's. 200 curl processes on
+# the same cores use most of the CPU themselves (docs/benchmarks.md), so row 4 measures mostly the clients.
+# Needs: root (network namespace), dotnet, cc, curl, atftp, dnsmasq, tftpd-hpa; atftpd is extracted from its
 # Debian package into /opt/atftpd when missing (it conflicts with tftpd-hpa as an installed package).
 set -euo pipefail
 
@@ -26,6 +30,7 @@ if [[ "${PXE_BENCH_INSIDE:-}" != 1 ]]; then
         tmp=$(mktemp -d); (cd "$tmp" && apt-get download atftpd >/dev/null && dpkg -x atftpd_*.deb /opt/atftpd); rm -rf "$tmp"
     fi
     dotnet build -c Release "$HERE/TftpBenchServer/TftpBenchServer.csproj" -nologo -v q >/dev/null
+    cc -O2 -o "$HERE/TftpBenchServer/bin/tftpload" "$HERE/tftpload.c"
     NS="pxebench$$"
     ip netns add "$NS"
     trap 'ip netns del "$NS" 2>/dev/null || true' EXIT
@@ -95,6 +100,10 @@ single_run() { # client -> MB/s of one 100 MiB download
     mbps $((100 << 20)) "$(echo "$t1 - $t0" | bc -l)"
 }
 
+load_run() { # count file -> "MB/s failures" from one tftpload process
+    "$HERE/TftpBenchServer/bin/tftpload" 127.0.0.1 "$PORT" "$2" "$ROOT/$2" "$1" 1468 | awk '{print $1, $2}'
+}
+
 concurrent_run() { # count file size -> "MB/s failures"
     local count=$1 file=$2 size=$3 t0 t1 fails
     rm -rf "$OUT/c"; mkdir -p "$OUT/c"
@@ -106,7 +115,7 @@ concurrent_run() { # count file size -> "MB/s failures"
     echo "$(mbps $((count * size)) "$(echo "$t1 - $t0" | bc -l)") $fails"
 }
 
-declare -A LOCK WIN CONC CONCF THOUSANDF LOCKR WINR CONCR
+declare -A LOCK WIN LOAD LOADF CONC CONCF THOUSANDF LOCKR WINR LOADR CONCR
 runs() { tr '\n' ' ' | sed 's/ *$//'; }                  # one line of values -> "a b c"
 med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }     # "a b c" -> median
 show() { local m=${!1} r=${!2}; [[ $m == - ]] && { echo "-"; return; }; echo "$m [${r// /, }]"; } # "median [a, b, c]"
@@ -121,6 +130,10 @@ for server in ours dnsmasq tftpd-hpa atftpd; do
     else
         WIN[$server]="-"; WINR[$server]="-"
     fi
+    results=$(for _ in $(seq "$CRUNS"); do load_run 200 f10m; done)
+    LOADR[$server]=$(awk '{print $1}' <<<"$results" | runs)
+    LOAD[$server]=$(med "${LOADR[$server]}")
+    LOADF[$server]=$(awk '{s+=$2} END {print s}' <<<"$results")
     results=$(for _ in $(seq "$CRUNS"); do concurrent_run 200 f10m $((10 << 20)); done)
     CONCR[$server]=$(awk '{print $1}' <<<"$results" | runs)
     CONC[$server]=$(med "${CONCR[$server]}")
@@ -130,7 +143,7 @@ for server in ours dnsmasq tftpd-hpa atftpd; do
         RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$SERVER_PID/status")
     fi
     stop_server
-    echo "done: $server lock=${LOCK[$server]} win=${WIN[$server]} conc=${CONC[$server]} fails=${CONCF[$server]} 1000fails=${THOUSANDF[$server]}" >&2
+    echo "done: $server lock=${LOCK[$server]} win=${WIN[$server]} load=${LOAD[$server]} loadfails=${LOADF[$server]} conc=${CONC[$server]} fails=${CONCF[$server]} 1000fails=${THOUSANDF[$server]}" >&2
 done
 
 best() { local b=0 v; for s in dnsmasq tftpd-hpa atftpd; do v=$1[$s]; v=${!v}; [[ $v == - ]] && continue; b=$(awk -v a="$b" -v c="$v" 'BEGIN{print (c>a)?c:a}'); done; echo "$b"; }
@@ -144,8 +157,10 @@ echo "| test | ours | dnsmasq | tftpd-hpa | atftpd | ours / best peer | target |
 echo "|---|---|---|---|---|---|---|"
 echo "| lock-step blksize 1468, 100 MiB, curl (MB/s) | $(show 'LOCK[ours]' 'LOCKR[ours]') | $(show 'LOCK[dnsmasq]' 'LOCKR[dnsmasq]') | $(show 'LOCK[tftpd-hpa]' 'LOCKR[tftpd-hpa]') | $(show 'LOCK[atftpd]' 'LOCKR[atftpd]') | $(ratio "${LOCK[ours]}" "$(best LOCK)") | >= 1.1x |"
 echo "| windowsize 16, blksize 1468, 100 MiB, atftp (MB/s) | $(show 'WIN[ours]' 'WINR[ours]') | - | - | $(show 'WIN[atftpd]' 'WINR[atftpd]') | $(ratio "${WIN[ours]}" "${WIN[atftpd]}") | >= 1.2x atftpd |"
-echo "| 200 x 10 MiB concurrent, curl (aggregate MB/s) | $(show 'CONC[ours]' 'CONCR[ours]') | $(show 'CONC[dnsmasq]' 'CONCR[dnsmasq]') | $(show 'CONC[tftpd-hpa]' 'CONCR[tftpd-hpa]') | $(show 'CONC[atftpd]' 'CONCR[atftpd]') | $(ratio "${CONC[ours]}" "$(best CONC)") | >= 1.2x |"
-echo "| 200 x 10 MiB concurrent: failed downloads (all runs) | ${CONCF[ours]} | ${CONCF[dnsmasq]} | ${CONCF[tftpd-hpa]} | ${CONCF[atftpd]} | | 0 |"
+echo "| 200 x 10 MiB concurrent, tftpload (aggregate MB/s) | $(show 'LOAD[ours]' 'LOADR[ours]') | $(show 'LOAD[dnsmasq]' 'LOADR[dnsmasq]') | $(show 'LOAD[tftpd-hpa]' 'LOADR[tftpd-hpa]') | $(show 'LOAD[atftpd]' 'LOADR[atftpd]') | $(ratio "${LOAD[ours]}" "$(best LOAD)") | >= 1.2x |"
+echo "| 200 x 10 MiB concurrent, tftpload: failed downloads (all runs) | ${LOADF[ours]} | ${LOADF[dnsmasq]} | ${LOADF[tftpd-hpa]} | ${LOADF[atftpd]} | | 0 |"
+echo "| 200 x 10 MiB concurrent, 200 curl processes (aggregate MB/s) | $(show 'CONC[ours]' 'CONCR[ours]') | $(show 'CONC[dnsmasq]' 'CONCR[dnsmasq]') | $(show 'CONC[tftpd-hpa]' 'CONCR[tftpd-hpa]') | $(show 'CONC[atftpd]' 'CONCR[atftpd]') | $(ratio "${CONC[ours]}" "$(best CONC)") | (client-bound) |"
+echo "| 200 x 10 MiB concurrent, curl: failed downloads (all runs) | ${CONCF[ours]} | ${CONCF[dnsmasq]} | ${CONCF[tftpd-hpa]} | ${CONCF[atftpd]} | | 0 |"
 echo "| 1,000 x 1 MiB concurrent: failed downloads | ${THOUSANDF[ours]} | ${THOUSANDF[dnsmasq]} | ${THOUSANDF[tftpd-hpa]} | ${THOUSANDF[atftpd]} | | 0 |"
 echo
 echo "Our server's peak RSS (VmHWM): $RSS"
