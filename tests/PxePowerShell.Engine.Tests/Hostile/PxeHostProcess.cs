@@ -80,7 +80,28 @@ internal sealed class PxeHostProcess : IAsyncDisposable
     }
 
     /// <summary>Polls the counters until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
-    public async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition, TimeSpan timeout, string what)
+    public Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition, TimeSpan timeout, string what) =>
+        WaitForStatsAsync(condition, timeout, stats => $"{what} did not happen within {timeout}: {stats}");
+
+    /// <summary>
+    /// Polls until the open descriptors are those of <paramref name="baseline"/> again: a socket whose last asynchronous
+    /// operation is still being aborted closes a moment after its transfer is counted as ended, a leaked one never does.
+    /// </summary>
+    public Task<JsonElement> WaitForDescriptorsAsync(JsonElement baseline, TimeSpan timeout)
+    {
+        string[] expected = Descriptors(baseline);
+        return WaitForStatsAsync(
+            stats => Descriptors(stats).SequenceEqual(expected),
+            timeout,
+            stats =>
+            {
+                string[] now = Descriptors(stats);
+                return $"the descriptors did not return to the baseline within {timeout}: still open {string.Join(", ", now.Except(expected))}; gone {string.Join(", ", expected.Except(now))} ({expected.Length} → {now.Length})";
+            });
+    }
+
+    /// <summary>Polls the counters every 50 ms until <paramref name="condition"/> holds; fails with <paramref name="failure"/> of the last snapshot after <paramref name="timeout"/>.</summary>
+    private async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition, TimeSpan timeout, Func<JsonElement, string> failure)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -93,34 +114,7 @@ internal sealed class PxeHostProcess : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new Xunit.Sdk.XunitException($"{what} did not happen within {timeout}: {stats}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>
-    /// Polls until the open descriptors are those of <paramref name="baseline"/> again: a socket whose last asynchronous
-    /// operation is still being aborted closes a moment after its transfer is counted as ended, a leaked one never does.
-    /// </summary>
-    public async Task<JsonElement> WaitForDescriptorsAsync(JsonElement baseline, TimeSpan timeout)
-    {
-        string[] expected = Descriptors(baseline);
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var stats = await StatsAsync();
-            string[] now = Descriptors(stats);
-            if (now.SequenceEqual(expected))
-            {
-                return stats;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException(
-                    $"the descriptors did not return to the baseline within {timeout}: still open {string.Join(", ", now.Except(expected))}; gone {string.Join(", ", expected.Except(now))} ({expected.Length} → {now.Length})");
+                throw new Xunit.Sdk.XunitException(failure(stats));
             }
 
             await Task.Delay(50);

@@ -191,7 +191,7 @@ public sealed class FirmwareLab : IDisposable
             daemon off; master_process off; worker_processes 1; error_log stderr; pid {{_work}}/nginx.pid;
             events {}
             http {
-                access_log {{_work}}/nginx-access.log; sendfile on; default_type application/octet-stream;
+                access_log {{NginxAccessLogPath}}; sendfile on; default_type application/octet-stream;
                 server { listen {{ServerAddress}}:{{port}}; root {{root}}; }
             }
 
@@ -205,7 +205,9 @@ public sealed class FirmwareLab : IDisposable
     }
 
     /// <summary>nginx's access log (the requests the reference served).</summary>
-    public string NginxAccessLog => File.Exists(Path.Combine(_work, "nginx-access.log")) ? File.ReadAllText(Path.Combine(_work, "nginx-access.log")) : string.Empty;
+    public string NginxAccessLog => File.Exists(NginxAccessLogPath) ? File.ReadAllText(NginxAccessLogPath) : string.Empty;
+
+    private string NginxAccessLogPath => Path.Combine(_work, "nginx-access.log");
 
     /// <summary>Powers on a QEMU guest (TCG) that boots from the network on the lab bridge; its serial console is its output.</summary>
     public Shell.Background StartGuest(Firmware firmware)
