@@ -6,8 +6,8 @@ namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>
 /// The portable receiver: one <c>await Socket.ReceiveFromAsync</c> loop per session on the thread pool.
-/// Used where epoll is unavailable (not Linux, or epoll setup failed) or when forced by
-/// <see cref="TftpServerOptions.ForceAsyncReceive"/>.
+/// Used where neither io_uring nor epoll is available (not Linux, or their setup failed) or when asked for
+/// (<see cref="TftpReceiveMode.Async"/>).
 /// </summary>
 internal sealed class AsyncReceiveLoop : ITftpDatagramReceiver
 {
@@ -15,10 +15,7 @@ internal sealed class AsyncReceiveLoop : ITftpDatagramReceiver
 
     public Task Attach(TftpSession session) => ReceiveLoopAsync(session);
 
-    public void Detach(TftpSession session)
-    {
-        // Closing the socket ends the pending receive; nothing to do here.
-    }
+    public bool Detach(TftpSession session) => false; // the session closes the socket, which ends the pending receive
 
     public Task StopAsync() => Task.CompletedTask;
 

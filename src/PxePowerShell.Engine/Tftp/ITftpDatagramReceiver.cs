@@ -6,7 +6,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// </summary>
 internal interface ITftpDatagramReceiver
 {
-    /// <summary>A short name for diagnostics and tests ("epoll", "async").</summary>
+    /// <summary>A short name for diagnostics and tests ("io_uring", "epoll", "async").</summary>
     string Kind { get; }
 
     /// <summary>
@@ -15,8 +15,18 @@ internal interface ITftpDatagramReceiver
     /// </summary>
     Task Attach(TftpSession session);
 
-    /// <summary>Stops delivering; called by the session when it finishes, before its socket is closed. Idempotent.</summary>
-    void Detach(TftpSession session);
+    /// <summary>
+    /// Stops delivering; called by the session when it finishes. Returns true when the receiver closes the socket
+    /// itself once nothing of its own uses it any more (io_uring: the receive in flight is cancelled first);
+    /// false when the session closes it now. Idempotent (false after the first call).
+    /// </summary>
+    bool Detach(TftpSession session);
+
+    /// <summary>
+    /// Takes an answer the session sends from the receiver's own thread, to hand it to the kernel with the rest
+    /// of the batch; false (the default) when the session must send it itself, now.
+    /// </summary>
+    bool TryQueueSend(TftpSession session, ReadOnlySpan<byte> packet) => false;
 
     /// <summary>Stops the receiver after every session has finished and releases its threads and handles.</summary>
     Task StopAsync();

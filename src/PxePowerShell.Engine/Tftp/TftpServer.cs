@@ -9,8 +9,8 @@ namespace PxePowerShell.Engine.Tftp;
 /// <summary>
 /// A TFTP server (RFC 1350 with RFC 2347/2348/2349/7440 options) over a <see cref="BootNamespace"/>.
 /// One socket listens on the well-known port; each transfer runs on its own ephemeral socket bound to the
-/// address the request arrived on. No thread per client: on Linux a few epoll I/O threads read every transfer
-/// socket and answer on the spot (elsewhere, async receive loops), pooled buffers and one shared
+/// address the request arrived on. No thread per client: on Linux a few io_uring (or epoll) I/O threads read
+/// every transfer socket and answer on the spot (elsewhere, async receive loops), pooled buffers and one shared
 /// retransmission timer.
 /// </summary>
 /// <remarks>
@@ -121,7 +121,7 @@ public sealed class TftpServer : PxeServiceBase
         _endPoints = [(IPEndPoint)listener.LocalEndPoint!];
         var period = TimeSpan.FromTicks(Math.Clamp(Options.Timeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
         _timer = new TftpRetransmitTimer(Time, period);
-        _receiver = TftpDatagramReceiverFactory.Create(Options.ForceAsyncReceive, Options.IoThreads);
+        _receiver = TftpDatagramReceiverFactory.Create(Options.ReceiveMode, Options.IoThreads);
         _listenLoop = ListenLoopAsync(listener);
         return Task.CompletedTask;
     }
@@ -165,7 +165,7 @@ public sealed class TftpServer : PxeServiceBase
         }
     }
 
-    /// <summary>How transfer sockets are read ("epoll" or "async"); null before start (tests).</summary>
+    /// <summary>How transfer sockets are read ("io_uring", "epoll" or "async"); null before start (tests).</summary>
     internal ITftpDatagramReceiver? Receiver => _receiver;
 
     /// <summary>The running sessions (tests).</summary>

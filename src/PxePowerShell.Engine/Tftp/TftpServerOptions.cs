@@ -32,10 +32,10 @@ public sealed record TftpServerOptions
     /// <summary>Largest window size granted (RFC 7440); the client's request is clamped to it.</summary>
     public int MaxWindowSize { get; init; } = 64;
 
-    /// <summary>Reads transfer sockets with per-session async loops even where the epoll loop is available (tests).</summary>
-    internal bool ForceAsyncReceive { get; init; }
+    /// <summary>How transfer sockets are read; <see cref="TftpReceiveMode.Auto"/> picks the fastest available (tests force one).</summary>
+    internal TftpReceiveMode ReceiveMode { get; init; }
 
-    /// <summary>Epoll I/O threads; 0 picks <see cref="TftpDatagramReceiverFactory.DefaultThreads"/>.</summary>
+    /// <summary>I/O threads of the Linux loops; 0 picks <see cref="TftpDatagramReceiverFactory.DefaultThreads"/>.</summary>
     internal int IoThreads { get; init; }
 
     /// <summary>Throws when a value is out of range.</summary>

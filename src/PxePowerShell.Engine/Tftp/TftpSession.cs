@@ -52,7 +52,10 @@ internal sealed class TftpSession : ITftpPacketSink
     /// <summary>The transfer socket (the server's TID).</summary>
     public Socket Socket => _socket;
 
-    /// <summary>Receiver bookkeeping (the epoll loop's registration token); 0 when not registered.</summary>
+    /// <summary>The client's address in the platform's native socket-address form.</summary>
+    public SocketAddress ClientAddress => _client;
+
+    /// <summary>Receiver bookkeeping (the Linux loop's registration token); 0 when not registered.</summary>
     public ulong ReceiverToken { get; set; }
 
     /// <summary>Sends the first packet and hands the socket to <paramref name="receiver"/>.</summary>
@@ -112,6 +115,11 @@ internal sealed class TftpSession : ITftpPacketSink
     /// <inheritdoc />
     public void Send(ReadOnlySpan<byte> packet)
     {
+        if (_receiver is { } receiver && receiver.TryQueueSend(this, packet))
+        {
+            return; // goes out with the receiver's next batch
+        }
+
         try
         {
             _socket.SendTo(packet, SocketFlags.None, _client);
@@ -251,8 +259,10 @@ internal sealed class TftpSession : ITftpPacketSink
             return;
         }
 
-        _receiver?.Detach(this);
-        _socket.Dispose();
+        if (_receiver?.Detach(this) != true)
+        {
+            _socket.Dispose();
+        }
         _server.OnSessionFinished(this);
         lock (_gate)
         {

@@ -4,7 +4,7 @@ using PxePowerShell.Engine.Tftp.Linux;
 
 namespace PxePowerShell.Engine.Tests.Tftp;
 
-/// <summary>The Linux epoll receive loop and the forced async fallback, on real sockets.</summary>
+/// <summary>The Linux receive loops (io_uring, epoll) and the async fallback, on real sockets.</summary>
 [Collection(FdCountCollection.Name)]
 public sealed class TftpReceiveLoopTests
 {
@@ -13,28 +13,104 @@ public sealed class TftpReceiveLoopTests
         Directory.GetFiles("/proc/self/fd").Select(fd => $"{Path.GetFileName(fd)}={new FileInfo(fd).LinkTarget}").ToHashSet();
 
     [Fact]
-    public async Task Linux_default_is_the_epoll_loop_and_serves_files()
+    public async Task Linux_default_is_io_uring_where_the_kernel_has_it_and_epoll_otherwise()
     {
         if (!OperatingSystem.IsLinux())
         {
-            return; // epoll and /proc/self/fd are Linux only
+            return; // io_uring and epoll are Linux only
         }
 
-        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { IoThreads = 2 });
-        var loop = Assert.IsType<EpollReceiveLoop>(server.Server.Receiver);
-        Assert.Equal("epoll", loop.Kind);
+        string expected;
+        try
+        {
+            var probe = LinuxReceiveLoop.StartUring(1);
+            await probe.StopAsync();
+            expected = "io_uring";
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            expected = "epoll"; // an old kernel, io_uring_disabled, or a seccomp filter: the fallback must take over
+        }
+
+        var receiver = TftpDatagramReceiverFactory.Create(TftpReceiveMode.IoUring, 1);
+        try
+        {
+            Assert.Equal(expected, receiver.Kind);
+        }
+        finally
+        {
+            await receiver.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("io_uring", "IoUring")]
+    [InlineData(" EPOLL ", "Epoll")]
+    [InlineData("async", "Async")]
+    [InlineData("", "Auto")]
+    [InlineData("kqueue", "Auto")]
+    [InlineData(null, "Auto")]
+    public void The_environment_variable_names_a_receiver(string? value, string expected) =>
+        Assert.Equal(expected, TftpDatagramReceiverFactory.ParseMode(value).ToString());
+
+    [Theory]
+    [InlineData("io_uring")]
+    [InlineData("epoll")]
+    public async Task Linux_loop_serves_files_and_answers_strangers(string kind)
+    {
+        var mode = TftpDatagramReceiverFactory.ParseMode(kind);
+        if (!OperatingSystem.IsLinux() || !Available(mode))
+        {
+            return; // Linux only; io_uring only where the kernel has it (the test above checks the fallback)
+        }
+
+        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { ReceiveMode = mode, IoThreads = 2 });
+        var loop = Assert.IsType<LinuxReceiveLoop>(server.Server.Receiver);
+        Assert.Equal(kind, loop.Kind);
         Assert.Equal(2, loop.ThreadCount);
         server.WriteFile("a.bin", 100_000);
         using var client = new TftpRawClient();
         Assert.Equal(100_000, (await client.GetAsync(server.EndPoint, "a.bin")).Length);
         await server.WaitForAsync(PxeEventKind.TransferCompleted);
         Assert.Equal(0, loop.Registered);
+
+        // A datagram from another port on the transfer socket gets ERROR 5 and leaves the transfer running.
+        using var stranger = new TftpRawClient();
+        client.SendRequest(server.EndPoint, TftpOpcode.ReadRequest, "a.bin");
+        var (_, from) = await client.ReceiveAsync();
+        stranger.Send(from, [0, 4, 0, 1]);
+        var (answer, _) = await stranger.ReceiveAsync();
+        Assert.True(TftpPacket.TryParseError(answer, out var code, out _));
+        Assert.Equal(TftpErrorCode.UnknownTransferId, code);
+        client.Send(from, [0, 4, 0, 1]);
+        var (second, _) = await client.ReceiveAsync();
+        Assert.True(TftpPacket.TryParseData(second, out ushort block, out _));
+        Assert.Equal(2, block);
+    }
+
+    /// <summary>Whether this kernel gives the mode its own loop (io_uring may be missing or filtered).</summary>
+    private static bool Available(TftpReceiveMode mode)
+    {
+        if (mode != TftpReceiveMode.IoUring)
+        {
+            return true;
+        }
+
+        try
+        {
+            LinuxReceiveLoop.StartUring(1).StopAsync().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     [Fact]
     public async Task Forced_fallback_uses_async_loops_and_serves_files()
     {
-        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { ForceAsyncReceive = true });
+        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { ReceiveMode = TftpReceiveMode.Async });
         Assert.IsType<AsyncReceiveLoop>(server.Server.Receiver);
         server.WriteFile("a.bin", 100_000);
         using var client = new TftpRawClient();
@@ -52,12 +128,15 @@ public sealed class TftpReceiveLoopTests
         await stopping;
     }
 
-    [Fact]
-    public async Task Stop_with_many_sessions_registered_closes_every_descriptor()
+    [Theory]
+    [InlineData("io_uring")]
+    [InlineData("epoll")]
+    public async Task Stop_with_many_sessions_registered_closes_every_descriptor(string kind)
     {
-        if (!OperatingSystem.IsLinux())
+        var mode = TftpDatagramReceiverFactory.ParseMode(kind);
+        if (!OperatingSystem.IsLinux() || !Available(mode))
         {
-            return; // epoll and /proc/self/fd are Linux only
+            return; // the Linux loops and /proc/self/fd are Linux only
         }
 
         const int Sessions = 60;
@@ -77,7 +156,7 @@ public sealed class TftpReceiveLoopTests
             }
 
             var targetsBefore = DescriptorTargets();
-            var server = await TftpTestServer.StartAsync(new TftpServerOptions { IoThreads = 3 });
+            var server = await TftpTestServer.StartAsync(new TftpServerOptions { ReceiveMode = mode, IoThreads = 3 });
             server.WriteFile("a.bin", 50_000);
             foreach (var client in clients)
             {
@@ -91,7 +170,7 @@ public sealed class TftpReceiveLoopTests
                 Assert.Equal(1, block);
             }
 
-            var loop = Assert.IsType<EpollReceiveLoop>(server.Server.Receiver);
+            var loop = Assert.IsType<LinuxReceiveLoop>(server.Server.Receiver);
             Assert.Equal(Sessions, loop.Registered);
             // Counted by target (each session's socket is a new inode): other tests open and close descriptors meanwhile
             // (servers, their start-up warm-up), so a process-wide count can go down while these are open.
@@ -113,15 +192,18 @@ public sealed class TftpReceiveLoopTests
         }
     }
 
-    [Fact]
-    public async Task Session_closed_while_datagrams_are_pending_does_not_disturb_the_loop()
+    [Theory]
+    [InlineData("io_uring")]
+    [InlineData("epoll")]
+    public async Task Session_closed_while_datagrams_are_pending_does_not_disturb_the_loop(string kind)
     {
-        if (!OperatingSystem.IsLinux())
+        var mode = TftpDatagramReceiverFactory.ParseMode(kind);
+        if (!OperatingSystem.IsLinux() || !Available(mode))
         {
-            return; // epoll and /proc/self/fd are Linux only
+            return; // the Linux loops and /proc/self/fd are Linux only
         }
 
-        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { IoThreads = 1 });
+        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { ReceiveMode = mode, IoThreads = 1 });
         server.WriteFile("a.bin", 5000);
         using var client = new TftpRawClient();
         client.SendRequest(server.EndPoint, TftpOpcode.ReadRequest, "a.bin");
@@ -136,7 +218,7 @@ public sealed class TftpReceiveLoopTests
         session.Abort("test abort");
         var failed = await server.WaitForAsync(PxeEventKind.TransferFailed);
         Assert.Equal("test abort", failed.Error);
-        var loop = Assert.IsType<EpollReceiveLoop>(server.Server.Receiver);
+        var loop = Assert.IsType<LinuxReceiveLoop>(server.Server.Receiver);
         Assert.Equal(0, loop.Registered);
 
         // The same single I/O thread still serves the next transfers.

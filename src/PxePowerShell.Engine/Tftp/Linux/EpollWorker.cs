@@ -12,15 +12,12 @@ namespace PxePowerShell.Engine.Tftp.Linux;
 /// hop per packet. Registrations carry a token (slot, worker, generation) so a stale event for a reused slot
 /// is ignored. No allocation per packet.
 /// </summary>
-internal sealed unsafe class EpollWorker
+internal sealed unsafe class EpollWorker : ITftpIoWorker
 {
     private const int MaxEvents = 256;
     private const int MaxDatagramsPerWakeup = 64; // per session and readiness, so one busy sender cannot starve the rest
     private const ulong WakeToken = ulong.MaxValue;
     private const int SlotBits = 24;
-    private static readonly long SpinTicks = Stopwatch.Frequency * 50 / 1_000_000; // 50 µs
-    private const int MaxSpinMisses = 4; // spins in a row that caught nothing before spinning stops
-    private const int SpinProbeInterval = 64; // while stopped, every 64th busy wake-up spins once to see whether it pays again
 
     private readonly int _index;
     private readonly int _epoll;
@@ -84,14 +81,14 @@ internal sealed unsafe class EpollWorker
         return worker;
     }
 
-    /// <summary>Registers the session's socket; returns false when stopping or the session already finished.</summary>
-    public bool Add(TftpSession session)
+    /// <summary>Registers the session's socket; null when stopping or the session already finished.</summary>
+    public Task? Add(TftpSession session)
     {
         lock (_gate)
         {
             if (_stopping || session.IsFinished)
             {
-                return false;
+                return null;
             }
 
             int slot = _freeCount > 0 ? _free[--_freeCount] : _used++;
@@ -118,32 +115,32 @@ internal sealed unsafe class EpollWorker
             }
 
             _registered++;
-            return true;
+            return Task.CompletedTask; // Remove runs under the same lock before the socket closes: nothing to wait for
         }
     }
 
-    /// <summary>Deregisters the session (EPOLL_CTL_DEL) while its socket is still open. Idempotent.</summary>
-    public void Remove(TftpSession session)
+    /// <summary>Deregisters the session (EPOLL_CTL_DEL) while its socket is still open; the session closes it. Idempotent.</summary>
+    public bool Remove(TftpSession session)
     {
         lock (_gate)
         {
             ulong token = session.ReceiverToken;
             if (token == 0)
             {
-                return;
+                return false;
             }
 
             int slot = (int)(token & ((1UL << SlotBits) - 1));
             if (_slots[slot] != session)
             {
-                return;
+                return false;
             }
 
             try
             {
                 if (_closed)
                 {
-                    return; // the epoll descriptor is gone (its number may belong to someone else now)
+                    return false; // the epoll descriptor is gone (its number may belong to someone else now)
                 }
 
                 int fd = (int)session.Socket.SafeHandle.DangerousGetHandle();
@@ -158,6 +155,7 @@ internal sealed unsafe class EpollWorker
             session.ReceiverToken = 0;
             _free[_freeCount++] = slot;
             _registered--;
+            return false;
         }
     }
 
@@ -188,24 +186,13 @@ internal sealed unsafe class EpollWorker
         byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxEpoll.EventSize));
         try
         {
-            long spinUntil = 0;
-            int misses = 0;
-            int wakeups = 0;
+            var poll = default(BusyPoll);
             while (!_stopping)
             {
-                // After activity, poll without sleeping for a few microseconds: in lock-step the next ACK
-                // usually comes back within a round trip, and catching it here saves a sleep and wake-up.
-                // Slow clients (firmware, an emulated guest: hundreds of µs per ACK) never answer within the spin;
-                // after a few empty spins it stops, so the core is left to others, and is probed again now and then.
-                int count = LinuxEpoll.EpollWait(_epoll, events, MaxEvents, spinUntil != 0 ? 0 : -1);
+                int count = LinuxEpoll.EpollWait(_epoll, events, MaxEvents, poll.Polling ? 0 : -1);
                 if (count == 0)
                 {
-                    if (spinUntil != 0 && Stopwatch.GetTimestamp() >= spinUntil)
-                    {
-                        spinUntil = 0;
-                        misses++;
-                    }
-
+                    poll.OnEmpty();
                     continue;
                 }
 
@@ -217,11 +204,6 @@ internal sealed unsafe class EpollWorker
                     }
 
                     break;
-                }
-
-                if (spinUntil != 0)
-                {
-                    misses = 0; // the spin caught this batch
                 }
 
                 bool served = false;
@@ -245,8 +227,7 @@ internal sealed unsafe class EpollWorker
                     served = true;
                 }
 
-                bool spin = served && (misses < MaxSpinMisses || ++wakeups % SpinProbeInterval == 0);
-                spinUntil = spin ? Stopwatch.GetTimestamp() + SpinTicks : 0;
+                poll.OnBatch(served);
             }
         }
         finally
