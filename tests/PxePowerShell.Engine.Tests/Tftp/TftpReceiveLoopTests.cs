@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Tftp;
 using PxePowerShell.Engine.Tftp.Linux;
@@ -27,7 +28,7 @@ public sealed class TftpReceiveLoopTests
             await probe.StopAsync();
             expected = "io_uring";
         }
-        catch (System.Net.Sockets.SocketException)
+        catch (SocketException)
         {
             expected = "epoll"; // an old kernel, io_uring_disabled, or a seccomp filter: the fallback must take over
         }
@@ -88,6 +89,54 @@ public sealed class TftpReceiveLoopTests
         Assert.Equal(2, block);
     }
 
+    [Theory]
+    [InlineData("io_uring")]
+    [InlineData("epoll")]
+    public async Task Session_timed_out_on_the_timer_thread_releases_its_port(string kind)
+    {
+        var mode = TftpDatagramReceiverFactory.ParseMode(kind);
+        if (!OperatingSystem.IsLinux() || !Available(mode))
+        {
+            return; // the Linux loops are Linux only
+        }
+
+        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions
+        {
+            ReceiveMode = mode,
+            IoThreads = 1,
+            Timeout = TimeSpan.FromMilliseconds(100),
+            MaxRetries = 1,
+        });
+        server.WriteFile("a.bin", 5000);
+        using var client = new TftpRawClient();
+        client.SendRequest(server.EndPoint, TftpOpcode.ReadRequest, "a.bin");
+        var (_, from) = await client.ReceiveAsync(); // DATA 1, never acknowledged: the client has vanished
+        var failed = await server.WaitForAsync(PxeEventKind.TransferFailed, timeoutMs: 5000);
+        Assert.Contains("timed out", failed.Error);
+        Assert.Equal(0, ((LinuxReceiveLoop)server.Server.Receiver!).Registered);
+
+        // The kernel lets the transfer's port go only once nothing holds its socket: io_uring's receive in
+        // flight is cancelled and the worker closes the socket. Binding the port again proves it.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                probe.Bind(from);
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20); // polling the kernel's state, not waiting for time to pass
+            }
+        }
+
+        // The loop goes on serving (a new client: the old one still holds the retransmissions and the ERROR).
+        using var next = new TftpRawClient();
+        Assert.Equal(5000, (await next.GetAsync(server.EndPoint, "a.bin")).Length);
+    }
+
     /// <summary>Whether this kernel gives the mode its own loop (io_uring may be missing or filtered).</summary>
     private static bool Available(TftpReceiveMode mode)
     {
@@ -101,7 +150,7 @@ public sealed class TftpReceiveLoopTests
             LinuxReceiveLoop.StartUring(1).StopAsync().GetAwaiter().GetResult();
             return true;
         }
-        catch (System.Net.Sockets.SocketException)
+        catch (SocketException)
         {
             return false;
         }
