@@ -14,6 +14,8 @@
 # tftpload (bench/tftp/tftpload.c, built here with cc) is a load generator like wrk for HTTP: one process drives
 # every transfer from one epoll loop, so the clients' CPU stays small beside the server's. 200 curl processes on
 # the same cores use most of the CPU themselves (docs/benchmarks.md), so row 4 measures mostly the clients.
+# Our server uses its io_uring loop where the kernel allows; PXEPOWERSHELL_TFTP_IO=epoll (or async) in the
+# environment measures a fallback loop instead.
 # Needs: root (network namespace), dotnet, cc, curl, atftp, dnsmasq, tftpd-hpa; atftpd is extracted from its
 # Debian package into /opt/atftpd when missing (it conflicts with tftpd-hpa as an installed package).
 set -euo pipefail
