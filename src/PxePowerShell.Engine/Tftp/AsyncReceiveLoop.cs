@@ -22,7 +22,7 @@ internal sealed class AsyncReceiveLoop : ITftpDatagramReceiver
     private static async Task ReceiveLoopAsync(TftpSession session)
     {
         var socket = session.Socket;
-        int size = session.ReceiveSize;
+        int size = session.ReceiveSize + 1; // one byte more than a datagram may have: a longer one shows as too long
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         var from = new SocketAddress(socket.AddressFamily);
         try
@@ -39,7 +39,10 @@ internal sealed class AsyncReceiveLoop : ITftpDatagramReceiver
                     continue;
                 }
 
-                session.OnDatagram(buffer.AsSpan(0, received), from);
+                if (received < size) // a longer datagram is dropped whole, never handled cut short
+                {
+                    session.OnDatagram(buffer.AsSpan(0, received), from);
+                }
             }
         }
         catch (ObjectDisposedException)

@@ -137,6 +137,36 @@ public sealed class TftpReceiveLoopTests
         Assert.Equal(5000, (await next.GetAsync(server.EndPoint, "a.bin")).Length);
     }
 
+    [Theory]
+    [InlineData("io_uring")]
+    [InlineData("epoll")]
+    [InlineData("async")]
+    public async Task Datagram_longer_than_the_session_reads_is_dropped_whole(string kind)
+    {
+        var mode = TftpDatagramReceiverFactory.ParseMode(kind);
+        if (!OperatingSystem.IsLinux() || !Available(mode))
+        {
+            return; // the Linux loops are Linux only
+        }
+
+        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { ReceiveMode = mode, IoThreads = 1 });
+        server.WriteFile("a.bin", 5000);
+        using var client = new TftpRawClient();
+        client.SendRequest(server.EndPoint, TftpOpcode.ReadRequest, "a.bin");
+        var (_, from) = await client.ReceiveAsync();
+
+        // An ERROR padded past what a read session reads (2048 bytes). Cut to its first 2048 bytes it would still
+        // parse as an ERROR and end the transfer; dropped whole, as it must be, the transfer goes on.
+        var oversized = new byte[4000];
+        oversized[1] = (byte)TftpOpcode.Error;
+        oversized[4] = (byte)'x';
+        client.Send(from, oversized);
+        client.Send(from, [0, 4, 0, 1]);
+        var (next, _) = await client.ReceiveAsync();
+        Assert.True(TftpPacket.TryParseData(next, out ushort block, out _), "the transfer ended on the oversized datagram");
+        Assert.Equal(2, block);
+    }
+
     /// <summary>Whether this kernel gives the mode its own loop (io_uring may be missing or filtered).</summary>
     private static bool Available(TftpReceiveMode mode)
     {

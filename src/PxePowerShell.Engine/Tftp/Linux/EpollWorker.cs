@@ -248,7 +248,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
     {
         var socket = session.Socket;
         var from = socket.AddressFamily == AddressFamily.InterNetworkV6 ? _from6 : _from4;
-        var buffer = _buffer.AsSpan(0, session.ReceiveSize);
+        var buffer = _buffer.AsSpan(0, session.ReceiveSize + 1); // one byte more: a longer datagram shows as too long
         try
         {
             for (int n = 0; n < MaxDatagramsPerWakeup; n++)
@@ -267,7 +267,11 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
                     return;
                 }
 
-                session.OnDatagram(buffer[..received], from);
+                if (received < buffer.Length) // a longer datagram is dropped whole, never handled cut short
+                {
+                    session.OnDatagram(buffer[..received], from);
+                }
+
                 // A read session gets one ACK per window: back to epoll at once. A write session may have a
                 // window of DATA queued: FIONREAD instead of reading until EAGAIN (no exception per wake-up).
                 // Whatever is left (even a zero-length datagram) is reported again by the level-triggered epoll.
