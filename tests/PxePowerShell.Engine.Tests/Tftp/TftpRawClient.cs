@@ -7,9 +7,15 @@ namespace PxePowerShell.Engine.Tests.Tftp;
 /// <summary>A bare UDP client that sends hand-made TFTP packets and reads the answers.</summary>
 internal sealed class TftpRawClient : IDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _socket;
 
-    public TftpRawClient() => _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+    /// <summary>A client bound to an ephemeral port on <paramref name="address"/> (127.0.0.1 by default).</summary>
+    public TftpRawClient(IPAddress? address = null)
+    {
+        address ??= IPAddress.Loopback;
+        _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(address, 0));
+    }
 
     public void Send(IPEndPoint to, ReadOnlySpan<byte> datagram) => _socket.SendTo(datagram, SocketFlags.None, to);
 
@@ -24,7 +30,8 @@ internal sealed class TftpRawClient : IDisposable
     {
         var buffer = new byte[70_000];
         using var cts = new CancellationTokenSource(timeoutMs);
-        var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cts.Token);
+        var any = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(any, 0), cts.Token);
         return (buffer[..result.ReceivedBytes], (IPEndPoint)result.RemoteEndPoint);
     }
 

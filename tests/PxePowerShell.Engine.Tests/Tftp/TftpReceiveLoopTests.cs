@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Tftp;
@@ -165,6 +166,26 @@ public sealed class TftpReceiveLoopTests
         var (next, _) = await client.ReceiveAsync();
         Assert.True(TftpPacket.TryParseData(next, out ushort block, out _), "the transfer ended on the oversized datagram");
         Assert.Equal(2, block);
+    }
+
+    [Theory]
+    [InlineData("io_uring")]
+    [InlineData("epoll")]
+    [InlineData("async")]
+    public async Task Serves_over_ipv6(string kind)
+    {
+        var mode = TftpDatagramReceiverFactory.ParseMode(kind);
+        if (!OperatingSystem.IsLinux() || !Available(mode) || !Socket.OSSupportsIPv6)
+        {
+            return; // the Linux loops are Linux only; ::1 needs IPv6
+        }
+
+        await using var server = await TftpTestServer.StartAsync(new TftpServerOptions { ReceiveMode = mode, IoThreads = 1 }, address: IPAddress.IPv6Loopback);
+        server.WriteFile("a.bin", 100_000);
+        using var client = new TftpRawClient(IPAddress.IPv6Loopback);
+        Assert.Equal(100_000, (await client.GetAsync(server.EndPoint, "a.bin")).Length);
+        var completed = await server.WaitForAsync(PxeEventKind.TransferCompleted);
+        Assert.Equal(100_000, completed.Bytes);
     }
 
     /// <summary>Whether this kernel gives the mode its own loop (io_uring may be missing or filtered).</summary>

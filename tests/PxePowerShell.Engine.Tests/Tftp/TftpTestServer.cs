@@ -6,13 +6,16 @@ using PxePowerShell.Engine.Tftp;
 
 namespace PxePowerShell.Engine.Tests.Tftp;
 
-/// <summary>A TftpServer on 127.0.0.1, port 0, over a fresh temporary directory; stopped and deleted on dispose.</summary>
+/// <summary>A TftpServer on 127.0.0.1 (or another loopback address), port 0, over a fresh temporary directory; stopped and deleted on dispose.</summary>
 internal sealed class TftpTestServer : IAsyncDisposable
 {
     private readonly EventHub.Subscription _subscription;
 
-    private TftpTestServer(string root, TftpServer server, EventHub hub)
+    private readonly IPAddress _address;
+
+    private TftpTestServer(string root, TftpServer server, EventHub hub, IPAddress address)
     {
+        _address = address;
         Root = root;
         Server = server;
         _subscription = hub.Subscribe();
@@ -24,14 +27,15 @@ internal sealed class TftpTestServer : IAsyncDisposable
 
     public int Port => Server.EndPoints[0].Port;
 
-    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+    public IPEndPoint EndPoint => new(_address, Port);
 
-    public static async Task<TftpTestServer> StartAsync(TftpServerOptions? options = null, string? root = null)
+    public static async Task<TftpTestServer> StartAsync(TftpServerOptions? options = null, string? root = null, IPAddress? address = null)
     {
         root ??= Directory.CreateTempSubdirectory("pxe-tftp-").FullName;
+        address ??= IPAddress.Loopback;
         var hub = new EventHub();
-        var server = new TftpServer("tftp-test", (options ?? new TftpServerOptions()) with { Address = IPAddress.Loopback, Port = 0 }, new BootNamespace(root), hub);
-        var test = new TftpTestServer(root, server, hub);
+        var server = new TftpServer("tftp-test", (options ?? new TftpServerOptions()) with { Address = address, Port = 0 }, new BootNamespace(root), hub);
+        var test = new TftpTestServer(root, server, hub, address);
         await server.StartAsync();
         return test;
     }

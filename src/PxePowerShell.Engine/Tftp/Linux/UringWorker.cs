@@ -73,7 +73,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         Free,
         Armed,     // a RECVMSG is in flight
         Idle,      // its datagram is being handled on the worker thread
-        Releasing, // waiting for the next submit before the handle reference is dropped
+        Releasing, // done; waits for the next submit (its queued sends) before its socket is closed
     }
 
     private sealed class Slot
@@ -395,11 +395,11 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         byte* block = slot.Block;
         if ((*(int*)(block + 48) & MsgTrunc) != 0)
         {
-            return; // longer than any datagram this transfer accepts: dropped, as the epoll loop drops it
+            return; // longer than any datagram this transfer accepts: dropped whole, as every receiver drops it
         }
 
         int nameLength = *(int*)(block + 8);
-        var from = *(ushort*)(block + NameOffset) == (ushort)AddressFamily.InterNetworkV6 ? _from6 : _from4;
+        var from = session.Socket.AddressFamily == AddressFamily.InterNetworkV6 ? _from6 : _from4;
         if (nameLength > from.Buffer.Length)
         {
             return;
