@@ -16,7 +16,6 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
     private const int MaxEvents = 256;
     private const int MaxDatagramsPerWakeup = 64; // per session and readiness, so one busy sender cannot starve the rest
     private const ulong WakeToken = ulong.MaxValue;
-    private const int SlotBits = 24;
 
     private readonly int _index;
     private readonly int _epoll;
@@ -97,7 +96,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
             }
 
             uint generation = ++_generations[slot];
-            ulong token = ((ulong)generation << 32) | ((ulong)_index << SlotBits) | (uint)slot;
+            ulong token = WorkerToken.Make(generation, _index, slot);
             session.ReceiverToken = token;
             var slots = _slots;
             slots[slot] = session;
@@ -129,7 +128,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
                 return false;
             }
 
-            int slot = (int)(token & ((1UL << SlotBits) - 1));
+            int slot = WorkerToken.Slot(token);
             if (_slots[slot] != session)
             {
                 return false;
@@ -216,7 +215,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
                         continue;
                     }
 
-                    var session = Volatile.Read(ref _slots)[(int)(token & ((1UL << SlotBits) - 1))];
+                    var session = Volatile.Read(ref _slots)[WorkerToken.Slot(token)];
                     if (session is null || session.ReceiverToken != token || session.IsFinished)
                     {
                         continue; // deregistered since this batch was collected

@@ -108,7 +108,7 @@ internal sealed unsafe partial class IoUring : IDisposable
         nuint cqRingSize = *(uint*)(p + 100) + (cqEntries * CqeSize);
         if ((features & FeatSingleMmap) == 0)
         {
-            Native.Close(fd);
+            LinuxEpoll.Close(fd);
             throw new SocketException((int)SocketError.OperationNotSupported); // before 5.4: not worth a second mapping
         }
 
@@ -117,7 +117,7 @@ internal sealed unsafe partial class IoUring : IDisposable
         if (rings == null)
         {
             int error = Marshal.GetLastPInvokeError();
-            Native.Close(fd);
+            LinuxEpoll.Close(fd);
             throw new SocketException(error);
         }
 
@@ -127,7 +127,7 @@ internal sealed unsafe partial class IoUring : IDisposable
         {
             int error = Marshal.GetLastPInvokeError();
             Native.Unmap(rings, ringsSize);
-            Native.Close(fd);
+            LinuxEpoll.Close(fd);
             throw new SocketException(error);
         }
 
@@ -170,9 +170,9 @@ internal sealed unsafe partial class IoUring : IDisposable
     /// <summary>
     /// Submits every pending entry and waits until at least <paramref name="waitFor"/> completions are ready
     /// (0: only runs what is due). Entries the kernel could not take yet (completion queue backpressure) stay
-    /// pending for the next call. Returns false when interrupted by a signal.
+    /// pending for the next call, as does a call interrupted by a signal.
     /// </summary>
-    public bool Enter(uint waitFor)
+    public void Enter(uint waitFor)
     {
         Volatile.Write(ref *_sqTail, _sqLocalTail);
         uint pending = (uint)Pending;
@@ -180,18 +180,14 @@ internal sealed unsafe partial class IoUring : IDisposable
         if (result < 0)
         {
             int error = Marshal.GetLastPInvokeError();
-            if (error is Native.Eintr or Native.Eagain or Native.Ebusy)
+            if (error is not (Native.Eintr or Native.Eagain or Native.Ebusy))
             {
-                return false;
+                throw new SocketException(error);
             }
-
-            throw new SocketException(error);
         }
-
-        return true;
     }
 
-    /// <summary>Takes the next completion, if any: its tag, result (bytes or -errno) and flags.</summary>
+    /// <summary>Takes the next completion, if any: its tag and result (bytes or -errno).</summary>
     public bool TryTakeCompletion(out ulong userData, out int result)
     {
         uint head = *_cqHead;
@@ -220,7 +216,7 @@ internal sealed unsafe partial class IoUring : IDisposable
         _disposed = true;
         Native.Unmap(_sqes, _sqesSize);
         Native.Unmap(_rings, _ringsSize);
-        Native.Close(_fd);
+        LinuxEpoll.Close(_fd);
     }
 
     /// <summary>The raw system calls: io_uring has no libc wrapper.</summary>
@@ -250,9 +246,6 @@ internal sealed unsafe partial class IoUring : IDisposable
 
         [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
         private static partial int Munmap(nint address, nuint length);
-
-        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-        public static partial int Close(int fd);
 
         /// <summary>Maps a ring region; null on failure (MAP_FAILED).</summary>
         public static byte* Map(nuint length, int fd, long offset)

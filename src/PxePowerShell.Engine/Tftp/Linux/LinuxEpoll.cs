@@ -4,7 +4,8 @@ namespace PxePowerShell.Engine.Tftp.Linux;
 
 /// <summary>
 /// The few libc calls the TFTP epoll loop needs: epoll_create1/epoll_ctl/epoll_wait, an eventfd to wake the
-/// loop, and read/write/close for that eventfd. Linux only; callers check <see cref="OperatingSystem.IsLinux"/>.
+/// loop, and read/write/close for that eventfd (the io_uring loop uses the eventfd calls and close too).
+/// Linux only; callers check <see cref="OperatingSystem.IsLinux"/>.
 /// </summary>
 internal static unsafe partial class LinuxEpoll
 {

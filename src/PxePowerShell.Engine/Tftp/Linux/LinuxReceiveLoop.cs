@@ -55,7 +55,7 @@ internal sealed class LinuxReceiveLoop : ITftpDatagramReceiver
                 workers[i] = start(i);
             }
         }
-        catch (Exception ex) when (ex is SocketException or DllNotFoundException or EntryPointNotFoundException)
+        catch
         {
             foreach (var worker in workers)
             {
@@ -117,6 +117,6 @@ internal sealed class LinuxReceiveLoop : ITftpDatagramReceiver
     private ITftpIoWorker? Owner(TftpSession session)
     {
         ulong token = session.ReceiverToken;
-        return token == 0 ? null : _workers[(int)((token >> 24) & 0xFF)];
+        return token == 0 ? null : _workers[WorkerToken.Worker(token)];
     }
 }

@@ -27,11 +27,13 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     private const int MsgDontWait = 0x40;
     private const int MsgTrunc = 0x20;
     private const int PollIn = 0x1;
+    private const int Eintr = 4;
+    private const int Emsgsize = 90;
+    private const int Econnrefused = 111;
     private const int Ecanceled = 125;
-    private const int SlotBits = 24;
     private const int GenerationBits = 30;
 
-    // Completion tags: the kind in the top two bits; a receive also names its slot, worker and generation.
+    // Completion tags: the kind in the top two bits; a receive's is its slot's WorkerToken (generation kept below bit 62).
     private const ulong KindReceive = 0UL << 62;
     private const ulong KindSend = 1UL << 62;
     private const ulong KindCancel = 2UL << 62;
@@ -40,6 +42,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     // A slot's native block: msghdr (56 bytes on 64-bit Linux), iovec (16), sockaddr storage (128), then the datagram.
     private const int MsgHeaderSize = 56;
     private const int IoVecOffset = 56;
+    private const int IoVecSize = 16;
     private const int NameOffset = 72;
     private const int NameCapacity = 128;
     private const int BufferOffset = 200;
@@ -172,7 +175,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         }
 
         var client = session.ClientAddress;
-        int record = (MsgHeaderSize + 16 + SendNameCapacity + packet.Length + 7) & ~7;
+        int record = (MsgHeaderSize + IoVecSize + SendNameCapacity + packet.Length + 7) & ~7;
         if (record > ArenaSize || client.Size > SendNameCapacity)
         {
             return false;
@@ -186,12 +189,12 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         byte* msg = _arena + _arenaUsed;
         _arenaUsed += record;
         byte* iov = msg + MsgHeaderSize;
-        byte* name = iov + 16;
+        byte* name = iov + IoVecSize;
         byte* data = name + SendNameCapacity;
         client.Buffer.Span[..client.Size].CopyTo(new Span<byte>(name, SendNameCapacity));
         packet.CopyTo(new Span<byte>(data, packet.Length));
         WriteMessage(msg, name, client.Size, iov, data, packet.Length);
-        _ring.Prepare(IoUring.OpSendMsg, _slots[(int)(session.ReceiverToken & ((1UL << SlotBits) - 1))].Fd, msg, 1, MsgDontWait, KindSend, quiet: true);
+        _ring.Prepare(IoUring.OpSendMsg, _slots[WorkerToken.Slot(session.ReceiverToken)].Fd, msg, 1, MsgDontWait, KindSend, quiet: true);
         return true;
     }
 
@@ -358,7 +361,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
 
     private void OnReceived(ulong tag, int result)
     {
-        int index = (int)(tag & ((1UL << SlotBits) - 1));
+        int index = WorkerToken.Slot(tag);
         var slot = index < _used ? _slots[index] : null;
         if (slot is null || slot.Token != tag || slot.State != SlotState.Armed)
         {
@@ -373,7 +376,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
             {
                 Deliver(slot, session, result);
             }
-            else if (result is not (-Ecanceled or -111 or -90 or -4)) // ECONNREFUSED, EMSGSIZE, EINTR: read on
+            else if (result is not (-Ecanceled or -Econnrefused or -Emsgsize or -Eintr)) // read on
             {
                 session.OnReceiveFailed();
             }
@@ -468,7 +471,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         }
 
         slot.Generation = (slot.Generation + 1) & ((1U << GenerationBits) - 1);
-        slot.Token = KindReceive | ((ulong)slot.Generation << 32) | ((ulong)_index << SlotBits) | (uint)index;
+        slot.Token = KindReceive | WorkerToken.Make(slot.Generation, _index, index);
         slot.Session = session;
         slot.Done = done;
         slot.Detached = false;
@@ -481,7 +484,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     private void Detach(TftpSession session)
     {
         ulong token = session.ReceiverToken;
-        int index = (int)(token & ((1UL << SlotBits) - 1));
+        int index = WorkerToken.Slot(token);
         var slot = token != 0 && index < _used ? _slots[index] : null;
         if (slot is null || slot.Session != session || slot.Token != token || slot.Detached)
         {
