@@ -71,6 +71,27 @@ internal sealed class TftpTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a read of <paramref name="file"/> (at least two blocks) with <paramref name="client"/>, has a
+    /// second client send an ACK to the transfer's port and asserts that it gets ERROR 5 and that the transfer
+    /// goes on (ACK 1 brings DATA 2). Returns the transfer's endpoint.
+    /// </summary>
+    public async Task<IPEndPoint> AssertStrangerIsTurnedAwayAsync(TftpRawClient client, string file)
+    {
+        using var stranger = new TftpRawClient(_address);
+        client.SendRequest(EndPoint, TftpOpcode.ReadRequest, file);
+        var (_, from) = await client.ReceiveAsync();
+        stranger.Send(from, [0, 4, 0, 1]);
+        var (answer, _) = await stranger.ReceiveAsync();
+        Assert.True(TftpPacket.TryParseError(answer, out var code, out _));
+        Assert.Equal(TftpErrorCode.UnknownTransferId, code);
+        client.Send(from, [0, 4, 0, 1]);
+        var (second, _) = await client.ReceiveAsync();
+        Assert.True(TftpPacket.TryParseData(second, out ushort block, out _));
+        Assert.Equal(2, block);
+        return from;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
