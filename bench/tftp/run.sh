@@ -121,6 +121,12 @@ declare -A LOCK WIN LOAD LOADF CONC CONCF THOUSANDF LOCKR WINR LOADR CONCR
 runs() { tr '\n' ' ' | sed 's/ *$//'; }                  # one line of values -> "a b c"
 med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | median; }     # "a b c" -> median
 show() { local m=${!1} r=${!2}; [[ $m == - ]] && { echo "-"; return; }; echo "$m [${r// /, }]"; } # "median [a, b, c]"
+record() { # NAME server "MB/s failures" lines -> NAMER[server] runs, NAME[server] median MB/s, NAMEF[server] total failures
+    local -n median_=$1 runs_=${1}R fails_=${1}F
+    runs_[$2]=$(awk '{print $1}' <<<"$3" | runs)
+    median_[$2]=$(med "${runs_[$2]}")
+    fails_[$2]=$(awk '{s+=$2} END {print s}' <<<"$3")
+}
 RSS="n/a"
 for server in ours dnsmasq tftpd-hpa atftpd; do
     start_server "$server"
@@ -132,14 +138,8 @@ for server in ours dnsmasq tftpd-hpa atftpd; do
     else
         WIN[$server]="-"; WINR[$server]="-"
     fi
-    results=$(for _ in $(seq "$CRUNS"); do load_run 200 f10m; done)
-    LOADR[$server]=$(awk '{print $1}' <<<"$results" | runs)
-    LOAD[$server]=$(med "${LOADR[$server]}")
-    LOADF[$server]=$(awk '{s+=$2} END {print s}' <<<"$results")
-    results=$(for _ in $(seq "$CRUNS"); do concurrent_run 200 f10m $((10 << 20)); done)
-    CONCR[$server]=$(awk '{print $1}' <<<"$results" | runs)
-    CONC[$server]=$(med "${CONCR[$server]}")
-    CONCF[$server]=$(awk '{s+=$2} END {print s}' <<<"$results")
+    record LOAD "$server" "$(for _ in $(seq "$CRUNS"); do load_run 200 f10m; done)"
+    record CONC "$server" "$(for _ in $(seq "$CRUNS"); do concurrent_run 200 f10m $((10 << 20)); done)"
     THOUSANDF[$server]=$(concurrent_run 1000 f1m $((1 << 20)) | awk '{print $2}')
     if [[ $server == ours ]]; then
         RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$SERVER_PID/status")
