@@ -68,6 +68,13 @@ bool stopRequested = false;
 var stop = () =>
 {
     stopRequested = true;
+    if (AppContext.GetData("PxePowerShell.StopSignalsHandled") is true)
+    {
+        // A Start-* -Wait is running and stops itself on this signal (writing its stop events); stopping the
+        // pipeline here would cut that short.
+        return;
+    }
+
     try
     {
         shell.BeginStop(null, null);

@@ -19,11 +19,11 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    /// <summary>Run in the foreground: write the server's events to the pipeline until it stops or Ctrl+C, then stop it.</summary>
+    /// <summary>Run in the foreground: write the server's events to the pipeline until it stops, Ctrl+C, SIGTERM or SIGINT, then stop it.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>Cancelled by Ctrl+C.</summary>
+    /// <summary>Cancelled by Ctrl+C, and with -Wait by SIGTERM or SIGINT (<see cref="StopSignals"/>).</summary>
     protected CancellationToken Cancellation => _stopping.Token;
 
     /// <summary>The name to give a server of <paramref name="role"/>.</summary>
@@ -73,9 +73,17 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             return;
         }
 
+        using var signals = StopSignals.Register(_stopping, Host.Name);
         try
         {
-            EventPump.Run(this, subscription!, e => e.Server == server.Name, server.Completion, Cancellation);
+            bool ours(PxeEvent e) => e.Server == server.Name;
+            EventPump.Run(this, subscription!, ours, server.Completion, Cancellation);
+            if (signals.Received)
+            {
+                // SIGTERM or SIGINT: a normal end, not a stopped pipeline. Stop every part, write the stop events, return.
+                server.StopAsync().GetAwaiter().GetResult();
+                EventPump.Run(this, subscription!, ours, server.Completion, CancellationToken.None);
+            }
         }
         finally
         {
