@@ -10,14 +10,18 @@
 .EXAMPLE
     ./build.ps1 -Task Test      # xunit suites, then the Pester acceptance tests when Pester is installed
 .EXAMPLE
-    ./build.ps1 -Task Package   # out/PxePowerShell-<version>.zip
+    ./build.ps1 -Task Package   # out/PxePowerShell.<version>.nupkg, a PowerShell module package (Publish-PSResource -NupkgPath)
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Package', 'Bench', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Package: use the module already laid out in out/PxePowerShell instead of building it first.
+    [switch] $NoBuild,
+    # Package: where the .nupkg goes.
+    [string] $OutputDirectory = 'out'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -47,11 +51,16 @@ switch ($Task) {
         }
     }
     'Package' {
-        Invoke-Native dotnet @('build', 'PxePowerShell.sln', '-c', $Configuration)
+        if (-not $NoBuild) {
+            Invoke-Native dotnet @('build', 'PxePowerShell.sln', '-c', $Configuration)
+        }
+        # The module folder as it is laid out (assemblies, native SQLite under runtimes/, formats, help) becomes a
+        # PowerShell module package, the .nupkg that Publish-PSResource and Install-PSResource handle.
         $version = (Import-PowerShellDataFile out/PxePowerShell/PxePowerShell.psd1).ModuleVersion
-        $zip = "out/PxePowerShell-$version.zip"
-        Compress-Archive -Path out/PxePowerShell -DestinationPath $zip -Force
-        Write-Host "Packaged $zip"
+        $null = New-Item -ItemType Directory -Force -Path $OutputDirectory
+        Compress-PSResource -Path out/PxePowerShell -DestinationPath $OutputDirectory
+        $package = Get-Item -LiteralPath (Join-Path $OutputDirectory "PxePowerShell.$version.nupkg")
+        Write-Host "Packaged $($package.FullName) (Publish-PSResource -NupkgPath <it> -Repository <yours>)"
     }
     'Bench' {
         Get-ChildItem bench -Filter run.sh -Recurse | ForEach-Object { Invoke-Native bash @($_.FullName) }

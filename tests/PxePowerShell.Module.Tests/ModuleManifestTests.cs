@@ -30,6 +30,22 @@ public sealed class ModuleManifestTests(ModuleHost host) : IClassFixture<ModuleH
     }
 
     [Fact]
+    public void Manifest_has_the_metadata_a_published_package_carries()
+    {
+        var info = host.Invoke("Get-Module PxePowerShell").AssertNoErrors().Output.Single().BaseObject as PSModuleInfo;
+        Assert.NotNull(info);
+        Assert.Equal(new Version(7, 4), info.PowerShellVersion);
+        Assert.Equal(["Core"], info.CompatiblePSEditions);
+        Assert.True(info.ProjectUri is { IsAbsoluteUri: true, Scheme: "https" }, $"ProjectUri: {info.ProjectUri}");
+        Assert.True(info.LicenseUri is { IsAbsoluteUri: true, Scheme: "https" }, $"LicenseUri: {info.LicenseUri}");
+        Assert.False(string.IsNullOrWhiteSpace(info.ReleaseNotes), "no ReleaseNotes");
+        Assert.Contains(info.Version.ToString(), info.ReleaseNotes, StringComparison.Ordinal);
+        Assert.Superset(new HashSet<string>(["PXE", "TFTP", "DHCP", "PSEdition_Core", "Linux"]), info.Tags.ToHashSet());
+        Assert.False(string.IsNullOrWhiteSpace(info.Description), "no Description");
+        Assert.False(string.IsNullOrWhiteSpace(info.Author), "no Author");
+    }
+
+    [Fact]
     public void Every_cmdlet_has_help_with_synopsis_description_parameters_and_examples()
     {
         var names = host.Invoke("(Get-Module PxePowerShell).ExportedCmdlets.Keys").AssertNoErrors().Output.Select(o => o.ToString()).ToList();
