@@ -1,15 +1,24 @@
-# Run by bench/startup/run.sh in a fresh pxeps process whose own module import was skipped (empty.psd1):
-# times a cold Import-Module of PxePowerShell, then Start-PxeServer until every part listens, then Stop-PxeServer.
+# Run by bench/startup/run.sh in a fresh pwsh (-NoProfile): times a cold Import-Module of PxePowerShell by its manifest
+# ($env:PXE_BENCH_MANIFEST), Start-PxeServer until every part listens, the first TFTP and the first HTTP answer after
+# that (curl), then Stop-PxeServer; also counts the methods the JIT compiled for all of it (ReadyToRun code needs none).
 param()
-$manifest = $env:PXE_BENCH_MANIFEST
 $root = $env:PXE_BENCH_ROOT
+$jit = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
 $watch = [System.Diagnostics.Stopwatch]::StartNew()
-Import-Module $manifest -ErrorAction Stop
+Import-Module $env:PXE_BENCH_MANIFEST -ErrorAction Stop
 $import = $watch.Elapsed.TotalMilliseconds
 $watch.Restart()
-$server = Start-PxeServer -Root $root -Interface $env:PXE_BENCH_IFACE -TftpPort 0 -Http -HttpPort 0 -PxePort 0 -Port 6767 -ClientPort 6868 -Name bench -ErrorAction Stop
+$server = Start-PxeServer -Root $root -Interface $env:PXE_BENCH_IFACE -TftpPort 0 -Http -HttpPort 0 -PxePort 0 -Port 6767 -ClientPort 6868 -Name bench -ConflictCheckTimeout 0 -ErrorAction Stop
 $ready = $watch.Elapsed.TotalMilliseconds
+$address = $server.Tftp.EndPoints[0].Address
+$watch.Restart()
+$null = curl -s --max-time 5 -o /dev/null "tftp://$($address):$($server.Tftp.EndPoints[0].Port)/hello.txt"
+$tftp = $watch.Elapsed.TotalMilliseconds
+$watch.Restart()
+$null = curl -s --max-time 5 -o /dev/null "http://$($address):$($server.Http.EndPoints[0].Port)/boot.ipxe"
+$http = $watch.Elapsed.TotalMilliseconds
+$jit = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jit
 $watch.Restart()
 $server | Stop-PxeServer
 $stop = $watch.Elapsed.TotalMilliseconds
-"RESULT import_ms=$([math]::Round($import,1)) ready_ms=$([math]::Round($ready,1)) stop_ms=$([math]::Round($stop,1))"
+"RESULT import_ms=$([math]::Round($import,1)) ready_ms=$([math]::Round($ready,1)) tftp_ms=$([math]::Round($tftp,1)) http_ms=$([math]::Round($http,1)) stop_ms=$([math]::Round($stop,1)) jit=$jit"
