@@ -8,7 +8,7 @@
 # dotnet publish -p:PublishReadyToRun=true) — :
 #   1. in pwsh (the pinned tool, fresh process each run, bench/startup/measure.ps1): cold Import-Module, Start-PxeServer
 #      (proxyDHCP + TFTP + HTTP) until every part listens, the first TFTP answer and the first HTTP answer (curl),
-#      Stop-PxeServer, and the number of methods the JIT compiled meanwhile;
+#      the first proxyDHCP offer (DISCOVER → offer, Test-PxeServer), Stop-PxeServer, and the number of methods the JIT compiled meanwhile;
 #   2. process start to first byte served, the number an admin sees: from spawning pwsh -Command 'Import-Module …;
 #      Start-PxeServer … -Wait' until `curl tftp://10.205.0.1/hello.txt` succeeds (curl retried every 20 ms); the same
 #      for dnsmasq (proxyDHCP + TFTP, --keep-in-foreground).
@@ -77,7 +77,7 @@ for ((i = 1; i <= RUNS; i++)); do
     for variant in il r2r; do
         dir=$MODULE; [[ $variant == r2r ]] && dir=$R2R
         line=$(PXE_BENCH_MANIFEST="$dir/PxePowerShell.psd1" dotnet "$PWSH" -NoProfile -NonInteractive -File "$HERE/measure.ps1" | grep '^RESULT')
-        for key in import_ms ready_ms tftp_ms http_ms stop_ms jit; do
+        for key in import_ms ready_ms tftp_ms http_ms offer_ms stop_ms jit; do
             results[$variant.$key]+="$(field $key "$line") "
         done
         results[$variant.ttfb]+="$(time_to_first_byte dotnet "$PWSH" -NoProfile -NonInteractive -Command \
@@ -96,6 +96,7 @@ row 'Import-Module, cold (pwsh)' import_ms
 row 'Start-PxeServer until every part listens' ready_ms
 row 'first TFTP answer after start (curl)' tftp_ms
 row 'first HTTP answer after start (curl)' http_ms
+row 'first proxyDHCP offer (Test-PxeServer)' offer_ms
 row 'Stop-PxeServer' stop_ms
 printf '%-48s %9s     %9s      [%s | %s]\n' 'methods JIT-compiled (import .. first answers)' "$(m il.jit)" "$(m r2r.jit)" "$(all il.jit)" "$(all r2r.jit)"
 row 'process start -> first TFTP byte: pwsh' ttfb
