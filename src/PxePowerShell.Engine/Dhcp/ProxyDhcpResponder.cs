@@ -87,10 +87,9 @@ public sealed class ProxyDhcpResponder
 
         reply.Options.SetString(DhcpOptionCode.VendorClassIdentifier, "PXEClient");
         EchoUuid(request, reply);
-        bool promptConfigured = _policy.Options.Prompt is not null;
-        if (ClientArchitectures.IsEfi(arch) && entries.Count == 1 && !promptConfigured)
+        if (ClientArchitectures.IsEfi(arch) && entries.Count == 1)
         {
-            // UEFI firmware does not show menus: like dnsmasq, point it at the boot server and let it ask 4011.
+            // UEFI firmware does not show menus: like dnsmasq (with or without pxe-prompt), point it at the boot server and let it ask 4011.
             reply.ServerAddress = _policy.Options.TftpServer ?? server;
             return new DhcpResponse(reply, PxeEventKind.ProxyOffer, pxe, "UEFI single entry: boot server discovery on port 4011");
         }

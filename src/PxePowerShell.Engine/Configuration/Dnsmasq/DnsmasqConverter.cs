@@ -15,7 +15,7 @@ namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 public sealed class DnsmasqConverter
 {
     private readonly List<DnsmasqWarning> _warnings = [];
-    private readonly Dictionary<string, ClientArchitecture> _archTags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ClientArchitecture>> _archTags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ipxeTags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<ClientArchitecture, string>> _menu = new(StringComparer.Ordinal);
     private readonly List<string> _menuOrder = [];
@@ -84,7 +84,13 @@ public sealed class DnsmasqConverter
             if (what is "option:client-arch" or "93" && fields.Count >= 3 && ushort.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var arch)
                 && Enum.IsDefined((ClientArchitecture)arch))
             {
-                _archTags[tag] = (ClientArchitecture)arch;
+                // One tag may be set for several architectures (client-arch 7 and 9 both "efi64").
+                if (!_archTags.TryGetValue(tag, out var archs))
+                {
+                    _archTags[tag] = archs = [];
+                }
+
+                archs.Add((ClientArchitecture)arch);
                 return;
             }
 
@@ -274,7 +280,7 @@ public sealed class DnsmasqConverter
             return;
         }
 
-        var archs = positive.Where(_archTags.ContainsKey).Select(t => _archTags[t]).ToList();
+        var archs = positive.Where(_archTags.ContainsKey).SelectMany(t => _archTags[t]).ToList();
         if (archs.Count == 0)
         {
             Warn(o, $"not translated: the tag(s) {string.Join(", ", positive)} are not client-architecture or iPXE tags");
@@ -533,6 +539,11 @@ public sealed class DnsmasqConverter
         if (!c.Tftp)
         {
             _warnings.Add(new DnsmasqWarning(file, 0, string.Empty, "no enable-tftp: TFTP stays off (Tftp = $false) as in dnsmasq"));
+        }
+
+        if (c.DhcpMode == DhcpMode.ProxyDhcp && _menuOrder.Count == 0)
+        {
+            _warnings.Add(new DnsmasqWarning(file, 0, string.Empty, "proxyDHCP without pxe-service: dnsmasq 2.90 answers no client in this mode, PxePowerShell answers PXE clients with the boot files"));
         }
 
         if (c.DhcpMode == DhcpMode.Dhcp && !_routerSet)

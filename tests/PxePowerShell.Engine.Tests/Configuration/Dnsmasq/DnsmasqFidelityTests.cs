@@ -78,6 +78,19 @@ public sealed class DnsmasqFidelityTests : IDisposable
     }
 
     [Fact]
+    public void One_tag_set_for_two_architectures_names_both()
+    {
+        var c = Import("""
+            dhcp-range=192.168.1.0,proxy
+            dhcp-match=set:efi64,option:client-arch,7
+            dhcp-match=set:efi64,option:client-arch,9
+            dhcp-boot=tag:efi64,efi64/syslinux.efi
+            """).Configuration;
+        Assert.Equal("efi64/syslinux.efi", c.BootFiles[ClientArchitecture.EfiBC]);
+        Assert.Equal("efi64/syslinux.efi", c.BootFiles[ClientArchitecture.EfiX64]);
+    }
+
+    [Fact]
     public void Full_dhcp_keeps_the_implicit_router_and_domain_and_warns_about_dns()
     {
         var result = Import("""
