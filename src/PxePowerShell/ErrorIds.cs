@@ -24,6 +24,7 @@ internal static class ErrorIds
     public const string LeaseNotFound = "LeaseNotFound";
     public const string ReservationConflict = "ReservationConflict";
     public const string ConfigurationNotFound = "ConfigurationNotFound";
+    public const string PathIsDirectory = "PathIsDirectory";
     public const string InvalidConfiguration = "InvalidConfiguration";
     public const string IsoNotFound = "IsoNotFound";
     public const string InvalidIsoImage = "InvalidIsoImage";

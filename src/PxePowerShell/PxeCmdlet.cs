@@ -13,6 +13,21 @@ public abstract class PxeCmdlet : PSCmdlet
     /// <summary>Resolves a path the user typed against PowerShell's current location (it may not exist yet).</summary>
     protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
+    /// <summary>
+    /// Writes a PathIsDirectory error and returns true when <paramref name="path"/> is a directory where a file
+    /// (<paramref name="what"/>: "dnsmasq configuration", "ISO image") is expected.
+    /// </summary>
+    protected bool WriteErrorIfDirectory(string path, string what)
+    {
+        if (!Directory.Exists(path))
+        {
+            return false;
+        }
+
+        WriteError(Error(ErrorIds.PathIsDirectory, ErrorCategory.InvalidArgument, path, $"'{path}' is a directory, not a {what}; name the file in it."));
+        return true;
+    }
+
     /// <summary>The PortAccessDenied record for a port below 1024, saying how to fix it; <paramref name="detail"/> is appended in parentheses.</summary>
     protected static ErrorRecord PrivilegedPortError(int port, object target, Exception inner, string? detail = null) => Error(
         ErrorIds.PortAccessDenied,

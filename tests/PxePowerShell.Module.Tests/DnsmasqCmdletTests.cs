@@ -31,5 +31,39 @@ public sealed class DnsmasqCmdletTests(ModuleHost host) : IClassFixture<ModuleHo
         host.Invoke($"ConvertFrom-PxeDnsmasqConfig '{Path.Combine(_dir, "nope.conf")}'").SingleError("ConfigurationNotFound");
     }
 
+    [Fact]
+    public void A_directory_given_for_a_file_says_it_is_a_directory()
+    {
+        foreach (var command in new[] { "ConvertFrom-PxeDnsmasqConfig", "ConvertFrom-PxeSyslinuxConfig", "Mount-PxeIso" })
+        {
+            var error = host.Invoke($"{command} '{_dir}'").SingleError("PathIsDirectory");
+            Assert.Contains("is a directory", error.Exception.Message, StringComparison.Ordinal);
+            Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        }
+    }
+
+    [Fact]
+    public void Links_out_of_the_tftp_root_are_named_with_what_replaces_them()
+    {
+        string root = Path.Combine(_dir, "tftp");
+        string outside = Path.Combine(_dir, "mnt", "arch");
+        Directory.CreateDirectory(root);
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "vmlinuz-linux"), "kernel");
+        File.CreateSymbolicLink(Path.Combine(root, "vmlinuz-linux"), Path.Combine(outside, "vmlinuz-linux"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "arch"), outside);
+        File.CreateSymbolicLink(Path.Combine(root, "inside"), Path.Combine(root, "arch"));
+        string conf = Path.Combine(_dir, "dnsmasq.conf");
+        File.WriteAllText(conf, $"dhcp-range=192.168.1.0,proxy\nenable-tftp\ntftp-root={root}\n");
+        var v = new Dictionary<string, object?> { ["conf"] = conf };
+        var converted = host.Invoke("ConvertFrom-PxeDnsmasqConfig $conf", v).AssertNoErrors();
+        Assert.Contains(converted.Warnings, w => w.Contains("the link vmlinuz-linux -> ", StringComparison.Ordinal) && w.Contains("Mount-PxeIso", StringComparison.Ordinal));
+        Assert.Contains(converted.Warnings, w => w.Contains("the link arch -> ", StringComparison.Ordinal));
+
+        v["root"] = root;
+        var started = host.Invoke("$null = Start-PxeServer -Name mt-links -NoDhcp -Root $root -Address 127.0.0.1 -TftpPort 0; Stop-PxeServer -Name mt-links", v);
+        Assert.Contains(started.Warnings, w => w.Contains("the link vmlinuz-linux -> ", StringComparison.Ordinal) && w.Contains("not served", StringComparison.Ordinal));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -24,8 +24,8 @@ public sealed record BootRenderOptions
     /// </summary>
     public bool RootedPaths { get; init; }
 
-    /// <summary>The pxelinux menu module ("menu.c32", or "vesamenu.c32").</summary>
-    public string MenuModule { get; init; } = "menu.c32";
+    /// <summary>The pxelinux menu module ("menu.c32", or "vesamenu.c32"); null renders a plain prompt-style menu (no UI line).</summary>
+    public string? MenuModule { get; init; } = "menu.c32";
 
     /// <summary>The pxelinux multiboot module.</summary>
     public string MultibootModule { get; init; } = "mboot.c32";

@@ -35,8 +35,14 @@ public static class PxelinuxMenuRenderer
             text.Append("# ").Append(banner).Append('\n');
         }
 
-        text.Append("UI ").Append(options.MenuModule).Append('\n');
-        text.Append("PROMPT ").Append(menu.Prompt ? '1' : '0').Append('\n');
+        // Without a menu module (the root has no menu.c32) pxelinux shows its "boot:" prompt, where a label is typed.
+        if (options.MenuModule is { } module)
+        {
+            text.Append("UI ").Append(module).Append('\n');
+        }
+
+        bool prompt = menu.Prompt || (options.MenuModule is null && menu.Entries.Length > 1);
+        text.Append("PROMPT ").Append(prompt ? '1' : '0').Append('\n');
         text.Append("TIMEOUT ").Append(TimeoutTenths(menu.Timeout).ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("MENU TITLE ").Append(OneLine(menu.Title)).Append('\n');
         if (menu.Default is { } preferred)

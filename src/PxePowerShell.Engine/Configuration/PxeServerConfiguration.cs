@@ -33,10 +33,10 @@ public sealed record PxeServerConfiguration
     /// <summary>The subnet mask handed out in full DHCP mode; null = the serving interface's mask.</summary>
     public IPAddress? SubnetMask { get; init; }
 
-    /// <summary>Routers (option 3) in full DHCP mode.</summary>
+    /// <summary>Routers (option 3) in full DHCP mode; 0.0.0.0 stands for this server (the serving interface's address), as in dnsmasq.</summary>
     public IReadOnlyList<IPAddress> Router { get; init; } = [];
 
-    /// <summary>DNS servers (option 6) in full DHCP mode.</summary>
+    /// <summary>DNS servers (option 6) in full DHCP mode; 0.0.0.0 stands for this server.</summary>
     public IReadOnlyList<IPAddress> DnsServers { get; init; } = [];
 
     /// <summary>The domain name (option 15) in full DHCP mode.</summary>

@@ -24,6 +24,7 @@ public sealed class BootPolicy
     };
 
     private readonly PxeBootOptions _options;
+    private readonly PxeMenuEntry _fallback;
 
     /// <summary>Creates a policy over the options.</summary>
     public BootPolicy(PxeBootOptions options)
@@ -31,6 +32,7 @@ public sealed class BootPolicy
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         Menu = options.Menu.Count > 0 ? options.Menu : [new PxeMenuEntry("Network Boot")];
+        _fallback = new PxeMenuEntry("dhcp-boot", options.BootFiles);
     }
 
     /// <summary>The options.</summary>
@@ -56,6 +58,17 @@ public sealed class BootPolicy
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// The entry for a client that no entry of an explicit menu serves, as dnsmasq gives such a client the dhcp-boot file:
+    /// the configured <see cref="PxeBootOptions.BootFiles"/> (never the built-in defaults). Null when the menu is the
+    /// implicit one or the boot files name nothing for the client's architecture.
+    /// </summary>
+    public PxeMenuEntry? FallbackFor(PxeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _options.Menu.Count > 0 && Find(_options.BootFiles, ArchitectureOf(request)) is not null ? _fallback : null;
     }
 
     /// <summary>The menu entry for a boot server type (0x8000 + index), or null.</summary>

@@ -263,12 +263,12 @@ public sealed class DhcpLeaseResponder
         o.SetAddresses(DhcpOptionCode.BroadcastAddress, IPv4.ToAddress(IPv4.ToUInt32(_options.ScopeId) | ~IPv4.ToUInt32(_options.SubnetMask)));
         if (_options.Router.Count > 0)
         {
-            o.SetAddresses(DhcpOptionCode.Router, [.. _options.Router]);
+            o.SetAddresses(DhcpOptionCode.Router, ThisServer(_options.Router, server));
         }
 
         if (_options.DnsServers.Count > 0)
         {
-            o.SetAddresses(DhcpOptionCode.DomainNameServer, [.. _options.DnsServers]);
+            o.SetAddresses(DhcpOptionCode.DomainNameServer, ThisServer(_options.DnsServers, server));
         }
 
         if (!string.IsNullOrEmpty(_options.DomainName))
@@ -294,5 +294,17 @@ public sealed class DhcpLeaseResponder
         }
 
         return reply;
+    }
+
+    /// <summary>The addresses with 0.0.0.0 ("this server", as in dnsmasq's dhcp-option) replaced by the serving interface's address.</summary>
+    private static IPAddress[] ThisServer(IReadOnlyList<IPAddress> addresses, IPAddress server)
+    {
+        var result = new IPAddress[addresses.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = addresses[i].Equals(IPAddress.Any) ? server : addresses[i];
+        }
+
+        return result;
     }
 }

@@ -29,7 +29,7 @@ public sealed record DhcpServerOptions
     /// <summary>The scope (network address): <see cref="StartRange"/> masked.</summary>
     public IPAddress ScopeId => IPv4.ToAddress(IPv4.ToUInt32(StartRange) & IPv4.ToUInt32(SubnetMask));
 
-    /// <summary>Routers (option 3).</summary>
+    /// <summary>Routers (option 3); 0.0.0.0 stands for the address of the interface the request came in on.</summary>
     public IReadOnlyList<IPAddress> Router { get; init; } = [];
 
     /// <summary>DNS servers (option 6).</summary>

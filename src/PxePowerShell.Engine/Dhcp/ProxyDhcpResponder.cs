@@ -67,35 +67,29 @@ public sealed class ProxyDhcpResponder
         var entries = _policy.EntriesFor(pxe);
         if (entries.Count == 0)
         {
-            return DhcpResponse.Ignore(pxe, $"no boot file for architecture {pxe.ArchitectureName ?? "Bios"}");
+            // Like dnsmasq: a client no pxe-service matches gets the dhcp-boot file in the offer, without a menu.
+            return _policy.FallbackFor(pxe) is { } fallback
+                ? DirectOffer(request, pxe, server, _policy.Decide(pxe, server, fallback))
+                : DhcpResponse.Ignore(pxe, $"no boot file for architecture {pxe.ArchitectureName ?? "Bios"}");
         }
 
-        var reply = NewReply(request, DhcpMessageType.Offer, server);
-        reply.Broadcast = true;
         var arch = BootPolicy.ArchitectureOf(pxe);
         var first = _policy.Decide(pxe, server, entries[0].Entry);
         bool direct = pxe.IsHttpClient || ClientArchitectures.IsHttp(arch) || (pxe.IsIpxe && first.BootFile is not null && first.Reason.StartsWith("iPXE", StringComparison.Ordinal));
         if (direct)
         {
             // HTTP boot and iPXE take the file from the offer; they never ask port 4011.
-            if (first.BootFile is null)
-            {
-                return DhcpResponse.Ignore(pxe, first.Reason);
-            }
-
-            reply.ServerAddress = _policy.Options.TftpServer ?? server;
-            SetFile(reply, first.BootFile);
-            reply.Options.SetString(DhcpOptionCode.VendorClassIdentifier, first.IsHttp ? "HTTPClient" : "PXEClient");
-            EchoUuid(request, reply);
-            return new DhcpResponse(reply, PxeEventKind.ProxyOffer, pxe, first.Reason);
+            return DirectOffer(request, pxe, server, first);
         }
+
+        var reply = NewReply(request, DhcpMessageType.Offer, server);
+        reply.Broadcast = true;
 
         reply.Options.SetString(DhcpOptionCode.VendorClassIdentifier, "PXEClient");
         EchoUuid(request, reply);
-        bool promptConfigured = _policy.Options.Prompt is not null;
-        if (ClientArchitectures.IsEfi(arch) && entries.Count == 1 && !promptConfigured)
+        if (ClientArchitectures.IsEfi(arch) && entries.Count == 1)
         {
-            // UEFI firmware does not show menus: like dnsmasq, point it at the boot server and let it ask 4011.
+            // UEFI firmware does not show menus: like dnsmasq (with or without pxe-prompt), point it at the boot server and let it ask 4011.
             reply.ServerAddress = _policy.Options.TftpServer ?? server;
             return new DhcpResponse(reply, PxeEventKind.ProxyOffer, pxe, "UEFI single entry: boot server discovery on port 4011");
         }
@@ -120,6 +114,22 @@ public sealed class ProxyDhcpResponder
         return new DhcpResponse(reply, PxeEventKind.ProxyOffer, pxe, $"PXE menu with {menu.Count} entr{(menu.Count == 1 ? "y" : "ies")}");
     }
 
+    private DhcpResponse DirectOffer(DhcpMessage request, PxeRequest pxe, IPAddress server, BootDecision decision)
+    {
+        if (decision.BootFile is null)
+        {
+            return DhcpResponse.Ignore(pxe, decision.Reason);
+        }
+
+        var reply = NewReply(request, DhcpMessageType.Offer, server);
+        reply.Broadcast = true;
+        reply.ServerAddress = _policy.Options.TftpServer ?? server;
+        SetFile(reply, decision.BootFile);
+        reply.Options.SetString(DhcpOptionCode.VendorClassIdentifier, decision.IsHttp ? "HTTPClient" : "PXEClient");
+        EchoUuid(request, reply);
+        return new DhcpResponse(reply, PxeEventKind.ProxyOffer, pxe, decision.Reason);
+    }
+
     private DhcpResponse Acknowledge(DhcpMessage request, PxeRequest pxe, IPAddress server)
     {
         PxeMenuEntry? entry;
@@ -139,12 +149,11 @@ public sealed class ProxyDhcpResponder
         else
         {
             var entries = _policy.EntriesFor(pxe);
-            if (entries.Count == 0)
+            entry = entries.Count > 0 ? entries[0].Entry : _policy.FallbackFor(pxe);
+            if (entry is null)
             {
                 return DhcpResponse.Ignore(pxe, $"no boot file for architecture {pxe.ArchitectureName ?? "Bios"}");
             }
-
-            entry = entries[0].Entry;
         }
 
         var decision = _policy.Decide(pxe, server, entry);

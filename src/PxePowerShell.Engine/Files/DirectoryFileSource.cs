@@ -13,6 +13,7 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
 {
     private readonly string _root;
     private readonly string _rootWithSeparator;
+    private readonly string _configuredRoot;
 
     /// <summary>Creates a source over <paramref name="root"/>, which must exist.</summary>
     public DirectoryFileSource(string root)
@@ -24,6 +25,7 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
             throw new DirectoryNotFoundException($"The boot root '{full}' does not exist.");
         }
 
+        _configuredRoot = full;
         _root = ResolveRealPath(full);
         _rootWithSeparator = _root.EndsWith(Path.DirectorySeparatorChar) ? _root : _root + Path.DirectorySeparatorChar;
     }
@@ -38,8 +40,24 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
     public ValueTask<BootFileResult> OpenAsync(BootPath path, BootRequestContext context, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Open(path));
 
-    /// <summary>Opens <paramref name="path"/> synchronously.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> synchronously. Like dnsmasq, a name that is not found and begins with the root's own
+    /// absolute path (<c>/srv/tftp/xen.gz</c> under <c>/srv/tftp</c>) names the file below the root.
+    /// </summary>
     public BootFileResult Open(BootPath path)
+    {
+        var result = OpenExact(path);
+        if (result.Status == BootFileStatus.NotFound
+            && (RootRelativePath.TryReduce(path.Value, _configuredRoot, out var inner) || RootRelativePath.TryReduce(path.Value, _root, out inner))
+            && BootPath.TryParse(inner, out var below, out _))
+        {
+            return OpenExact(below);
+        }
+
+        return result;
+    }
+
+    private BootFileResult OpenExact(BootPath path)
     {
         var resolved = Resolve(path, mustExist: true);
         if (resolved.Status != BootFileStatus.Ok)

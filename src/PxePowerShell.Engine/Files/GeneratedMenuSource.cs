@@ -92,9 +92,9 @@ public sealed class GeneratedMenuSource : IBootFileSource
         var efi = options with { RootedPaths = true };
         var menus = new (string Path, GeneratedMenuSource Source)[]
         {
-            (BootMenuLayout.Pxelinux, new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, options) { HttpBaseTemplate = httpBaseTemplate }),
-            (BootMenuLayout.SyslinuxEfi64, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiX64) { HttpBaseTemplate = httpBaseTemplate }),
-            (BootMenuLayout.SyslinuxEfi32, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, efi, BootArchitecture.EfiIA32) { HttpBaseTemplate = httpBaseTemplate }),
+            (BootMenuLayout.Pxelinux, new GeneratedMenuSource(configuration, BootMenuFormat.Pxelinux, WithMenuModuleOf(options, rootDirectory, string.Empty)) { HttpBaseTemplate = httpBaseTemplate }),
+            (BootMenuLayout.SyslinuxEfi64, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, WithMenuModuleOf(efi, rootDirectory, "efi64"), BootArchitecture.EfiX64) { HttpBaseTemplate = httpBaseTemplate }),
+            (BootMenuLayout.SyslinuxEfi32, new GeneratedMenuSource(configuration, BootMenuFormat.Syslinux, WithMenuModuleOf(efi, rootDirectory, "efi32"), BootArchitecture.EfiIA32) { HttpBaseTemplate = httpBaseTemplate }),
             (BootMenuLayout.IpxeScript, new GeneratedMenuSource(configuration, BootMenuFormat.Ipxe, options) { HttpBaseTemplate = httpBaseTemplate }),
             (BootMenuLayout.GrubConfig, new GeneratedMenuSource(configuration, BootMenuFormat.Grub, options) { HttpBaseTemplate = httpBaseTemplate }),
         };
@@ -111,6 +111,22 @@ public sealed class GeneratedMenuSource : IBootFileSource
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The options with the menu module the loader's directory in the root has: menu.c32 (or vesamenu.c32 when only that
+    /// is there), or none — a plain prompt-style menu — when neither is; unchanged without a root directory.
+    /// </summary>
+    private static BootRenderOptions WithMenuModuleOf(BootRenderOptions options, string? rootDirectory, string directory)
+    {
+        if (rootDirectory is null || options.MenuModule is null)
+        {
+            return options;
+        }
+
+        string? module = new[] { options.MenuModule, "menu.c32", "vesamenu.c32" }
+            .FirstOrDefault(m => RootHas(rootDirectory, directory.Length == 0 ? m : directory + "/" + m));
+        return options with { MenuModule = module };
     }
 
     private static bool RootHas(string rootDirectory, string path)

@@ -137,6 +137,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
 
         MountSecureBootChain();
         MountGeneratedMenus();
+        WarnAboutOutsideLinks();
 
         if (Configuration.Tftp)
         {
@@ -306,6 +307,18 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         return null;
     }
 
+    /// <summary>A warning per symbolic link of the root that points outside it (never served), naming what replaces it.</summary>
+    private void WarnAboutOutsideLinks()
+    {
+        if ((Files.RootSource as DirectoryFileSource)?.Root is { } root)
+        {
+            foreach (var link in OutsideLinkScanner.Find(root))
+            {
+                Warn(PxeProtocol.Tftp, link.Advice);
+            }
+        }
+    }
+
     /// <summary>Serves the signed chain at secureboot/ (throws FileNotFoundException, naming the packages, when it is missing).</summary>
     private void MountSecureBootChain()
     {
@@ -348,7 +361,13 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         string? root = (Files.RootSource as DirectoryFileSource)?.Root;
         // Without one known address, each request is rendered for the address it arrived on ({server}, {http}).
         string? template = HttpBootUrl is not null && HttpBootUrl.Contains("{server}", StringComparison.Ordinal) ? HttpBootUrl : null;
-        GeneratedMenuSource.MountAll(Files, _bootEntries, options, root, template);
+        var mounts = GeneratedMenuSource.MountAll(Files, _bootEntries, options, root, template);
+        int entries = _bootEntries()?.Entries.Length ?? 0;
+        foreach (var shadowed in mounts.Where(m => !m.Mounted && entries > 0))
+        {
+            // A tree unpacked into the root (Debian's netboot.tar.gz) brings its own menu: it is served, not the entries.
+            Warn(PxeProtocol.Tftp, $"The root has its own {shadowed.Path}, which is served instead of the menu generated from the {entries} boot entries: clients that read it do not see them. Move it away to serve the generated menu.");
+        }
     }
 
     private async Task StartPartAsync(IPxeService part, CancellationToken cancellationToken)

@@ -26,6 +26,11 @@ public sealed class ConvertFromPxeDnsmasqConfigCommand : PxeCmdlet
     protected override void ProcessRecord()
     {
         string path = ResolvePath(Path);
+        if (WriteErrorIfDirectory(path, "dnsmasq configuration"))
+        {
+            return;
+        }
+
         DnsmasqConversion conversion;
         try
         {

@@ -27,6 +27,11 @@ public sealed class ConvertFromPxeSyslinuxConfigCommand : PxeCmdlet
     protected override void ProcessRecord()
     {
         string path = ResolvePath(Path);
+        if (WriteErrorIfDirectory(path, "syslinux configuration"))
+        {
+            return;
+        }
+
         SyslinuxConversion conversion;
         try
         {

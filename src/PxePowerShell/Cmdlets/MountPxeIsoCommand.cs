@@ -38,6 +38,11 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
     protected override void ProcessRecord()
     {
         string path = ResolvePath(Path);
+        if (WriteErrorIfDirectory(path, "ISO image"))
+        {
+            return;
+        }
+
         if (!File.Exists(path))
         {
             WriteError(Error(ErrorIds.IsoNotFound, ErrorCategory.ObjectNotFound, Path, $"The image '{path}' does not exist."));

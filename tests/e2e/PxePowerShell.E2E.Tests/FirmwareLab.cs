@@ -181,6 +181,70 @@ public sealed class FirmwareLab : IDisposable
     }
 
     /// <summary>
+    /// dnsmasq in the pxe namespace reading <paramref name="configFile"/> as it is (only the lease file, logging and the
+    /// ping before an offer are set from the command line); returns once its DHCP socket is bound.
+    /// </summary>
+    public Shell.Background StartDnsmasqConfig(string configFile)
+    {
+        var dnsmasq = Shell.Start("ip", $"netns exec {Pxe} dnsmasq --keep-in-foreground --conf-file={configFile} --pid-file= --log-facility=- --no-ping --log-dhcp --dhcp-leasefile={_work}/oracle-{Guid.NewGuid():N}.leases");
+        _processes.Add(dnsmasq);
+        WaitForDhcpSockets(dnsmasq, "dnsmasq " + configFile);
+        return dnsmasq;
+    }
+
+    /// <summary>
+    /// The module in the pxe namespace (one pxeps for a series of dnsmasq configurations, as the start of pxeps is what
+    /// takes time), doing what a user moving does for each, one server at a time: once <c>{control}/{i}.go</c> exists,
+    /// ConvertFrom-PxeDnsmasqConfig <paramref name="configFiles"/>[i] (its warnings print as "WARNING: ..."),
+    /// Export-PxeConfiguration, Start-PxeServer -ConfigurationPath; prints "READY i"; once <c>{control}/{i}.done</c> exists
+    /// it stops that server and prints "STOPPED i".
+    /// </summary>
+    public Shell.Background StartConversions(IReadOnlyList<string> configFiles, string control)
+    {
+        string files = string.Join(", ", configFiles.Select(f => $"'{f}'"));
+        return StartPxeps($$"""
+            $files = @({{files}})
+            for ($i = 0; $i -lt $files.Count; $i++) {
+                while (-not [IO.File]::Exists("{{control}}/$i.go")) { [Threading.Thread]::Sleep(50) }
+                ConvertFrom-PxeDnsmasqConfig $files[$i] 3>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.WarningRecord]) { "WARNING: $_" } else { $_ | Export-PxeConfiguration -Path "{{control}}/$i.psd1" } }
+                Start-PxeServer -ConfigurationPath "{{control}}/$i.psd1" -Name "oracle$i" -ConflictCheckTimeout 0 3>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.WarningRecord]) { "WARNING: $_" } }
+                "READY $i"
+                while (-not [IO.File]::Exists("{{control}}/$i.done")) { [Threading.Thread]::Sleep(50) }
+                Stop-PxeServer -Name "oracle$i"
+                "STOPPED $i"
+            }
+            """);
+    }
+
+    /// <summary>
+    /// Puts <c>{Subnet}.50/24</c> on the lab bridge (for clients run with <see cref="RunOnTheBridgeCommand"/>) and waits
+    /// (bounded) until the bridge, its port to the pxe namespace and that namespace's eth0 are up and forwarding.
+    /// </summary>
+    public void WaitForBridge()
+    {
+        Shell.Run("ip", $"-n {Lab} addr add {Subnet}.50/24 dev br0");
+        string state = string.Empty;
+        Assert.True(
+            SpinWait.SpinUntil(
+                () => (state = Shell.Run("ip", $"-n {Lab} -d link show vp", check: false) + Shell.Run("ip", $"-n {Lab} link show br0", check: false) + Shell.Run("ip", $"-n {Pxe} link show eth0", check: false))
+                    .Contains("state forwarding", StringComparison.Ordinal) && state.Split("LOWER_UP").Length == 4,
+                TimeSpan.FromSeconds(30)),
+            "the lab bridge is not forwarding: " + state);
+    }
+
+    private void WaitForDhcpSockets(Shell.Background server, string what)
+    {
+        string sockets = string.Empty;
+        bool ready = SpinWait.SpinUntil(
+            () => (sockets = Shell.Run("ip", $"netns exec {Pxe} ss -Hlun", check: false)).Contains(":67 ", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(120));
+        Assert.True(ready, $"{what} did not bind port 67: {sockets}\n{server.Output}");
+    }
+
+    /// <summary>Runs <paramref name="command"/> in the lab namespace (on the bridge, where the guests are; see <see cref="WaitForBridge"/>); returns its stdout.</summary>
+    public string RunOnTheBridgeCommand(string command) => Shell.Run("ip", $"netns exec {Lab} {command}", timeoutMs: 60_000);
+
+    /// <summary>
     /// nginx in the pxe namespace serving <paramref name="root"/> on the server address and <paramref name="port"/>: the
     /// HTTP half of the dnsmasq reference, as admins pair them today.
     /// </summary>

@@ -71,7 +71,7 @@ public static class DnsmasqConfigReader
         chain.Push(file);
         try
         {
-            foreach (var option in Parse(File.ReadAllText(file), file))
+            foreach (var option in Parse(ReadText(file, warnings), file))
             {
                 switch (option.Key)
                 {
@@ -100,6 +100,33 @@ public static class DnsmasqConfigReader
         {
             chain.Pop();
         }
+    }
+
+    /// <summary>The file's text; a line that is not valid UTF-8 is a warning and left out (read as empty).</summary>
+    private static string ReadText(string file, List<DnsmasqWarning> warnings)
+    {
+        var strict = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        byte[] bytes = File.ReadAllBytes(file);
+        var lines = new List<string>();
+        int start = 0;
+        for (int number = 1; start <= bytes.Length; number++)
+        {
+            int end = Array.IndexOf(bytes, (byte)'\n', start);
+            end = end < 0 ? bytes.Length : end;
+            try
+            {
+                lines.Add(strict.GetString(bytes, start, end - start));
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                warnings.Add(new DnsmasqWarning(file, number, System.Text.Encoding.UTF8.GetString(bytes, start, end - start).Trim(), "not valid UTF-8: the line is not translated"));
+                lines.Add(string.Empty);
+            }
+
+            start = end + 1;
+        }
+
+        return string.Join('\n', lines).TrimStart('\uFEFF');
     }
 
     private static void ReadDirectory(string file, DnsmasqOption option, string value, int depth, Stack<string> chain, List<DnsmasqOption> options, List<DnsmasqWarning> warnings, List<string> files)

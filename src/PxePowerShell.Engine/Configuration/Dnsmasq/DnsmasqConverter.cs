@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
+using static PxePowerShell.Engine.Configuration.Dnsmasq.DnsmasqSyntax;
 
 namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 
@@ -13,18 +14,8 @@ namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 /// </summary>
 public sealed class DnsmasqConverter
 {
-    private static readonly string[] NotPxe =
-    [
-        "domain-needed", "bogus-priv", "no-resolv", "no-poll", "server", "local", "address", "domain", "expand-hosts",
-        "cache-size", "log-queries", "log-dhcp", "log-facility", "log-async", "user", "group", "no-hosts", "addn-hosts",
-        "resolv-file", "strict-order", "pid-file", "keep-in-foreground", "no-daemon", "quiet-dhcp", "quiet-dhcp6",
-        "quiet-ra", "quiet-tftp", "filterwin2k", "stop-dns-rebind", "rebind-localhost-ok", "all-servers", "dns-forward-max",
-        "neg-ttl", "local-ttl", "no-negcache", "cname", "mx-host", "srv-host", "txt-record", "ptr-record", "host-record",
-        "dnssec", "trust-anchor", "conntrack", "enable-ra", "edns-packet-max", "query-port", "min-port", "max-port",
-    ];
-
     private readonly List<DnsmasqWarning> _warnings = [];
-    private readonly Dictionary<string, ClientArchitecture> _archTags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ClientArchitecture>> _archTags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ipxeTags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<ClientArchitecture, string>> _menu = new(StringComparer.Ordinal);
     private readonly List<string> _menuOrder = [];
@@ -33,7 +24,13 @@ public sealed class DnsmasqConverter
     private readonly List<DhcpReservation> _reservations = [];
     private readonly List<string> _interfaces = [];
     private readonly List<IPAddress> _addresses = [];
+    private readonly Dictionary<string, int> _hostLines = new(StringComparer.OrdinalIgnoreCase);
     private bool _rangeSeen;
+    private bool _routerSet;
+    private bool _dnsSet;
+    private int _dnsPort = 53;
+    private string? _domain;
+    private bool _domainSet;
 
     /// <summary>Converts <paramref name="options"/> (in file order).</summary>
     public static (PxeServerConfiguration Configuration, IReadOnlyList<DnsmasqWarning> Warnings) Convert(IReadOnlyList<DnsmasqOption> options, string name = "pxe")
@@ -61,6 +58,12 @@ public sealed class DnsmasqConverter
 
     private void Tag(DnsmasqOption option)
     {
+        if (HasUnterminatedQuote(option.Value))
+        {
+            Warn(option, "a double quote is not closed: the line is not translated (dnsmasq refuses it)");
+            return;
+        }
+
         var fields = Fields(option.Value);
         if (fields.Count < 2)
         {
@@ -81,7 +84,13 @@ public sealed class DnsmasqConverter
             if (what is "option:client-arch" or "93" && fields.Count >= 3 && ushort.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var arch)
                 && Enum.IsDefined((ClientArchitecture)arch))
             {
-                _archTags[tag] = (ClientArchitecture)arch;
+                // One tag may be set for several architectures (client-arch 7 and 9 both "efi64").
+                if (!_archTags.TryGetValue(tag, out var archs))
+                {
+                    _archTags[tag] = archs = [];
+                }
+
+                archs.Add((ClientArchitecture)arch);
                 return;
             }
 
@@ -97,6 +106,12 @@ public sealed class DnsmasqConverter
 
     private void Apply(DnsmasqOption o)
     {
+        if (HasUnterminatedQuote(o.Value))
+        {
+            Warn(o, "a double quote is not closed: the line is not translated (dnsmasq refuses it)");
+            return;
+        }
+
         switch (o.Key)
         {
             case "dhcp-range":
@@ -133,7 +148,13 @@ public sealed class DnsmasqConverter
                 break;
             case "tftp-root":
                 var root = Fields(o.Value);
-                _c = _c with { Root = root.Count > 0 ? root[0] : null };
+                if (root.Count == 0 || root[0].Length == 0)
+                {
+                    Warn(o, "empty: no TFTP root named, so none is set (dnsmasq refuses an empty tftp-root)");
+                    break;
+                }
+
+                _c = _c with { Root = root[0] };
                 if (root.Count > 1)
                 {
                     Warn(o, "per-interface TFTP roots are not supported: this root serves every interface");
@@ -151,54 +172,24 @@ public sealed class DnsmasqConverter
                 }
 
                 break;
-            case "tftp-secure":
-                Warn(o, "not needed: PxePowerShell never serves outside the root, whoever owns the files");
-                break;
-            case "tftp-port-range" or "tftp-single-port" or "tftp-no-blocksize" or "tftp-lowercase" or "tftp-no-fail" or "tftp-unique-root" or "tftp-mtu":
-                Warn(o, "ignored: each transfer uses its own ephemeral port, names match exactly then ignoring case, block sizes follow the path MTU");
-                break;
             case "dhcp-host":
                 Host(o);
                 break;
             case "interface":
-                _interfaces.AddRange(Fields(o.Value).Where(i => i != "lo"));
-                if (Fields(o.Value).Contains("lo"))
-                {
-                    Warn(o, "the loopback interface is not served (no PXE client is there)");
-                }
-
+                Interface(o);
                 break;
             case "listen-address":
-                foreach (var field in Fields(o.Value))
-                {
-                    if (IPAddress.TryParse(field, out var a) && a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
-                    {
-                        _addresses.Add(a);
-                    }
-                    else
-                    {
-                        Warn(o, $"'{field}' is not served (loopback or not IPv4: dnsmasq listens there for DNS)");
-                    }
-                }
-
+                ListenAddress(o);
                 break;
-            case "bind-interfaces" or "bind-dynamic":
-                Warn(o, "not needed: PxePowerShell always binds to each interface it serves");
+            case "domain":
+                Domain(o);
                 break;
             case "port":
-                Warn(o, o.Value == "0" ? "not needed: PxePowerShell has no DNS server" : "ignored: PxePowerShell has no DNS server");
-                break;
-            case "dhcp-authoritative":
-                Warn(o, "the full DHCP server answers requests for addresses outside its leases with NAK already");
-                break;
-            case "dhcp-leasefile":
-                Warn(o, "leases live in the data directory (leases/); this file is not read");
-                break;
-            case "except-interface" or "no-dhcp-interface":
-                Warn(o, "not translated: name the interfaces to serve with Interfaces instead");
+                _dnsPort = int.TryParse(o.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) ? port : 53;
+                Warn(o, DnsmasqUntranslated.Reason(o));
                 break;
             default:
-                Warn(o, NotPxe.Contains(o.Key) ? "ignored: not a PXE setting (PxePowerShell has no DNS)" : "not translated: PxePowerShell has no equivalent");
+                Warn(o, DnsmasqUntranslated.Reason(o));
                 break;
         }
     }
@@ -284,12 +275,12 @@ public sealed class DnsmasqConverter
 
         if (positive.Count == 0)
         {
-            // Untagged (or only "not iPXE"): every client; in PxePowerShell that is the BIOS file, others keep their defaults.
-            _bootFiles.TryAdd(ClientArchitecture.Bios, file);
+            // Untagged (or only "not iPXE"): every client that no tagged dhcp-boot names, whatever its architecture.
+            EveryArchitecture(file);
             return;
         }
 
-        var archs = positive.Where(_archTags.ContainsKey).Select(t => _archTags[t]).ToList();
+        var archs = positive.Where(_archTags.ContainsKey).SelectMany(t => _archTags[t]).ToList();
         if (archs.Count == 0)
         {
             Warn(o, $"not translated: the tag(s) {string.Join(", ", positive)} are not client-architecture or iPXE tags");
@@ -299,6 +290,62 @@ public sealed class DnsmasqConverter
         foreach (var arch in archs)
         {
             _bootFiles[arch] = file;
+        }
+    }
+
+    private void EveryArchitecture(string file)
+    {
+        foreach (var arch in BootPolicy.DefaultBootFiles.Keys.Append(ClientArchitecture.EfiBC))
+        {
+            _bootFiles.TryAdd(arch, file);
+        }
+    }
+
+    private void Interface(DnsmasqOption o)
+    {
+        var names = Fields(o.Value).Where(f => f.Length > 0).ToList();
+        if (names.Count == 0)
+        {
+            Warn(o, "empty: no interface named, so none is added (dnsmasq refuses an empty interface=)");
+            return;
+        }
+
+        _interfaces.AddRange(names.Where(i => i != "lo"));
+        if (names.Contains("lo"))
+        {
+            Warn(o, "the loopback interface is not served (no PXE client is there)");
+        }
+    }
+
+    private void ListenAddress(DnsmasqOption o)
+    {
+        foreach (var field in Fields(o.Value))
+        {
+            if (IPAddress.TryParse(field, out var a) && a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            {
+                _addresses.Add(a);
+            }
+            else
+            {
+                Warn(o, $"'{field}' is not served (loopback or not IPv4: dnsmasq listens there for DNS)");
+            }
+        }
+    }
+
+    private void Domain(DnsmasqOption o)
+    {
+        var fields = Fields(o.Value);
+        if (fields.Count == 0 || fields[0].Length == 0)
+        {
+            Warn(o, "empty: no domain named");
+            return;
+        }
+
+        // dhcp-option=15 wins over domain=, in whichever order they come, as in dnsmasq.
+        _domain ??= fields[0];
+        if (fields.Count > 1)
+        {
+            Warn(o, $"the subnet or range part ({string.Join(",", fields.Skip(1))}) is dropped: the domain is sent to every DHCP client");
         }
     }
 
@@ -362,24 +409,35 @@ public sealed class DnsmasqConverter
             return;
         }
 
-        if (fields.Count < 2)
+        string code = fields.Count > 0 ? fields[0].ToLowerInvariant().Replace("option:", string.Empty, StringComparison.Ordinal) : string.Empty;
+        if (fields.Count == 1 && code is "3" or "router" or "6" or "dns-server")
         {
-            Warn(o, "not understood");
+            // dhcp-option=3 (no value): dnsmasq sends no router (or no DNS server) rather than its own address.
+            _routerSet |= code is "3" or "router";
+            _dnsSet |= code is "6" or "dns-server";
             return;
         }
 
-        string code = fields[0].ToLowerInvariant().Replace("option:", string.Empty, StringComparison.Ordinal);
+        if (fields.Count < 2)
+        {
+            Warn(o, "not understood: expected <option>,<value>");
+            return;
+        }
+
         var values = fields.Skip(1).ToList();
         switch (code)
         {
             case "3" or "router":
                 _c = _c with { Router = Addresses(o, values) };
+                _routerSet = true;
                 break;
             case "6" or "dns-server":
                 _c = _c with { DnsServers = Addresses(o, values) };
+                _dnsSet = true;
                 break;
             case "15" or "domain-name":
                 _c = _c with { DomainName = values[0] };
+                _domainSet = true;
                 break;
             case "1" or "netmask":
                 if (IPAddress.TryParse(values[0], out var mask))
@@ -400,7 +458,7 @@ public sealed class DnsmasqConverter
 
                 break;
             case "67" or "bootfile-name":
-                _bootFiles.TryAdd(ClientArchitecture.Bios, values[0]);
+                EveryArchitecture(values[0]);
                 break;
             default:
                 Warn(o, $"not translated: option {fields[0]} is not sent by PxePowerShell");
@@ -436,7 +494,21 @@ public sealed class DnsmasqConverter
             return;
         }
 
+        string mac0 = MacAddresses.Normalize(macs[0]);
+        if (_hostLines.TryGetValue(mac0, out int earlier) || _hostLines.TryGetValue(address.ToString(), out earlier))
+        {
+            Warn(o, $"not translated: line {earlier} already reserves {(_hostLines.ContainsKey(mac0) ? macs[0] : address.ToString())}");
+            return;
+        }
+
+        _hostLines[mac0] = o.Line;
+        _hostLines[address.ToString()] = o.Line;
         _reservations.Add(new DhcpReservation(address, macs[0], name));
+        if (fields.Select(Lease).FirstOrDefault(l => l is not null) is { } lease && lease != _c.LeaseDuration)
+        {
+            Warn(o, $"the lease time {lease} is not kept: reserved clients get the range's LeaseDuration ({_c.LeaseDuration})");
+        }
+
         if (macs.Count > 1)
         {
             Warn(o, $"only the first MAC address ({macs[0]}) is reserved; the others ({string.Join(", ", macs.Skip(1))}) are not");
@@ -453,6 +525,11 @@ public sealed class DnsmasqConverter
             Interfaces = _interfaces.Distinct(StringComparer.Ordinal).ToList(),
             Addresses = _addresses.Distinct().ToList(),
         };
+        if (!_domainSet && _domain is not null)
+        {
+            c = c with { DomainName = _domain };
+        }
+
         string file = options.Count > 0 ? options[0].File : "(empty)";
         if (!_rangeSeen)
         {
@@ -464,10 +541,25 @@ public sealed class DnsmasqConverter
             _warnings.Add(new DnsmasqWarning(file, 0, string.Empty, "no enable-tftp: TFTP stays off (Tftp = $false) as in dnsmasq"));
         }
 
-        if (c.DhcpMode == DhcpMode.Dhcp && c.Reservations.Count > 0 && c.RangeStart is not null)
+        if (c.DhcpMode == DhcpMode.ProxyDhcp && _menuOrder.Count == 0)
         {
-            // dnsmasq reserves addresses anywhere in the subnet; PxePowerShell checks them against the range's subnet at start.
-            c = c with { Reservations = c.Reservations };
+            _warnings.Add(new DnsmasqWarning(file, 0, string.Empty, "proxyDHCP without pxe-service: dnsmasq 2.90 answers no client in this mode, PxePowerShell answers PXE clients with the boot files"));
+        }
+
+        if (c.DhcpMode == DhcpMode.Dhcp && !_routerSet)
+        {
+            // dnsmasq sends its own address as the router when no dhcp-option=3 says otherwise; 0.0.0.0 is that address.
+            c = c with { Router = [IPAddress.Any] };
+            _warnings.Add(new DnsmasqWarning(file, 0, string.Empty, "no dhcp-option=3: clients get this server's address as their router, as dnsmasq gave them (Router = 0.0.0.0)"));
+        }
+
+        if (c.DhcpMode == DhcpMode.Dhcp && !_dnsSet && _dnsPort == 53)
+        {
+            _warnings.Add(new DnsmasqWarning(
+                file,
+                0,
+                string.Empty,
+                "no dhcp-option=6: dnsmasq told clients to use itself as their DNS server; PxePowerShell has no DNS server, so no DNS server is sent: set DnsServers to your resolver"));
         }
 
         return c;
@@ -478,95 +570,17 @@ public sealed class DnsmasqConverter
         var list = new List<IPAddress>();
         foreach (var v in values)
         {
-            if (v == "0.0.0.0")
+            if (IPAddress.TryParse(v, out var a) && a.AddressFamily == AddressFamily.InterNetwork)
             {
-                Warn(o, "0.0.0.0 (\"this server\") is not translated: name the address");
-            }
-            else if (IPAddress.TryParse(v, out var a))
-            {
+                // 0.0.0.0 is "this server" in both: the address of the interface the request came in on.
                 list.Add(a);
+            }
+            else
+            {
+                Warn(o, $"'{v}' is not an IPv4 address: left out");
             }
         }
 
         return list;
-    }
-
-    private static TimeSpan? Lease(string text)
-    {
-        if (text.Equals("infinite", StringComparison.OrdinalIgnoreCase))
-        {
-            return TimeSpan.FromDays(365);
-        }
-
-        if (text.Length < 1)
-        {
-            return null;
-        }
-
-        char unit = char.ToLowerInvariant(text[^1]);
-        string digits = char.IsDigit(unit) ? text : text[..^1];
-        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-        {
-            return null;
-        }
-
-        return unit switch
-        {
-            's' or >= '0' and <= '9' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            'd' => TimeSpan.FromDays(n),
-            'w' => TimeSpan.FromDays(7 * n),
-            _ => null,
-        };
-    }
-
-    private static ClientArchitecture? Csa(string name) => name.ToUpperInvariant() switch
-    {
-        "X86PC" => ClientArchitecture.Bios,
-        "PC98" => ClientArchitecture.NecPc98,
-        "IA64_EFI" => ClientArchitecture.Itanium,
-        "ALPHA" => ClientArchitecture.DecAlpha,
-        "ARC_X86" => ClientArchitecture.ArcX86,
-        "INTEL_LEAN_CLIENT" => ClientArchitecture.IntelLeanClient,
-        "IA32_EFI" => ClientArchitecture.EfiIA32,
-        "X86-64_EFI" => ClientArchitecture.EfiX64,
-        "XSCALE_EFI" => ClientArchitecture.EfiXScale,
-        "BC_EFI" => ClientArchitecture.EfiBC,
-        "ARM32_EFI" => ClientArchitecture.EfiArm32,
-        "ARM64_EFI" => ClientArchitecture.EfiArm64,
-        _ => ushort.TryParse(name, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && Enum.IsDefined((ClientArchitecture)n) ? (ClientArchitecture)n : null,
-    };
-
-    /// <summary>Splits on commas outside double quotes; quotes are removed, fields trimmed.</summary>
-    private static List<string> Fields(string? value)
-    {
-        var fields = new List<string>();
-        if (string.IsNullOrEmpty(value))
-        {
-            return fields;
-        }
-
-        var current = new System.Text.StringBuilder();
-        bool quoted = false;
-        foreach (char ch in value)
-        {
-            if (ch == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (ch == ',' && !quoted)
-            {
-                fields.Add(current.ToString().Trim());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(ch);
-            }
-        }
-
-        fields.Add(current.ToString().Trim());
-        return fields;
     }
 }

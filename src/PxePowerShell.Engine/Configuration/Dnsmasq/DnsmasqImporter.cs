@@ -1,5 +1,6 @@
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Boot.Syslinux;
+using PxePowerShell.Engine.Files;
 
 namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 
@@ -16,6 +17,11 @@ public static class DnsmasqImporter
         var (options, readWarnings, files) = DnsmasqConfigReader.Read(path);
         var (configuration, warnings) = DnsmasqConverter.Convert(options, name);
         var all = readWarnings.Concat(warnings).ToList();
+        if (configuration.Root is { } tftpRoot)
+        {
+            all.AddRange(OutsideLinkScanner.Find(tftpRoot).Select(link => new DnsmasqWarning(tftpRoot, 0, link.Link, link.Advice)));
+        }
+
         IReadOnlyList<BootEntry> entries = [];
         string menu = configuration.Root is { } root ? System.IO.Path.Combine(root, "pxelinux.cfg", "default") : string.Empty;
         if (File.Exists(menu))
