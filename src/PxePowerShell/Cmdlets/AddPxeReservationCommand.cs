@@ -26,6 +26,7 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
     /// <summary>The DHCP server; optional when only one runs.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ServerName")]
+    [ServerNameTransformation]
     [ArgumentCompleter(typeof(ServerNameCompleter))]
     public string? Server { get; set; }
 
