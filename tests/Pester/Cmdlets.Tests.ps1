@@ -49,6 +49,7 @@ Describe 'Every parameter refuses a bad value with a clear ErrorRecord' {
         @{ Command = 'Start-PxeDhcpServer'; Text = '-SubnetMask ffff::'; Splat = @{ Range = '127.0.0.100', '127.0.0.200'; SubnetMask = 'ffff::' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeDhcpServer'; Text = '-Address ::1'; Splat = @{ Range = '127.0.0.100', '127.0.0.200'; Address = '::1' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeDhcpServer'; Text = "-Reservation @{IPAddress='::5'}"; Splat = @{ Range = '127.0.0.100', '127.0.0.200'; Address = '127.0.0.1'; Reservation = @{ IPAddress = '::5'; ClientId = '52-54-00-12-34-56' } }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
+        @{ Command = 'Add-PxeReservation'; Text = '-IPAddress ::5'; Splat = @{ IPAddress = '::5'; ClientId = '52-54-00-12-34-56' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeProxyDhcp'; Text = '-TftpServer ::2'; Splat = @{ Address = '127.0.0.1'; TftpServer = '::2' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeProxyDhcp'; Text = '-Address ::1'; Splat = @{ Address = '::1' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeProxyDhcp'; Text = '-Timeout 10 (ticks, not seconds)'; Splat = @{ Address = '127.0.0.1'; Timeout = 10 }; Id = 'InvalidParameter'; Category = 'InvalidArgument' }
@@ -100,8 +101,11 @@ Describe 'Every parameter refuses a bad value with a clear ErrorRecord' {
 
 Describe 'Stop-PxeServer always returns' {
     BeforeAll {
-        # A server whose sockets never close: its StopAsync never completes. Defined once the module has loaded the types.
-        $script:NewHangingServer = Invoke-Expression @'
+        # Servers defined once the module has loaded the engine types; NoRunspaceAffinity lets Stop-PxeServer in another
+        # runspace call them while this one waits.
+        $script:NewTestServer = Invoke-Expression @'
+# Its sockets never close: StopAsync never completes. StopCalled is set once a stop has begun.
+[NoRunspaceAffinity()]
 class HangingServer : PxePowerShell.Engine.Hosting.IPxeService {
     [string] $Name = 'cm-hanging'
     [string] $Role = 'Tftp'
@@ -110,13 +114,38 @@ class HangingServer : PxePowerShell.Engine.Hosting.IPxeService {
     [System.Collections.Generic.IReadOnlyList[System.Net.IPEndPoint]] $EndPoints = [System.Net.IPEndPoint[]]@()
     [PxePowerShell.Engine.Events.EventHub] $Events = [PxePowerShell.Engine.Events.EventHub]::new()
     [System.Threading.Tasks.Task] $Completion = [System.Threading.Tasks.TaskCompletionSource]::new().Task
+    [System.Threading.ManualResetEventSlim] $StopCalled = [System.Threading.ManualResetEventSlim]::new()
     [object] GetStatistics() { return $null }
     [System.Threading.Tasks.Task] StartAsync([System.Threading.CancellationToken] $token) { return [System.Threading.Tasks.Task]::CompletedTask }
-    [System.Threading.Tasks.Task] StopAsync([System.Threading.CancellationToken] $token) { return $this.Completion }
+    [System.Threading.Tasks.Task] StopAsync([System.Threading.CancellationToken] $token) { $this.StopCalled.Set(); return $this.Completion }
     [System.Threading.Tasks.ValueTask] DisposeAsync() { return [System.Threading.Tasks.ValueTask]::new() }
 }
-{ [HangingServer]::new() }
+
+# A server of the engine's base class whose receive loop died of the error a DHCP option with an IPv6 address raised:
+# closing its sockets rethrows it.
+[NoRunspaceAffinity()]
+class BrokenServer : PxePowerShell.Engine.Hosting.PxeServiceBase {
+    BrokenServer() : base('cm-broken', 'Dhcp', $null, $null) { }
+    [System.Collections.Generic.IReadOnlyList[System.Net.IPEndPoint]] get_EndPoints() { return [System.Net.IPEndPoint[]]@() }
+    [object] GetStatistics() { return $null }
+    [System.Threading.Tasks.Task] OnStartAsync([System.Threading.CancellationToken] $token) { return [System.Threading.Tasks.Task]::CompletedTask }
+    [System.Threading.Tasks.Task] OnStopAsync() { return [System.Threading.Tasks.Task]::FromException([ArgumentException]::new('Only IPv4 addresses can be DHCP option values.')) }
+}
+
+{ param($Kind) if ($Kind -eq 'Hanging') { [HangingServer]::new() } else { [BrokenServer]::new() } }
 '@
+    }
+
+    It 'a server whose loop died stops without a raw exception, and a second stop returns at once' {
+        $broken = & $NewTestServer Broken
+        $broken.StartAsync().Wait()
+        $record = Get-CommandError { Stop-PxeServer -InputObject $broken }
+        $record | Should -BeNullOrEmpty -Because 'the ArgumentException of the dead loop must not reach the user'
+        $broken.State | Should -Be Stopped
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        Stop-PxeServer -InputObject $broken -Timeout 00:00:05
+        $broken | Stop-PxeServer
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
     }
 
     It 'stops a server twice: both return, the second at once' {
@@ -133,7 +162,7 @@ class HangingServer : PxePowerShell.Engine.Hosting.IPxeService {
     }
 
     It 'a stop that does not finish within -Timeout is a StopTimedOut error, not a hang' {
-        $hanging = & $NewHangingServer
+        $hanging = & $NewTestServer Hanging
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $record = Get-CommandError { Stop-PxeServer -InputObject $hanging -Timeout 00:00:01 }
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
@@ -143,14 +172,13 @@ class HangingServer : PxePowerShell.Engine.Hosting.IPxeService {
     }
 
     It 'Ctrl+C (StopProcessing) ends a stop that is waiting' {
-        $hanging = & $NewHangingServer
+        $hanging = & $NewTestServer Hanging
         $ps = [PowerShell]::Create()
         try {
             $null = $ps.AddScript("Import-Module '$repo/out/PxePowerShell/PxePowerShell.psd1'; `$args[0] | Stop-PxeServer").AddArgument($hanging)
-            $async = $ps.BeginInvoke()
-            # Wait until the stop is under way (the runspace is busy in Stop-PxeServer), then press Ctrl+C.
-            $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while ($ps.InvocationStateInfo.State -ne 'Running' -and [DateTime]::UtcNow -lt $deadline) { [Threading.Thread]::Sleep(20) }
+            $null = $ps.BeginInvoke()
+            # Press Ctrl+C once Stop-PxeServer waits for the server.
+            $hanging.StopCalled.Wait([TimeSpan]::FromSeconds(30)) | Should -BeTrue
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 10

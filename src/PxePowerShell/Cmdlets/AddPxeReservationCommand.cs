@@ -37,6 +37,12 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (IPAddress!.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            WriteError(Error(ErrorIds.IPv4AddressRequired, ErrorCategory.InvalidArgument, IPAddress, $"-IPAddress: '{IPAddress}' is not an IPv4 address; DHCPv4 reserves IPv4 addresses such as 192.168.0.20."));
+            return;
+        }
+
         if (NormalizeMac(ClientId) is not { } mac || FindServer(Server, IPAddress!) is not { } server)
         {
             return;
