@@ -32,4 +32,8 @@ internal static class ErrorIds
     public const string SecureBootFilesNotFound = "SecureBootFilesNotFound";
     public const string MountPointNotFound = "MountPointNotFound";
     public const string IsoItemNotFound = "IsoItemNotFound";
+    public const string IPv4AddressRequired = "IPv4AddressRequired";
+    public const string StopTimedOut = "StopTimedOut";
+    public const string StopFailed = "StopFailed";
+    public const string ReservationNotFound = "ReservationNotFound";
 }

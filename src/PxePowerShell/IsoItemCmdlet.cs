@@ -6,9 +6,12 @@ namespace PxePowerShell;
 /// <summary>The shared half of Get-PxeIsoItem and Copy-PxeIsoItem: -MountPoint, -Path, -Recurse and the walk over an image.</summary>
 public abstract class IsoItemCmdlet : PxeCmdlet
 {
+    private string? _commandLinePath;
+
     /// <summary>The mount point of the image.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MountPointCompleter))]
     public string MountPoint { get; set; } = string.Empty;
 
     /// <summary>The path inside the image (default: its root).</summary>
@@ -16,13 +19,33 @@ public abstract class IsoItemCmdlet : PxeCmdlet
     [AllowEmptyString]
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>
+    /// A mounted image piped in (Get-PxeIso, Mount-PxeIso). Its MountPoint binds -MountPoint; its Path is the image file,
+    /// not a path inside the image, so with a mount -Path is only what the command line says (default: the root).
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public IsoMount? InputObject { get; set; }
+
     /// <summary>Include everything below directories.</summary>
     [Parameter]
     public SwitchParameter Recurse { get; set; }
 
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        // Before the first pipeline object binds: only what the command line gave.
+        _commandLinePath = MyInvocation.BoundParameters.ContainsKey(nameof(Path)) ? Path : null;
+    }
+
     /// <summary>The mount at -MountPoint, or null after writing MountPointNotFound.</summary>
     protected IsoMount? FindMount()
     {
+        if (InputObject is not null)
+        {
+            MountPoint = InputObject.MountPoint;
+            Path = _commandLinePath ?? string.Empty;
+        }
+
         var mount = ModuleState.IsoMounts.Mounts.FirstOrDefault(m => string.Equals(m.MountPoint, MountPoint, StringComparison.OrdinalIgnoreCase));
         if (mount is null)
         {

@@ -77,10 +77,10 @@ public abstract class LeaseCmdlet : PxeCmdlet
         return null;
     }
 
-    /// <summary>Wraps a lease with the name of the server that holds it (a Server property for pipelines).</summary>
-    internal static PSObject WithServer(DhcpLease lease, string? server)
+    /// <summary>Wraps a lease or reservation with the name of the server that holds it (a Server property for pipelines).</summary>
+    internal static PSObject WithServer(object item, string? server)
     {
-        var o = PSObject.AsPSObject(lease);
+        var o = PSObject.AsPSObject(item);
         o.Properties.Add(new PSNoteProperty("Server", server));
         return o;
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Net;
 using System.Net.Sockets;
 
 namespace PxePowerShell;
@@ -77,6 +78,63 @@ public abstract class PxeCmdlet : PSCmdlet
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A terminating IPv4AddressRequired error (InvalidArgument) when any of <paramref name="addresses"/> is not IPv4:
+    /// DHCPv4 carries only IPv4 addresses in its options and fields.
+    /// </summary>
+    protected void RequireIPv4(string parameter, params IPAddress?[]? addresses)
+    {
+        foreach (var address in addresses ?? [])
+        {
+            if (address is not null && address.AddressFamily != AddressFamily.InterNetwork)
+            {
+                ThrowTerminatingError(Error(
+                    ErrorIds.IPv4AddressRequired,
+                    ErrorCategory.InvalidArgument,
+                    address,
+                    $"-{parameter}: '{address}' is not an IPv4 address; DHCPv4 options and fields carry only IPv4 addresses such as 192.168.0.1."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A terminating InvalidParameter error (InvalidArgument) unless <paramref name="value"/> lies in
+    /// (<paramref name="minimum"/> exclusive, or inclusive with <paramref name="allowMinimum"/>) … <paramref name="maximum"/>.
+    /// </summary>
+    protected void RequireTimeSpan(string parameter, TimeSpan value, TimeSpan minimum, TimeSpan maximum, bool allowMinimum = false, string? example = null)
+    {
+        if ((allowMinimum ? value >= minimum : value > minimum) && value <= maximum)
+        {
+            return;
+        }
+
+        string lower = allowMinimum ? $"at least {minimum:c}" : $"longer than {minimum:c}";
+        ThrowTerminatingError(Error(
+            ErrorIds.InvalidParameter,
+            ErrorCategory.InvalidArgument,
+            value,
+            $"-{parameter} {value:c} is out of range: it must be {lower} and at most {maximum:c}" + (example is null ? "." : $", for example {example}.")));
+    }
+
+    /// <summary>A terminating InterfaceNotFound error when this machine has no network interface named <paramref name="name"/>.</summary>
+    protected void RequireInterface(string parameter, string? name)
+    {
+        if (name is null)
+        {
+            return;
+        }
+
+        var names = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Select(i => i.Name).ToList();
+        if (!names.Contains(name, StringComparer.Ordinal))
+        {
+            ThrowTerminatingError(Error(
+                ErrorIds.InterfaceNotFound,
+                ErrorCategory.ObjectNotFound,
+                name,
+                $"-{parameter}: there is no interface named '{name}' on this machine; use one of: {string.Join(", ", names.Order(StringComparer.Ordinal))}."));
+        }
     }
 
     /// <summary>ServerNotFound for <paramref name="name"/>.</summary>

@@ -8,15 +8,6 @@ namespace PxePowerShell;
 public sealed class ServerNameCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        foreach (var server in ModuleState.Servers.Servers)
-        {
-            if (server.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                yield return new CompletionResult(server.Name, server.Name, CompletionResultType.ParameterValue, $"{server.Role} {server.Name} ({server.State})");
-            }
-        }
-    }
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionFilter.StartingWith(wordToComplete, ModuleState.Servers.Servers.Select(s => (s.Name, $"{s.Role} {s.Name} ({s.State})")));
 }

@@ -15,6 +15,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     [Parameter]
     [Alias("InterfaceAlias")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string[] Interface { get; set; } = [];
 
     /// <summary>Interface addresses to serve (each names the interface that has it).</summary>
@@ -57,6 +58,21 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     /// <summary>Never put options into the sname/file fields (dnsmasq's dhcp-no-override).</summary>
     [Parameter]
     public SwitchParameter NoOverride { get; set; }
+
+    /// <summary>
+    /// Refuses IPv6 addresses in the DHCPv4 parameters this class declares (-Address, -TftpServer) before anything
+    /// starts: a terminating IPv4AddressRequired error. <paramref name="address"/> false leaves -Address to the caller
+    /// (Start-PxeServer -NoDhcp binds only TFTP and HTTP there).
+    /// </summary>
+    protected void RequireIPv4Parameters(bool address = true)
+    {
+        if (address)
+        {
+            RequireIPv4(nameof(Address), Address);
+        }
+
+        RequireIPv4(nameof(TftpServer), TftpServer);
+    }
 
     /// <summary>True when any boot parameter was given.</summary>
     protected bool HasBootParameters =>
@@ -124,6 +140,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
             string? ip = null, client = null, label = null;
             if (item is DhcpReservation r)
             {
+                RequireIPv4(nameof(DhcpReservation), r.IPAddress);
                 list.Add(r);
                 continue;
             }
@@ -148,6 +165,8 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
                 ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, raw, "-Reservation entries need IPAddress and ClientId, e.g. @{ IPAddress='192.168.0.20'; ClientId='52-54-00-12-34-56' }."));
                 continue;
             }
+
+            RequireIPv4(nameof(DhcpReservation), address);
 
             if (!MacAddresses.TryNormalize(client, out var mac))
             {

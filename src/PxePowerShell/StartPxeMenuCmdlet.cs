@@ -25,6 +25,26 @@ public abstract class StartPxeMenuCmdlet : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? Prompt { get; set; }
 
+    /// <summary>
+    /// The whole seconds of a prompt timeout given as a TimeSpan (0 to 255 seconds; 255 waits forever). A value that is
+    /// not whole seconds — PowerShell turns a bare integer such as 10 into 10 ticks, not seconds — is a terminating
+    /// InvalidParameter error that says to write 00:00:10.
+    /// </summary>
+    protected int PromptSeconds(string parameter, TimeSpan value)
+    {
+        RequireTimeSpan(parameter, value, TimeSpan.Zero, TimeSpan.FromSeconds(255), allowMinimum: true, "00:00:10");
+        if (value.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            ThrowTerminatingError(Error(
+                ErrorIds.InvalidParameter,
+                ErrorCategory.InvalidArgument,
+                value,
+                $"-{parameter} {value:c} is not a whole number of seconds; write a TimeSpan such as 00:00:10 or (New-TimeSpan -Seconds 10) (PowerShell turns a bare integer into ticks, not seconds)."));
+        }
+
+        return (int)value.TotalSeconds;
+    }
+
     /// <summary>Reads -Menu: labels, or hashtables with Label and per-architecture boot files.</summary>
     protected List<PxeMenuEntry> ParseMenu(object[]? menu)
     {

@@ -88,8 +88,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         finally
         {
             // No Write* here: after Ctrl+C the pipeline is stopping and any write throws before the server is stopped.
-            server.StopAsync().GetAwaiter().GetResult();
-            ModuleState.Servers.Remove(server);
+            _ = Cmdlets.StopPxeServerCommand.StopWithin(server, Cmdlets.StopPxeServerCommand.DefaultTimeout, CancellationToken.None);
         }
     }
 

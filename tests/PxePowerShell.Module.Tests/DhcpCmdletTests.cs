@@ -22,7 +22,7 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
     {
         string name = $"mt-proxy-{_id}";
         int port = FreeUdpPort();
-        var started = host.Invoke($"Start-PxeProxyDhcp -Interface lo -Port {port} -PxePort 0 -Name {name} -BootFile @{{ Bios='pxelinux.0'; EfiX64='syslinux.efi' }} -Menu 'Network Boot' -Prompt 'Press F8' -Timeout 5 -DiscoveryControl 3").AssertNoErrors();
+        var started = host.Invoke($"Start-PxeProxyDhcp -Interface lo -Port {port} -PxePort 0 -Name {name} -BootFile @{{ Bios='pxelinux.0'; EfiX64='syslinux.efi' }} -Menu 'Network Boot' -Prompt 'Press F8' -Timeout 00:00:05 -DiscoveryControl 3").AssertNoErrors();
         var server = Assert.Single(started.Output);
         Assert.Equal("ProxyDhcp", server.Properties["Role"].Value.ToString());
         try

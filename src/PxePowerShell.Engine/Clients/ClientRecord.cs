@@ -20,6 +20,12 @@ public sealed record ClientRecord
     /// <summary>The client's architecture (RFC 4578 name: Bios, EfiX64, EfiArm64, …).</summary>
     public string? Architecture { get; init; }
 
+    /// <summary>
+    /// The architecture number the client's vendor class carries (<c>PXEClient:Arch:00007</c> is 7, which
+    /// <see cref="Architecture"/> records as EfiX64 like 9), or null.
+    /// </summary>
+    public int? ArchitectureId => Dhcp.PxeRequest.ArchFromVendorClass(VendorClass) is { } a ? (ushort)a : null;
+
     /// <summary>The DHCP vendor class (option 60), e.g. <c>PXEClient:Arch:00007:UNDI:003016</c>.</summary>
     public string? VendorClass { get; init; }
 

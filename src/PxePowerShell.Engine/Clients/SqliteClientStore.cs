@@ -499,7 +499,7 @@ public sealed class SqliteClientStore : IClientStore
             {
                 MacAddress = Text(1),
                 IPAddress = Text(2) is { } ip && IPAddress.TryParse(ip, out var address) ? address : null,
-                Architecture = Text(3),
+                Architecture = Text(3) is "EfiBC" ? "EfiX64" : Text(3), // 7 was recorded as EfiBC before it meant x64 UEFI here
                 VendorClass = Text(4),
                 Uuid = Text(5) is { } uuid && Guid.TryParse(uuid, out var guid) ? guid : null,
                 HostName = Text(6),

@@ -61,6 +61,24 @@ public sealed class DhcpLeaseResponder
         }
     }
 
+    /// <summary>The reservations, by address.</summary>
+    public IReadOnlyList<DhcpReservation> GetReservations()
+    {
+        lock (_gate)
+        {
+            return _pool.Reservations;
+        }
+    }
+
+    /// <summary>Removes the reservation of an address; false when there is none.</summary>
+    public bool RemoveReservation(IPAddress address)
+    {
+        lock (_gate)
+        {
+            return _pool.RemoveReservation(address);
+        }
+    }
+
     /// <summary>Adds a reservation; throws <see cref="ArgumentException"/> with the reason when it cannot.</summary>
     public void AddReservation(DhcpReservation reservation)
     {

@@ -59,6 +59,21 @@ public sealed class DhcpServer : PxeServiceBase
     /// <summary>Removes a lease (running server only); false when the address has none.</summary>
     public bool RemoveLease(IPAddress address) => RunningResponder().RemoveLease(address);
 
+    /// <summary>The reservations: live while running, else those of the options and the data directory.</summary>
+    public IReadOnlyList<DhcpReservation> GetReservations()
+    {
+        if (_responder is { } r && State == PxeServerState.Running)
+        {
+            return r.GetReservations();
+        }
+
+        var stored = Options.DataDirectory is { } dir ? JournalLeaseStore.Read(dir).Reservations : [];
+        return [.. Options.Reservations.Where(o => !stored.Any(s => s.IPAddress.Equals(o.IPAddress))).Concat(stored)];
+    }
+
+    /// <summary>Removes the reservation of an address (running server only); false when there is none.</summary>
+    public bool RemoveReservation(IPAddress address) => RunningResponder().RemoveReservation(address);
+
     /// <summary>Adds a reservation (running server only); throws <see cref="ArgumentException"/> when it conflicts.</summary>
     public void AddReservation(DhcpReservation reservation) => RunningResponder().AddReservation(reservation);
 

@@ -96,6 +96,19 @@ public sealed record DhcpServerOptions
             errors.Add($"LeaseDuration {LeaseDuration} must be at least one minute.");
         }
 
+        foreach (var (name, addresses) in new[] { ("Router", Router), ("DnsServers", DnsServers), ("Reservations", Reservations.Select(r => r.IPAddress).ToList()) })
+        {
+            foreach (var a in addresses.Where(a => a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork))
+            {
+                errors.Add($"{name}: '{a}' is not an IPv4 address.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
         foreach (var r in Reservations)
         {
             if (!MacAddresses.TryNormalize(r.ClientId, out _))

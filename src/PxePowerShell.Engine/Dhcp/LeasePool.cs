@@ -258,6 +258,33 @@ public sealed class LeasePool
         AddReservationCore(reservation);
     }
 
+    /// <summary>The reservations (from the options and added at run time), by address.</summary>
+    public IReadOnlyList<DhcpReservation> Reservations =>
+        [.. _reservations.OrderBy(r => r.Key).Select(r => r.Value)];
+
+    /// <summary>
+    /// Removes the reservation of <paramref name="address"/> and stores that; false when there is none. A lease the
+    /// client holds on it stays until it ends, as an ordinary lease.
+    /// </summary>
+    public bool RemoveReservation(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        uint a = IPv4.ToUInt32(address);
+        if (!_reservations.Remove(a, out var removed))
+        {
+            return false;
+        }
+
+        _store?.DeleteReservation(address);
+        _reservationByClient.Remove(removed.MacAddress);
+        if (_byAddress.TryGetValue(a, out var e) && e.State == AddressState.ActiveReservation)
+        {
+            _byAddress[a] = e with { State = AddressState.Active };
+        }
+
+        return true;
+    }
+
     /// <summary>Every lease, offer, quarantined address and reservation, with states as of <paramref name="now"/>.</summary>
     public IReadOnlyList<DhcpLease> Snapshot(DateTimeOffset now)
     {

@@ -63,8 +63,16 @@ public sealed record PxeRequest
     /// <summary>Option 43 sub-option 71 of a PXE client, or null.</summary>
     public PxeBootItem? BootItem { get; init; }
 
-    /// <summary>The architecture as text for events ("EfiX64"), or null.</summary>
-    public string? ArchitectureName => Architecture is { } a ? (Enum.IsDefined(a) ? a.ToString() : ((ushort)a).ToString(CultureInfo.InvariantCulture)) : null;
+    /// <summary>
+    /// The architecture as text for events and the client inventory ("EfiX64"), or null. 7, which the IANA registry
+    /// names x64 UEFI and OVMF and most x64 firmware send, is EfiX64 like 9; <see cref="ArchitectureId"/> keeps the number.
+    /// </summary>
+    public string? ArchitectureName => Architecture is { } a
+        ? (a == ClientArchitecture.EfiBC ? nameof(ClientArchitecture.EfiX64) : Enum.IsDefined(a) ? a.ToString() : ((ushort)a).ToString(CultureInfo.InvariantCulture))
+        : null;
+
+    /// <summary>The architecture number the client sent (option 93, else its vendor class), or null.</summary>
+    public int? ArchitectureId => Architecture is { } a ? (ushort)a : null;
 
     /// <summary>Derives the view from a parsed message.</summary>
     public static PxeRequest From(DhcpMessage message)
@@ -123,7 +131,8 @@ public sealed record PxeRequest
         };
     }
 
-    private static ClientArchitecture? ArchFromVendorClass(string? vendor)
+    /// <summary>The architecture number in a PXE/HTTP vendor class ("PXEClient:Arch:00007:…"), or null.</summary>
+    internal static ClientArchitecture? ArchFromVendorClass(string? vendor)
     {
         // "PXEClient:Arch:00007:UNDI:003010" / "HTTPClient:Arch:00016:UNDI:003001"
         if (vendor is null)

@@ -126,6 +126,7 @@ public sealed class PxeClientSimulator
             DhcpMessage? proxy = null;
             DhcpMessage? dhcpWithFile = null;
             IPEndPoint? proxyFrom = null;
+            IPEndPoint? dhcpFrom = null;
             using (var window = Window(cancellationToken))
             {
                 while (proxy is null)
@@ -144,10 +145,13 @@ public sealed class PxeClientSimulator
                     bool pxe = IsPxeVendor(reply);
                     if (!reply.YourAddress.Equals(IPAddress.Any))
                     {
+                        // A full DHCP offer (address + boot file, or PXE options for port 4011) boots a client as well as a
+                        // proxy offer does: PxePowerShell's own -Dhcp and dnsmasq's dhcp-range + dhcp-boot send one.
                         state.DhcpOffers.Add(reply.YourAddress);
-                        if (pxe && FileOf(reply) is not null)
+                        if (pxe || FileOf(reply) is not null)
                         {
                             dhcpWithFile ??= reply;
+                            dhcpFrom ??= from;
                         }
 
                         continue;
@@ -161,7 +165,11 @@ public sealed class PxeClientSimulator
                 }
             }
 
-            proxy ??= dhcpWithFile;
+            if (proxy is null && dhcpWithFile is not null)
+            {
+                proxy = dhcpWithFile;
+                proxyFrom = dhcpFrom;
+            }
             if (proxy is null)
             {
                 string others = state.DhcpOffers.Count == 0 ? "" : $" (DHCP offers without PXE: {string.Join(", ", state.DhcpOffers)})";
@@ -179,7 +187,7 @@ public sealed class PxeClientSimulator
 
             string? file = FileOf(proxy);
             var menuItem = vendor?.Menu.FirstOrDefault(m => m.Type != 0);
-            string offerDetail = $"from {server}" + (menuItem is not null ? $", menu of {vendor!.Menu.Count} (first: '{menuItem.Description}')" : "")
+            string offerDetail = $"from {server}" + (proxy.YourAddress.Equals(IPAddress.Any) ? "" : $", address {proxy.YourAddress}") + (menuItem is not null ? $", menu of {vendor!.Menu.Count} (first: '{menuItem.Description}')" : "")
                 + (file is not null ? $", boot file {file}" : "") + (!proxy.ServerAddress.Equals(IPAddress.Any) ? $", next server {proxy.ServerAddress}" : "");
             Pass(PxeTestStepNames.ProxyOffer, t1, offerDetail, server);
 

@@ -33,6 +33,9 @@ public sealed record PxeEvent
     /// <summary>The client's architecture (RFC 4578 name), when known.</summary>
     public string? Architecture { get; init; }
 
+    /// <summary>The architecture number the client sent (DHCP option 93: 7 and 9 are both EfiX64), when known.</summary>
+    public int? ArchitectureId { get; init; }
+
     /// <summary>The client's vendor class (DHCP option 60).</summary>
     public string? VendorClass { get; init; }
 

@@ -110,11 +110,19 @@ public abstract class PxeServiceBase : IPxeService
             _state = (int)PxeServerState.Stopping;
         }
 
-        _lifetime.Cancel();
-        await SafeStopAsync().ConfigureAwait(false);
-        Volatile.Write(ref _state, (int)PxeServerState.Stopped);
-        Publish(new PxeEvent { Kind = PxeEventKind.ServerStopped, Time = Time.GetUtcNow(), Server = Name });
-        _completion.TrySetResult();
+        try
+        {
+            _lifetime.Cancel();
+            await SafeStopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever the sockets said on the way down, the server is stopped: a second stop must not wait forever.
+            Volatile.Write(ref _state, (int)PxeServerState.Stopped);
+            Publish(new PxeEvent { Kind = PxeEventKind.ServerStopped, Time = Time.GetUtcNow(), Server = Name, Error = FaultException?.Message });
+            _completion.TrySetResult();
+        }
+
         return;
 
     wait:
@@ -138,9 +146,15 @@ public abstract class PxeServiceBase : IPxeService
         _lifetime.Cancel();
         _ = Task.Run(async () =>
         {
-            await SafeStopAsync().ConfigureAwait(false);
-            Publish(new PxeEvent { Kind = PxeEventKind.ServerStopped, Time = Time.GetUtcNow(), Server = Name, Error = exception.Message });
-            _completion.TrySetResult();
+            try
+            {
+                await SafeStopAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                Publish(new PxeEvent { Kind = PxeEventKind.ServerStopped, Time = Time.GetUtcNow(), Server = Name, Error = exception.Message });
+                _completion.TrySetResult();
+            }
         });
     }
 
@@ -170,6 +184,12 @@ public abstract class PxeServiceBase : IPxeService
         catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
             // Stopping tears sockets down; their complaints are expected.
+        }
+        catch (Exception ex)
+        {
+            // A receive loop that died of an unexpected error rethrows it here; the stop still completes, and the
+            // error is kept for the ServerStopped event and FaultException.
+            FaultException ??= ex;
         }
     }
 

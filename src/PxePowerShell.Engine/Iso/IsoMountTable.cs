@@ -54,7 +54,13 @@ public sealed class IsoMountTable : IDisposable
     /// <exception cref="IsoFormatException">Not an image, or a corrupt one.</exception>
     /// <exception cref="InvalidOperationException">The mount point is in use (by any scope).</exception>
     /// <exception cref="ArgumentException">The mount point is not a single plain path segment, or a server name is empty.</exception>
-    public IsoMount Mount(string imagePath, string mountPoint, IEnumerable<string>? servers)
+    public IsoMount Mount(string imagePath, string mountPoint, IEnumerable<string>? servers) => Mount(imagePath, mountPoint, servers, null);
+
+    /// <summary>
+    /// <see cref="Mount(string, string, IEnumerable{string}?)"/>, reporting each stage to <paramref name="progress"/> (a
+    /// percentage and what is being done) on the calling thread.
+    /// </summary>
+    public IsoMount Mount(string imagePath, string mountPoint, IEnumerable<string>? servers, IProgress<(int Percent, string Status)>? progress)
     {
         var prefix = ParseMountPoint(mountPoint);
         var scope = NormalizeServers(servers);
@@ -66,12 +72,15 @@ public sealed class IsoMountTable : IDisposable
             }
         }
 
+        progress?.Report((5, "reading the volume descriptors and the file system"));
         var image = IsoImage.Open(imagePath);
         var source = new IsoFileSource(image);
         DetectionResult detection;
         try
         {
+            progress?.Report((50, $"detecting the distribution of {image.VolumeLabel}"));
             detection = DistributionDetector.Detect(image, prefix.Value);
+            progress?.Report((90, $"serving it at /{prefix.Value}"));
         }
         catch
         {

@@ -26,6 +26,7 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
     /// <summary>The DHCP server; optional when only one runs.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ServerName")]
+    [ServerNameTransformation]
     [ArgumentCompleter(typeof(ServerNameCompleter))]
     public string? Server { get; set; }
 
@@ -36,6 +37,12 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (IPAddress!.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            WriteError(Error(ErrorIds.IPv4AddressRequired, ErrorCategory.InvalidArgument, IPAddress, $"-IPAddress: '{IPAddress}' is not an IPv4 address; DHCPv4 reserves IPv4 addresses such as 192.168.0.20."));
+            return;
+        }
+
         if (NormalizeMac(ClientId) is not { } mac || FindServer(Server, IPAddress!) is not { } server)
         {
             return;

@@ -30,6 +30,8 @@ public sealed class CopyPxeIsoItemCommand : IsoItemCmdlet
         }
 
         string destination = ResolvePath(Destination);
+        long total = items.Where(i => i.Entry.Kind == IsoEntryKind.File).Sum(i => i.Entry.Length);
+        var progress = new CopyProgress(this, mount.MountPoint, total);
         string start = Path.Trim('/');
         bool single = items.Count == 1 && !items[0].Entry.IsDirectory && items[0].Item.Path == start;
         foreach (var (item, entry) in items)
@@ -69,7 +71,7 @@ public sealed class CopyPxeIsoItemCommand : IsoItemCmdlet
             try
             {
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-                Copy(mount, entry, target);
+                Copy(mount, entry, target, progress.For(item.Path));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -82,9 +84,11 @@ public sealed class CopyPxeIsoItemCommand : IsoItemCmdlet
                 WriteObject(new FileInfo(target));
             }
         }
+
+        progress.Complete();
     }
 
-    private static void Copy(IsoMount mount, IsoEntry entry, string target)
+    private static void Copy(IsoMount mount, IsoEntry entry, string target, Action<int> copied)
     {
         using var file = mount.Source.Image.OpenFile(entry);
         string temporary = target + ".partial";
@@ -101,9 +105,43 @@ public sealed class CopyPxeIsoItemCommand : IsoItemCmdlet
 
                 output.Write(buffer, 0, n);
                 offset += n;
+                copied(n);
             }
         }
 
         File.Move(temporary, target, overwrite: true);
+    }
+
+    /// <summary>Write-Progress for a copy: the percentage of all the bytes to copy, written when it changes.</summary>
+    private sealed class CopyProgress(Cmdlet cmdlet, string mountPoint, long total)
+    {
+        private readonly string _status = $"Copying from /{mountPoint}";
+        private long _done;
+        private int _written = -1;
+
+        /// <summary>The callback that counts the bytes of the file at <paramref name="path"/>.</summary>
+        public Action<int> For(string path) => bytes =>
+        {
+            _done += bytes;
+            int percent = total <= 0 ? 100 : (int)Math.Min(100, _done * 100 / total);
+            if (percent != _written)
+            {
+                _written = percent;
+                cmdlet.WriteProgress(new ProgressRecord(1, "Copy-PxeIsoItem", _status)
+                {
+                    PercentComplete = percent,
+                    CurrentOperation = $"{path}: {_done:N0} of {total:N0} bytes",
+                });
+            }
+        };
+
+        /// <summary>Ends the progress bar.</summary>
+        public void Complete()
+        {
+            if (_written >= 0)
+            {
+                cmdlet.WriteProgress(new ProgressRecord(1, "Copy-PxeIsoItem", _status) { PercentComplete = 100, RecordType = ProgressRecordType.Completed });
+            }
+        }
     }
 }

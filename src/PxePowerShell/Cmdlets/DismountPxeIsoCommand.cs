@@ -15,6 +15,7 @@ public sealed class DismountPxeIsoCommand : PxeCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByName)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MountPointCompleter))]
     public string[] MountPoint { get; set; } = [];
 
     /// <summary>Mounts from Mount-PxeIso or Get-PxeIso.</summary>

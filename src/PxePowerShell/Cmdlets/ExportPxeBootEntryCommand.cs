@@ -24,9 +24,9 @@ public sealed class ExportPxeBootEntryCommand : BootEntryCmdlet
     [ValidateNotNull]
     public string[]? Name { get; set; }
 
-    /// <summary>Entries to export, from Get-PxeBootEntry.</summary>
+    /// <summary>Entries to export, as Get-PxeBootEntry returns them (one, several, or piped).</summary>
     [Parameter(ValueFromPipeline = true)]
-    public BootEntry? InputObject { get; set; }
+    public BootEntry[]? InputObject { get; set; }
 
     /// <summary>Refuse to replace an existing file.</summary>
     [Parameter]
@@ -46,7 +46,10 @@ public sealed class ExportPxeBootEntryCommand : BootEntryCmdlet
         if (InputObject is not null)
         {
             _named = true;
-            Add(InputObject.Name);
+            foreach (var entry in InputObject)
+            {
+                Add(entry.Name);
+            }
         }
         else if (Name is not null)
         {

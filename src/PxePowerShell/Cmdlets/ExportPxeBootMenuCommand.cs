@@ -13,6 +13,7 @@ namespace PxePowerShell.Cmdlets;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportPxeBootMenuCommand : BootEntryCmdlet
 {
+    private readonly List<string> _pending = [];
     private BootEntryStore? _store;
 
     /// <summary>The formats to write.</summary>
@@ -28,6 +29,7 @@ public sealed class ExportPxeBootMenuCommand : BootEntryCmdlet
     /// <summary>For Syslinux: EfiX64 (efi64/, the default) or EfiIA32 (efi32/).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ArchitectureCompleter))]
     public string? Architecture { get; set; }
 
     /// <summary>The address that replaces {server}.</summary>
@@ -48,6 +50,13 @@ public sealed class ExportPxeBootMenuCommand : BootEntryCmdlet
     [Parameter]
     [ValidateSet("menu.c32", "vesamenu.c32")]
     public string MenuModule { get; set; } = "menu.c32";
+
+    /// <summary>
+    /// Boot entries piped in (New-PxeBootEntry, Set-PxeBootEntry -PassThru, Get-PxeBootEntry): they are in the store
+    /// already, and the menus written hold every entry, so a pipeline of entries writes each menu once.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)]
+    public BootEntry[]? InputObject { get; set; }
 
     /// <summary>Write a FileInfo for each file written.</summary>
     [Parameter]
@@ -76,6 +85,31 @@ public sealed class ExportPxeBootMenuCommand : BootEntryCmdlet
         }
 
         string root = ResolvePath(Path);
+        if (InputObject is not null)
+        {
+            // Piped entries: write once they are all in the store, each root once.
+            if (!_pending.Contains(root, StringComparer.Ordinal))
+            {
+                _pending.Add(root);
+            }
+
+            return;
+        }
+
+        Write(root, architecture);
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        foreach (var root in _pending)
+        {
+            Write(root, Architecture is null ? null : ParseSingleArchitecture(Architecture));
+        }
+    }
+
+    private void Write(string root, BootArchitecture? architecture)
+    {
         var options = new BootRenderOptions
         {
             ServerAddress = ServerAddress?.ToString(),

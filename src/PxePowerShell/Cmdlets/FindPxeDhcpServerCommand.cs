@@ -13,6 +13,7 @@ public sealed class FindPxeDhcpServerCommand : PxeCmdlet
     [Parameter(Position = 0)]
     [Alias("InterfaceAlias")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string? Interface { get; set; }
 
     /// <summary>How long to collect answers.</summary>
@@ -32,6 +33,8 @@ public sealed class FindPxeDhcpServerCommand : PxeCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        RequireInterface(nameof(Interface), Interface);
+        RequireTimeSpan(nameof(Timeout), Timeout, TimeSpan.Zero, TimeSpan.FromHours(1), example: "00:00:05");
         WriteProgress(new ProgressRecord(1, "Find-PxeDhcpServer", $"Listening for {Timeout.TotalSeconds:0.#} s for answers to a PXE and a plain DISCOVER"));
         IReadOnlyList<DhcpServerAnswer> answers;
         try

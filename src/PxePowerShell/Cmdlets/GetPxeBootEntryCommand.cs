@@ -20,6 +20,7 @@ public sealed class GetPxeBootEntryCommand : BootEntryCmdlet
     /// <summary>Only entries for one of these platforms.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(ArchitectureCompleter))]
     public string[]? Architecture { get; set; }
 
     /// <summary>Only entries of this kind.</summary>

@@ -20,6 +20,7 @@ public sealed class GetPxeBootMenuCommand : BootEntryCmdlet
     /// <summary>The platform to render for.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ArchitectureCompleter))]
     public string? Architecture { get; set; }
 
     /// <summary>Render the menu of the client with this MAC address.</summary>

@@ -21,6 +21,7 @@ public sealed class GetPxeClientCommand : ClientCmdlet
     /// <summary>Only clients of these architectures (Bios, EfiX64, …); wildcards allowed.</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ArchitectureCompleter))]
     public string[]? Architecture { get; set; }
 
     /// <summary>Only clients seen at or after this time.</summary>

@@ -14,6 +14,7 @@ public sealed class GetPxeEventCommand : PxeCmdlet, IDisposable
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [SupportsWildcards]
+    [ServerNameTransformation]
     [ArgumentCompleter(typeof(ServerNameCompleter))]
     public string[]? Server { get; set; }
 
@@ -37,6 +38,11 @@ public sealed class GetPxeEventCommand : PxeCmdlet, IDisposable
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        if (Timeout is { } limit)
+        {
+            RequireTimeSpan(nameof(Timeout), limit, TimeSpan.Zero, TimeSpan.FromMilliseconds(int.MaxValue), allowMinimum: true, "00:01:00");
+        }
+
         var patterns = Server?.Select(s => new WildcardPattern(s, WildcardOptions.IgnoreCase)).ToArray();
         bool Matches(PxeEvent e) =>
             (patterns is null || patterns.Any(p => p.IsMatch(e.Server)))

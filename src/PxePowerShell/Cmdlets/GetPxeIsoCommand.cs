@@ -12,6 +12,7 @@ public sealed class GetPxeIsoCommand : PxeCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MountPointCompleter))]
     public string[]? MountPoint { get; set; }
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
     [Parameter(ParameterSetName = Running, ValueFromPipelineByPropertyName = true)]
     [Alias("ServerName")]
     [SupportsWildcards]
+    [ServerNameTransformation]
     [ArgumentCompleter(typeof(ServerNameCompleter))]
     public string[]? Server { get; set; }
 

@@ -16,6 +16,7 @@ public sealed class GetPxeServerCommand : PxeCmdlet
 
     /// <summary>Only servers of these roles (Tftp, Http, ProxyDhcp, Dhcp, Pxe).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(RoleCompleter))]
     public string[]? Role { get; set; }
 
     /// <inheritdoc />

@@ -81,7 +81,7 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
         IsoMount mount;
         try
         {
-            mount = ModuleState.IsoMounts.Mount(path, mountPoint, servers);
+            mount = ModuleState.IsoMounts.Mount(path, mountPoint, servers, new ProgressWriter(this, progress));
         }
         catch (IsoFormatException ex)
         {
@@ -146,5 +146,19 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
         }
 
         return missing ? null : [.. names];
+    }
+
+    /// <summary>Writes each stage of the mount as a progress record, on the pipeline thread the mount runs on.</summary>
+    private sealed class ProgressWriter(Cmdlet cmdlet, ProgressRecord record) : IProgress<(int Percent, string Status)>
+    {
+        public void Report((int Percent, string Status) value)
+        {
+            // A record per stage: a host may keep the records it was given (PowerShell.Streams.Progress does).
+            cmdlet.WriteProgress(new ProgressRecord(record.ActivityId, record.Activity, record.StatusDescription)
+            {
+                PercentComplete = value.Percent,
+                CurrentOperation = value.Status,
+            });
+        }
     }
 }

@@ -78,6 +78,7 @@ public sealed class NewPxeBootEntryCommand : BootEntryCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(ArchitectureCompleter))]
     public string[]? Architecture { get; set; }
 
     /// <summary>The menu formats the entry appears in.</summary>

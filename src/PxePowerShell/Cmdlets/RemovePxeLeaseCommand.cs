@@ -16,6 +16,7 @@ public sealed class RemovePxeLeaseCommand : LeaseCmdlet
     /// <summary>The DHCP server that holds the leases; optional when only one runs.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ServerName")]
+    [ServerNameTransformation]
     [ArgumentCompleter(typeof(ServerNameCompleter))]
     public string? Server { get; set; }
 

@@ -83,6 +83,7 @@ public sealed class SetPxeBootEntryCommand : BootEntryCmdlet
     /// <summary>The platforms.</summary>
     [Parameter]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(ArchitectureCompleter))]
     public string[]? Architecture { get; set; }
 
     /// <summary>The menu formats.</summary>

@@ -64,6 +64,13 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        RequireIPv4Parameters();
+        RequireIPv4(nameof(Range), Range);
+        RequireIPv4(nameof(StartRange), StartRange);
+        RequireIPv4(nameof(EndRange), EndRange);
+        RequireIPv4(nameof(SubnetMask), SubnetMask);
+        RequireIPv4(nameof(Router), Router);
+        RequireIPv4(nameof(DnsServer), DnsServer);
         IPAddress start = ParameterSetName == ByRange ? Range[0] : StartRange!;
         IPAddress end = ParameterSetName == ByRange ? Range[1] : EndRange!;
         string directory = DataDirectory is null ? Path.Combine(PxeDataDirectory.Resolve(), "leases") : ResolvePath(DataDirectory);

@@ -29,6 +29,8 @@ public sealed class StartPxeHttpServerCommand : StartFileServerCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        RequireTimeSpan(nameof(HeaderTimeout), HeaderTimeout, TimeSpan.Zero, TimeSpan.FromDays(1), example: "00:00:10");
+        RequireTimeSpan(nameof(KeepAliveTimeout), KeepAliveTimeout, TimeSpan.Zero, TimeSpan.FromDays(1), example: "00:00:30");
         string root = ResolveRoot("HTTP");
         var options = new HttpBootServerOptions
         {

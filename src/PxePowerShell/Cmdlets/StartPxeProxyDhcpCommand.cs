@@ -9,10 +9,10 @@ namespace PxePowerShell.Cmdlets;
 [OutputType(typeof(ProxyDhcpServer), typeof(Engine.Events.PxeEvent))]
 public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
 {
-    /// <summary>Seconds the prompt waits before booting the first entry (255 = forever).</summary>
+    /// <summary>How long the prompt waits before booting the first entry, in whole seconds up to 00:04:15 (255 s = forever).</summary>
     [Parameter]
-    [ValidateRange(0, 255)]
-    public int Timeout { get; set; }
+    [Alias("PromptTimeout")]
+    public TimeSpan Timeout { get; set; }
 
     /// <summary>PXE discovery control (option 43 sub-option 6).</summary>
     [Parameter]
@@ -21,11 +21,13 @@ public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        RequireIPv4Parameters();
+        int timeout = PromptSeconds(nameof(Timeout), Timeout);
         var boot = BuildBootOptions() with
         {
             Menu = ParseMenu(Menu),
             Prompt = Prompt,
-            Timeout = Timeout,
+            Timeout = timeout,
             DiscoveryControl = DiscoveryControl,
         };
         var options = new ProxyDhcpServerOptions

@@ -88,10 +88,9 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     [ValidateNotNull]
     public object[]? Reservation { get; set; }
 
-    /// <summary>Seconds the PXE prompt waits before booting the first item.</summary>
+    /// <summary>How long the PXE prompt waits before booting the first item, in whole seconds up to 00:04:15.</summary>
     [Parameter]
-    [ValidateRange(0, 255)]
-    public int PromptTimeout { get; set; }
+    public TimeSpan PromptTimeout { get; set; }
 
     /// <summary>
     /// How long to listen after start for other DHCP/proxyDHCP servers answering the same clients (default 2 seconds;
@@ -141,6 +140,12 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        RequireIPv4Parameters(address: !NoDhcp);
+        RequireIPv4(nameof(Range), Range);
+        RequireIPv4(nameof(SubnetMask), SubnetMask);
+        RequireIPv4(nameof(Router), Router);
+        RequireIPv4(nameof(DnsServer), DnsServer);
+        RequireTimeSpan(nameof(ConflictCheckTimeout), ConflictCheckTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10), allowMinimum: true, "00:00:02");
         var configuration = BuildConfiguration();
         if (string.IsNullOrEmpty(configuration.Root))
         {
@@ -347,7 +352,7 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             HttpBootUrl = HttpBootUrl ?? c.HttpBootUrl,
             TftpServer = TftpServer ?? c.TftpServer,
             Prompt = Prompt ?? c.Prompt,
-            PromptTimeout = Has(nameof(PromptTimeout)) ? PromptTimeout : c.PromptTimeout,
+            PromptTimeout = Has(nameof(PromptTimeout)) ? PromptSeconds(nameof(PromptTimeout), PromptTimeout) : c.PromptTimeout,
             ConflictCheckTimeout = Has(nameof(ConflictCheckTimeout)) ? ConflictCheckTimeout : c.ConflictCheckTimeout,
             NoOverride = Has(nameof(NoOverride)) ? NoOverride.IsPresent : c.NoOverride,
             DhcpPort = Has(nameof(Port)) ? Port : c.DhcpPort,

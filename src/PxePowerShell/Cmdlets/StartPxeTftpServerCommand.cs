@@ -28,7 +28,7 @@ public sealed class StartPxeTftpServerCommand : StartFileServerCmdlet
     [Parameter]
     public SwitchParameter AllowOverwrite { get; set; }
 
-    /// <summary>Retransmit timeout when the client does not negotiate one.</summary>
+    /// <summary>Retransmit timeout when the client does not negotiate one (more than 0, at most 00:04:15).</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -40,6 +40,7 @@ public sealed class StartPxeTftpServerCommand : StartFileServerCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        RequireTimeSpan(nameof(Timeout), Timeout, TimeSpan.Zero, TimeSpan.FromSeconds(255), example: "00:00:01");
         string root = ResolveRoot("TFTP");
 
         if (AllowOverwrite && !AllowWrite)

@@ -19,6 +19,7 @@ public sealed class TestPxeServerCommand : PxeCmdlet, IDisposable
 
     /// <summary>The interface to send from.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string? Interface { get; set; }
 
     /// <summary>The local address to send from.</summary>
@@ -28,6 +29,7 @@ public sealed class TestPxeServerCommand : PxeCmdlet, IDisposable
     /// <summary>The DHCP/proxyDHCP server to ask; without it the DISCOVER is broadcast.</summary>
     [Parameter(Position = 0)]
     [Alias("ComputerName", "ServerAddress")]
+    [ServerAddressTransformation]
     public IPAddress? Server { get; set; }
 
     /// <summary>The server's DHCP port.</summary>
@@ -57,6 +59,7 @@ public sealed class TestPxeServerCommand : PxeCmdlet, IDisposable
 
     /// <summary>The simulated architecture (Bios, EfiX64, EfiArm64, EfiX64Http, …).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ArchitectureCompleter))]
     public string Architecture { get; set; } = nameof(ClientArchitecture.Bios);
 
     /// <summary>The simulated machine UUID; default a random one.</summary>
@@ -95,6 +98,8 @@ public sealed class TestPxeServerCommand : PxeCmdlet, IDisposable
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        RequireInterface(nameof(Interface), Interface);
+        RequireTimeSpan(nameof(Timeout), Timeout, TimeSpan.Zero, TimeSpan.FromHours(1), example: "00:00:04");
         MacAddress mac;
         if (MacAddress is null)
         {
@@ -115,12 +120,6 @@ public sealed class TestPxeServerCommand : PxeCmdlet, IDisposable
         {
             WriteError(Error(ErrorIds.UnknownArchitecture, ErrorCategory.InvalidArgument, Architecture,
                 $"'{Architecture}' is not a client architecture; use one of {string.Join(", ", Enum.GetNames<ClientArchitecture>())}."));
-            return;
-        }
-
-        if (Timeout <= TimeSpan.Zero)
-        {
-            WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, Timeout, "-Timeout must be longer than zero (for example 00:00:04)."));
             return;
         }
 

@@ -46,7 +46,8 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
 
         var e = await LoopbackClient.WaitForAsync(_events, x => x.Kind == PxeEventKind.ProxyAck);
         Assert.Equal("52-54-00-00-00-21", e.MacAddress);
-        Assert.Equal("EfiBC", e.Architecture);
+        Assert.Equal("EfiX64", e.Architecture);
+        Assert.Equal(7, e.ArchitectureId);
         Assert.Equal("syslinux.efi", e.BootFile);
         Assert.Equal(PxeProtocol.ProxyDhcp, e.Protocol);
         var stats = (DhcpServerStatistics)_server.GetStatistics();
