@@ -13,7 +13,7 @@ using PxePowerShell.Engine.Hosting;
 /// <c>pxe key=value...</c>: an all-in-one <see cref="PxeServer"/> (proxyDHCP or full DHCP, and TFTP) with the client
 /// inventory and the boot entries of a data directory wired as the module wires them, for the Hostile tests (floods in a
 /// namespace on ports 67/69/4011, kill -9 under load).
-/// Keys: mode=proxy|dhcp iface= root= data= dhcpPort= pxePort= clientPort= tftpPort= maxSessions= httpPort= (HTTP on) start= end= churn=0|1.
+/// Keys: mode=proxy|dhcp iface= root= data= dhcpPort= pxePort= clientPort= tftpPort= maxSessions= httpPort= (HTTP on) httpPerAddress= start= end= churn=0|1.
 /// Prints "READY" and then answers lines on stdin: "stats" prints "STATS {json}" (the server's counters, the managed heap
 /// after a full collection, VmRSS, open descriptors and the kernel's drop count per UDP port); end of input stops the server.
 /// With churn=1 the boot entry "churn" is rewritten in a loop, so a kill lands in the middle of boot-entry writes.
@@ -39,6 +39,7 @@ internal static class PxeHost
             TftpMaxSessions = Int("maxSessions", 0),
             Http = a.ContainsKey("httpPort"),
             HttpPort = Int("httpPort", 80),
+            HttpMaxConnectionsPerAddress = Int("httpPerAddress", 64),
             RangeStart = a.TryGetValue("start", out var s) ? IPAddress.Parse(s) : null,
             RangeEnd = a.TryGetValue("end", out var e) ? IPAddress.Parse(e) : null,
             SubnetMask = IPAddress.Parse("255.255.255.0"),

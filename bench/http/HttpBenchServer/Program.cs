@@ -10,7 +10,7 @@ if (args.Length < 2)
     return 2;
 }
 
-var options = new HttpBootServerOptions { Address = IPAddress.Loopback, Port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), MaxConnections = 10000 };
+var options = new HttpBootServerOptions { Address = IPAddress.Loopback, Port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), MaxConnections = 10000, MaxConnectionsPerAddress = 0 };
 var boot = new BootNamespace(args[0]);
 using var mounts = new PxePowerShell.Engine.Iso.IsoMountTable(null);
 if (args.Length > 4)

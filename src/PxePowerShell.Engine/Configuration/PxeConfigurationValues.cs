@@ -21,7 +21,8 @@ public static class PxeConfigurationValues
         "Name", "Root", "DhcpMode", "Interfaces", "Addresses",
         "RangeStart", "RangeEnd", "SubnetMask", "Router", "DnsServers", "DomainName", "LeaseDuration", "Reservations",
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
-        "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort", "BootMenu",
+        "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort",
+        "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "BootMenu",
         "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory",
     ];
 
@@ -71,6 +72,8 @@ public static class PxeConfigurationValues
                 "TftpMaxSessions" => c with { TftpMaxSessions = Integer(key, value, 0, 100_000) },
                 "Http" => c with { Http = Boolean(key, value) },
                 "HttpPort" => c with { HttpPort = Integer(key, value, 0, 65535) },
+                "HttpMaxConnectionsPerAddress" => c with { HttpMaxConnectionsPerAddress = Integer(key, value, 0, 100_000) },
+                "HttpIgnoreCase" => c with { HttpIgnoreCase = Boolean(key, value) },
                 "BootMenu" => c with { BootMenu = Boolean(key, value) },
                 "SecureBoot" => c with { SecureBoot = Boolean(key, value) },
                 "SecureBootPath" => c with { SecureBootPath = FullPath(Text(key, value), baseDirectory) },
@@ -136,6 +139,8 @@ public static class PxeConfigurationValues
         Add("TftpMaxSessions", c.TftpMaxSessions, c.TftpMaxSessions != d.TftpMaxSessions);
         Add("Http", c.Http, c.Http != d.Http);
         Add("HttpPort", c.HttpPort, c.HttpPort != d.HttpPort);
+        Add("HttpMaxConnectionsPerAddress", c.HttpMaxConnectionsPerAddress, c.HttpMaxConnectionsPerAddress != d.HttpMaxConnectionsPerAddress);
+        Add("HttpIgnoreCase", c.HttpIgnoreCase, c.HttpIgnoreCase != d.HttpIgnoreCase);
         Add("BootMenu", c.BootMenu, c.BootMenu != d.BootMenu);
         Add("SecureBoot", c.SecureBoot, c.SecureBoot != d.SecureBoot);
         Add("SecureBootPath", c.SecureBootPath, true);

@@ -105,6 +105,12 @@ public sealed record PxeServerConfiguration
     /// <summary>The HTTP port (80).</summary>
     public int HttpPort { get; init; } = 80;
 
+    /// <summary>Most HTTP connections one client address may hold (nginx's limit_conn); 0 = no limit. See <see cref="Http.HttpBootServerOptions.MaxConnectionsPerAddress"/>.</summary>
+    public int HttpMaxConnectionsPerAddress { get; init; } = new Http.HttpBootServerOptions().MaxConnectionsPerAddress;
+
+    /// <summary>Whether HTTP lookups may match a name that differs only in case (off: URLs are case-sensitive, as in nginx).</summary>
+    public bool HttpIgnoreCase { get; init; }
+
     /// <summary>Whether generated menus (pxelinux.cfg/default, boot.ipxe, grub/grub.cfg) are served from the boot entries.</summary>
     public bool BootMenu { get; init; } = true;
 

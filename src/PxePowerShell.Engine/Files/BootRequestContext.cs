@@ -17,6 +17,13 @@ public sealed record BootRequestContext(string Protocol, IPEndPoint? Client)
     /// </summary>
     public IPAddress? Server { get; init; }
 
+    /// <summary>
+    /// Whether names must match exactly. False (the default) lets a directory source fall back to a case-insensitive
+    /// match ("PXELINUX.0" finds pxelinux.0), as TFTP clients of the Windows era need; the HTTP server sets it unless
+    /// its IgnoreCase option is on, since web clients (and nginx) treat paths as case-sensitive.
+    /// </summary>
+    public bool CaseSensitive { get; init; }
+
     /// <summary>A context for local callers (tests, cmdlets).</summary>
     public static BootRequestContext Local { get; } = new("local", null);
 }

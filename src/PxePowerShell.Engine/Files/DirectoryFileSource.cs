@@ -7,7 +7,8 @@ namespace PxePowerShell.Engine.Files;
 /// only while their final target stays inside the root (a link to a file elsewhere is refused), and on
 /// Linux the opened handle's real path is checked again so a link swapped mid-request cannot escape.
 /// When a name does not match exactly, a case-insensitive match is tried (Windows-era clients ask for
-/// "PXELINUX.0").
+/// "PXELINUX.0") unless the request asks for exact names (<see cref="BootRequestContext.CaseSensitive"/>, as HTTP does
+/// by default). Only regular files and directories are served: a FIFO, socket or device is refused before it is opened.
 /// </summary>
 public sealed class DirectoryFileSource : IWritableBootFileSource
 {
@@ -38,43 +39,47 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
 
     /// <inheritdoc />
     public ValueTask<BootFileResult> OpenAsync(BootPath path, BootRequestContext context, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Open(path));
+        ValueTask.FromResult(Open(path, context?.CaseSensitive ?? false));
+
+    /// <summary>Opens <paramref name="path"/> synchronously.</summary>
+    public BootFileResult Open(BootPath path) => Open(path, caseSensitive: false);
 
     /// <summary>
-    /// Opens <paramref name="path"/> synchronously. Like dnsmasq, a name that is not found and begins with the root's own
+    /// Opens <paramref name="path"/> synchronously; with <paramref name="caseSensitive"/> a name must match exactly.
+    /// Only regular files are opened, and the open never blocks (a FIFO, socket or device is refused: see
+    /// <see cref="RegularFileOpener"/>). Like dnsmasq, a name that is not found and begins with the root's own
     /// absolute path (<c>/srv/tftp/xen.gz</c> under <c>/srv/tftp</c>) names the file below the root.
     /// </summary>
-    public BootFileResult Open(BootPath path)
+    public BootFileResult Open(BootPath path, bool caseSensitive)
     {
-        var result = OpenExact(path);
+        var result = OpenExact(path, caseSensitive);
         if (result.Status == BootFileStatus.NotFound
             && (RootRelativePath.TryReduce(path.Value, _configuredRoot, out var inner) || RootRelativePath.TryReduce(path.Value, _root, out inner))
             && BootPath.TryParse(inner, out var below, out _))
         {
-            return OpenExact(below);
+            return OpenExact(below, caseSensitive);
         }
 
         return result;
     }
 
-    private BootFileResult OpenExact(BootPath path)
+    private BootFileResult OpenExact(BootPath path, bool caseSensitive)
     {
-        var resolved = Resolve(path, mustExist: true);
+        var resolved = Resolve(path, mustExist: true, caseSensitive);
         if (resolved.Status != BootFileStatus.Ok)
         {
             return new BootFileResult(resolved.Status, null, resolved.Reason);
         }
 
         string hostPath = resolved.HostPath!;
-        if (Directory.Exists(hostPath))
-        {
-            return new BootFileResult(BootFileStatus.IsDirectory, null, "the path is a directory");
-        }
-
-        SafeFileHandle handle;
+        SafeFileHandle? handle;
         try
         {
-            handle = File.OpenHandle(hostPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var status = RegularFileOpener.Open(hostPath, out handle, out string? reason);
+            if (status != BootFileStatus.Ok)
+            {
+                return new BootFileResult(status, null, reason);
+            }
         }
         catch (FileNotFoundException)
         {
@@ -93,9 +98,9 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
             return BootFileResult.Denied(ex.Message);
         }
 
-        if (!HandleIsInsideRoot(handle))
+        if (handle is null || !HandleIsInsideRoot(handle))
         {
-            handle.Dispose();
+            handle?.Dispose();
             return BootFileResult.Denied("the path leads outside the root");
         }
 
@@ -111,7 +116,7 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
             return new BootFileWriteResult(BootFileStatus.IsDirectory, null, "the root is a directory");
         }
 
-        var resolved = Resolve(path, mustExist: false);
+        var resolved = Resolve(path, mustExist: false, caseSensitive: false);
         if (resolved.Status != BootFileStatus.Ok)
         {
             return new BootFileWriteResult(resolved.Status, null, resolved.Reason);
@@ -152,9 +157,10 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
 
     /// <summary>
     /// Walks the path one segment at a time from the root, following links only while they stay inside.
-    /// With <paramref name="mustExist"/> false the last segment may be missing (uploads).
+    /// With <paramref name="mustExist"/> false the last segment may be missing (uploads); with <paramref name="caseSensitive"/>
+    /// no case-insensitive match is tried.
     /// </summary>
-    private Resolution Resolve(BootPath path, bool mustExist)
+    private Resolution Resolve(BootPath path, bool mustExist, bool caseSensitive)
     {
         string current = _root;
         var segments = path.Segments;
@@ -164,7 +170,7 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
             string candidate = Path.Combine(current, segments[i]);
             if (!PathExists(candidate))
             {
-                string? match = FindCaseInsensitive(current, segments[i]);
+                string? match = caseSensitive ? null : FindCaseInsensitive(current, segments[i]);
                 if (match is null)
                 {
                     if (last && !mustExist)

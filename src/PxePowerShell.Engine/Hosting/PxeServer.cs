@@ -123,7 +123,14 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
 
         if (Configuration.Http)
         {
-            var http = new HttpBootServer(Name, new HttpBootServerOptions { Address = bindAddress, Port = Configuration.HttpPort }, Files, Events, Time);
+            var httpOptions = new HttpBootServerOptions
+            {
+                Address = bindAddress,
+                Port = Configuration.HttpPort,
+                MaxConnectionsPerAddress = Configuration.HttpMaxConnectionsPerAddress,
+                IgnoreCase = Configuration.HttpIgnoreCase,
+            };
+            var http = new HttpBootServer(Name, httpOptions, Files, Events, Time);
             await StartPartAsync(http, cancellationToken).ConfigureAwait(false);
             int port = http.EndPoints.Count > 0 ? http.EndPoints[0].Port : Configuration.HttpPort;
             string host = ServerAddress?.ToString() ?? "{server}";

@@ -16,12 +16,16 @@ namespace PxePowerShell.Engine.Http;
 /// </summary>
 public sealed class HttpBootServer : PxeServiceBase
 {
-    private readonly ConcurrentDictionary<HttpConnection, byte> _connections = new();
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+    private readonly HttpConnectionTable _table = new();
     private readonly ConcurrentDictionary<Task, byte> _rejections = new();
     private Socket? _listener;
     private Task? _acceptLoop;
     private IPEndPoint[] _endPoints;
+    private readonly object _loadGate = new();
     private int _open;
+    private int _closingForLoad;
     private string _date = string.Empty;
     private long _dateSecond = -1;
 
@@ -40,11 +44,12 @@ public sealed class HttpBootServer : PxeServiceBase
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Port, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, 65535, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConnections, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConnectionsPerAddress, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxHeaderBytes, 1024, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxHeaderBytes, 1024 * 1024, nameof(options));
-        if (options.HeaderTimeout <= TimeSpan.Zero || options.KeepAliveTimeout <= TimeSpan.Zero)
+        if (options.HeaderTimeout <= TimeSpan.Zero || options.KeepAliveTimeout <= TimeSpan.Zero || options.KeepAliveTimeoutUnderLoad <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "HeaderTimeout and KeepAliveTimeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), "HeaderTimeout, KeepAliveTimeout and KeepAliveTimeoutUnderLoad must be positive.");
         }
 
         Options = options;
@@ -99,6 +104,28 @@ public sealed class HttpBootServer : PxeServiceBase
 
     internal CancellationToken LifetimeToken => Lifetime;
 
+    /// <summary>Connections open now (accepted and not yet closed).</summary>
+    internal int OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>
+    /// Whether an idle keep-alive connection should close now because more than half of
+    /// <see cref="HttpBootServerOptions.MaxConnections"/> are open, counting those already closing for that reason, so
+    /// that idle connections are trimmed to half the cap and no further.
+    /// </summary>
+    internal bool ClaimCloseForLoad()
+    {
+        lock (_loadGate)
+        {
+            if (Volatile.Read(ref _open) - _closingForLoad <= Options.MaxConnections / 2)
+            {
+                return false;
+            }
+
+            _closingForLoad++;
+            return true;
+        }
+    }
+
     /// <summary>Returns <see cref="Statistics"/>.</summary>
     public override object GetStatistics() => Statistics;
 
@@ -108,10 +135,12 @@ public sealed class HttpBootServer : PxeServiceBase
         var socket = new Socket(Options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            if (!OperatingSystem.IsWindows())
+            if (OperatingSystem.IsLinux())
             {
-                // Lets a restarted server bind while old connections linger in TIME_WAIT; Linux still refuses a port someone listens on.
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                // SO_REUSEADDR alone lets a restarted server bind while old connections linger in TIME_WAIT, and Linux still
+                // refuses a port someone listens on. Not .NET's ReuseAddress option: on Unix that also sets SO_REUSEPORT, which
+                // lets a second server listen on the same port and take half the clients.
+                socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             }
 
             if (Options.Address.Equals(IPAddress.IPv6Any))
@@ -130,7 +159,7 @@ public sealed class HttpBootServer : PxeServiceBase
 
         _listener = socket;
         _endPoints = [(IPEndPoint)socket.LocalEndPoint!];
-        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        _acceptLoop = Task.Run(GuardedAcceptLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -143,7 +172,7 @@ public sealed class HttpBootServer : PxeServiceBase
             await _acceptLoop.ConfigureAwait(false);
         }
 
-        var open = _connections.Keys.ToArray();
+        var open = _table.Connections.ToArray();
         foreach (var connection in open)
         {
             connection.Abort();
@@ -151,6 +180,21 @@ public sealed class HttpBootServer : PxeServiceBase
 
         await Task.WhenAll(open.Select(c => c.Completion)).ConfigureAwait(false);
         await Task.WhenAll(_rejections.Keys.ToArray()).ConfigureAwait(false);
+    }
+
+    /// <summary>The accept loop; should it ever end on an error it does not expect, the server faults visibly (State, FaultException, an event) instead of going deaf.</summary>
+    private async Task GuardedAcceptLoopAsync()
+    {
+        try
+        {
+            await AcceptLoopAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any error that ends the loop faults the server, whatever its type.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Fault(ex);
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -192,24 +236,59 @@ public sealed class HttpBootServer : PxeServiceBase
             }
 
             client.NoDelay = true;
-            if (Interlocked.Increment(ref _open) > Options.MaxConnections)
+            IPEndPoint? remote = null;
+            try
+            {
+                remote = client.RemoteEndPoint as IPEndPoint;
+            }
+            catch (SocketException)
+            {
+            }
+
+            var address = HttpConnectionTable.KeyOf(remote);
+            if (!_table.TryReserve(address, Options.MaxConnectionsPerAddress))
+            {
+                Reject(client, remote, $"503 Service Unavailable: more than {Options.MaxConnectionsPerAddress} connections from {address}");
+                continue;
+            }
+
+            if (Interlocked.Increment(ref _open) > Options.MaxConnections && !EvictIdlest())
             {
                 Interlocked.Decrement(ref _open);
-                Statistics.ConnectionRejected();
-                var rejection = RejectAsync(client);
-                _rejections.TryAdd(rejection, 0);
-                _ = rejection.ContinueWith(t => _rejections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _table.Release(address);
+                Reject(client, remote, $"503 Service Unavailable: more than {Options.MaxConnections} connections, all busy");
                 continue;
             }
 
             Statistics.ConnectionOpened();
             var connection = new HttpConnection(this, client);
-            _connections.TryAdd(connection, 0);
-            _ = RunConnectionAsync(connection);
+            _table.Add(connection);
+            _ = RunConnectionAsync(connection, address);
         }
     }
 
-    private async Task RunConnectionAsync(HttpConnection connection)
+    /// <summary>Closes the connection that has waited for a request the longest to make room for a new one; false when all are busy.</summary>
+    private bool EvictIdlest()
+    {
+        var idlest = _table.Idlest();
+        if (idlest is null || !idlest.Evict())
+        {
+            return false;
+        }
+
+        Statistics.ConnectionEvicted();
+        return true;
+    }
+
+    private void Reject(Socket client, IPEndPoint? remote, string reason)
+    {
+        Statistics.ConnectionRejected();
+        var rejection = RejectAsync(client, remote, reason);
+        _rejections.TryAdd(rejection, 0);
+        _ = rejection.ContinueWith(t => _rejections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task RunConnectionAsync(HttpConnection connection, IPAddress? address)
     {
         try
         {
@@ -224,20 +303,27 @@ public sealed class HttpBootServer : PxeServiceBase
         }
         finally
         {
-            _connections.TryRemove(connection, out _);
-            Interlocked.Decrement(ref _open);
+            _table.Remove(connection);
+            _table.Release(address);
+            lock (_loadGate)
+            {
+                Interlocked.Decrement(ref _open);
+                if (connection.ClosedForLoad)
+                {
+                    _closingForLoad--;
+                }
+            }
+
             Statistics.ConnectionClosed();
         }
     }
 
-    /// <summary>Answers a connection past the cap with 503 and closes it (after briefly draining what it sent).</summary>
-    private async Task RejectAsync(Socket client)
+    /// <summary>Answers a connection past a cap with 503 and closes it (after briefly draining what it sent).</summary>
+    private async Task RejectAsync(Socket client, IPEndPoint? remote, string reason)
     {
-        IPEndPoint? remote = null;
         try
         {
-            remote = client.RemoteEndPoint as IPEndPoint;
-            Report(PxeEventKind.RequestRefused, remote, null, null, null, $"503 Service Unavailable: more than {Options.MaxConnections} connections");
+            Report(PxeEventKind.RequestRefused, remote, null, null, null, reason);
             string body = "503 Service Unavailable: too many connections\n";
             byte[] response = Encoding.ASCII.GetBytes(
                 $"HTTP/1.1 503 Service Unavailable\r\nServer: PxePowerShell\r\nDate: {CurrentDate()}\r\nRetry-After: 1\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n{body}");

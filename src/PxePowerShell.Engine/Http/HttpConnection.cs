@@ -20,8 +20,16 @@ internal sealed class HttpConnection
     /// <summary>Bodies up to this size are read and sent with the head in one write.</summary>
     private const int SmallBody = 64 * 1024;
 
-    /// <summary>Copy-mode chunk.</summary>
+    /// <summary>Copy-mode chunk while at most <see cref="FewConnections"/> are open (fewest system calls; measured fastest).</summary>
     private const int CopyChunk = 256 * 1024;
+
+    /// <summary>
+    /// Copy-mode chunk once more connections are open: the file data one connection holds while its client reads. With
+    /// 256 KiB for every connection, 900 slow readers of a large file took 300 MB.
+    /// </summary>
+    private const int CopyChunkUnderLoad = 32 * 1024;
+
+    private const int FewConnections = 32;
 
     /// <summary>Zero-copy chunk (one sendfile run; the write timer is re-armed per chunk).</summary>
     private const int ZeroCopyChunk = 8 * 1024 * 1024;
@@ -39,12 +47,13 @@ internal sealed class HttpConnection
     private readonly byte[] _in;
     private readonly byte[] _head = new byte[4096];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private byte[]? _out;
     private SocketAsyncEventArgs? _sendArgs;
     private int _start;
     private int _filled;
     private volatile bool _timedOut;
+    private bool _idle;
     private int _closed;
+    private long _waitingSince;
 
     public HttpConnection(HttpBootServer server, Socket socket)
     {
@@ -64,6 +73,7 @@ internal sealed class HttpConnection
             _remote = null;
         }
 
+        _waitingSince = server.Clock.GetTimestamp();
         _timer = server.Clock.CreateTimer(static state => ((HttpConnection)state!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -72,6 +82,29 @@ internal sealed class HttpConnection
 
     /// <summary>Closes the connection at once (server stopping).</summary>
     public void Abort() => CloseSocket();
+
+    /// <summary>
+    /// When the connection started waiting for its next request (a timestamp of the server's clock: since it was
+    /// accepted, or since its last response), or -1 while it answers a request and once it was evicted. A slowloris
+    /// client trickling a head keeps its old value; the idlest connection is the one with the smallest.
+    /// </summary>
+    public long WaitingSince => Volatile.Read(ref _waitingSince);
+
+    /// <summary>Whether it was closed as an idle keep-alive connection of a server under load (<see cref="HttpBootServer.ClaimCloseForLoad"/>).</summary>
+    public bool ClosedForLoad { get; private set; }
+
+    /// <summary>Closes the connection if it is still waiting for a request (to make room for a new one); false when it became busy.</summary>
+    public bool Evict()
+    {
+        long since = Volatile.Read(ref _waitingSince);
+        if (since < 0 || Interlocked.CompareExchange(ref _waitingSince, -1, since) != since)
+        {
+            return false;
+        }
+
+        CloseSocket();
+        return true;
+    }
 
     /// <summary>Serves requests until the client leaves, an error, a timeout or <see cref="Abort"/>.</summary>
     public async Task RunAsync()
@@ -95,10 +128,6 @@ internal sealed class HttpConnection
             _timer.Dispose();
             _sendArgs?.Dispose();
             ArrayPool<byte>.Shared.Return(_in);
-            if (_out is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_out);
-            }
 
             _completion.TrySetResult();
         }
@@ -107,7 +136,6 @@ internal sealed class HttpConnection
     private async Task ServeAsync()
     {
         Arm(_options.HeaderTimeout);
-        bool idle = false;
         while (true)
         {
             var result = _parser.Parse(_in.AsSpan(_start, _filled - _start));
@@ -127,10 +155,13 @@ internal sealed class HttpConnection
                     return;
                 }
 
-                if (idle)
+                if (_idle)
                 {
-                    idle = false;
-                    Arm(_options.HeaderTimeout);
+                    lock (_timer)
+                    {
+                        _idle = false;
+                        Arm(_options.HeaderTimeout);
+                    }
                 }
 
                 _filled += n;
@@ -149,6 +180,11 @@ internal sealed class HttpConnection
                 return;
             }
 
+            if (Interlocked.Exchange(ref _waitingSince, -1) < 0)
+            {
+                return; // evicted while the head arrived
+            }
+
             _start += result.Consumed;
             _parser.Reset();
             Disarm();
@@ -159,11 +195,15 @@ internal sealed class HttpConnection
                 return;
             }
 
+            Volatile.Write(ref _waitingSince, _server.Clock.GetTimestamp());
             if (_start == _filled)
             {
                 _start = _filled = 0;
-                idle = true;
-                Arm(_options.KeepAliveTimeout);
+                lock (_timer)
+                {
+                    _idle = true;
+                    Arm(IdleCheck(TimeSpan.Zero));
+                }
             }
             else
             {
@@ -214,7 +254,12 @@ internal sealed class HttpConnection
             return keepAlive;
         }
 
-        var context = new BootRequestContext("http", _remote) { Query = query, Server = _local?.Address is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : _local?.Address };
+        var context = new BootRequestContext("http", _remote)
+        {
+            Query = query,
+            Server = _local?.Address is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : _local?.Address,
+            CaseSensitive = !_options.IgnoreCase,
+        };
         BootFileResult opened;
         try
         {
@@ -223,6 +268,13 @@ internal sealed class HttpConnection
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
         {
             opened = BootFileResult.Denied(ex.Message);
+        }
+
+        if (opened.Status == BootFileStatus.Ok && rawPath.EndsWith('/') && !path.IsRoot)
+        {
+            // "/hello.txt/" names a directory that does not exist (nginx: 404, as open(2) fails with ENOTDIR).
+            opened.File?.Dispose();
+            opened = BootFileResult.NotFound("not a directory");
         }
 
         if (opened.Status != BootFileStatus.Ok || opened.File is null)
@@ -420,32 +472,40 @@ internal sealed class HttpConnection
             return done;
         }
 
-        byte[] buffer = _out ??= ArrayPool<byte>.Shared.Rent(CopyChunk);
-        _head.AsSpan(0, prefixLength).CopyTo(buffer);
-        int used = prefixLength;
-        long offset = range.Start;
-        long remaining = range.Length;
-        while (remaining > 0 || used > 0)
+        // The buffer is rented per body and given back after it, so an idle keep-alive connection holds none.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(_server.OpenConnections > FewConnections ? CopyChunkUnderLoad : CopyChunk);
+        try
         {
-            while (remaining > 0 && used < buffer.Length)
+            _head.AsSpan(0, prefixLength).CopyTo(buffer);
+            int used = prefixLength;
+            long offset = range.Start;
+            long remaining = range.Length;
+            while (remaining > 0 || used > 0)
             {
-                int want = (int)Math.Min(buffer.Length - used, remaining);
-                int n = await file.ReadAsync(offset, buffer.AsMemory(used, want), _server.LifetimeToken).ConfigureAwait(false);
-                if (n <= 0)
+                while (remaining > 0 && used < buffer.Length)
                 {
-                    throw new IOException("the file became shorter while it was being sent");
+                    int want = (int)Math.Min(buffer.Length - used, remaining);
+                    int n = await file.ReadAsync(offset, buffer.AsMemory(used, want), _server.LifetimeToken).ConfigureAwait(false);
+                    if (n <= 0)
+                    {
+                        throw new IOException("the file became shorter while it was being sent");
+                    }
+
+                    used += n;
+                    offset += n;
+                    remaining -= n;
                 }
 
-                used += n;
-                offset += n;
-                remaining -= n;
+                await SendAllAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
+                used = 0;
             }
 
-            await SendAllAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
-            used = 0;
+            return range.Length;
         }
-
-        return range.Length;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>
@@ -641,8 +701,37 @@ internal sealed class HttpConnection
 
     private void Disarm() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
+    /// <summary>
+    /// The next idle check of a keep-alive connection idle for <paramref name="elapsed"/>: it is looked at again every
+    /// KeepAliveTimeoutUnderLoad, so it ends that soon after the server comes under load, and after KeepAliveTimeout otherwise.
+    /// </summary>
+    private TimeSpan IdleCheck(TimeSpan elapsed)
+    {
+        var remaining = _options.KeepAliveTimeout - elapsed;
+        return remaining < _options.KeepAliveTimeoutUnderLoad ? remaining : _options.KeepAliveTimeoutUnderLoad;
+    }
+
     private void OnTimeout()
     {
+        lock (_timer)
+        {
+            long since = Volatile.Read(ref _waitingSince);
+            if (_idle && since >= 0)
+            {
+                var elapsed = _server.Clock.GetElapsedTime(since);
+                if (elapsed < _options.KeepAliveTimeout)
+                {
+                    if (!_server.ClaimCloseForLoad())
+                    {
+                        Arm(IdleCheck(elapsed));
+                        return;
+                    }
+
+                    ClosedForLoad = true;
+                }
+            }
+        }
+
         _timedOut = true;
         CloseSocket();
     }

@@ -63,7 +63,10 @@ internal sealed class HttpRequestParser
                 return HttpParseResult.Fail(431, "the request header fields are too large");
             }
 
-            return HttpParseResult.Incomplete;
+            // Refuse at once what can never become an HTTP/1.x request (binary garbage, a TLS ClientHello, an HTTP/0.9
+            // request line) instead of waiting for the header timeout.
+            var early = lineEnd < 0 ? CheckRequestLinePrefix(data[start..]) : ParseRequestLine(TrimCr(data.Slice(start, lineEnd)), out _, out _, out _, out _);
+            return early ?? HttpParseResult.Incomplete;
         }
 
         var head = data[start..end];
@@ -111,27 +114,75 @@ internal sealed class HttpRequestParser
         return -1;
     }
 
-    private static HttpParseResult ParseHead(ReadOnlySpan<byte> head)
+    /// <summary>
+    /// Judges the first bytes of a request line that has not ended yet: null while they can still begin
+    /// "method SP target SP HTTP/1.x", else the failure to answer now.
+    /// </summary>
+    private static HttpParseResult? CheckRequestLinePrefix(ReadOnlySpan<byte> line)
     {
-        int lf = head.IndexOf((byte)'\n');
-        var requestLine = TrimCr(head[..lf]);
-        var rest = head[(lf + 1)..];
+        const int LongestMethod = 32;
+        int sp1 = line.IndexOf((byte)' ');
+        var method = sp1 < 0 ? line : line[..sp1];
+        if (sp1 == 0 || (method.Length > 0 && !IsToken(method)) || (sp1 < 0 && method.Length > LongestMethod))
+        {
+            return HttpParseResult.Fail(400, "this is not an HTTP request");
+        }
 
+        if (sp1 < 0)
+        {
+            return null;
+        }
+
+        var afterMethod = line[(sp1 + 1)..];
+        int sp2 = afterMethod.IndexOf((byte)' ');
+        var target = sp2 < 0 ? afterMethod : afterMethod[..sp2];
+        foreach (byte b in target)
+        {
+            if (b is < 0x20 or >= 0x7F)
+            {
+                return HttpParseResult.Fail(400, "the request target holds a space, control or non-ASCII byte");
+            }
+        }
+
+        if (sp2 == 0)
+        {
+            return HttpParseResult.Fail(400, "the request line is malformed");
+        }
+
+        if (sp2 > 0)
+        {
+            var version = afterMethod[(sp2 + 1)..];
+            var expected = "HTTP/"u8;
+            int n = Math.Min(version.Length, expected.Length);
+            if (!version[..n].SequenceEqual(expected[..n]))
+            {
+                return HttpParseResult.Fail(400, "the HTTP version is malformed");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses "method SP target SP HTTP/1.x" (without its line end); null when it is well-formed, else the failure.</summary>
+    private static HttpParseResult? ParseRequestLine(ReadOnlySpan<byte> requestLine, out ReadOnlySpan<byte> method, out ReadOnlySpan<byte> target, out int major, out int minor)
+    {
+        method = target = default;
+        major = minor = 0;
         int sp1 = requestLine.IndexOf((byte)' ');
         if (sp1 <= 0)
         {
             return HttpParseResult.Fail(400, "the request line is malformed");
         }
 
-        var method = requestLine[..sp1];
+        method = requestLine[..sp1];
         var afterMethod = requestLine[(sp1 + 1)..];
         int sp2 = afterMethod.IndexOf((byte)' ');
         if (sp2 <= 0)
         {
-            return HttpParseResult.Fail(400, "the request line is malformed");
+            return HttpParseResult.Fail(400, sp2 < 0 && IsToken(method) ? "HTTP/0.9 requests are not supported; send HTTP/1.0 or HTTP/1.1" : "the request line is malformed");
         }
 
-        var target = afterMethod[..sp2];
+        target = afterMethod[..sp2];
         var version = afterMethod[(sp2 + 1)..];
         if (!IsToken(method))
         {
@@ -152,11 +203,18 @@ internal sealed class HttpRequestParser
             return HttpParseResult.Fail(400, "the HTTP version is malformed");
         }
 
-        int major = version[5] - '0';
-        int minor = version[7] - '0';
-        if (major != 1)
+        major = version[5] - '0';
+        minor = version[7] - '0';
+        return major != 1 ? HttpParseResult.Fail(505, "only HTTP/1.0 and HTTP/1.1 are supported") : null;
+    }
+
+    private static HttpParseResult ParseHead(ReadOnlySpan<byte> head)
+    {
+        int lf = head.IndexOf((byte)'\n');
+        var rest = head[(lf + 1)..];
+        if (ParseRequestLine(TrimCr(head[..lf]), out var method, out var target, out int major, out int minor) is { } failure)
         {
-            return HttpParseResult.Fail(505, "only HTTP/1.0 and HTTP/1.1 are supported");
+            return failure;
         }
 
         string? host = null;

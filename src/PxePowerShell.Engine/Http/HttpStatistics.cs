@@ -6,6 +6,7 @@ public sealed class HttpStatistics
     private long _activeConnections;
     private long _totalConnections;
     private long _rejectedConnections;
+    private long _evictedConnections;
     private long _requests;
     private long _responses2xx;
     private long _responses3xx;
@@ -23,8 +24,14 @@ public sealed class HttpStatistics
     /// <summary>Connections accepted since start (including those refused with 503).</summary>
     public long TotalConnections => Interlocked.Read(ref _totalConnections);
 
-    /// <summary>Connections refused with 503 because <see cref="HttpBootServerOptions.MaxConnections"/> were open.</summary>
+    /// <summary>
+    /// Connections refused with 503: their address held <see cref="HttpBootServerOptions.MaxConnectionsPerAddress"/>, or
+    /// <see cref="HttpBootServerOptions.MaxConnections"/> were open and every one was busy.
+    /// </summary>
     public long RejectedConnections => Interlocked.Read(ref _rejectedConnections);
+
+    /// <summary>Idle connections (waiting for a request the longest) closed to make room for a new one at <see cref="HttpBootServerOptions.MaxConnections"/>.</summary>
+    public long EvictedConnections => Interlocked.Read(ref _evictedConnections);
 
     /// <summary>Request heads received (well-formed or not).</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -69,6 +76,8 @@ public sealed class HttpStatistics
         Interlocked.Increment(ref _totalConnections);
         Interlocked.Increment(ref _rejectedConnections);
     }
+
+    internal void ConnectionEvicted() => Interlocked.Increment(ref _evictedConnections);
 
     internal void RequestReceived() => Interlocked.Increment(ref _requests);
 

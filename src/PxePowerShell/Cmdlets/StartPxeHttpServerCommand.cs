@@ -13,10 +13,23 @@ public sealed class StartPxeHttpServerCommand : StartFileServerCmdlet
     [ValidateRange(0, 65535)]
     public int Port { get; set; } = 80;
 
-    /// <summary>The most connections at once; past it new connections get 503.</summary>
+    /// <summary>The most connections at once; past it the idlest connection is closed for a new one (503 when all are busy).</summary>
     [Parameter]
     [ValidateRange(1, 100_000)]
     public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>The most connections one client address may hold (nginx's limit_conn); past it that address gets 503. 0 = no limit.</summary>
+    [Parameter]
+    [ValidateRange(0, 100_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 64;
+
+    /// <summary>How long an idle keep-alive connection stays open while more than half of MaxConnections are open.</summary>
+    [Parameter]
+    public TimeSpan KeepAliveTimeoutUnderLoad { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Let paths match names that differ only in case (off: URLs are case-sensitive, as in nginx).</summary>
+    [Parameter]
+    public SwitchParameter IgnoreCase { get; set; }
 
     /// <summary>How long a client may take to send a request's headers.</summary>
     [Parameter]
@@ -39,6 +52,9 @@ public sealed class StartPxeHttpServerCommand : StartFileServerCmdlet
             MaxConnections = MaxConnections,
             HeaderTimeout = HeaderTimeout,
             KeepAliveTimeout = KeepAliveTimeout,
+            MaxConnectionsPerAddress = MaxConnectionsPerAddress,
+            KeepAliveTimeoutUnderLoad = KeepAliveTimeoutUnderLoad,
+            IgnoreCase = IgnoreCase.IsPresent,
         };
         string name = ServerName("Http");
         if (!ShouldProcess($"HTTP server '{name}' on {Address}:{Port} serving {root}", "Start"))

@@ -119,6 +119,15 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     [ValidateRange(0, 65535)]
     public int HttpPort { get; set; } = 80;
 
+    /// <summary>The most HTTP connections one client address may hold (nginx's limit_conn); 0 = no limit.</summary>
+    [Parameter]
+    [ValidateRange(0, 100_000)]
+    public int HttpMaxConnectionsPerAddress { get; set; } = 64;
+
+    /// <summary>Let HTTP paths match names that differ only in case (off: URLs are case-sensitive, as in nginx).</summary>
+    [Parameter]
+    public SwitchParameter HttpIgnoreCase { get; set; }
+
     /// <summary>Serve only the root: no menus generated from the boot entries.</summary>
     [Parameter]
     public SwitchParameter NoBootMenu { get; set; }
@@ -362,6 +371,8 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             TftpMaxSessions = Has(nameof(MaxSessions)) ? MaxSessions : c.TftpMaxSessions,
             Http = Has(nameof(Http)) ? Http.IsPresent : c.Http,
             HttpPort = Has(nameof(HttpPort)) ? HttpPort : c.HttpPort,
+            HttpMaxConnectionsPerAddress = Has(nameof(HttpMaxConnectionsPerAddress)) ? HttpMaxConnectionsPerAddress : c.HttpMaxConnectionsPerAddress,
+            HttpIgnoreCase = Has(nameof(HttpIgnoreCase)) ? HttpIgnoreCase.IsPresent : c.HttpIgnoreCase,
             BootMenu = Has(nameof(NoBootMenu)) ? !NoBootMenu.IsPresent : c.BootMenu,
             DataDirectory = DataDirectory is null ? c.DataDirectory : ResolvePath(DataDirectory),
             SecureBoot = Has(nameof(SecureBoot)) ? SecureBoot.IsPresent : c.SecureBoot || SecureBootPath is not null,

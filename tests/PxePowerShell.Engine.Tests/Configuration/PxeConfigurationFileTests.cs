@@ -31,6 +31,8 @@ public sealed class PxeConfigurationFileTests
         TftpMaxSessions = 50,
         Http = true,
         HttpPort = 8080,
+        HttpMaxConnectionsPerAddress = 16,
+        HttpIgnoreCase = true,
         BootMenu = false,
         Mounts = [new IsoMountConfiguration("/isos/arch.iso", "arch"), new IsoMountConfiguration("/isos/rescue.iso", "rescue") { Servers = ["lab", "tftp2"] }],
         DataDirectory = "/var/lib/pxe",

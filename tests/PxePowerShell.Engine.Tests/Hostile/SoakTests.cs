@@ -33,7 +33,7 @@ public sealed class SoakTests : IDisposable
     {
         Assert.True(NetnsLab.Available, "needs root and iproute2");
         using var lab = new NetnsLab();
-        await using var host = await PxeHostProcess.StartAsync(lab.Namespace, "mode=proxy", $"iface={lab.ClientInterface}", $"root={_root}", $"data={_data}", "maxSessions=2000", "httpPort=80");
+        await using var host = await PxeHostProcess.StartAsync(lab.Namespace, "mode=proxy", $"iface={lab.ClientInterface}", $"root={_root}", $"data={_data}", "maxSessions=2000", "httpPort=80", "httpPerAddress=0");
         var tftp = new IPEndPoint(lab.ClientAddress, 69);
         var http = new IPEndPoint(lab.ClientAddress, 80);
 

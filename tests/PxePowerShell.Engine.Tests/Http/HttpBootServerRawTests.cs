@@ -176,19 +176,33 @@ public sealed class HttpBootServerRawTests(HttpSiteFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Refuses_connections_past_the_cap_with_503()
+    public async Task Past_the_cap_the_idlest_connection_makes_room_and_only_busy_ones_bring_503()
     {
         await using var site = await HttpTestSite.StartAsync(new HttpBootServerOptions { MaxConnections = 2 });
-        using var first = await site.ConnectAsync();
-        using var second = await site.ConnectAsync();
-        await WaitUntilAsync(() => site.Server.Statistics.ActiveConnections == 2);
+        using (var first = await site.ConnectAsync())
+        using (var second = await site.ConnectAsync())
+        {
+            await WaitUntilAsync(() => site.Server.Statistics.ActiveConnections == 2);
+
+            // Both wait for a request: the newcomer closes the one that has waited longest and is served.
+            Assert.Equal(200, HttpTestSite.StatusOf(await site.RawExchangeAsync("GET /one.bin HTTP/1.1\r\nConnection: close\r\n\r\n")));
+            Assert.Equal(1, site.Server.Statistics.EvictedConnections);
+            Assert.Empty(await HttpTestSite.ReadToEndAsync(first, TimeSpan.FromSeconds(10)));
+        }
+
+        await WaitUntilAsync(() => site.Server.Statistics.ActiveConnections == 0);
+
+        // Two clients that stopped reading a 10 MB body are busy: nothing to close, so the newcomer gets 503.
+        using var a = await site.ConnectAsync();
+        using var b = await site.ConnectAsync();
+        a.ReceiveBufferSize = b.ReceiveBufferSize = 4096;
+        await a.SendAsync(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\n\r\n"), SocketFlags.None);
+        await b.SendAsync(Encoding.ASCII.GetBytes("GET /big.bin HTTP/1.1\r\n\r\n"), SocketFlags.None);
+        await WaitUntilAsync(() => site.Server.Statistics.Responses2xx >= 3);
         var refused = await site.RawExchangeAsync("GET /one.bin HTTP/1.1\r\n\r\n");
         Assert.Equal(503, HttpTestSite.StatusOf(refused));
         Assert.Equal(1, site.Server.Statistics.RejectedConnections);
-
-        first.Dispose();
-        await WaitUntilAsync(() => site.Server.Statistics.ActiveConnections == 1);
-        Assert.Equal(200, HttpTestSite.StatusOf(await site.RawExchangeAsync("GET /one.bin HTTP/1.1\r\nConnection: close\r\n\r\n")));
+        Assert.Equal(1, site.Server.Statistics.EvictedConnections);
     }
 
     [Fact]
