@@ -53,26 +53,11 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
             return new BootFileResult(BootFileStatus.IsDirectory, null, "the path is a directory");
         }
 
-        SafeFileHandle handle;
-        try
+        // Only regular files, opened without blocking: a FIFO, a device or a socket is refused (a FIFO would block).
+        var opened = HostFileOpen.OpenRegularFile(hostPath, out var handle, out string? reason);
+        if (opened != BootFileStatus.Ok || handle is null)
         {
-            handle = File.OpenHandle(hostPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (FileNotFoundException)
-        {
-            return BootFileResult.NotFound();
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return BootFileResult.NotFound();
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return BootFileResult.Denied("the file is not readable");
-        }
-        catch (IOException ex)
-        {
-            return BootFileResult.Denied(ex.Message);
+            return new BootFileResult(opened, null, reason);
         }
 
         if (!HandleIsInsideRoot(handle))
