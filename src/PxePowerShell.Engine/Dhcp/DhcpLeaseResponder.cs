@@ -119,6 +119,11 @@ public sealed class DhcpLeaseResponder
 
     private DhcpResponse Discover(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)
     {
+        if (OverDeclineLimit(pxe.MacAddress, now) is { } refused)
+        {
+            return DhcpResponse.Ignore(pxe, refused);
+        }
+
         uint? requested = pxe.RequestedAddress is { } r ? IPv4.ToUInt32(r) : null;
         if (_pool.Choose(pxe.MacAddress, requested, now) is not uint address)
         {
@@ -202,8 +207,22 @@ public sealed class DhcpLeaseResponder
             return DhcpResponse.Ignore(pxe, $"DECLINE of {address}, which this client does not hold");
         }
 
-        _pool.Decline(a, now);
-        return new DhcpResponse(null, PxeEventKind.DhcpDecline, pxe, $"{address} quarantined for {_options.DeclineHoldTime}");
+        if (OverDeclineLimit(pxe.MacAddress, now) is { } refused)
+        {
+            return DhcpResponse.Ignore(pxe, $"DECLINE of {address} ignored: {refused}");
+        }
+
+        _pool.Decline(a, pxe.MacAddress, now);
+        return new DhcpResponse(null, PxeEventKind.DhcpDecline, pxe, $"{address} on probation for {_options.DeclineProbation}");
+    }
+
+    /// <summary>Why a client that has declined <see cref="DhcpServerOptions.DeclineLimit"/> addresses still on probation gets nothing more; null when it may go on.</summary>
+    private string? OverDeclineLimit(string client, DateTimeOffset now)
+    {
+        int declined = _pool.DeclinesOf(client, now, out var firstBack);
+        return declined < _options.DeclineLimit
+            ? null
+            : $"the client has declined {declined} addresses still on probation (limit {_options.DeclineLimit}); nothing more for it until {firstBack:u}";
     }
 
     private DhcpResponse Release(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)

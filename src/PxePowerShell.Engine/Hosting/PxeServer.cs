@@ -282,6 +282,8 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             DnsServers = Configuration.DnsServers,
             DomainName = Configuration.DomainName,
             LeaseDuration = Configuration.LeaseDuration,
+            DeclineProbation = Configuration.DeclineProbation,
+            DeclineLimit = Configuration.DeclineLimit,
             Reservations = Configuration.Reservations,
             DataDirectory = Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases"),
             Boot = BootOptions(),
