@@ -124,7 +124,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         if (Configuration.Http)
         {
             var http = new HttpBootServer(Name, new HttpBootServerOptions { Address = bindAddress, Port = Configuration.HttpPort }, Files, Events, Time);
-            await StartPartAsync(http, cancellationToken).ConfigureAwait(false);
+            await StartPartAsync(http, "HTTP", Configuration.HttpPort, cancellationToken).ConfigureAwait(false);
             int port = http.EndPoints.Count > 0 ? http.EndPoints[0].Port : Configuration.HttpPort;
             string host = ServerAddress?.ToString() ?? "{server}";
             HttpBootUrl = port == 80 ? $"http://{host}/" : $"http://{host}:{port}/";
@@ -151,12 +151,12 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
                 Files,
                 Events,
                 Time);
-            await StartPartAsync(tftp, cancellationToken).ConfigureAwait(false);
+            await StartPartAsync(tftp, "TFTP", Configuration.TftpPort, cancellationToken).ConfigureAwait(false);
         }
 
         if (CreateDhcp() is { } dhcp)
         {
-            await StartPartAsync(dhcp, cancellationToken).ConfigureAwait(false);
+            await StartPartAsync(dhcp, Configuration.DhcpMode == DhcpMode.Dhcp ? "DHCP" : "proxyDHCP", Configuration.DhcpPort, cancellationToken).ConfigureAwait(false);
             ConflictCheck = CheckForConflictsAsync((dhcp as ProxyDhcpServer)?.Interfaces ?? (dhcp as DhcpServer)?.Interfaces ?? []);
         }
 
@@ -353,14 +353,23 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         GeneratedMenuSource.MountAll(Files, _bootEntries, options, root, template);
     }
 
-    private async Task StartPartAsync(IPxeService part, CancellationToken cancellationToken)
+    /// <summary>Starts one part; a failure is marked with the part's name and port, so the error names them (not another part's).</summary>
+    private async Task StartPartAsync(IPxeService part, string what, int port, CancellationToken cancellationToken)
     {
         lock (_servicesGate)
         {
             _services.Add(part);
         }
 
-        await part.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await part.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            PxeStartFailures.TagPart(ex, what, port);
+            throw;
+        }
     }
 
     private void OnPartStopped(IPxeService part)
