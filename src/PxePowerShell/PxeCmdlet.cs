@@ -46,7 +46,7 @@ public abstract class PxeCmdlet : PSCmdlet
             ErrorIds.PortInUse,
             ErrorCategory.ResourceExists,
             target,
-            $"port {port} is already in use by another program (another TFTP, DHCP or HTTP server?); stop it or choose another -Port.",
+            $"The {what} cannot listen: port {port} is already in use by another program (another TFTP, DHCP or HTTP server?); stop it or choose another port.",
             exception),
         SocketError.AddressNotAvailable => Error(
             ErrorIds.AddressNotAvailable,

@@ -50,11 +50,11 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             }
             catch (SocketException ex)
             {
-                ThrowTerminatingError(SocketBindError(ex, what, port, server.Name));
+                ThrowTerminatingError(SocketBindError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
-                ThrowTerminatingError(StartError(ex, what, port, server.Name));
+                ThrowTerminatingError(StartError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
             }
         }
         catch
@@ -92,6 +92,9 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         }
     }
 
+    /// <summary>"TFTP part of the PXE server" when the failure is marked with the part of a composed server that failed.</summary>
+    private static string PartOf(Exception ex, string what) => PxeStartFailures.PartOf(ex) is { } part ? $"{part} part of the {what}" : what;
+
     /// <summary>
     /// Turns what an engine server throws at start (port in use, no privilege, unknown interface, range outside every
     /// interface's subnet, lease directory held by another server — marked with a <see cref="PxeStartFailure"/>) into an
@@ -110,7 +113,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         {
             PxeStartFailure.PortAccessDenied when port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
             PxeStartFailure.PortAccessDenied => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
-            PxeStartFailure.PortInUse => Error(ErrorIds.PortInUse, ErrorCategory.ResourceExists, target, $"port {port} is already in use by another program: {message}", ex),
+            PxeStartFailure.PortInUse => Error(ErrorIds.PortInUse, ErrorCategory.ResourceExists, target, $"The {what} cannot listen: port {port} is already in use by another program: {message}", ex),
             PxeStartFailure.DataDirectoryInUse => Error(ErrorIds.DataDirectoryInUse, ErrorCategory.ResourceBusy, target, $"{message} Stop that server or pass another -DataDirectory.", ex),
             PxeStartFailure.RangeOutsideSubnet => Error(ErrorIds.RangeOutsideSubnet, ErrorCategory.InvalidArgument, target, message, ex),
             PxeStartFailure.InterfaceNotFound => Error(

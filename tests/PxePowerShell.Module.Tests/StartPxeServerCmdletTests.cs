@@ -17,6 +17,20 @@ public sealed class StartPxeServerCmdletTests(ModuleHost host) : IClassFixture<M
     private InvocationResult Run(string script, IDictionary<string, object?>? variables = null) =>
         host.Invoke($"$env:PXEPOWERSHELL_DATA = '{_data}'\n{script}", variables);
 
+    [Theory]
+    [InlineData("-HttpPort 0")]
+    [InlineData("-HttpPort $httpPort")]
+    public void A_busy_tftp_port_is_named_with_its_part_not_the_http_port(string http)
+    {
+        // Before: "port 0 is already in use" (or the HTTP port): the first port of the configuration, not the one that failed.
+        using var blocker = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        int port = ((System.Net.IPEndPoint)blocker.Client.LocalEndPoint!).Port;
+        var v = new Dictionary<string, object?> { ["root"] = ModuleHost.SampleRoot, ["httpPort"] = Random.Shared.Next(20000, 40000) };
+        var error = Run($"Start-PxeServer -Root $root -NoDhcp -Address 127.0.0.1 -TftpPort {port} -Http {http} -Name mt-all-busy", v).SingleError("PortInUse");
+        Assert.Contains($"The TFTP part of the PXE server cannot listen: port {port} is already in use", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(Run("Get-PxeServer -Name 'mt-all-busy*'").Output);
+    }
+
     [Fact]
     public void The_sample_root_boots_simulated_BIOS_and_iPXE_clients_and_survives_a_restart_from_its_exported_file()
     {

@@ -19,7 +19,7 @@ public static class PxeConfigurationValues
     public static IReadOnlyList<string> Keys { get; } =
     [
         "Name", "Root", "DhcpMode", "Interfaces", "Addresses",
-        "RangeStart", "RangeEnd", "SubnetMask", "Router", "DnsServers", "DomainName", "LeaseDuration", "Reservations",
+        "RangeStart", "RangeEnd", "SubnetMask", "Router", "DnsServers", "DomainName", "LeaseDuration", "DeclineProbation", "DeclineLimit", "Reservations",
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
         "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort",
         "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "BootMenu",
@@ -54,6 +54,8 @@ public static class PxeConfigurationValues
                 "DnsServers" => c with { DnsServers = List(key, value).Select(v => Address(key, v)).ToList() },
                 "DomainName" => c with { DomainName = Text(key, value) },
                 "LeaseDuration" => c with { LeaseDuration = Duration(key, value) },
+                "DeclineProbation" => c with { DeclineProbation = Duration(key, value) },
+                "DeclineLimit" => c with { DeclineLimit = Integer(key, value, 1, 65536) },
                 "Reservations" => c with { Reservations = List(key, value).Select(v => Reservation(key, v)).ToList() },
                 "BootFiles" => c with { BootFiles = BootFiles(key, Table(key, value), allowLabel: false) },
                 "IpxeScript" => c with { IpxeScript = Text(key, value) },
@@ -118,6 +120,8 @@ public static class PxeConfigurationValues
         Add("DnsServers", Strings(c.DnsServers), c.DnsServers.Count > 0);
         Add("DomainName", c.DomainName, true);
         Add("LeaseDuration", c.LeaseDuration.ToString("c", CultureInfo.InvariantCulture), c.LeaseDuration != d.LeaseDuration);
+        Add("DeclineProbation", c.DeclineProbation.ToString("c", CultureInfo.InvariantCulture), c.DeclineProbation != d.DeclineProbation);
+        Add("DeclineLimit", c.DeclineLimit, c.DeclineLimit != d.DeclineLimit);
         Add(
             "Reservations",
             c.Reservations.Select(r => (object)Ordered(("IPAddress", r.IPAddress.ToString()), ("MacAddress", r.MacAddress), ("Name", r.Name))).ToList(),

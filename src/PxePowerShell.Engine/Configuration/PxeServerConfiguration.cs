@@ -45,6 +45,12 @@ public sealed record PxeServerConfiguration
     /// <summary>Lease duration in full DHCP mode.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromHours(12);
 
+    /// <summary>How long a declined address stays out of the pool in full DHCP mode (Kea's decline-probation-period).</summary>
+    public TimeSpan DeclineProbation { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many addresses one client may have on probation at once in full DHCP mode; past it, nothing more for it.</summary>
+    public int DeclineLimit { get; init; } = 3;
+
     /// <summary>Fixed addresses by MAC in full DHCP mode (dnsmasq's dhcp-host=).</summary>
     public IReadOnlyList<DhcpReservation> Reservations { get; init; } = [];
 

@@ -5,13 +5,15 @@ namespace PxePowerShell.Engine.Dhcp;
 /// <summary>Thread-safe counters behind <see cref="DhcpServerStatistics"/>.</summary>
 internal sealed class DhcpCounters
 {
-    private long _received, _malformed, _ignored, _discovers, _requests, _offers, _acks, _naks, _declines, _releases, _proxyOffers, _proxyAcks, _sendErrors;
+    private long _received, _malformed, _ignored, _discovers, _requests, _offers, _acks, _naks, _declines, _releases, _proxyOffers, _proxyAcks, _sendErrors, _badRelays;
 
     public void Received() => Interlocked.Increment(ref _received);
 
     public void Malformed() => Interlocked.Increment(ref _malformed);
 
     public void SendError() => Interlocked.Increment(ref _sendErrors);
+
+    public void BadRelay() => Interlocked.Increment(ref _badRelays);
 
     public void Request(DhcpMessageType type)
     {
@@ -56,5 +58,6 @@ internal sealed class DhcpCounters
         ProxyOffers = Interlocked.Read(ref _proxyOffers),
         ProxyAcks = Interlocked.Read(ref _proxyAcks),
         SendErrors = Interlocked.Read(ref _sendErrors),
+        BadRelayAgents = Interlocked.Read(ref _badRelays),
     };
 }

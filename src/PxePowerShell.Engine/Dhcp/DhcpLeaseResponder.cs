@@ -119,10 +119,10 @@ public sealed class DhcpLeaseResponder
             {
                 return request.MessageType switch
                 {
-                    DhcpMessageType.Discover => Discover(request, pxe, serverAddress, now),
-                    DhcpMessageType.Request => Request(request, pxe, serverAddress, now),
-                    DhcpMessageType.Decline => Decline(pxe, serverAddress, now),
-                    DhcpMessageType.Release => Release(request, pxe, serverAddress, now),
+                    DhcpMessageType.Discover => Discover(request, pxe, ClientKey(request, pxe.MacAddress), serverAddress, now),
+                    DhcpMessageType.Request => Request(request, pxe, ClientKey(request, pxe.MacAddress), serverAddress, now),
+                    DhcpMessageType.Decline => Decline(pxe, ClientKey(request, pxe.MacAddress), serverAddress, now),
+                    DhcpMessageType.Release => Release(request, pxe, ClientKey(request, pxe.MacAddress), serverAddress, now),
                     DhcpMessageType.Inform => Inform(request, pxe, serverAddress),
                     _ => DhcpResponse.Ignore(pxe, $"message type {request.MessageType} is not served"),
                 };
@@ -135,22 +135,50 @@ public sealed class DhcpLeaseResponder
         }
     }
 
-    private DhcpResponse Discover(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    /// <summary>
+    /// Who the client is for its lease (RFC 2131 4.2: the client identifier, option 61, when it sends one, else chaddr),
+    /// as Kea and dnsmasq key leases: two clients behind one MAC (a VM host, PXE firmware then the installed OS with a
+    /// DUID) are two clients. The MAC itself when there is no option 61, when option 61 is hardware type 1 and that same
+    /// MAC, or when the MAC has a reservation (reservations are by MAC, as dnsmasq's dhcp-host); else the identifier's
+    /// bytes in hex, hyphenated ("FF-00-00-00-01-…").
+    /// </summary>
+    private string ClientKey(DhcpMessage request, string mac)
     {
+        if (_pool.ReservationOf(mac) is not null || !request.Options.TryGet(DhcpOptionCode.ClientIdentifier, out var id) || id.Length < 2)
+        {
+            return mac;
+        }
+
+        var span = id.Span;
+        if (span[0] == 1 && string.Equals(BitConverter.ToString(span[1..].ToArray()), mac, StringComparison.OrdinalIgnoreCase))
+        {
+            return mac;
+        }
+
+        return BitConverter.ToString(span.ToArray());
+    }
+
+    private DhcpResponse Discover(DhcpMessage request, PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)
+    {
+        if (OverDeclineLimit(client, now) is { } refused)
+        {
+            return DhcpResponse.Ignore(pxe, refused);
+        }
+
         uint? requested = pxe.RequestedAddress is { } r ? IPv4.ToUInt32(r) : null;
-        if (_pool.Choose(pxe.MacAddress, requested, now) is not uint address)
+        if (_pool.Choose(client, requested, now) is not uint address)
         {
             return DhcpResponse.Ignore(pxe, "address pool exhausted");
         }
 
-        _pool.Offer(address, pxe.MacAddress, pxe.HostName, now);
+        _pool.Offer(address, client, pxe.HostName, now);
         var reply = Build(request, pxe, DhcpMessageType.Offer, server, IPv4.ToAddress(address));
         return new DhcpResponse(reply, PxeEventKind.DhcpOffer, pxe, null);
     }
 
-    private DhcpResponse Request(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    private DhcpResponse Request(DhcpMessage request, PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)
     {
-        string mac = pxe.MacAddress;
+        string mac = client;
         IPAddress? target;
         string phase;
         if (pxe.ServerIdentifier is { } sid)
@@ -202,7 +230,7 @@ public sealed class DhcpLeaseResponder
         return new DhcpResponse(reply, PxeEventKind.DhcpAck, pxe, phase);
     }
 
-    private DhcpResponse Decline(PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    private DhcpResponse Decline(PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)
     {
         if (pxe.ServerIdentifier is { } sid && !sid.Equals(server))
         {
@@ -215,16 +243,30 @@ public sealed class DhcpLeaseResponder
         }
 
         uint a = IPv4.ToUInt32(address);
-        if (_pool.StateOf(a, pxe.MacAddress) is null)
+        if (_pool.StateOf(a, client) is null)
         {
             return DhcpResponse.Ignore(pxe, $"DECLINE of {address}, which this client does not hold");
         }
 
-        _pool.Decline(a, now);
-        return new DhcpResponse(null, PxeEventKind.DhcpDecline, pxe, $"{address} quarantined for {_options.DeclineHoldTime}");
+        if (OverDeclineLimit(client, now) is { } refused)
+        {
+            return DhcpResponse.Ignore(pxe, $"DECLINE of {address} ignored: {refused}");
+        }
+
+        _pool.Decline(a, client, now);
+        return new DhcpResponse(null, PxeEventKind.DhcpDecline, pxe, $"{address} on probation for {_options.DeclineProbation}");
     }
 
-    private DhcpResponse Release(DhcpMessage request, PxeRequest pxe, IPAddress server, DateTimeOffset now)
+    /// <summary>Why a client that has declined <see cref="DhcpServerOptions.DeclineLimit"/> addresses still on probation gets nothing more; null when it may go on.</summary>
+    private string? OverDeclineLimit(string client, DateTimeOffset now)
+    {
+        int declined = _pool.DeclinesOf(client, now, out var firstBack);
+        return declined < _options.DeclineLimit
+            ? null
+            : $"the client has declined {declined} addresses still on probation (limit {_options.DeclineLimit}); nothing more for it until {firstBack:u}";
+    }
+
+    private DhcpResponse Release(DhcpMessage request, PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)
     {
         if (pxe.ServerIdentifier is { } sid && !sid.Equals(server))
         {
@@ -232,7 +274,7 @@ public sealed class DhcpLeaseResponder
         }
 
         var address = request.ClientAddress;
-        if (address.Equals(IPAddress.Any) || !_pool.Release(IPv4.ToUInt32(address), pxe.MacAddress, now))
+        if (address.Equals(IPAddress.Any) || !_pool.Release(IPv4.ToUInt32(address), client, now))
         {
             return DhcpResponse.Ignore(pxe, $"RELEASE of {address}, which this client does not hold");
         }

@@ -63,13 +63,17 @@ internal sealed class DhcpListener : IDisposable
             socket.Dispose();
             throw ex.SocketErrorCode switch
             {
-                SocketError.AccessDenied => PxeStartFailures.Tag(
-                    new UnauthorizedAccessException(
-                        $"UDP port {port} on {iface.Name} needs root or CAP_NET_BIND_SERVICE (and CAP_NET_RAW to bind to the interface); use -Port or run elevated.", ex),
-                    PxeStartFailure.PortAccessDenied),
-                SocketError.AddressAlreadyInUse => PxeStartFailures.Tag(
-                    new IOException($"UDP port {port} is already in use on {iface.Name} (another DHCP server such as dnsmasq?); stop it or use another port.", ex),
-                    PxeStartFailure.PortInUse),
+                SocketError.AccessDenied => PxeStartFailures.TagPort(
+                    PxeStartFailures.Tag(
+                        new UnauthorizedAccessException(
+                            $"UDP port {port} on {iface.Name} needs root or CAP_NET_BIND_SERVICE (and CAP_NET_RAW to bind to the interface); use -Port or run elevated.", ex),
+                        PxeStartFailure.PortAccessDenied),
+                    port),
+                SocketError.AddressAlreadyInUse => PxeStartFailures.TagPort(
+                    PxeStartFailures.Tag(
+                        new IOException($"UDP port {port} is already in use on {iface.Name} (another DHCP server such as dnsmasq?); stop it or use another port.", ex),
+                        PxeStartFailure.PortInUse),
+                    port),
                 _ => new IOException($"Cannot listen on UDP port {port} on {iface.Name}: {ex.Message}", ex),
             };
         }

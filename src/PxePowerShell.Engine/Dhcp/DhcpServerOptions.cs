@@ -44,8 +44,17 @@ public sealed record DhcpServerOptions
     /// <summary>How long an offered address is held for the client.</summary>
     public TimeSpan OfferHoldTime { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long a declined address is quarantined.</summary>
-    public TimeSpan DeclineHoldTime { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// How long a declined address is kept out of the pool (Kea's decline-probation-period, 24 h there); default
+    /// 1 hour: long enough for the conflicting host to show itself, short enough that a mistaken DECLINE costs little.
+    /// </summary>
+    public TimeSpan DeclineProbation { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How many addresses one client may have on probation at once (default 3). A client at the limit has its further
+    /// DECLINEs ignored and gets no OFFER until one of its declined addresses comes back: one client can never empty the pool.
+    /// </summary>
+    public int DeclineLimit { get; init; } = 3;
 
     /// <summary>Reservations by MAC address.</summary>
     public IReadOnlyList<DhcpReservation> Reservations { get; init; } = [];
@@ -89,6 +98,16 @@ public sealed record DhcpServerOptions
         if (start == (start & mask) || end == ((end & mask) | ~mask))
         {
             errors.Add($"The range {StartRange}-{EndRange} includes the network or broadcast address.");
+        }
+
+        if (DeclineProbation < TimeSpan.Zero || DeclineProbation > TimeSpan.FromDays(365))
+        {
+            errors.Add($"DeclineProbation {DeclineProbation} must be between 0 and 365 days.");
+        }
+
+        if (DeclineLimit < 1 || DeclineLimit > 65536)
+        {
+            errors.Add($"DeclineLimit {DeclineLimit} must be between 1 and 65536.");
         }
 
         if (LeaseDuration < TimeSpan.FromSeconds(60) || LeaseDuration.TotalSeconds >= uint.MaxValue)

@@ -42,6 +42,9 @@ public sealed record DhcpServerStatistics
     /// <summary>Replies the socket refused to send.</summary>
     public long SendErrors { get; init; }
 
+    /// <summary>Relayed requests dropped because giaddr cannot be a relay agent (a broadcast, network, own or non-unicast address).</summary>
+    public long BadRelayAgents { get; init; }
+
     /// <summary>Replies sent in total.</summary>
     public long Replies => Offers + Acks + Naks + ProxyOffers + ProxyAcks;
 }

@@ -56,6 +56,11 @@ public sealed class LeasePool
                 uint a = IPv4.ToUInt32(lease.IPAddress);
                 var e = new Entry(a, lease.ClientId, lease.HostName, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue);
                 _byAddress[a] = e;
+                if (lease.AddressState == AddressState.Declined)
+                {
+                    continue; // on probation: the client named is the one that declined it
+                }
+
                 if (lease.ClientId.Length > 0)
                 {
                     _byClient[lease.ClientId] = a;
@@ -174,10 +179,33 @@ public sealed class LeasePool
         return lease;
     }
 
-    /// <summary>Quarantines a declined address.</summary>
-    public void Decline(uint address, DateTimeOffset now)
+    /// <summary>
+    /// How many addresses <paramref name="client"/> has on probation now (its declines that have not expired). Counted
+    /// from the pool itself, so the count survives a restart with the journal.
+    /// </summary>
+    public int DeclinesOf(string client, DateTimeOffset now, out DateTimeOffset firstBack)
     {
-        var entry = new Entry(address, string.Empty, null, AddressState.Declined, now + _options.DeclineHoldTime);
+        int count = 0;
+        firstBack = DateTimeOffset.MaxValue;
+        foreach (var e in _byAddress.Values)
+        {
+            if (e.State == AddressState.Declined && e.ClientId == client && now < e.Expiry)
+            {
+                count++;
+                if (e.Expiry < firstBack)
+                {
+                    firstBack = e.Expiry;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Puts a declined address on probation for <see cref="DhcpServerOptions.DeclineProbation"/>, naming the client that declined it.</summary>
+    public void Decline(uint address, string client, DateTimeOffset now)
+    {
+        var entry = new Entry(address, client, null, AddressState.Declined, now + _options.DeclineProbation);
         _store?.SaveLease(entry.ToLease(Network, now));
         if (_byAddress.TryGetValue(address, out var old) && old.ClientId.Length > 0)
         {

@@ -86,6 +86,15 @@ public sealed class ProxyDhcpServer : PxeServiceBase
             return 0; // this host looking for other servers (the conflict check, Find-PxeDhcpServer)
         }
 
+        if (DhcpRelayCheck.Problem(request.RelayAgentAddress, Interfaces, null) is { } badRelay)
+        {
+            // A reply would go to giaddr on the server port: a broadcast, this server itself or a reflector.
+            _counters.BadRelay();
+            _counters.Outcome(PxeEventKind.Ignored);
+            Publish(DhcpEvents.Outcome(Name, PxeProtocol.ProxyDhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), badRelay), source));
+            return 0;
+        }
+
         var response = _responder.Respond(request, listener.Interface.Address, listener.PxePort);
         _counters.Request(request.MessageType);
         _counters.Outcome(response.Kind);

@@ -70,9 +70,18 @@ internal static partial class RegularFileOpener
             return BootFileStatus.IsDirectory;
         }
 
-        reason = "not a regular file (a FIFO, socket or device is never served)";
+        reason = $"not a regular file ({Describe(type)}): only regular files are served";
         return BootFileStatus.AccessDenied;
     }
+
+    private static string Describe(int type) => type switch
+    {
+        0x1000 => "a FIFO",
+        0x2000 => "a character device",
+        0x6000 => "a block device",
+        0xC000 => "a socket",
+        _ => "its type could not be read",
+    };
 
     /// <summary>The S_IFMT bits of an open descriptor, or -1.</summary>
     private static unsafe int FileType(SafeFileHandle handle)

@@ -131,7 +131,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
                 IgnoreCase = Configuration.HttpIgnoreCase,
             };
             var http = new HttpBootServer(Name, httpOptions, Files, Events, Time);
-            await StartPartAsync(http, cancellationToken).ConfigureAwait(false);
+            await StartPartAsync(http, "HTTP", Configuration.HttpPort, cancellationToken).ConfigureAwait(false);
             int port = http.EndPoints.Count > 0 ? http.EndPoints[0].Port : Configuration.HttpPort;
             string host = ServerAddress?.ToString() ?? "{server}";
             HttpBootUrl = port == 80 ? $"http://{host}/" : $"http://{host}:{port}/";
@@ -159,12 +159,12 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
                 Files,
                 Events,
                 Time);
-            await StartPartAsync(tftp, cancellationToken).ConfigureAwait(false);
+            await StartPartAsync(tftp, "TFTP", Configuration.TftpPort, cancellationToken).ConfigureAwait(false);
         }
 
         if (CreateDhcp() is { } dhcp)
         {
-            await StartPartAsync(dhcp, cancellationToken).ConfigureAwait(false);
+            await StartPartAsync(dhcp, Configuration.DhcpMode == DhcpMode.Dhcp ? "DHCP" : "proxyDHCP", Configuration.DhcpPort, cancellationToken).ConfigureAwait(false);
             ConflictCheck = CheckForConflictsAsync((dhcp as ProxyDhcpServer)?.Interfaces ?? (dhcp as DhcpServer)?.Interfaces ?? []);
         }
 
@@ -290,6 +290,8 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             DnsServers = Configuration.DnsServers,
             DomainName = Configuration.DomainName,
             LeaseDuration = Configuration.LeaseDuration,
+            DeclineProbation = Configuration.DeclineProbation,
+            DeclineLimit = Configuration.DeclineLimit,
             Reservations = Configuration.Reservations,
             DataDirectory = Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases"),
             Boot = BootOptions(),
@@ -377,14 +379,23 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         }
     }
 
-    private async Task StartPartAsync(IPxeService part, CancellationToken cancellationToken)
+    /// <summary>Starts one part; a failure is marked with the part's name and port, so the error names them (not another part's).</summary>
+    private async Task StartPartAsync(IPxeService part, string what, int port, CancellationToken cancellationToken)
     {
         lock (_servicesGate)
         {
             _services.Add(part);
         }
 
-        await part.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await part.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            PxeStartFailures.TagPart(ex, what, port);
+            throw;
+        }
     }
 
     private void OnPartStopped(IPxeService part)

@@ -36,6 +36,7 @@ public sealed class TftpReadTransfer : TftpTransfer
     private long _highestSent;    // highest block ever sent
     private long _last;           // index of the final block (long.MaxValue until known)
     private int _lastLength = -1; // payload length of the final block, once known
+    private long _sentBytes;      // payload bytes of every block sent at least once (retransmissions not counted)
 
     /// <summary>Creates a read transfer of <paramref name="file"/>, which it then owns.</summary>
     public TftpReadTransfer(IBootFile file, TftpMode mode, TftpNegotiatedOptions negotiated, int maxRetries, TimeProvider time)
@@ -84,6 +85,12 @@ public sealed class TftpReadTransfer : TftpTransfer
 
     /// <summary>The file's length when known in advance (octet mode), else null.</summary>
     public long? KnownLength => _netAscii ? null : _file.Length;
+
+    /// <summary>
+    /// Payload bytes put on the wire so far, each block counted once (retransmissions are not): what an aborted
+    /// transfer cost, where <see cref="Bytes"/> counts only what the client acknowledged.
+    /// </summary>
+    public override long SentBytes => _sentBytes;
 
     /// <inheritdoc />
     public override long Bytes =>
@@ -186,19 +193,26 @@ public sealed class TftpReadTransfer : TftpTransfer
 
         while (_next <= end && _next <= _last)
         {
-            SendBlock(_next, sink);
-            CountSent(_next);
+            int payload = SendBlock(_next, sink);
+            if (payload < 0)
+            {
+                FailShortened(sink);
+                return;
+            }
+
+            CountSent(_next, payload);
             _next++;
         }
 
         ArmTimer();
     }
 
-    private void CountSent(long index)
+    private void CountSent(long index, int payload)
     {
         if (index > _highestSent)
         {
             _highestSent = index;
+            _sentBytes += payload;
         }
         else
         {
@@ -220,7 +234,13 @@ public sealed class TftpReadTransfer : TftpTransfer
                 var packet = batch.AsSpan(length, segment);
                 TftpPacket.WriteDataHeader(packet, (ushort)_next);
                 int payload = FillBlock(_next, packet[TftpPacket.DataHeaderLength..]);
-                CountSent(_next);
+                if (payload < 0)
+                {
+                    FailShortened(sink);
+                    return;
+                }
+
+                CountSent(_next, payload);
                 _next++;
                 count++;
                 length += TftpPacket.DataHeaderLength + payload;
@@ -243,17 +263,43 @@ public sealed class TftpReadTransfer : TftpTransfer
         ArmTimer();
     }
 
-    private void SendBlock(long index, ITftpPacketSink sink)
+    /// <summary>Sends one DATA block; returns its payload length, or -1 (nothing sent) when the file was cut short.</summary>
+    private int SendBlock(long index, ITftpPacketSink sink)
     {
         var buffer = Buffer;
         TftpPacket.WriteDataHeader(buffer, (ushort)index);
         int length = FillBlock(index, buffer.AsSpan(TftpPacket.DataHeaderLength, _blockSize));
-        sink.Send(buffer.AsSpan(0, TftpPacket.DataHeaderLength + length));
+        if (length >= 0)
+        {
+            sink.Send(buffer.AsSpan(0, TftpPacket.DataHeaderLength + length));
+        }
+
+        return length;
     }
 
+    /// <summary>
+    /// The file (or the image behind it) ended before the length announced at the start: the client must not take the
+    /// shorter file for the whole one (a short block would end the transfer "successfully"). ERROR 0 and a failure.
+    /// </summary>
+    private void FailShortened(ITftpPacketSink sink)
+    {
+        string error = $"the file got shorter during the transfer: {_file.Length:N0} bytes were announced, it ends at {_shortenedAt:N0}";
+        SendError(sink, TftpErrorCode.NotDefined, "the file changed during the transfer");
+        Fail(error);
+    }
+
+    private long _shortenedAt;
+
+    /// <summary>Fills one block's payload; -1 when an octet file holds less than its length at the start promised.</summary>
     private int FillBlock(long index, Span<byte> payload)
     {
         int length = _netAscii ? ProduceNetAscii(index, payload) : ReadOctet(index, payload);
+        if (!_netAscii && length < (index < _last ? _blockSize : _lastLength))
+        {
+            _shortenedAt = ((index - 1) * _blockSize) + length;
+            return -1;
+        }
+
         if (length < _blockSize && index < _last)
         {
             // The file got shorter, or the netascii stream ended here: this is the final block.

@@ -62,7 +62,7 @@ public sealed class TftpServer : PxeServiceBase
                 {
                     if (session.IsRead)
                     {
-                        activeSent += session.Transfer.Bytes;
+                        activeSent += session.Transfer.SentBytes;
                     }
                     else
                     {
@@ -101,6 +101,9 @@ public sealed class TftpServer : PxeServiceBase
         {
             if (Options.Address.AddressFamily == AddressFamily.InterNetworkV6)
             {
+                // "::" is every address of both families, as HTTP on "::" is (IPV6_V6ONLY off); a specific IPv6
+                // address stays IPv6 only.
+                listener.DualMode = Options.Address.Equals(IPAddress.IPv6Any);
                 listener.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
             }
             else
@@ -122,7 +125,7 @@ public sealed class TftpServer : PxeServiceBase
         var period = TimeSpan.FromTicks(Math.Clamp(Options.Timeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
         _timer = new TftpRetransmitTimer(Time, period);
         _receiver = TftpDatagramReceiverFactory.Create(Options.ReceiveMode, Options.IoThreads);
-        _listenLoop = ListenLoopAsync(listener);
+        _listenLoop = Task.Run(() => SuperviseListenLoopAsync(listener));
         return Task.CompletedTask;
     }
 
@@ -199,16 +202,49 @@ public sealed class TftpServer : PxeServiceBase
             {
                 await HandleRequestAsync(listener, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, received.PacketInformation).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (!Lifetime.IsCancellationRequested)
             {
-                // One request's trouble (no ephemeral port left, unreadable file) must not stop the server.
+                // One request's trouble (no ephemeral port left, an unreadable file, a source that throws) must not
+                // stop the server: that request is refused, the next one is read.
                 Refuse(listener, (IPEndPoint)received.RemoteEndPoint, null, TftpErrorCode.NotDefined, "server error: " + ex.Message, received.ReceivedBytes);
             }
         }
     }
 
+    /// <summary>
+    /// Runs the listen loop; should it ever end other than by the stop (it is not meant to), the server faults visibly
+    /// (State Faulted, FaultException, a ServerStopped event with the error) instead of staying "Running" deaf.
+    /// </summary>
+    private async Task SuperviseListenLoopAsync(Socket listener)
+    {
+        try
+        {
+            await ListenLoopAsync(listener).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!Lifetime.IsCancellationRequested)
+        {
+            Fault(new InvalidOperationException($"the TFTP listen loop failed: {ex.Message}", ex));
+            return;
+        }
+        catch (Exception) when (Lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (!Lifetime.IsCancellationRequested)
+        {
+            Fault(new InvalidOperationException("the TFTP listen loop ended while the server was running"));
+        }
+    }
+
     private async ValueTask HandleRequestAsync(Socket listener, ReadOnlyMemory<byte> datagram, IPEndPoint client, IPPacketInformation packetInfo)
     {
+        if (client.Address.IsIPv4MappedToIPv6)
+        {
+            // An IPv4 client of the dual-stack "::" listener: its transfer runs on a plain IPv4 socket.
+            client = new IPEndPoint(client.Address.MapToIPv4(), client.Port);
+        }
+
         if (!TftpPacket.TryParseRequest(datagram.Span, out var request, out _))
         {
             OnMalformed();
@@ -242,9 +278,15 @@ public sealed class TftpServer : PxeServiceBase
         }
 
         IPAddress local = Options.Address;
-        int? mtu = null;
-        if (packetInfo.Address is { } destination)
+        if (client.AddressFamily == AddressFamily.InterNetwork && local.AddressFamily == AddressFamily.InterNetworkV6)
         {
+            local = IPAddress.Any;
+        }
+
+        int? mtu = null;
+        if (packetInfo.Address is { } received)
+        {
+            var destination = received.IsIPv4MappedToIPv6 ? received.MapToIPv4() : received;
             if (local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any))
             {
                 local = IsUnicast(destination) ? destination : local;
@@ -437,7 +479,7 @@ public sealed class TftpServer : PxeServiceBase
         _timer?.Remove(session);
         var transfer = session.Transfer;
         Interlocked.Decrement(ref _counters.ActiveSessions);
-        Interlocked.Add(ref session.IsRead ? ref _counters.BytesSent : ref _counters.BytesReceived, transfer.Bytes);
+        Interlocked.Add(ref session.IsRead ? ref _counters.BytesSent : ref _counters.BytesReceived, transfer.SentBytes);
         Interlocked.Add(ref _counters.Retransmits, transfer.Retransmits);
         var duration = Time.GetElapsedTime(transfer.StartTimestamp);
         bool completed = transfer.State == TftpTransferState.Completed;

@@ -62,13 +62,39 @@ internal sealed class TftpSession : ITftpPacketSink
     public void Start(ITftpDatagramReceiver receiver)
     {
         _receiver = receiver;
+        bool finished;
         lock (_gate)
         {
-            _transfer.Start(this);
+            Guarded(static (t, sink) => t.Start(sink));
+            finished = _transfer.IsFinished;
         }
 
         Completion = receiver.Attach(this);
+        if (finished)
+        {
+            Finish(); // failed at once (the file could not be read): no ACK will ever come
+        }
     }
+
+    /// <summary>
+    /// Runs one step of the transfer; an exception from it (a read error of the file or the image behind it) fails
+    /// this transfer with ERROR 0 to the client, and never reaches the receiver or the timer that serve the others.
+    /// </summary>
+    private void Guarded(Action<TftpTransfer, ITftpPacketSink> step)
+    {
+        try
+        {
+            step(_transfer, this);
+        }
+        catch (Exception ex) when (IsStepFailure(ex))
+        {
+            _transfer.Abort($"server error: {ex.Message}", this);
+        }
+    }
+
+    /// <summary>What a file or image read may throw: it ends one transfer, never the loop.</summary>
+    private static bool IsStepFailure(Exception ex) =>
+        ex is not ObjectDisposedException && (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException);
 
     /// <summary>Called by the shared timer: retransmits or fails when the deadline has passed.</summary>
     public void OnTick(long now)
@@ -86,7 +112,7 @@ internal sealed class TftpSession : ITftpPacketSink
                 return;
             }
 
-            _transfer.CheckTimeout(this);
+            Guarded(static (t, sink) => t.CheckTimeout(sink));
             finished = _transfer.IsFinished;
         }
 
@@ -221,7 +247,17 @@ internal sealed class TftpSession : ITftpPacketSink
                 return;
             }
 
-            result = _transfer.Receive(datagram, this);
+            try
+            {
+                result = _transfer.Receive(datagram, this);
+            }
+            catch (Exception ex) when (IsStepFailure(ex))
+            {
+                // A read error of the file (or the image behind it): this transfer fails with ERROR 0, nothing else does.
+                _transfer.Abort($"server error: {ex.Message}", this);
+                result = TftpInputResult.Accepted;
+            }
+
             finished = _transfer.IsFinished;
         }
 

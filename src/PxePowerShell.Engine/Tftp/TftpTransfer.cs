@@ -49,6 +49,12 @@ public abstract class TftpTransfer : IDisposable
     /// <summary>Payload bytes delivered (acknowledged for reads, received for writes).</summary>
     public abstract long Bytes { get; }
 
+    /// <summary>
+    /// Payload bytes that crossed the wire, each block once: for a read what was sent, acknowledged or not (an aborted
+    /// transfer still cost them), for a write what was received (<see cref="Bytes"/>).
+    /// </summary>
+    public virtual long SentBytes => Bytes;
+
     /// <summary>Packets sent again (timeouts and window rewinds).</summary>
     public int Retransmits { get; protected set; }
 

@@ -51,6 +51,15 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     [Alias("LeaseDuration")]
     public TimeSpan LeaseTime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>How long a declined address stays out of the pool (default 1 hour; Kea's decline-probation-period).</summary>
+    [Parameter]
+    public TimeSpan DeclineProbation { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many addresses one client may have on probation at once (default 3); past it, nothing more for it.</summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int DeclineLimit { get; set; } = 3;
+
     /// <summary>Reservations: hashtables or objects with IPAddress and ClientId (or MacAddress), optionally Name.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -87,6 +96,8 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             DnsServers = DnsServer,
             DomainName = DomainName,
             LeaseDuration = LeaseTime,
+            DeclineProbation = DeclineProbation,
+            DeclineLimit = DeclineLimit,
             Reservations = ParseReservations(Reservation),
             DataDirectory = directory,
             Boot = HasBootParameters ? BuildBootOptions() : null,

@@ -82,6 +82,17 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     [Alias("LeaseDuration")]
     public TimeSpan LeaseTime { get; set; }
 
+    /// <summary>How long a declined address stays out of the pool (full DHCP; default 1 hour).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    public TimeSpan DeclineProbation { get; set; }
+
+    /// <summary>How many addresses one client may have on probation at once (full DHCP; default 3).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [ValidateRange(1, 65536)]
+    public int DeclineLimit { get; set; }
+
     /// <summary>Reservations (full DHCP): hashtables with IPAddress and MacAddress, optionally Name.</summary>
     [Parameter(ParameterSetName = DhcpSet)]
     [Parameter(ParameterSetName = FileSet)]
@@ -338,6 +349,16 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         if (Has(nameof(LeaseTime)))
         {
             c = c with { LeaseDuration = LeaseTime };
+        }
+
+        if (Has(nameof(DeclineProbation)))
+        {
+            c = c with { DeclineProbation = DeclineProbation };
+        }
+
+        if (Has(nameof(DeclineLimit)))
+        {
+            c = c with { DeclineLimit = DeclineLimit };
         }
 
         if (Reservation is not null)

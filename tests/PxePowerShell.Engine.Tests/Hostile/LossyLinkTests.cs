@@ -25,9 +25,11 @@ public sealed class LossyLinkTests : IDisposable
         Assert.True(NetnsLab.Available, "needs root, iproute2 and tc");
         new Random(99).NextBytes(_file);
         File.WriteAllBytes(Path.Combine(_root, "payload.bin"), _file);
-        _lab = new NetnsLab();
-        Run("nft", Lossy(_lab.HostInterface));
-        _lab.Exec(["nft", Lossy(_lab.ClientInterface)]);
+        _lab = NetnsLab.Create(lab =>
+        {
+            Run("nft", Lossy(lab.HostInterface));
+            lab.Exec(["nft", Lossy(lab.ClientInterface)]);
+        });
     }
 
     [Fact]

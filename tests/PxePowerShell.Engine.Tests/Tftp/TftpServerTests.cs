@@ -31,6 +31,42 @@ public sealed class TftpServerTests
     }
 
     [Fact]
+    public async Task Server_on_ipv6_any_is_dual_stack_for_ipv4_and_ipv6_clients()
+    {
+        if (!System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            return; // "::" needs IPv6
+        }
+
+        // "::" means every address of both families, as it does for HTTP (before: IPv6 only, IPv4 clients unanswered).
+        await using var server = await TftpTestServer.StartAsync(address: IPAddress.IPv6Any);
+        string source = server.WriteFile("a.bin", 70_000);
+        string output = Directory.CreateTempSubdirectory("pxe-dual-").FullName;
+        try
+        {
+            string port = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (name, host) in new[] { ("v4", "127.0.0.1"), ("v6", "[::1]") })
+            {
+                string file = Path.Combine(output, name);
+                var curl = await ProcessRunner.RunAsync("curl", ["-s", "-S", "--max-time", "20", "-o", file, $"tftp://{host}:{port}/a.bin"], TimeSpan.FromSeconds(30));
+                Assert.True(curl.ExitCode == 0, $"curl over {name}: rc {curl.ExitCode} {curl.StandardError}");
+                Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(file));
+            }
+
+            string atftpOut = Path.Combine(output, "atftp");
+            var atftp = await ProcessRunner.RunAsync("atftp", ["-g", "-r", "a.bin", "-l", atftpOut, "127.0.0.1", port], TimeSpan.FromSeconds(30));
+            Assert.True(atftp.ExitCode == 0, $"atftp over IPv4: {atftp.StandardError}");
+            Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(atftpOut));
+            var v4 = await server.WaitForAsync(PxeEventKind.TransferCompleted, e => e.ClientAddress!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+            Assert.Equal(IPAddress.Loopback, v4.ClientAddress); // reported as the IPv4 address, not ::ffff:127.0.0.1
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Malformed_datagrams_are_counted_and_the_server_keeps_serving()
     {
         await using var server = await TftpTestServer.StartAsync();
