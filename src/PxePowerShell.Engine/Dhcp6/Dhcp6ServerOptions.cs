@@ -47,6 +47,12 @@ public sealed record Dhcp6ServerOptions
     /// <summary>The address put in boot URLs ({server}); null = the interface's global address, else its link-local one.</summary>
     public IPAddress? ServerAddress { get; init; }
 
+    /// <summary>Where leases are journaled (full mode); null keeps them in memory.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The server DUID; null = a DUID-LL of the first served interface's MAC.</summary>
+    public byte[]? ServerDuid { get; init; }
+
     /// <summary>True when the server assigns addresses.</summary>
     public bool AssignsAddresses => StartRange is not null;
 

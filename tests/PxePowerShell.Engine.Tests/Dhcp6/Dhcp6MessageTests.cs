@@ -37,6 +37,36 @@ public sealed class Dhcp6MessageTests
     }
 
     [Fact]
+    public void Ovmf_pxev6_solicits_captured_on_the_wire_decode_and_write_back_byte_for_byte()
+    {
+        var payloads = Dhcp6Vectors.Payloads("ovmf-pxev6-solicit.pcap");
+        Assert.Equal(4, payloads.Count);
+        foreach (var payload in payloads)
+        {
+            Assert.True(Dhcp6Message.TryParse(payload, out var m, out var error), error);
+            Assert.Equal(Dhcp6MessageType.Solicit, m!.MessageType);
+            Assert.Equal(0x3d0d47u, m.TransactionId);
+            var r = Dhcp6Request.From(m);
+            Assert.Equal("00-01-00-01-31-e8-48-1e-52-54-00-12-34-60", r.Duid); // DUID-LLT
+            Assert.Equal("52-54-00-12-34-60", r.MacAddress);
+            Assert.Equal(ClientArchitecture.EfiBC, r.Architecture);
+            Assert.Equal("PXEClient:Arch:00007:UNDI:003000", r.VendorClass);
+            Assert.Equal("UNDI 3.0", r.NetworkInterfaceId);
+            Assert.Equal([59, 60, 23, 16], r.RequestedOptions);
+            var ia = Assert.Single(r.IaNa);
+            Assert.Equal((0x5f0d7fffu, uint.MaxValue, uint.MaxValue), (ia.Iaid, ia.T1, ia.T2));
+            Assert.Empty(ia.Addresses);
+            Assert.False(r.RapidCommit);
+            Assert.Equal(payload, m.ToArray());
+        }
+
+        Assert.True(Dhcp6Message.TryParse(payloads[1], out var second, out _));
+        Assert.True(second!.TryGet(Dhcp6OptionCode.ElapsedTime, out var elapsed));
+        Assert.True(Dhcp6OptionValues.TryDecodeUInt16(elapsed.Span, out ushort hundredths));
+        Assert.Equal(900, hundredths); // 9 s after the first Solicit
+    }
+
+    [Fact]
     public void Every_option_round_trips_through_its_encoder()
     {
         var ia = new Dhcp6IaNa

@@ -43,6 +43,21 @@ public sealed class Dhcp6ResponderTests : IDisposable
     }
 
     [Fact]
+    public void Ovmfs_captured_solicit_gets_an_advertise_with_the_uefi_x64_url_and_the_PXEClient_vendor_class()
+    {
+        var r = new Dhcp6Responder(new Dhcp6ServerOptions { Boot = Boot }, ServerDuid);
+        Assert.True(Dhcp6Message.TryParse(Dhcp6Vectors.Payloads("ovmf-pxev6-solicit.pcap")[0], out var solicit, out _));
+        var response = Send(r, solicit!);
+        Assert.Equal(PxeEventKind.ProxyOffer, response.Kind);
+        Assert.Equal("52-54-00-12-34-60", response.Request!.MacAddress);
+        Assert.Equal(0x3d0d47u, response.Reply!.TransactionId);
+        Assert.Equal("tftp://[fd00:77::1]/ipxe.efi", Url(response.Reply));
+        Assert.True(response.Reply.TryGet(Dhcp6OptionCode.VendorClass, out var v));
+        Assert.True(Dhcp6OptionValues.TryDecodeVendorClass(v.Span, out uint enterprise, out var strings));
+        Assert.Equal((343u, "PXEClient"), (enterprise, Assert.Single(strings)));
+    }
+
+    [Fact]
     public void Boot_only_answers_the_request_addressed_to_it_and_information_requests_with_the_url()
     {
         var r = new Dhcp6Responder(new Dhcp6ServerOptions { Boot = Boot }, ServerDuid);
