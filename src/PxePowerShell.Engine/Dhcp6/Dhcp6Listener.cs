@@ -43,6 +43,7 @@ internal sealed class Dhcp6Listener : IDisposable
         {
             socket.DualMode = false;
             socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.PacketInformation, true);
+            DhcpListener.SetReceiveBuffer(socket, 16 * 1024 * 1024); // bursts of Solicits (a rack powering on) queue, not drop
             if (OperatingSystem.IsLinux())
             {
                 socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(iface.Name + "\0"));
