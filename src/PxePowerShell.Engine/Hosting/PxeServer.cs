@@ -3,6 +3,7 @@ using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Boot.SecureBoot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
@@ -120,10 +121,12 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         var bindAddress = ServerAddress is not null && (Configuration.Addresses.Count == 1 || Configuration.Interfaces.Count == 1)
             ? ServerAddress
             : IPAddress.Any;
+        // With DHCPv6, HTTP listens dual-stack ([::] takes IPv4 too) unless bound to one IPv4 address.
+        var httpAddress = Configuration.Dhcp6 && bindAddress.Equals(IPAddress.Any) ? IPAddress.IPv6Any : bindAddress;
 
         if (Configuration.Http)
         {
-            var http = new HttpBootServer(Name, new HttpBootServerOptions { Address = bindAddress, Port = Configuration.HttpPort }, Files, Events, Time);
+            var http = new HttpBootServer(Name, new HttpBootServerOptions { Address = httpAddress, Port = Configuration.HttpPort }, Files, Events, Time);
             await StartPartAsync(http, cancellationToken).ConfigureAwait(false);
             int port = http.EndPoints.Count > 0 ? http.EndPoints[0].Port : Configuration.HttpPort;
             string host = ServerAddress?.ToString() ?? "{server}";
@@ -152,12 +155,23 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
                 Events,
                 Time);
             await StartPartAsync(tftp, cancellationToken).ConfigureAwait(false);
+            if (Configuration.Dhcp6)
+            {
+                // A second listener for IPv6 clients (tftp://[addr]/file); the IPv4 one stays as it is.
+                var tftp6 = new TftpServer(Name, tftp.Options with { Address = IPAddress.IPv6Any }, Files, Events, Time);
+                await StartPartAsync(tftp6, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (CreateDhcp() is { } dhcp)
         {
             await StartPartAsync(dhcp, cancellationToken).ConfigureAwait(false);
             ConflictCheck = CheckForConflictsAsync((dhcp as ProxyDhcpServer)?.Interfaces ?? (dhcp as DhcpServer)?.Interfaces ?? []);
+        }
+
+        if (Configuration.Dhcp6)
+        {
+            await StartPartAsync(new Dhcp6Server(Name, Dhcp6Options(), Events, Time), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var part in Services)
@@ -260,6 +274,29 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             default:
                 return null;
         }
+    }
+
+    private Dhcp6ServerOptions Dhcp6Options()
+    {
+        var boot = BootOptions();
+        if (Configuration.HttpBootUrl is null && Configuration.Http && HttpBootUrl is not null && ServerAddress is not null)
+        {
+            // Our own HTTP part: IPv6 clients get the address they asked on ({server}), not the IPv4 one.
+            boot = boot with { HttpBootUrl = HttpBootUrl.Replace(ServerAddress.ToString(), "{server}", StringComparison.Ordinal) };
+        }
+
+        var options = new Dhcp6ServerOptions
+        {
+            Interfaces = Configuration.Interfaces,
+            Port = Configuration.Dhcp6Port,
+            StartRange = Configuration.Dhcp6RangeStart,
+            EndRange = Configuration.Dhcp6RangeEnd,
+            LeaseDuration = Configuration.LeaseDuration,
+            DataDirectory = Configuration.Dhcp6RangeStart is null ? null : Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases6"),
+            Boot = boot with { TftpServer = boot.TftpServer is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } t ? t : null },
+        };
+        var problems = options.Validate();
+        return problems.Count > 0 ? throw new ArgumentException(string.Join(" ", problems)) : options;
     }
 
     private DhcpServerOptions DhcpOptions()

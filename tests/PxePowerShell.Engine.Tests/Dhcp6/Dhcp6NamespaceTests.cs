@@ -108,7 +108,7 @@ while time.time() < deadline:
         }
     }
 
-    private static async Task<List<(string Source, Dhcp6Message Reply)>> SendFromNamespaceAsync(NetnsLab lab, int port, int sourcePort, byte[] payload)
+    internal static async Task<List<(string Source, Dhcp6Message Reply)>> SendFromNamespaceAsync(NetnsLab lab, int port, int sourcePort, byte[] payload)
     {
         string script = Path.Combine(Path.GetTempPath(), $"pxt-dhcp6-{Guid.NewGuid():N}.py");
         await File.WriteAllTextAsync(script, MulticastClient);
