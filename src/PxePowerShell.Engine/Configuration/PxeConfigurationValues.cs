@@ -65,8 +65,8 @@ public static class PxeConfigurationValues
                 "ConflictCheckTimeout" => c with { ConflictCheckTimeout = Duration(key, value) },
                 "DhcpPort" => c with { DhcpPort = Integer(key, value, 0, 65535) },
                 "Dhcp6" => c with { Dhcp6 = Boolean(key, value) },
-                "Dhcp6RangeStart" => c with { Dhcp6RangeStart = Address(key, value) },
-                "Dhcp6RangeEnd" => c with { Dhcp6RangeEnd = Address(key, value) },
+                "Dhcp6RangeStart" => c with { Dhcp6RangeStart = Address6(key, value) },
+                "Dhcp6RangeEnd" => c with { Dhcp6RangeEnd = Address6(key, value) },
                 "Dhcp6Port" => c with { Dhcp6Port = Integer(key, value, 0, 65535) },
                 "PxePort" => c with { PxePort = Integer(key, value, 0, 65535) },
                 "ClientPort" => c with { ClientPort = Integer(key, value, 1, 65535) },
@@ -223,6 +223,14 @@ public static class PxeConfigurationValues
 
     private static string? FullPath(string path, string? baseDirectory) =>
         baseDirectory is null || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
+
+    private static IPAddress Address6(string key, object? value)
+    {
+        string text = value is IPAddress ip ? ip.ToString() : Text(key, value);
+        return IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
+            ? address
+            : throw new PxeConfigurationException(key, $"{key}: '{text}' is not an IPv6 address.");
+    }
 
     private static IPAddress Address(string key, object? value)
     {
