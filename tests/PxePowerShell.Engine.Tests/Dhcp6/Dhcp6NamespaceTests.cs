@@ -104,6 +104,22 @@ while time.time() < deadline:
         }
         finally
         {
+            // dhclient -1 goes to the background once it has its lease: stop the one this test started, by its pid file.
+            string pidFile = Path.Combine(dir, "dhclient6.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid))
+            {
+                try
+                {
+                    using var dhclient = System.Diagnostics.Process.GetProcessById(pid);
+                    dhclient.Kill();
+                    dhclient.WaitForExit(10_000);
+                }
+                catch (ArgumentException)
+                {
+                    // already gone
+                }
+            }
+
             Directory.Delete(dir, recursive: true);
         }
     }
