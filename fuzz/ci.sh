@@ -11,7 +11,7 @@ unset PXE_FUZZ_RESUME
 
 failed=()
 first=1
-for target in ${PXE_FUZZ_TARGETS:-dhcp tftp http iso}; do
+for target in ${PXE_FUZZ_TARGETS:-dhcp dhcp6 tftp http iso}; do
     if [ "$first" = 1 ]; then
         # The first run builds and instruments; the others reuse that build.
         PXE_FUZZ_NO_BUILD=0 bash "$here/run.sh" "$target" "$seconds" || failed+=("$target")

@@ -3,7 +3,9 @@
 
 dhcp: the UDP payloads of every DHCP message in ../../shared/testdata/pcap (real SeaBIOS/iPXE, OVMF and dnsmasq
 packets), one file per distinct payload. tftp: the TFTP datagrams of those captures plus hand-written ACK, DATA,
-ERROR, OACK and WRQ packets. http: hand-written request heads. iso: small images made with xorriso and genisoimage
+ERROR, OACK and WRQ packets. http: hand-written request heads. dhcp6: the DHCPv6 payloads of tests/PxePowerShell.Engine.Tests/Dhcp6/Vectors/*.pcap (OVMF's PXEv6 Solicit) plus
+hand-written messages (Request, Renew, Release, Information-request, an HTTPClient and an iPXE Solicit with rapid
+commit, a Relay-forw, a Reply with every option we write). iso: small images made with xorriso and genisoimage
 (plain ISO 9660, Rock Ridge + Joliet with symbolic links, El Torito), written without their 32 KB system area, which
 the iso harness adds back.
 """
@@ -18,6 +20,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "corpus")
 PCAPS = os.path.join(HERE, "..", "..", "shared", "testdata", "pcap")
+VECTORS6 = os.path.join(HERE, "..", "tests", "PxePowerShell.Engine.Tests", "Dhcp6", "Vectors")
 
 
 def udp_payloads(path):
@@ -79,6 +82,62 @@ def dhcp_and_tftp():
     write("tftp", "oack", b"\x00\x06blksize\x001408\x00tsize\x0012345\x00")
 
 
+def udp6_payloads(path):
+    """UDP payloads of IPv6 frames (Ethernet, no extension headers) of a little-endian classic pcap."""
+    with open(path, "rb") as f:
+        data = f.read()
+    offset = 24
+    while offset + 16 <= len(data):
+        _, _, incl, _ = struct.unpack("<IIII", data[offset:offset + 16])
+        frame = data[offset + 16:offset + 16 + incl]
+        offset += 16 + incl
+        if len(frame) >= 62 and frame[12:14] == b"\x86\xdd" and frame[20] == 17:
+            udp = frame[54:]
+            length = struct.unpack(">H", udp[4:6])[0]
+            yield udp[8:length]
+
+
+def opt6(code, value):
+    return struct.pack(">HH", code, len(value)) + value
+
+
+def strings6(*items):
+    return b"".join(struct.pack(">H", len(i)) + i for i in items)
+
+
+def dhcp6():
+    seen = set()
+    for pcap in sorted(os.listdir(VECTORS6)):
+        for payload in udp6_payloads(os.path.join(VECTORS6, pcap)):
+            digest = hashlib.sha1(payload).hexdigest()[:10]
+            if digest not in seen:
+                seen.add(digest)
+                write("dhcp6", f"{pcap.rsplit('.', 1)[0]}-{digest}", payload)
+    client = opt6(1, bytes.fromhex("00030001525400123457"))
+    server = opt6(2, bytes.fromhex("00030001020000000001"))
+    oro = opt6(6, struct.pack(">HHH", 59, 60, 23))
+    arch7 = opt6(61, struct.pack(">H", 7)) + opt6(62, b"\x01\x03\x00")
+    ia = opt6(3, struct.pack(">III", 7, 0, 0))
+    ia_addr = opt6(3, struct.pack(">III", 7, 1800, 2880) + opt6(5, bytes.fromhex("20010db8000000000000000000000100") + struct.pack(">II", 3600, 3600)))
+    pxe = opt6(16, struct.pack(">I", 343) + strings6(b"PXEClient:Arch:00007:UNDI:003000"))
+    http = opt6(16, struct.pack(">I", 343) + strings6(b"HTTPClient:Arch:00016:UNDI:003000"))
+    seeds = {
+        "request": b"\x03\x00\x00\x02" + client + server + oro + arch7 + pxe + ia_addr,
+        "renew": b"\x05\x00\x00\x03" + client + server + ia_addr,
+        "release": b"\x08\x00\x00\x04" + client + server + ia_addr,
+        "information-request": b"\x0b\x00\x00\x05" + client + oro + arch7 + pxe,
+        "http-solicit-rapid-commit": b"\x01\x00\x00\x06" + client + oro + opt6(61, struct.pack(">H", 16)) + http + ia + opt6(14, b""),
+        "ipxe-solicit": b"\x01\x00\x00\x07" + client + oro + arch7 + opt6(15, strings6(b"iPXE")) + ia,
+        "reply-every-option": b"\x07\x00\x00\x08" + server + client + ia_addr + opt6(59, b"tftp://[2001:db8::1]/ipxe.efi")
+        + opt6(60, strings6(b"console=ttyS0")) + opt6(13, b"\x00\x00ok") + opt6(7, b"\xff") + opt6(23, bytes(16)),
+    }
+    inner = seeds["ipxe-solicit"]
+    seeds["relay-forward"] = (b"\x0c\x00" + bytes.fromhex("20010db8000100000000000000000001") + bytes.fromhex("fe80000000000000505400fffe123457")
+                              + opt6(18, b"port7") + opt6(79, b"\x00\x01\x52\x54\x00\x12\x34\x57") + opt6(9, inner))
+    for name, payload in seeds.items():
+        write("dhcp6", name, payload)
+
+
 def http():
     heads = {
         "get": b"GET /pxelinux.0 HTTP/1.1\r\nHost: 192.0.2.1\r\nUser-Agent: iPXE/1.21.1\r\nConnection: keep-alive\r\n\r\n",
@@ -135,12 +194,13 @@ def iso():
 
 
 if __name__ == "__main__":
-    for target in ("dhcp", "tftp", "http", "iso"):
+    for target in ("dhcp", "dhcp6", "tftp", "http", "iso"):
         shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
     dhcp_and_tftp()
+    dhcp6()
     http()
     iso()
-    for target in ("dhcp", "tftp", "http", "iso"):
+    for target in ("dhcp", "dhcp6", "tftp", "http", "iso"):
         files = os.listdir(os.path.join(CORPUS, target))
         size = sum(os.path.getsize(os.path.join(CORPUS, target, f)) for f in files)
         print(f"{target}: {len(files)} seeds, {size} bytes")

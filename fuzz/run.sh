@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes one engine parser with AFL++ for a bounded time (fuzz/README.md).
-# Usage: bash fuzz/run.sh <dhcp|tftp|http|iso> <seconds> [afl-fuzz options...]
+# Usage: bash fuzz/run.sh <dhcp|dhcp6|tftp|http|iso> <seconds> [afl-fuzz options...]
 # Builds the harness, instruments the engine with SharpFuzz, runs afl-fuzz from fuzz/corpus/<target>, prints
 # executions, exec/s, crashes and hangs from fuzzer_stats, replays each crash to show its stack trace, and exits
 # non-zero when afl-fuzz found a crash or a hang (or could not run).
@@ -10,8 +10,8 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 target="${1:-}"
 seconds="${2:-}"
-case "$target" in dhcp|tftp|http|iso) ;; *) echo "usage: $0 <dhcp|tftp|http|iso> <seconds> [afl-fuzz options]" >&2; exit 2 ;; esac
-[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: $0 <dhcp|tftp|http|iso> <seconds> [afl-fuzz options]" >&2; exit 2; }
+case "$target" in dhcp|dhcp6|tftp|http|iso) ;; *) echo "usage: $0 <dhcp|dhcp6|tftp|http|iso> <seconds> [afl-fuzz options]" >&2; exit 2 ;; esac
+[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: $0 <dhcp|dhcp6|tftp|http|iso> <seconds> [afl-fuzz options]" >&2; exit 2; }
 shift 2
 
 out="${PXE_FUZZ_OUT:-$here/out}"

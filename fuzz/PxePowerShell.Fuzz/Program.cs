@@ -15,6 +15,7 @@ internal static class Program
     private static readonly Dictionary<string, FuzzTarget> Targets = new(StringComparer.Ordinal)
     {
         ["dhcp"] = DhcpTarget.Run,
+        ["dhcp6"] = Dhcp6Target.Run,
         ["tftp"] = TftpTarget.Run,
         ["http"] = HttpRequestTarget.Run,
         ["iso"] = IsoTarget.Run,

@@ -23,7 +23,7 @@ public static class PxeConfigurationValues
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
         "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort",
         "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "BootMenu",
-        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory",
+        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port",
     ];
 
     /// <summary>
@@ -67,6 +67,10 @@ public static class PxeConfigurationValues
                 "TftpServer" => c with { TftpServer = Address(key, value) },
                 "ConflictCheckTimeout" => c with { ConflictCheckTimeout = Duration(key, value) },
                 "DhcpPort" => c with { DhcpPort = Integer(key, value, 0, 65535) },
+                "Dhcp6" => c with { Dhcp6 = Boolean(key, value) },
+                "Dhcp6RangeStart" => c with { Dhcp6RangeStart = Address6(key, value) },
+                "Dhcp6RangeEnd" => c with { Dhcp6RangeEnd = Address6(key, value) },
+                "Dhcp6Port" => c with { Dhcp6Port = Integer(key, value, 0, 65535) },
                 "PxePort" => c with { PxePort = Integer(key, value, 0, 65535) },
                 "ClientPort" => c with { ClientPort = Integer(key, value, 1, 65535) },
                 "Tftp" => c with { Tftp = Boolean(key, value) },
@@ -150,6 +154,10 @@ public static class PxeConfigurationValues
         Add("SecureBootPath", c.SecureBootPath, true);
         Add("Mounts", c.Mounts.Select(MountValue).ToList(), c.Mounts.Count > 0);
         Add("DataDirectory", c.DataDirectory, true);
+        Add("Dhcp6", c.Dhcp6, c.Dhcp6 != d.Dhcp6);
+        Add("Dhcp6RangeStart", c.Dhcp6RangeStart?.ToString(), c.Dhcp6RangeStart is not null);
+        Add("Dhcp6RangeEnd", c.Dhcp6RangeEnd?.ToString(), c.Dhcp6RangeEnd is not null);
+        Add("Dhcp6Port", c.Dhcp6Port, c.Dhcp6Port != d.Dhcp6Port);
         return list;
     }
 
@@ -224,6 +232,14 @@ public static class PxeConfigurationValues
 
     private static string? FullPath(string path, string? baseDirectory) =>
         baseDirectory is null || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
+
+    private static IPAddress Address6(string key, object? value)
+    {
+        string text = value is IPAddress ip ? ip.ToString() : Text(key, value);
+        return IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
+            ? address
+            : throw new PxeConfigurationException(key, $"{key}: '{text}' is not an IPv6 address.");
+    }
 
     private static IPAddress Address(string key, object? value)
     {

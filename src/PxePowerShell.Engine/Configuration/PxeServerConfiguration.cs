@@ -132,6 +132,22 @@ public sealed record PxeServerConfiguration
     /// <summary>ISO images served from mount points of the namespace.</summary>
     public IReadOnlyList<IsoMountConfiguration> Mounts { get; init; } = [];
 
+    /// <summary>
+    /// Whether the DHCPv6 server runs beside DHCPv4 (UEFI PXE and HTTP boot over IPv6): boot-only (answers network-boot
+    /// clients with the boot-file URL, never an address) without <see cref="Dhcp6RangeStart"/>, full DHCPv6 with it.
+    /// TFTP and HTTP then listen on IPv6 too.
+    /// </summary>
+    public bool Dhcp6 { get; init; }
+
+    /// <summary>First IPv6 address leased (full DHCPv6); null = boot-only.</summary>
+    public IPAddress? Dhcp6RangeStart { get; init; }
+
+    /// <summary>Last IPv6 address leased (full DHCPv6).</summary>
+    public IPAddress? Dhcp6RangeEnd { get; init; }
+
+    /// <summary>The DHCPv6 server port (547).</summary>
+    public int Dhcp6Port { get; init; } = 547;
+
     /// <summary>Where leases and the inventory live; null = the module's data directory.</summary>
     public string? DataDirectory { get; init; }
 }

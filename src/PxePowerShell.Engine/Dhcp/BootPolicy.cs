@@ -165,6 +165,18 @@ public sealed class BootPolicy
     private static bool IsUrl(string value) =>
         value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The host part of a URL for an address: IPv6 in brackets and without a zone (a URL sent to a client never
+    /// carries the server's scope id), IPv4 as is.
+    /// </summary>
+    public static string UrlHost(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? "[" + new IPAddress(address.GetAddressBytes()) + "]"
+            : address.ToString();
+    }
+
     private static string Combine(string baseUrl, string file, IPAddress server) =>
-        baseUrl.Replace("{server}", server.ToString(), StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/" + file.TrimStart('/');
+        baseUrl.Replace("{server}", UrlHost(server), StringComparison.OrdinalIgnoreCase).TrimEnd('/') + "/" + file.TrimStart('/');
 }

@@ -172,7 +172,7 @@ internal sealed class DhcpListener : IDisposable
     /// A deep receive queue absorbs bursts and moments when the process is not scheduled: SO_RCVBUFFORCE
     /// (root/CAP_NET_ADMIN, beyond net.core.rmem_max), else SO_RCVBUF up to the system limit.
     /// </summary>
-    private static void SetReceiveBuffer(Socket socket, int bytes)
+    internal static void SetReceiveBuffer(Socket socket, int bytes)
     {
         const int SoRcvBufForce = 33;
         if (OperatingSystem.IsLinux())

@@ -30,6 +30,9 @@ public sealed record PxeEvent
     /// <summary>The client's hardware address, <c>aa-bb-cc-dd-ee-ff</c>.</summary>
     public string? MacAddress { get; init; }
 
+    /// <summary>The DHCPv6 client's DUID as hyphenated hex (IPv6 clients), or null.</summary>
+    public string? Duid { get; init; }
+
     /// <summary>The client's architecture (RFC 4578 name), when known.</summary>
     public string? Architecture { get; init; }
 

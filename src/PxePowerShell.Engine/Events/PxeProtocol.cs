@@ -17,4 +17,7 @@ public enum PxeProtocol
 
     /// <summary>proxyDHCP (PXE) server.</summary>
     ProxyDhcp,
+
+    /// <summary>DHCPv6 (boot-only or full).</summary>
+    Dhcp6,
 }

@@ -3,6 +3,7 @@ using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Boot.SecureBoot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
@@ -120,12 +121,14 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         var bindAddress = ServerAddress is not null && (Configuration.Addresses.Count == 1 || Configuration.Interfaces.Count == 1)
             ? ServerAddress
             : IPAddress.Any;
+        // With DHCPv6, HTTP and TFTP listen dual-stack ([::] takes IPv4 too) unless bound to one IPv4 address.
+        var dualStackAddress = Configuration.Dhcp6 && bindAddress.Equals(IPAddress.Any) ? IPAddress.IPv6Any : bindAddress;
 
         if (Configuration.Http)
         {
             var httpOptions = new HttpBootServerOptions
             {
-                Address = bindAddress,
+                Address = dualStackAddress,
                 Port = Configuration.HttpPort,
                 MaxConnectionsPerAddress = Configuration.HttpMaxConnectionsPerAddress,
                 IgnoreCase = Configuration.HttpIgnoreCase,
@@ -152,7 +155,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
                 Name,
                 new TftpServerOptions
                 {
-                    Address = bindAddress,
+                    Address = dualStackAddress,
                     Port = Configuration.TftpPort,
                     MaxSessions = Configuration.TftpMaxSessions > 0 ? Configuration.TftpMaxSessions : new TftpServerOptions().MaxSessions,
                 },
@@ -166,6 +169,11 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         {
             await StartPartAsync(dhcp, Configuration.DhcpMode == DhcpMode.Dhcp ? "DHCP" : "proxyDHCP", Configuration.DhcpPort, cancellationToken).ConfigureAwait(false);
             ConflictCheck = CheckForConflictsAsync((dhcp as ProxyDhcpServer)?.Interfaces ?? (dhcp as DhcpServer)?.Interfaces ?? []);
+        }
+
+        if (Configuration.Dhcp6)
+        {
+            await StartPartAsync(new Dhcp6Server(Name, Dhcp6Options(), Events, Time), "DHCPv6", Configuration.Dhcp6Port, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var part in Services)
@@ -268,6 +276,29 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             default:
                 return null;
         }
+    }
+
+    private Dhcp6ServerOptions Dhcp6Options()
+    {
+        var boot = BootOptions();
+        if (Configuration.HttpBootUrl is null && Configuration.Http && HttpBootUrl is not null && ServerAddress is not null)
+        {
+            // Our own HTTP part: IPv6 clients get the address they asked on ({server}), not the IPv4 one.
+            boot = boot with { HttpBootUrl = HttpBootUrl.Replace(ServerAddress.ToString(), "{server}", StringComparison.Ordinal) };
+        }
+
+        var options = new Dhcp6ServerOptions
+        {
+            Interfaces = Configuration.Interfaces,
+            Port = Configuration.Dhcp6Port,
+            StartRange = Configuration.Dhcp6RangeStart,
+            EndRange = Configuration.Dhcp6RangeEnd,
+            LeaseDuration = Configuration.LeaseDuration,
+            DataDirectory = Configuration.Dhcp6RangeStart is null ? null : Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases6"),
+            Boot = boot with { TftpServer = boot.TftpServer is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } t ? t : null },
+        };
+        var problems = options.Validate();
+        return problems.Count > 0 ? throw new ArgumentException(string.Join(" ", problems)) : options;
     }
 
     private DhcpServerOptions DhcpOptions()

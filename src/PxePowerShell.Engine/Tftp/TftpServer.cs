@@ -290,6 +290,11 @@ public sealed class TftpServer : PxeServiceBase
             if (local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any))
             {
                 local = IsUnicast(destination) ? destination : local;
+                if (local.IsIPv6LinkLocal && local.ScopeId == 0 && packetInfo.Interface > 0)
+                {
+                    // A link-local address binds only with its interface: the request's (else EADDRNOTAVAIL).
+                    local = new IPAddress(local.GetAddressBytes(), packetInfo.Interface);
+                }
             }
 
             mtu = _mtu.Lookup(destination, packetInfo.Interface);

@@ -1,0 +1,234 @@
+using System.Net;
+using PxePowerShell.Engine.Dhcp;
+
+namespace PxePowerShell.Engine.Dhcp6;
+
+/// <summary>
+/// The IPv6 addresses of one range and which client (DUID) holds them: offers, leases, probation of declined
+/// addresses; a lease is written through to an <see cref="ILeaseStore"/> (the same journal as DHCPv4, in its own
+/// directory) before the Reply that grants it. One address per client DUID. Not thread-safe: the responder serializes.
+/// </summary>
+public sealed class Dhcp6LeasePool
+{
+    private const int ScanLimit = 65536;
+    private static readonly TimeSpan OfferTime = TimeSpan.FromMinutes(2);
+    private readonly Dhcp6ServerOptions _options;
+    private readonly ILeaseStore? _store;
+    private readonly UInt128 _start;
+    private readonly UInt128 _end;
+    private readonly Dictionary<UInt128, Dhcp6Binding> _byAddress = [];
+    private readonly Dictionary<string, UInt128> _byClient = new(StringComparer.Ordinal);
+    private readonly HashSet<UInt128> _excluded = [];
+    private UInt128 _cursor;
+
+    /// <summary>Creates the pool over a range and loads the store's leases.</summary>
+    public Dhcp6LeasePool(Dhcp6ServerOptions options, ILeaseStore? store)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0 || options.StartRange is null || options.EndRange is null)
+        {
+            throw new ArgumentException(errors.Count > 0 ? string.Join(" ", errors) : "A lease pool needs an IPv6 range.", nameof(options));
+        }
+
+        _options = options;
+        _store = store;
+        _start = Dhcp6Addresses.ToUInt128(options.StartRange);
+        _end = Dhcp6Addresses.ToUInt128(options.EndRange);
+        _cursor = _start;
+        ScopeId = Dhcp6Addresses.FromUInt128(_start & ~(UInt128.MaxValue >> options.PrefixLength));
+        if (store is not null)
+        {
+            var contents = store.Load();
+            Discarded = contents.DiscardedRecords;
+            foreach (var lease in contents.Leases)
+            {
+                var a = Dhcp6Addresses.ToUInt128(lease.IPAddress);
+                _byAddress[a] = new Dhcp6Binding(lease.ClientId, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue);
+                if (lease.ClientId.Length > 0)
+                {
+                    _byClient[lease.ClientId] = a;
+                }
+            }
+        }
+    }
+
+    /// <summary>Torn or corrupt journal records dropped at load.</summary>
+    public int Discarded { get; }
+
+    /// <summary>The prefix of the range (the leases' scope).</summary>
+    public IPAddress ScopeId { get; }
+
+    /// <summary>Keeps an address (the server's own) out of allocation.</summary>
+    public void Exclude(IPAddress address) => _excluded.Add(Dhcp6Addresses.ToUInt128(address));
+
+    /// <summary>True when the address is on the segment's prefix.</summary>
+    public bool OnLink(IPAddress address) => Dhcp6Addresses.SamePrefix(address, _options.StartRange!, _options.PrefixLength);
+
+    /// <summary>The address the client holds or was offered, if any.</summary>
+    public IPAddress? AddressOf(string duid) => _byClient.TryGetValue(duid, out var a) ? Dhcp6Addresses.FromUInt128(a) : null;
+
+    /// <summary>An address for the client: its current one, the one it hints at, then a never-used one, then the longest expired; null when none is free.</summary>
+    public IPAddress? Choose(string duid, IPAddress? hint, DateTimeOffset now)
+    {
+        if (_byClient.TryGetValue(duid, out var previous) && IsAvailableFor(previous, duid, now))
+        {
+            return Dhcp6Addresses.FromUInt128(previous);
+        }
+
+        if (hint is not null && IsAvailableFor(Dhcp6Addresses.ToUInt128(hint), duid, now))
+        {
+            return hint;
+        }
+
+        UInt128 size = _end - _start + 1;
+        UInt128 scan = size < ScanLimit ? size : ScanLimit;
+        UInt128? expired = null;
+        var oldest = DateTimeOffset.MaxValue;
+        for (UInt128 i = 0; i < scan; i++)
+        {
+            var a = _cursor;
+            _cursor = _cursor >= _end ? _start : _cursor + 1;
+            if (_excluded.Contains(a))
+            {
+                continue;
+            }
+
+            if (!_byAddress.TryGetValue(a, out var b))
+            {
+                return Dhcp6Addresses.FromUInt128(a);
+            }
+
+            if (IsAvailableFor(a, duid, now) && b.Expiry < oldest)
+            {
+                (expired, oldest) = (a, b.Expiry);
+            }
+        }
+
+        return expired is { } e ? Dhcp6Addresses.FromUInt128(e) : null;
+    }
+
+    /// <summary>Holds an address for the client for a short while (an Advertise); not persisted.</summary>
+    public void Offer(string duid, IPAddress address, DateTimeOffset now)
+    {
+        var a = Dhcp6Addresses.ToUInt128(address);
+        if (_byAddress.TryGetValue(a, out var b) && b.State == AddressState.Active && b.ClientId == duid)
+        {
+            return; // an offer never shortens a lease the client already holds
+        }
+
+        Bind(a, duid, AddressState.Offered, now + OfferTime, persist: false);
+    }
+
+    /// <summary>Grants (or extends) the client's lease on the address; null when the address is not available to it.</summary>
+    public DhcpLease? Commit(string duid, IPAddress address, DateTimeOffset now)
+    {
+        var a = Dhcp6Addresses.ToUInt128(address);
+        return IsAvailableFor(a, duid, now) ? Bind(a, duid, AddressState.Active, now + _options.LeaseDuration, persist: true) : null;
+    }
+
+    /// <summary>Extends the client's existing lease on the address (Renew, Rebind); null when it holds no such lease.</summary>
+    public DhcpLease? Extend(string duid, IPAddress address, DateTimeOffset now)
+    {
+        var a = Dhcp6Addresses.ToUInt128(address);
+        return _byAddress.TryGetValue(a, out var b) && b.ClientId == duid && b.State is AddressState.Active or AddressState.Offered && now < b.Expiry
+            ? Bind(a, duid, AddressState.Active, now + _options.LeaseDuration, persist: true)
+            : null;
+    }
+
+    /// <summary>Ends the client's lease on the address; false when it held none.</summary>
+    public bool Release(string duid, IPAddress address)
+    {
+        var a = Dhcp6Addresses.ToUInt128(address);
+        if (!_byAddress.TryGetValue(a, out var b) || b.ClientId != duid)
+        {
+            return false;
+        }
+
+        _byAddress.Remove(a);
+        _byClient.Remove(duid);
+        _store?.DeleteLease(Dhcp6Addresses.FromUInt128(a));
+        return true;
+    }
+
+    /// <summary>Takes a declined address out of use for the probation time; false when the client did not hold it.</summary>
+    public bool Decline(string duid, IPAddress address, DateTimeOffset now)
+    {
+        var a = Dhcp6Addresses.ToUInt128(address);
+        if (!_byAddress.TryGetValue(a, out var b) || b.ClientId != duid)
+        {
+            return false;
+        }
+
+        _byClient.Remove(duid);
+        Bind(a, string.Empty, AddressState.Declined, now + _options.DeclineProbation, persist: true);
+        return true;
+    }
+
+    /// <summary>Every known address, expired ones marked so.</summary>
+    public IReadOnlyList<DhcpLease> GetLeases(DateTimeOffset now)
+    {
+        var list = new List<DhcpLease>(_byAddress.Count);
+        foreach (var (a, b) in _byAddress)
+        {
+            var state = b.State != AddressState.Declined && now >= b.Expiry ? AddressState.Expired : b.State;
+            list.Add(ToLease(a, b with { State = state }));
+        }
+
+        list.Sort(static (x, y) => Dhcp6Addresses.ToUInt128(x.IPAddress).CompareTo(Dhcp6Addresses.ToUInt128(y.IPAddress)));
+        return list;
+    }
+
+    private bool IsAvailableFor(UInt128 a, string duid, DateTimeOffset now)
+    {
+        if (a < _start || a > _end || _excluded.Contains(a))
+        {
+            return false;
+        }
+
+        if (!_byAddress.TryGetValue(a, out var b))
+        {
+            return true;
+        }
+
+        return b.State == AddressState.Declined ? now >= b.Expiry : b.ClientId == duid || now >= b.Expiry;
+    }
+
+    private DhcpLease Bind(UInt128 a, string duid, AddressState state, DateTimeOffset expiry, bool persist)
+    {
+        if (duid.Length > 0 && _byClient.TryGetValue(duid, out var old) && old != a && _byAddress.TryGetValue(old, out var previous) && previous.ClientId == duid)
+        {
+            _byAddress.Remove(old);
+            _store?.DeleteLease(Dhcp6Addresses.FromUInt128(old));
+        }
+
+        if (_byAddress.TryGetValue(a, out var displaced) && displaced.ClientId.Length > 0 && displaced.ClientId != duid)
+        {
+            _byClient.Remove(displaced.ClientId);
+        }
+
+        var binding = new Dhcp6Binding(duid, state, expiry);
+        _byAddress[a] = binding;
+        if (duid.Length > 0)
+        {
+            _byClient[duid] = a;
+        }
+
+        var lease = ToLease(a, binding);
+        if (persist)
+        {
+            _store?.SaveLease(lease);
+        }
+
+        return lease;
+    }
+
+    private DhcpLease ToLease(UInt128 a, Dhcp6Binding b) => new()
+    {
+        IPAddress = Dhcp6Addresses.FromUInt128(a),
+        ScopeId = ScopeId,
+        ClientId = b.ClientId,
+        AddressState = b.State,
+        LeaseExpiryTime = b.Expiry,
+    };
+}

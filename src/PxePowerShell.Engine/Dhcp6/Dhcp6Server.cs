@@ -1,0 +1,151 @@
+using System.Net;
+using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Hosting;
+
+namespace PxePowerShell.Engine.Dhcp6;
+
+/// <summary>
+/// The DHCPv6 server: one socket per interface on UDP 547 (joined to ff02::1:2) feeding <see cref="Dhcp6Responder"/>.
+/// Boot-only without a range (answers network-boot clients beside the segment's DHCPv6 server), full DHCPv6 with one;
+/// leases in a <see cref="JournalLeaseStore"/> under <see cref="Dhcp6ServerOptions.DataDirectory"/> (memory when null).
+/// </summary>
+public sealed class Dhcp6Server : PxeServiceBase
+{
+    private readonly DhcpCounters _counters = new();
+    private readonly List<Dhcp6Listener> _listeners = [];
+    private readonly List<Task> _loops = [];
+    private JournalLeaseStore? _store;
+    private Dhcp6Responder? _responder;
+    private IReadOnlyList<IPEndPoint> _endPoints = [];
+
+    /// <summary>Creates the server; throws <see cref="ArgumentException"/> listing what is wrong with the options.</summary>
+    public Dhcp6Server(string name, Dhcp6ServerOptions options, EventHub? events = null, TimeProvider? timeProvider = null)
+        : base(name, options?.AssignsAddresses == true ? "Dhcp6" : "ProxyDhcp6", events, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public Dhcp6ServerOptions Options { get; }
+
+    /// <summary>The interfaces served (once started).</summary>
+    public IReadOnlyList<Dhcp6Interface> Interfaces { get; private set; } = [];
+
+    /// <summary>The server's DUID as hex (once started).</summary>
+    public string? ServerDuid => _responder?.ServerDuid;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
+
+    /// <inheritdoc />
+    public override object GetStatistics() => _counters.Snapshot();
+
+    /// <summary>The counters.</summary>
+    public DhcpServerStatistics Statistics => _counters.Snapshot();
+
+    /// <summary>The IPv6 leases: live while running, else read from the data directory.</summary>
+    public IReadOnlyList<DhcpLease> GetLeases()
+    {
+        if (_responder is { } r && State == PxeServerState.Running)
+        {
+            return r.GetLeases(Time.GetUtcNow());
+        }
+
+        return Options.DataDirectory is { } dir ? JournalLeaseStore.Read(dir).Leases : [];
+    }
+
+    /// <inheritdoc />
+    protected override Task OnStartAsync(CancellationToken cancellationToken)
+    {
+        var interfaces = Dhcp6Interface.Resolve(Options.Interfaces);
+        if (interfaces.Count == 0)
+        {
+            throw PxeStartFailures.Tag(
+                new InvalidOperationException("There is no up, non-loopback interface with an IPv6 link-local address to serve; name one with -Interface."),
+                PxeStartFailure.NoInterface);
+        }
+
+        byte[] duid = Options.ServerDuid is { Length: > 0 } configured ? configured : ServerDuidOf(interfaces);
+        _store = Options.DataDirectory is { } dir && Options.AssignsAddresses ? new JournalLeaseStore(dir) : null;
+        _responder = new Dhcp6Responder(Options, duid, _store);
+        foreach (var iface in interfaces)
+        {
+            foreach (var own in new[] { iface.Global, iface.LinkLocal })
+            {
+                if (own is not null)
+                {
+                    _responder.Pool?.Exclude(own);
+                }
+            }
+
+            _listeners.Add(Dhcp6Listener.Open(iface, Options.Port));
+        }
+
+        Interfaces = interfaces;
+        _endPoints = _listeners.ConvertAll(l => l.LocalEndPoint);
+        foreach (var listener in _listeners)
+        {
+            _loops.Add(Task.Run(() => listener.RunAsync(Handle, _counters, Lifetime)));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnStopAsync()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        _store?.Dispose();
+    }
+
+    private static byte[] ServerDuidOf(IReadOnlyList<Dhcp6Interface> interfaces)
+    {
+        foreach (var i in interfaces)
+        {
+            if (i.MacAddress.Length == 6)
+            {
+                return Dhcp6Duid.FromMacAddress(i.MacAddress);
+            }
+        }
+
+        // DUID-UUID (RFC 6355) when no interface has an Ethernet address (loopback only).
+        var duid = new byte[18];
+        duid[1] = 4;
+        Guid.NewGuid().TryWriteBytes(duid.AsSpan(2));
+        return duid;
+    }
+
+    private Dhcp6Message? Handle(Dhcp6Listener listener, ReadOnlySpan<byte> datagram, IPEndPoint source)
+    {
+        _counters.Received();
+        if (!Dhcp6Message.TryParse(datagram, out var message, out _))
+        {
+            _counters.Malformed();
+            return null;
+        }
+
+        var now = Time.GetUtcNow();
+        var response = _responder!.Respond(message!, Options.ServerAddress ?? listener.Interface.UrlAddress, now);
+        if (response.Request is { } r)
+        {
+            _counters.Request(r.MessageType == Dhcp6MessageType.Solicit ? DhcpMessageType.Discover : DhcpMessageType.Request);
+        }
+
+        _counters.Outcome(response.Kind);
+        Publish(Dhcp6Events.Outcome(Name, now, response, source));
+        return response.Reply;
+    }
+}
