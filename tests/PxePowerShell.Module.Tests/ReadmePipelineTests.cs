@@ -41,7 +41,7 @@ public sealed class ReadmePipelineTests(ModuleHost host) : IClassFixture<ModuleH
     }
 
     [Fact]
-    public void The_READMEs_Wait_pipeline_writes_boots_csv_until_Ctrl_C()
+    public void The_READMEs_Wait_pipeline_writes_boots_csv_until_the_server_stops()
     {
         File.WriteAllText(Path.Combine(_root, "boot.ipxe"), "#!ipxe\n");
         int port = TftpCmdletTests.FreeUdpPort();
@@ -54,12 +54,16 @@ public sealed class ReadmePipelineTests(ModuleHost host) : IClassFixture<ModuleH
             Assert.True(ExternalProcess.WaitUntil(() => host.Invoke("Get-PxeServer -Name 'mt-readme-wait*'").Output.Count > 0, TimeSpan.FromSeconds(30)), "the -Wait server did not start");
             Assert.Equal(0, ExternalProcess.Run("curl", $"-s --max-time 20 -o {Path.Combine(_root, "got.ipxe")} tftp://127.0.0.1:{port}/boot.ipxe").ExitCode);
             Assert.True(ExternalProcess.WaitUntil(() => host.Invoke("Get-PxeEvent -Server mt-readme-wait -Kind TransferCompleted").Output.Count > 0, TimeSpan.FromSeconds(20)), "no TransferCompleted event");
-            running.Stop(TimeSpan.FromSeconds(30));
+
+            // Stopping the server from another session ends the -Wait pipeline after it wrote every published event.
+            host.Invoke("Stop-PxeServer -Name mt-readme-wait").AssertNoErrors();
+            Assert.True(
+                ExternalProcess.WaitUntil(() => running.Shell.InvocationStateInfo.State == System.Management.Automation.PSInvocationState.Completed, TimeSpan.FromSeconds(30)),
+                "the -Wait pipeline did not end after Stop-PxeServer: " + running.Shell.InvocationStateInfo.State);
         }
 
         var rows = host.Invoke("Import-Csv $csv | Select-Object Kind, Path | ConvertTo-Json -Compress", new Dictionary<string, object?> { ["csv"] = csv }).AssertNoErrors().Output;
         Assert.Equal("{\"Kind\":\"TransferCompleted\",\"Path\":\"boot.ipxe\"}", Assert.Single(rows).BaseObject);
-        Assert.True(ExternalProcess.WaitUntil(() => host.Invoke("Get-PxeServer -Name 'mt-readme-wait*'").Output.Count == 0, TimeSpan.FromSeconds(20)), "Ctrl+C did not stop the server");
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
