@@ -1,16 +1,61 @@
 #!/usr/bin/env bash
-# Builds the solution and runs every xunit suite; ends with "N passed, N failed[, N skipped]".
-# Usage: bash tests/run.sh [Debug|Release]   (the README's test command)
+# The README's test command. On a machine with only the .NET SDK it:
+#   1. installs the Debian packages of tests/apt-packages.txt that are missing (as root; otherwise names them and fails),
+#   2. restores the pinned pwsh (.config/dotnet-tools.json) and Pester 5.7.1 (tests/Pester/restore),
+#   3. builds the solution and runs every xunit suite (engine, module, e2e),
+#   4. runs Invoke-Pester tests/Pester in pwsh,
+# and ends with one line "N passed, N failed, N skipped" (all suites together); exits non-zero on any failure.
+# Usage: bash tests/run.sh [Debug|Release]     bash tests/run.sh --packages   (step 1 only; .ci/run uses it before fuzzing)
+# PXEPOWERSHELL_SKIP_E2E=1 skips the firmware lab.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+fail() {
+    echo "$1"
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+}
+
+install_packages() {
+    local packages=() missing=() p
+    while read -r p _; do
+        case "$p" in ''|'#'*) ;; *) packages+=("$p") ;; esac
+    done < tests/apt-packages.txt
+    for p in "${packages[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing Debian packages (tests/apt-packages.txt): ${missing[*]}"
+        echo "install them as root: apt-get install --no-install-recommends ${missing[*]}"
+        return 1
+    fi
+    echo "installing the missing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q || return 1
+    apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" || return 1
+    # tftpd-hpa and nginx start a service on install; the tests only need the binaries (and ports 69/80 free).
+    for p in tftpd-hpa nginx; do
+        service "$p" stop >/dev/null 2>&1 || true
+        systemctl disable --now "$p" >/dev/null 2>&1 || true
+    done
+}
+
+if [ "${1:-}" = "--packages" ]; then
+    install_packages || exit 1
+    exit 0
+fi
+
 configuration="${1:-Release}"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
+install_packages || fail "the Debian packages the tests use are missing"
+dotnet tool restore >/dev/null || fail "dotnet tool restore failed (pwsh, .config/dotnet-tools.json)"
+dotnet restore tests/Pester/restore -nologo >/dev/null || fail "restoring Pester 5.7.1 failed (tests/Pester/restore)"
+
 if ! dotnet build PxePowerShell.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
-    echo "build failed"
-    echo "0 passed, 1 failed"
-    exit 1
+    fail "build failed"
 fi
 
 dotnet test PxePowerShell.sln -c "$configuration" --no-build -nologo 2>&1 | tee "$log"
@@ -29,5 +74,20 @@ fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1
 fi
+echo "xunit: ${passed} passed, ${failed} failed, ${skipped} skipped"
+
+# Pester in the pinned pwsh; tests/Pester/run.ps1 prints "pester: N passed, N failed, N skipped".
+dotnet pwsh -NoProfile -NonInteractive -File tests/Pester/run.ps1 2>&1 | tee "$log"
+pester_status=${PIPESTATUS[0]}
+if read -r p f s < <(grep -E '^pester: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1 | tr -dc '0-9 \n' | awk '{ print $1, $2, $3 }') && [ -n "${p:-}" ]; then
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+else
+    echo "Invoke-Pester did not report its counts"
+    failed=$((failed + 1))
+fi
+if [ "$pester_status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+    failed=$((failed + 1))
+fi
+
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$pester_status" -eq 0 ] && [ "$failed" -eq 0 ]

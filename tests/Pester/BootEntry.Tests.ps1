@@ -72,7 +72,8 @@ Describe 'New-PxeBootEntry seed recipes (docs/cmdlets/New-PxeBootEntry.md)' {
     It 'Example 6: UEFI clients with syslinux.efi and the Debian installer' {
         New-PxeBootEntry -Name debian-uefi -Label 'Debian installer (UEFI)' -Kernel debian-installer/amd64/linux -Initrd debian-installer/amd64/initrd.gz -Arguments 'priority=low ---' -Architecture EfiX64 -Default
         $menu = Get-PxeBootMenu -Format Syslinux
-        $menu | Should -Match '(?m)^  KERNEL /debian-installer/amd64/linux$'
+        # syslinux.efi resolves paths against its own directory (efi64/): the menu roots them at the TFTP root with ::/.
+        $menu | Should -Match '(?m)^  KERNEL ::/debian-installer/amd64/linux$'
         $menu | Should -Match '(?m)^DEFAULT debian-uefi$'
     }
 

@@ -12,6 +12,8 @@ BeforeAll {
     ip netns add $ns
     ip link add $iface type veth peer name "pxpc$id"
     ip link set "pxpc$id" netns $ns
+    # The server side is only "up" (operational) when the peer is up too.
+    ip -n $ns link set "pxpc$id" up
     ip addr add "$server/24" dev $iface
     ip link set $iface up
     $port = Get-Random -Minimum 20000 -Maximum 40000
@@ -25,10 +27,10 @@ BeforeAll {
 }
 
 AfterAll {
-    $proxy | Stop-PxeServer
+    if ($proxy) { $proxy | Stop-PxeServer }
     Get-PxeServer -Name 'pester-sim*' | Stop-PxeServer
     ip netns del $ns
-    ip link del $iface
+    ip link del $iface 2>$null   # gone with the namespace unless the move into it failed
 }
 
 Describe 'Test-PxeServer (docs/cmdlets/Test-PxeServer.md)' {

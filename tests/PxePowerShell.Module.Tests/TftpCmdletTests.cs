@@ -117,14 +117,14 @@ public sealed class TftpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         return found!;
     }
 
-    private static int PortOf(System.Management.Automation.PSObject server)
+    internal static int PortOf(System.Management.Automation.PSObject server)
     {
         var endpoints = (System.Collections.IEnumerable)server.Properties["EndPoints"].Value;
         var endpoint = endpoints.Cast<object>().Single();
         return ((System.Net.IPEndPoint)(endpoint is System.Management.Automation.PSObject p ? p.BaseObject : endpoint)).Port;
     }
 
-    private static int FreeUdpPort()
+    internal static int FreeUdpPort()
     {
         using var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         return ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;

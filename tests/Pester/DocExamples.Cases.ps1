@@ -1,0 +1,76 @@
+# What some documentation examples need around them, by example Id (DocExamples.psm1). Every example runs; the keys:
+#   Arrange  - script run first in the example's runspace (the state the example's text assumes: a server, entries)
+#   During   - for a -Wait example: script run (in the runner, same folder) while its servers are up, before Ctrl+C
+#   EndByStopPxeServer - end the -Wait example with Stop-PxeServer (every published event written) instead of Ctrl+C
+#   Assert   - script run after the example in its runspace; every value it returns must be true
+#   NoServer - a -Wait example that starts no server (Get-PxeEvent -Wait)
+#   Skip     - the reason an example cannot run here (listed, never silent)
+#   Known    - a cmdlet bug that makes the example fail today: reported as skipped while it fails
+# The runner's namespace has eth0 192.168.0.1/24, eth1 10.0.5.1/24 and lab0 10.10.0.1/24.
+$dhcp1 = 'Start-PxeDhcpServer -Range 192.168.0.50, 192.168.0.150 -Interface eth0 -Name dhcp1 | Out-Null'
+$entries = @'
+New-PxeBootEntry -Name debian-installer -Kernel debian-installer/amd64/linux -Initrd debian-installer/amd64/initrd.gz -Arguments 'vga=788 --- quiet' -Default | Out-Null
+New-PxeBootEntry -Name ubuntu-installer -Kernel ubuntu-installer/amd64/linux -Order 1 | Out-Null
+New-PxeBootEntry -Name memtest -Kind Image -Kernel memtest86+.bin -Architecture Bios | Out-Null
+New-PxeBootEntry -Name sysrcd -Kernel sysrcd/rescue64 -Architecture Bios, EfiX64 | Out-Null
+New-PxeBootEntry -Name arch -Kernel arch/arch/boot/x86_64/vmlinuz-linux -Architecture Bios, EfiX64 | Out-Null
+New-PxeBootEntry -Name rescue -Kernel rescue/vmlinuz | Out-Null
+New-PxeBootEntry -Name install -Kernel debian-installer/amd64/linux -Architecture EfiX64 | Out-Null
+New-PxeBootEntry -Name rescue-db01 -Kernel rescue/vmlinuz -MacAddress 52:54:00:12:34:56 | Out-Null
+'@
+# A proxyDHCP + TFTP server on eth0, and a simulated PXE client that booted through it (inventory, boot trace).
+$lab = "Start-PxeServer -ProxyDhcp -Root /srv/tftp -Interface eth0 -BootFile @{ Bios = 'pxelinux.0' } -ConflictCheckTimeout 0 -Name lab | Out-Null"
+$client = "$lab`nTest-PxeServer -Interface eth0 -MacAddress 52-54-00-12-34-56 -Timeout 00:00:02 | Out-Null"
+$arch = 'Mount-PxeIso ./archlinux.iso -MountPoint arch | Out-Null'
+# A download, then (bounded) until the server has published it; the example then ends by Stop-PxeServer, after its
+# -Wait pipeline has written every published event (a Ctrl+C can come before the pipeline wrote the last one).
+$published = '$until = [datetime]::UtcNow.AddSeconds(20); while (-not (Get-PxeEvent -Kind TransferCompleted) -and [datetime]::UtcNow -lt $until) { Start-Sleep -Milliseconds 100 }'
+$fetch = "curl -s --max-time 20 -o /dev/null tftp://192.168.0.1/hello.txt`n$published"
+
+$reservations = 'Set-Content reservations.csv "IPAddress,ClientId,Name`n10.0.5.20,52:54:00:AA:BB:01,build01`n10.0.5.21,52:54:00:AA:BB:02,build02"'
+$cases = @{
+    'README.md#1'                   = @{ During = $fetch; Assert = "(Import-Csv boots.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
+    'README.md#2'                   = @{ Skip = './build.ps1 builds the whole solution, which tests/run.sh has just done; ReadmeRunCommandTests runs the same Start-PxeServer through build.ps1 -Task Start' }
+    'docs/about_PxePowerShell.md#2' = @{ During = $fetch; Assert = "(Import-Csv transfers.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
+    'examples/arch-iso-http.ps1'    = @{ During = "curl -s --max-time 20 -o /dev/null http://192.168.0.1/arch/arch/boot/x86_64/vmlinuz-linux`n$published"; Assert = "(Import-Csv boots.csv).Path -contains 'arch/arch/boot/x86_64/vmlinuz-linux'"; EndByStopPxeServer = $true }
+    'Copy-PxeIsoItem#1'             = @{ Arrange = $arch; Assert = 'Test-Path /srv/tftp/arch/vmlinuz-linux' }
+    'Copy-PxeIsoItem#2'             = @{ Arrange = 'Mount-PxeIso ./debian-12.iso -MountPoint debian | Out-Null'; Assert = 'Test-Path ./debian-installer/gtk/vmlinuz' }
+    'Export-PxeBootEntry#1'         = @{ Arrange = $entries; Assert = '(Get-Content ./boot-setup.json -Raw | ConvertFrom-Json).entries.Count -ge 8' }
+    'Export-PxeBootEntry#2'         = @{ Arrange = $entries; Assert = '(Get-Content ./installers.json -Raw | ConvertFrom-Json).entries.Count -eq 2' }
+    'Export-PxeBootMenu#1'          = @{ Arrange = $entries; Assert = 'Test-Path /srv/tftp/efi64/pxelinux.cfg/default' }
+    'Get-PxeClient#2'               = @{ Arrange = $client; Assert = "(Import-Csv clients.csv).MacAddress -contains '52-54-00-12-34-56'" }
+    'Get-PxeEvent#2'                = @{ NoServer = $true }
+    'Get-PxeIso#3'                  = @{ Arrange = "Start-PxeTftpServer -Root /srv/tftp -Port 6969 -Name lab | Out-Null`nMount-PxeIso ./archlinux.iso -MountPoint arch -Server lab | Out-Null" }
+    'Get-PxeLease#3'                = @{ Arrange = "Start-PxeDhcpServer -Range 192.168.0.50, 192.168.0.150 -Interface eth0 -DataDirectory /var/lib/pxepowershell/leases -Name old | Out-Null`nAdd-PxeReservation -Server old -IPAddress 192.168.0.20 -ClientId 52:54:00:12:34:56`nStop-PxeServer old" }
+    'Import-PxeBootEntry#1'         = @{ Arrange = "$entries`nExport-PxeBootEntry -Path ./boot-setup.json`nGet-PxeBootEntry | Remove-PxeBootEntry -Confirm:`$false"; Assert = '(Get-PxeBootEntry).Count -ge 8' }
+    'Import-PxeBootEntry#2'         = @{ Arrange = "$entries`nExport-PxeBootEntry -Path ./setups/lab.json"; Assert = '(Get-PxeBootEntry).Count -ge 8' }
+    'Remove-PxeBootEntry#1'         = @{ Arrange = $entries; Assert = '-not (Get-PxeBootEntry memtest -ErrorAction SilentlyContinue)' }
+    'Remove-PxeBootEntry#2'         = @{ Arrange = $entries; Assert = '-not (Get-PxeBootEntry rescue-db01 -ErrorAction SilentlyContinue)' }
+    'Remove-PxeLease#3'             = @{ Arrange = "Start-PxeDhcpServer -Range 192.168.0.77, 192.168.0.80 -Interface eth0 -Name dhcp1 | Out-Null`nTest-PxeServer -Interface eth0 -MacAddress 52-54-00-12-34-56 -Timeout 00:00:01 | Out-Null" }
+    'Set-PxeBootEntry#1'            = @{ Arrange = $entries; Assert = "(Get-PxeBootEntry -Default).Name -eq 'ubuntu-installer'" }
+    'Start-PxeServer#2'             = @{ During = $fetch; Assert = "(Import-Csv boots.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
+    'Start-PxeTftpServer#3'         = @{ During = $fetch; Assert = "(Import-Csv transfers.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
+}
+# The examples that only need a state arranged first.
+foreach ($id in 'docs/clients.md#1', 'Set-PxeClient#1', 'Set-PxeClient#2', 'Set-PxeClient#4') {
+    $cases[$id] = @{ Arrange = "$client`n$entries" }
+}
+foreach ($id in 'docs/clients.md#2', 'Get-PxeBootTrace#1', 'Get-PxeBootTrace#2', 'Get-PxeBootTrace#3', 'Get-PxeBootTrace#4', 'Get-PxeClient#1', 'Get-PxeClient#4', 'Get-PxeClient#5', 'Get-PxeEvent#1', 'Get-PxeEvent#3', 'Remove-PxeClient#1', 'Remove-PxeClient#3') {
+    $cases[$id] = @{ Arrange = $client }
+}
+foreach ($id in 'Add-PxeReservation#1', 'Add-PxeReservation#2') {
+    $cases[$id] = @{ Arrange = $dhcp1 }
+}
+foreach ($id in 'Dismount-PxeIso#1', 'Dismount-PxeIso#2', 'Get-PxeIso#1', 'Get-PxeIso#2', 'Get-PxeIsoItem#1', 'Get-PxeIsoItem#2') {
+    $cases[$id] = @{ Arrange = $arch }
+}
+foreach ($id in 'Export-PxeBootMenu#2', 'Export-PxeBootMenu#3', 'Get-PxeBootEntry#1', 'Get-PxeBootEntry#2', 'Get-PxeBootEntry#3', 'Get-PxeBootEntry#4', 'Get-PxeBootEntry#5', 'Get-PxeBootMenu#1', 'Get-PxeBootMenu#2', 'Get-PxeBootMenu#3', 'Get-PxeBootMenu#4', 'Get-PxeBootMenu#5', 'New-PxeBootEntry#8', 'Remove-PxeBootEntry#3', 'Set-PxeBootEntry#2', 'Set-PxeBootEntry#3', 'Set-PxeBootEntry#4') {
+    $cases[$id] = @{ Arrange = $entries }
+}
+foreach ($id in 'Start-PxeDhcpServer#2') {
+    $cases[$id] = @{ Arrange = $reservations }
+}
+foreach ($id in 'Test-PxeServer#1', 'Test-PxeServer#2', 'Test-PxeServer#3', 'Test-PxeServer#4') {
+    $cases[$id] = @{ Arrange = $lab }
+}
+$cases
