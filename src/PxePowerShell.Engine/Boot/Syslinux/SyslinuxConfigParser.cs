@@ -142,6 +142,12 @@ public static class SyslinuxConfigParser
                     if (_submenus.Count == 0 && int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int tenths))
                     {
                         Timeout = TimeSpan.FromSeconds(Math.Min(tenths, 35996) / 10.0);
+                        if (Timeout != new BootMenuSettings().Timeout)
+                        {
+                            string seconds = Timeout.Value.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                            string wait = tenths == 0 ? "waits for ever" : $"waits {seconds} s";
+                            Warnings.Add(origin with { Message = $"the menu {wait}; entries carry no timeout: set settings.timeoutSeconds to {seconds} in boot-entries.json for the generated menus to wait the same" });
+                        }
                     }
 
                     return;

@@ -79,6 +79,7 @@ public sealed class SyslinuxMigrationTests
               kernel debian-installer/amd64/linux
             """);
         Assert.Equal(TimeSpan.Zero, result.Timeout);
+        Assert.Contains(result.Warnings, w => w.Line == 4 && w.Message.StartsWith("the menu waits for ever", StringComparison.Ordinal));
         Assert.Equal(["installdark", "install"], result.Entries.Select(e => e.Name));
         Assert.DoesNotContain(result.Entries, e => e.IsDefault); // DEFAULT is the menu module: no label is the default
         Assert.DoesNotContain(result.Warnings, w => w.Message.Contains("mainmenu", StringComparison.Ordinal));
