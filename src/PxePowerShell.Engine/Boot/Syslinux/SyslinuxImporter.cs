@@ -91,7 +91,8 @@ public static class SyslinuxImporter
         return Decode(buffer.AsSpan(0, done));
     }
 
-    private static string ReadBounded(Stream stream)
+    /// <summary>Reads at most <see cref="MaxFileBytes"/> of a configuration file and decodes it (UTF-8, else Latin-1).</summary>
+    internal static string ReadBounded(Stream stream)
     {
         using (stream)
         {

@@ -288,7 +288,7 @@ public static class SyslinuxTranslator
 
     private static string? Empty(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static string NameFor(string? prefix, string label)
+    internal static string NameFor(string? prefix, string label)
     {
         var chars = label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray();
         string core = new string(chars).Trim('-', '.', '_');

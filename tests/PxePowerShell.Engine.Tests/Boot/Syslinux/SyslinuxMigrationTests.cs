@@ -123,4 +123,24 @@ public sealed class SyslinuxMigrationTests
         Assert.Contains("${iso_path}", warning.Message, StringComparison.Ordinal);
         Assert.Empty(BootEntryValidator.CheckShape(arch with { Name = "arch" }));
     }
+
+    [Fact]
+    public void Debians_real_netboot_menu_keeps_its_default_its_endless_wait_and_its_help_screens_for_pxelinux()
+    {
+        string menu = Path.Combine(Grub.GrubConfigTests.DebianNetboot, "pxelinux.cfg", "default");
+        Assert.True(File.Exists(menu), $"{menu} is missing: apt-get install debian-installer-12-netboot-amd64");
+        var result = SyslinuxImporter.FromDirectory(menu);
+        Assert.Equal(TimeSpan.Zero, result.Timeout);
+        Assert.DoesNotContain(result.Entries, e => e.IsDefault); // installdark is the dark submenu's default, not the menu's
+        Assert.DoesNotContain(result.Entries, e => e.Name.StartsWith("mainmenu", StringComparison.Ordinal));
+        var install = result.Entries.First(e => e.Name == "install");
+        Assert.Equal("debian-installer/amd64/linux", install.Kernel);
+        Assert.Equal(["debian-installer/amd64/initrd.gz"], install.Initrd);
+        var help = result.Entries.Where(e => e.Kind == BootEntryKind.ConfigInclude).ToList();
+        Assert.NotEmpty(help);
+        Assert.All(help, e => Assert.Equal(BootLoader.Pxelinux, e.Loader));
+        var configuration = BootConfiguration.Create(result.Entries);
+        Assert.DoesNotContain(BootMenu.Select(configuration, BootMenuFormat.Grub, BootArchitecture.EfiX64).Entries, e => e.Kind == BootEntryKind.ConfigInclude);
+        Assert.Contains(BootMenu.Select(configuration, BootMenuFormat.Pxelinux, BootArchitecture.Bios).Entries, e => e.Kind == BootEntryKind.ConfigInclude);
+    }
 }
