@@ -13,6 +13,7 @@
         'Add-PxeReservation'
         'ConvertFrom-PxeDnsmasqConfig'
         'ConvertFrom-PxeSyslinuxConfig'
+        'ConvertFrom-PxeGrubConfig'
         'Copy-PxeIsoItem'
         'Dismount-PxeIso'
         'Export-PxeBootEntry'

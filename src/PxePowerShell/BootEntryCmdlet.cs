@@ -138,8 +138,15 @@ public abstract class BootEntryCmdlet : PxeCmdlet
                 ThrowTerminatingError(Error(ErrorIds.RootNotFound, ErrorCategory.ObjectNotFound, root, $"The directory '{full}' does not exist; -Root names the TFTP root the entries' files are checked against."));
             }
 
-            WriteVerbose($"Checking files against the directory {full}.");
-            return new BootNamespace(full);
+            // The directory plus the mounted ISO images, as a server on that root serves them.
+            var boot = new BootNamespace(full);
+            foreach (var mount in ModuleState.IsoMounts.Mounts)
+            {
+                boot.Mount(Engine.Files.BootPath.Parse(mount.MountPoint), mount.Source);
+            }
+
+            WriteVerbose($"Checking files against the directory {full} and {boot.Mounts.Count - 1} mounted ISO images.");
+            return boot;
         }
 
         var served = new List<(IPxeService Server, BootNamespace Namespace)>();

@@ -28,6 +28,7 @@ internal static class ErrorIds
     public const string InvalidConfiguration = "InvalidConfiguration";
     public const string IsoNotFound = "IsoNotFound";
     public const string InvalidIsoImage = "InvalidIsoImage";
+    public const string IsoTruncated = "IsoTruncated";
     public const string MountPointInUse = "MountPointInUse";
     public const string SecureBootFilesNotFound = "SecureBootFilesNotFound";
     public const string MountPointNotFound = "MountPointNotFound";

@@ -208,3 +208,32 @@ Describe 'ConvertFrom-PxeSyslinuxConfig (docs/cmdlets/ConvertFrom-PxeSyslinuxCon
         Get-PxeBootMenu | Should -Match '(?m)^DEFAULT install$'
     }
 }
+
+Describe 'ConvertFrom-PxeGrubConfig (docs/cmdlets/ConvertFrom-PxeGrubConfig.md)' {
+    BeforeEach { Use-FreshDataDirectory }
+
+    It "Example 1: Debian's netboot GRUB menu becomes managed entries" {
+        # /srv/tftp in the example is a root holding Debian's netboot tree (debian-installer-12-netboot-amd64).
+        $tree = '/usr/lib/debian-installer/images/12/amd64/text'
+        ConvertFrom-PxeGrubConfig "$tree/debian-installer/amd64/grub/grub.cfg" | New-PxeBootEntry -Root $tree -Strict
+        (Get-PxeBootEntry).Count | Should -Be 26
+        (Get-PxeBootEntry -Default).Label | Should -Be 'Install'
+    }
+
+    It 'Example 2: look first, then import only the top-level entries' {
+        Push-Location $TestDrive
+        try {
+            New-Item -ItemType Directory -Force -Path ./tftpboot/boot/grub | Out-Null
+            Set-Content -Path ./tftpboot/boot/grub/grub.cfg -Value @(
+                'set timeout=5', "menuentry 'Rescue' {", '  linux /boot/vmlinuz console=ttyS0', '  initrd /boot/initrd.img', '}',
+                "submenu 'More' {", "  menuentry 'Debug' {", '    linux /boot/vmlinuz debug', '  }', '}')
+            $entries = ConvertFrom-PxeGrubConfig ./tftpboot/boot/grub/grub.cfg -Root ./tftpboot -WarningVariable untranslated
+            $entries | Where-Object Label -notmatch ' / ' | New-PxeBootEntry
+            $untranslated | Should -HaveCount 1
+            "$untranslated" | Should -Match 'grub\.cfg:1: the menu waits 5 s'
+            (Get-PxeBootEntry).Label | Should -Be @('Rescue')
+        } finally {
+            Pop-Location
+        }
+    }
+}

@@ -14,4 +14,7 @@ public sealed class IsoFormatException : Exception
 
     /// <summary>The structure that is wrong.</summary>
     public string Structure { get; }
+
+    /// <summary>True when the file is shorter than the volume it declares (a partial download or copy), rather than corrupt.</summary>
+    public bool Truncated { get; init; }
 }

@@ -163,6 +163,17 @@ public sealed class IsoImage : IDisposable
                 throw new IsoFormatException("primary volume descriptor", $"logical block size {BitConverter.ToUInt16(primary, 128)} is not 2048");
             }
 
+            // The volume space size: a file shorter than the volume it declares is a partial download or copy. Refused
+            // here, once, instead of file by file as readers happen to reach past the end.
+            long declared = (long)BitConverter.ToUInt32(primary, 80) * IsoImageFile.SectorSize;
+            if (declared > file.Length)
+            {
+                throw new IsoFormatException(
+                    "primary volume descriptor",
+                    $"the image declares a {declared}-byte volume but the file has only {file.Length} bytes: it is truncated (an incomplete download or copy?); fetch or copy it again")
+                { Truncated = true };
+            }
+
             string label = Encoding.ASCII.GetString(primary, 40, 32).TrimEnd(' ', '\0');
             found.Add(Iso9660FileSystem.Open(file, IsoNameSpace.Iso9660, primary.AsSpan(156, 34), label)!);
             if (joliet is not null)

@@ -18,6 +18,9 @@ public sealed record SyslinuxConfig
     /// <summary>The global APPEND: the command line of labels without their own.</summary>
     public string? GlobalAppend { get; init; }
 
+    /// <summary>The top level's TIMEOUT (zero waits for ever), or null when the configuration sets none.</summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>What could not be read or understood.</summary>
     public required IReadOnlyList<SyslinuxWarning> Warnings { get; init; }
 

@@ -22,7 +22,7 @@ public static class SyslinuxConfigParser
 
     private static readonly HashSet<string> Cosmetic = new(StringComparer.OrdinalIgnoreCase)
     {
-        "TIMEOUT", "TOTALTIMEOUT", "PROMPT", "NOESCAPE", "NOCOMPLETE", "ALLOWOPTIONS", "ONTIMEOUT", "ONERROR", "SERIAL",
+        "TOTALTIMEOUT", "PROMPT", "NOESCAPE", "NOCOMPLETE", "ALLOWOPTIONS", "ONTIMEOUT", "ONERROR", "SERIAL",
         "CONSOLE", "FONT", "KBDMAP", "DISPLAY", "SAY", "IMPLICIT", "PATH", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8",
         "F9", "F10", "F11", "F12", "NOHALT", "DEBUG",
     };
@@ -41,6 +41,7 @@ public static class SyslinuxConfigParser
             UserInterface = state.UserInterface,
             Title = state.Title,
             GlobalAppend = state.GlobalAppend,
+            Timeout = state.Timeout,
             Warnings = state.Warnings,
             Files = state.Files,
         };
@@ -66,6 +67,8 @@ public static class SyslinuxConfigParser
         public string? Title { get; private set; }
 
         public string? GlobalAppend { get; private set; }
+
+        public TimeSpan? Timeout { get; private set; }
 
         public void ParseMain(string file, string text)
         {
@@ -128,7 +131,25 @@ public static class SyslinuxConfigParser
                     Labels.Add(_label);
                     return;
                 case "DEFAULT":
-                    Default = argument;
+                    if (_submenus.Count == 0)
+                    {
+                        Default = argument;
+                    }
+
+                    return;
+                case "TIMEOUT":
+                    // Tenths of a second; 0 waits for ever. Only the top level's counts (a submenu's is its own).
+                    if (_submenus.Count == 0 && int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int tenths))
+                    {
+                        Timeout = TimeSpan.FromSeconds(Math.Min(tenths, 35996) / 10.0);
+                        if (Timeout != new BootMenuSettings().Timeout)
+                        {
+                            string seconds = Timeout.Value.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                            string wait = tenths == 0 ? "waits for ever" : $"waits {seconds} s";
+                            Warnings.Add(origin with { Message = $"the menu {wait}; entries carry no timeout: set settings.timeoutSeconds to {seconds} in boot-entries.json for the generated menus to wait the same" });
+                        }
+                    }
+
                     return;
                 case "UI":
                     UserInterface = argument;
@@ -195,6 +216,13 @@ public static class SyslinuxConfigParser
                     if (_label is not null)
                     {
                         _label.MenuDefault = true;
+                    }
+
+                    return;
+                case "EXIT":
+                    if (_label is not null)
+                    {
+                        _label.MenuExit = true;
                     }
 
                     return;

@@ -35,14 +35,14 @@ public static class SyslinuxImporter
         string tree = Path.GetFullPath(root ?? (string.Equals(Path.GetFileName(directory), "pxelinux.cfg", StringComparison.OrdinalIgnoreCase) ? Path.GetDirectoryName(directory)! : directory));
         string? Read(string include)
         {
-            string resolved = SyslinuxTranslator.ResolvePath(include, string.Empty, string.Empty);
+            string resolved = SyslinuxTranslator.ResolvePath(include, string.Empty, string.Empty, tree);
             string file = Path.Combine(tree, resolved);
             return File.Exists(file) ? ReadBounded(File.OpenRead(file)) : null;
         }
 
         string main = Path.GetRelativePath(tree, full).Replace('\\', '/');
         var config = SyslinuxConfigParser.Parse(main.StartsWith("..", StringComparison.Ordinal) ? full : main, ReadBounded(File.OpenRead(full)), Read);
-        return SyslinuxTranslator.Translate(config, string.Empty, string.Empty);
+        return SyslinuxTranslator.Translate(config, string.Empty, string.Empty, rootDirectory: tree);
     }
 
     /// <summary>
@@ -91,7 +91,8 @@ public static class SyslinuxImporter
         return Decode(buffer.AsSpan(0, done));
     }
 
-    private static string ReadBounded(Stream stream)
+    /// <summary>Reads at most <see cref="MaxFileBytes"/> of a configuration file and decodes it (UTF-8, else Latin-1).</summary>
+    internal static string ReadBounded(Stream stream)
     {
         using (stream)
         {

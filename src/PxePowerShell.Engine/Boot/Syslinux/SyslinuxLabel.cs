@@ -30,6 +30,9 @@ public sealed record SyslinuxLabel
     /// <summary>MENU DEFAULT was given.</summary>
     public bool MenuDefault { get; set; }
 
+    /// <summary>MENU EXIT was given: the label only leaves a submenu (a "Back.." item).</summary>
+    public bool MenuExit { get; set; }
+
     /// <summary>MENU HIDE was given.</summary>
     public bool Hidden { get; set; }
 

@@ -17,7 +17,8 @@ public static class SyslinuxTranslator
     /// <param name="workingDirectory">The namespace directory relative paths start from ("" for the TFTP root, "arch/isolinux" for an image mounted at arch).</param>
     /// <param name="rootPrefix">Where the tree's root lies in the namespace ("" for a TFTP root, "arch" for an image mounted at arch).</param>
     /// <param name="namePrefix">Prefix for entry names (a mount point), or null.</param>
-    public static SyslinuxConversion Translate(SyslinuxConfig config, string workingDirectory, string rootPrefix, string? namePrefix = null)
+    /// <param name="rootDirectory">The TFTP root's directory on disk (e.g. /tftpboot): absolute paths that begin with it are reduced to the root, as dnsmasq does.</param>
+    public static SyslinuxConversion Translate(SyslinuxConfig config, string workingDirectory, string rootPrefix, string? namePrefix = null, string? rootDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var warnings = new List<SyslinuxWarning>(config.Warnings);
@@ -25,17 +26,23 @@ public static class SyslinuxTranslator
         var names = new UniqueEntryNames();
         bool defaultTaken = false;
         string? defaultLabel = DefaultLabel(config);
-        bool anyMenuDefault = config.Labels.Any(l => l.MenuDefault);
+        // A submenu's MENU DEFAULT only picks the highlighted line inside that submenu; the menu's own default is a top-level one.
+        bool anyMenuDefault = config.Labels.Any(l => l.MenuDefault && l.Submenus.Count == 0);
         foreach (var label in config.Labels)
         {
             warnings.AddRange(label.Untranslated);
-            var entry = Entry(label, config, workingDirectory, rootPrefix, warnings);
+            if (label.MenuExit && label.Kernel is null)
+            {
+                continue; // a "Back.." line of a submenu: the flattened menu has nothing to go back to
+            }
+
+            var entry = Entry(label, config, p => ResolvePath(p, workingDirectory, rootPrefix, rootDirectory), warnings);
             if (entry is null)
             {
                 continue;
             }
 
-            bool isDefault = anyMenuDefault ? label.MenuDefault : string.Equals(label.Name, defaultLabel, StringComparison.OrdinalIgnoreCase);
+            bool isDefault = anyMenuDefault ? label.MenuDefault && label.Submenus.Count == 0 : string.Equals(label.Name, defaultLabel, StringComparison.OrdinalIgnoreCase);
             string label2 = label.MenuLabel ?? label.Name;
             if (label.Submenus.Count > 0)
             {
@@ -59,11 +66,11 @@ public static class SyslinuxTranslator
             warnings.Add(new SyslinuxWarning(config.Files[0], 0, d, $"DEFAULT {d} names no LABEL; no entry is marked default"));
         }
 
-        return new SyslinuxConversion(config.Files[0], config.Title, entries, warnings, config.Files);
+        return new SyslinuxConversion(config.Files[0], config.Title, entries, warnings, config.Files) { Timeout = config.Timeout };
     }
 
-    /// <summary>Resolves a path as syslinux would, into the boot namespace.</summary>
-    public static string ResolvePath(string path, string workingDirectory, string rootPrefix)
+    /// <summary>Resolves a path as syslinux would, into the boot namespace; with <paramref name="rootDirectory"/>, an absolute path that begins with it is reduced to the root (<see cref="TftpRootPath"/>).</summary>
+    public static string ResolvePath(string path, string workingDirectory, string rootPrefix, string? rootDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Contains("://", StringComparison.Ordinal))
@@ -76,6 +83,8 @@ public static class SyslinuxTranslator
         {
             path = "/" + path[(server + 2)..].TrimStart('/');
         }
+
+        path = TftpRootPath.Reduce(path, rootDirectory);
 
         string combined = path.StartsWith('/') ? Join(rootPrefix, path) : Join(workingDirectory, path);
         var parts = new List<string>();
@@ -118,10 +127,9 @@ public static class SyslinuxTranslator
             ?? config.Labels.FirstOrDefault(l => string.Equals(l.Name, first, StringComparison.OrdinalIgnoreCase))?.Name;
     }
 
-    private static BootEntry? Entry(SyslinuxLabel label, SyslinuxConfig config, string cwd, string root, List<SyslinuxWarning> warnings)
+    private static BootEntry? Entry(SyslinuxLabel label, SyslinuxConfig config, Func<string, string> resolve, List<SyslinuxWarning> warnings)
     {
         SyslinuxWarning Warn(string message) => label.Origin with { Message = $"LABEL {label.Name}: {message}" };
-        string Resolve(string p) => ResolvePath(p, cwd, root);
         if (label.Kernel is not { Length: > 0 } kernelText)
         {
             if (label.KernelDirective == "LOCALBOOT")
@@ -139,6 +147,16 @@ public static class SyslinuxTranslator
             append = string.Empty;
         }
 
+        var unknown = new List<string>();
+        kernelText = BootVariables.Translate(kernelText, unknown);
+        append = BootVariables.Translate(append, unknown);
+        string? initrdText = label.Initrd is { } written ? BootVariables.Translate(written, unknown) : null;
+        if (unknown.Count > 0)
+        {
+            warnings.Add(Warn($"{string.Join(", ", unknown.Select(n => "${" + n + "}"))} cannot be filled in by the menus PxePowerShell renders; not translated (write the value into the arguments; ${{pxeserver}} becomes {{server}})"));
+            return null;
+        }
+
         // KERNEL may carry arguments of its own ("KERNEL vmlinuz quiet"); they come before APPEND's.
         var kernelParts = kernelText.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries);
         string file = kernelParts[0];
@@ -150,9 +168,10 @@ public static class SyslinuxTranslator
             case "LOCALBOOT":
                 return new BootEntry { Name = "x", Kind = BootEntryKind.LocalBoot };
             case "CONFIG":
-                return new BootEntry { Name = "x", Kind = BootEntryKind.ConfigInclude, ConfigPath = Resolve(file) };
+                // Another pxelinux configuration: only pxelinux/syslinux.efi can read it, so iPXE and GRUB menus leave it out.
+                return new BootEntry { Name = "x", Kind = BootEntryKind.ConfigInclude, ConfigPath = resolve(file), Loader = BootLoader.Pxelinux };
             case "PXE":
-                return new BootEntry { Name = "x", Kind = BootEntryKind.Chainload, ChainTarget = Resolve(file) };
+                return new BootEntry { Name = "x", Kind = BootEntryKind.Chainload, ChainTarget = resolve(file) };
             case "BOOT" or "BSS" or "FDIMAGE" or "COMBOOT":
                 warnings.Add(Warn($"{directive} {file} (a boot sector, floppy image or COMBOOT program) is not translated"));
                 return null;
@@ -160,12 +179,12 @@ public static class SyslinuxTranslator
 
         if (name.EndsWith(".c32", StringComparison.Ordinal) || directive == "COM32")
         {
-            return Module(name, file, arguments, label, Resolve, Warn, warnings);
+            return Module(name, file, arguments, label, resolve, Warn, warnings);
         }
 
         if (name.EndsWith(".0", StringComparison.Ordinal) || name.EndsWith(".kpxe", StringComparison.Ordinal) || name.EndsWith(".pxe", StringComparison.Ordinal))
         {
-            return new BootEntry { Name = "x", Kind = BootEntryKind.Chainload, ChainTarget = Resolve(file) };
+            return new BootEntry { Name = "x", Kind = BootEntryKind.Chainload, ChainTarget = resolve(file) };
         }
 
         if (name == "memdisk")
@@ -176,11 +195,11 @@ public static class SyslinuxTranslator
 
         if (name.StartsWith("memtest", StringComparison.Ordinal) && !name.EndsWith(".efi", StringComparison.Ordinal))
         {
-            return new BootEntry { Name = "x", Kind = BootEntryKind.Image, Architecture = BootArchitecture.Bios, Kernel = Resolve(file), Arguments = Empty(arguments) };
+            return new BootEntry { Name = "x", Kind = BootEntryKind.Image, Architecture = BootArchitecture.Bios, Kernel = resolve(file), Arguments = Empty(arguments) };
         }
 
         var (initrds, rest) = TakeInitrd(arguments);
-        if (label.Initrd is { Length: > 0 } initrdDirective)
+        if (initrdText is { Length: > 0 } initrdDirective)
         {
             initrds.InsertRange(0, initrdDirective.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
@@ -189,8 +208,8 @@ public static class SyslinuxTranslator
         {
             Name = "x",
             Kind = BootEntryKind.Linux,
-            Kernel = Resolve(file),
-            Initrd = initrds.Select(Resolve).ToList(),
+            Kernel = resolve(file),
+            Initrd = initrds.Select(resolve).ToList(),
             Arguments = Empty(rest),
         };
     }
@@ -269,7 +288,7 @@ public static class SyslinuxTranslator
 
     private static string? Empty(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static string NameFor(string? prefix, string label)
+    internal static string NameFor(string? prefix, string label)
     {
         var chars = label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray();
         string core = new string(chars).Trim('-', '.', '_');

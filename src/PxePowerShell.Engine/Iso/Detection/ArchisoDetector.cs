@@ -27,9 +27,9 @@ public sealed class ArchisoDetector(string distribution, string baseDirectory) :
         var initrds = new List<string>();
         foreach (var microcode in new[] { $"{baseDirectory}/boot/intel-ucode.img", $"{baseDirectory}/boot/amd-ucode.img", $"{baseDirectory}/boot/intel_ucode.img", $"{baseDirectory}/boot/amd_ucode.img" })
         {
-            if (DetectedImage.HasFile(image, microcode))
+            if (DetectedImage.FirstFile(image, microcode) is { } file)
             {
-                initrds.Add(microcode);
+                initrds.Add(file);
             }
         }
 

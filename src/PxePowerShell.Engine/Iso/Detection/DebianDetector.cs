@@ -14,8 +14,16 @@ public sealed class DebianDetector : IDistributionDetector
         if (DetectedImage.FirstFile(image, "live/vmlinuz", "live/vmlinuz-amd64") is { } liveKernel
             && DetectedImage.FirstFile(image, "live/initrd.img", "live/initrd.img-amd64") is { } liveInitrd)
         {
-            var entry = DetectedImage.Linux(mountPoint, $"Debian live ({label})", liveKernel, [liveInitrd], $"boot=live components fetch={{http}}/{mountPoint}/live/filesystem.squashfs ip=dhcp");
-            return new DetectionResult("Debian live", [entry], ["The live system is fetched over HTTP: start the server with -Http."]);
+            // fetch= names the root file system as the image has it (a plain ISO 9660 image calls it filesyst.squ).
+            string? squashfs = DetectedImage.FirstFile(image, "live/filesystem.squashfs");
+            var entry = DetectedImage.Linux(mountPoint, $"Debian live ({label})", liveKernel, [liveInitrd], $"boot=live components fetch={{http}}/{mountPoint}/{squashfs ?? "live/filesystem.squashfs"} ip=dhcp");
+            List<string> notes = ["The live system is fetched over HTTP: start the server with -Http."];
+            if (squashfs is null)
+            {
+                notes.Add("The image has no live/filesystem.squashfs: fetch= names a file that is not there; set the entry's arguments to the image's root file system.");
+            }
+
+            return new DetectionResult("Debian live", [entry], notes);
         }
 
         if (DetectedImage.FirstFile(image, "casper/vmlinuz", "casper/hwe-vmlinuz") is { } casperKernel
@@ -32,9 +40,9 @@ public sealed class DebianDetector : IDistributionDetector
             ("install/vmlinuz", "install/initrd.gz", "Debian installer"),
         })
         {
-            if (DetectedImage.HasFile(image, kernel) && DetectedImage.HasFile(image, initrd))
+            if (DetectedImage.FirstFile(image, kernel) is { } kernelFile && DetectedImage.FirstFile(image, initrd) is { } initrdFile)
             {
-                var entry = DetectedImage.Linux(mountPoint, $"{what} ({label})", kernel, [initrd], "priority=low");
+                var entry = DetectedImage.Linux(mountPoint, $"{what} ({label})", kernelFile, [initrdFile], "priority=low");
                 return new DetectionResult(what, [entry], []);
             }
         }

@@ -40,7 +40,8 @@ public sealed class SyslinuxTranslationTests
             """);
 
         Assert.Equal("PXE Boot Menu", result.Title);
-        Assert.Empty(result.Warnings);
+        Assert.Equal(TimeSpan.FromSeconds(30), result.Timeout);
+        Assert.Contains("settings.timeoutSeconds to 30", Assert.Single(result.Warnings).Message, StringComparison.Ordinal);
         Assert.Equal(["debian", "memtest", "local"], result.Entries.Select(e => e.Name));
         var debian = result.Entries[0];
         Assert.Equal(BootEntryKind.Linux, debian.Kind);
