@@ -19,7 +19,9 @@ public sealed class RootRelativePathTests : IDisposable
     [InlineData("/tftpboot", "/tftpboot", "/tftpboot")]
     [InlineData("xenserver/xen.gz", "/tftpboot", "xenserver/xen.gz")]
     [InlineData("/tftpboot/xen.gz", "tftpboot", "/tftpboot/xen.gz")]
-    public void Paths_that_begin_with_the_root_are_reduced_to_the_path_below_it(string path, string root, string expected) =>
+    [InlineData("/tftpboot/a", null, "/tftpboot/a")]
+    [InlineData("/a", "/", "/a")]
+    public void Paths_that_begin_with_the_root_are_reduced_to_the_path_below_it(string path, string? root, string expected) =>
         Assert.Equal(expected, RootRelativePath.Reduce(path, root));
 
     [Fact]

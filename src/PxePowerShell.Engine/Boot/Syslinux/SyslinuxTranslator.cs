@@ -1,3 +1,5 @@
+using PxePowerShell.Engine.Files;
+
 namespace PxePowerShell.Engine.Boot.Syslinux;
 
 /// <summary>
@@ -69,7 +71,7 @@ public static class SyslinuxTranslator
         return new SyslinuxConversion(config.Files[0], config.Title, entries, warnings, config.Files) { Timeout = config.Timeout };
     }
 
-    /// <summary>Resolves a path as syslinux would, into the boot namespace; with <paramref name="rootDirectory"/>, an absolute path that begins with it is reduced to the root (<see cref="TftpRootPath"/>).</summary>
+    /// <summary>Resolves a path as syslinux would, into the boot namespace; with <paramref name="rootDirectory"/>, an absolute path that begins with it is reduced to the root (<see cref="RootRelativePath"/>).</summary>
     public static string ResolvePath(string path, string workingDirectory, string rootPrefix, string? rootDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -84,7 +86,10 @@ public static class SyslinuxTranslator
             path = "/" + path[(server + 2)..].TrimStart('/');
         }
 
-        path = TftpRootPath.Reduce(path, rootDirectory);
+        if (path.StartsWith('/') && RootRelativePath.TryReduce(path, rootDirectory, out var belowRoot))
+        {
+            path = "/" + belowRoot; // dnsmasq's reading: /tftpboot/a under tftp-root=/tftpboot is the root's /a
+        }
 
         string combined = path.StartsWith('/') ? Join(rootPrefix, path) : Join(workingDirectory, path);
         var parts = new List<string>();

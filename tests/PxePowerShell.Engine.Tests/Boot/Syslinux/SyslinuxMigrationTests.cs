@@ -9,18 +9,6 @@ public sealed class SyslinuxMigrationTests
     private static SyslinuxConversion Translate(string text, Func<string, string?>? read = null, string? rootDirectory = null) =>
         SyslinuxTranslator.Translate(SyslinuxConfigParser.Parse("pxelinux.cfg/default", text, read), string.Empty, string.Empty, rootDirectory: rootDirectory);
 
-    [Theory]
-    [InlineData("/tftpboot/xenserver/xen.gz", "/tftpboot", "/xenserver/xen.gz")]
-    [InlineData("/tftpboot/xenserver/xen.gz", "/tftpboot/", "/xenserver/xen.gz")]
-    [InlineData("/tftpbootx/xen.gz", "/tftpboot", "/tftpbootx/xen.gz")]
-    [InlineData("/tftpboot", "/tftpboot", "/tftpboot")]
-    [InlineData("xenserver/xen.gz", "/tftpboot", "xenserver/xen.gz")]
-    [InlineData("/tftpboot/a", null, "/tftpboot/a")]
-    [InlineData("/tftpboot/a", "tftpboot", "/tftpboot/a")]
-    [InlineData("/a", "/", "/a")]
-    public void Absolute_paths_under_the_tftp_root_are_reduced_as_dnsmasq_reduces_them(string path, string? root, string expected) =>
-        Assert.Equal(expected, TftpRootPath.Reduce(path, root));
-
     [Fact]
     public void A_mboot_entry_written_with_tftp_root_paths_gets_root_relative_files()
     {
