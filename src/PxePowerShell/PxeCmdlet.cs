@@ -29,6 +29,36 @@ public abstract class PxeCmdlet : PSCmdlet
         return true;
     }
 
+    /// <summary>
+    /// Reads a configuration file through <paramref name="read"/> (an importer: the file and what it includes); writes
+    /// PathIsDirectory, or ConfigurationNotFound (missing or unreadable), and returns false when it cannot.
+    /// </summary>
+    protected bool TryReadConfiguration<T>(string path, string what, Func<string, T> read, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? result)
+        where T : class
+    {
+        result = null;
+        if (WriteErrorIfDirectory(path, what))
+        {
+            return false;
+        }
+
+        try
+        {
+            result = read(path);
+            return true;
+        }
+        catch (FileNotFoundException ex)
+        {
+            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ObjectNotFound, path, ex.Message, ex));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ReadError, path, $"'{path}' cannot be read: {ex.Message}", ex));
+        }
+
+        return false;
+    }
+
     /// <summary>The PortAccessDenied record for a port below 1024, saying how to fix it; <paramref name="detail"/> is appended in parentheses.</summary>
     protected static ErrorRecord PrivilegedPortError(int port, object target, Exception inner, string? detail = null) => Error(
         ErrorIds.PortAccessDenied,

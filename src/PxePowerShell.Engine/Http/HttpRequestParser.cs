@@ -114,16 +114,18 @@ internal sealed class HttpRequestParser
         return -1;
     }
 
+    /// <summary>No method is longer (the longest registered ones have 17 letters): a longer first word is not HTTP.</summary>
+    private const int LongestMethod = 32;
+
     /// <summary>
     /// Judges the first bytes of a request line that has not ended yet: null while they can still begin
     /// "method SP target SP HTTP/1.x", else the failure to answer now.
     /// </summary>
     private static HttpParseResult? CheckRequestLinePrefix(ReadOnlySpan<byte> line)
     {
-        const int LongestMethod = 32;
         int sp1 = line.IndexOf((byte)' ');
         var method = sp1 < 0 ? line : line[..sp1];
-        if (sp1 == 0 || (method.Length > 0 && !IsToken(method)) || (sp1 < 0 && method.Length > LongestMethod))
+        if (sp1 == 0 || (method.Length > 0 && !IsToken(method)) || method.Length > LongestMethod)
         {
             return HttpParseResult.Fail(400, "this is not an HTTP request");
         }
@@ -175,6 +177,11 @@ internal sealed class HttpRequestParser
         }
 
         method = requestLine[..sp1];
+        if (method.Length > LongestMethod)
+        {
+            return HttpParseResult.Fail(400, "this is not an HTTP request");
+        }
+
         var afterMethod = requestLine[(sp1 + 1)..];
         int sp2 = afterMethod.IndexOf((byte)' ');
         if (sp2 <= 0)

@@ -26,24 +26,8 @@ public sealed class ConvertFromPxeDnsmasqConfigCommand : PxeCmdlet
     protected override void ProcessRecord()
     {
         string path = ResolvePath(Path);
-        if (WriteErrorIfDirectory(path, "dnsmasq configuration"))
+        if (!TryReadConfiguration(path, "dnsmasq configuration", file => DnsmasqImporter.Import(file, Name), out DnsmasqConversion? conversion))
         {
-            return;
-        }
-
-        DnsmasqConversion conversion;
-        try
-        {
-            conversion = DnsmasqImporter.Import(path, Name);
-        }
-        catch (FileNotFoundException ex)
-        {
-            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ObjectNotFound, path, ex.Message, ex));
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ReadError, path, $"'{path}' cannot be read: {ex.Message}", ex));
             return;
         }
 

@@ -27,19 +27,8 @@ public sealed class ConvertFromPxeGrubConfigCommand : PxeCmdlet
     protected override void ProcessRecord()
     {
         string path = ResolvePath(Path);
-        GrubConversion conversion;
-        try
+        if (!TryReadConfiguration(path, "GRUB configuration", file => GrubImporter.FromDirectory(file, Root is null ? null : ResolvePath(Root)), out GrubConversion? conversion))
         {
-            conversion = GrubImporter.FromDirectory(path, Root is null ? null : ResolvePath(Root));
-        }
-        catch (FileNotFoundException ex)
-        {
-            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ObjectNotFound, path, ex.Message, ex));
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ReadError, path, $"'{path}' cannot be read: {ex.Message}", ex));
             return;
         }
 

@@ -27,24 +27,8 @@ public sealed class ConvertFromPxeSyslinuxConfigCommand : PxeCmdlet
     protected override void ProcessRecord()
     {
         string path = ResolvePath(Path);
-        if (WriteErrorIfDirectory(path, "syslinux configuration"))
+        if (!TryReadConfiguration(path, "syslinux configuration", file => SyslinuxImporter.FromDirectory(file, Root is null ? null : ResolvePath(Root)), out SyslinuxConversion? conversion))
         {
-            return;
-        }
-
-        SyslinuxConversion conversion;
-        try
-        {
-            conversion = SyslinuxImporter.FromDirectory(path, Root is null ? null : ResolvePath(Root));
-        }
-        catch (FileNotFoundException ex)
-        {
-            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ObjectNotFound, path, ex.Message, ex));
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(Error(ErrorIds.ConfigurationNotFound, ErrorCategory.ReadError, path, $"'{path}' cannot be read: {ex.Message}", ex));
             return;
         }
 

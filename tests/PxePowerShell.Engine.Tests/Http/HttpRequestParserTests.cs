@@ -114,6 +114,29 @@ public sealed class HttpRequestParserTests
     [InlineData("GET / HTTP/0.9\r\n\r\n")]
     public void Refuses_other_versions_with_505(string text) => Assert.Equal(505, Parse(text).StatusCode);
 
+    [Theory]
+    [InlineData("nu.ipTTPHnnznnnnnnnnnnnnnnnnnnnnnnxf 1")]                         // the fuzzer's finding: a space after 36 letters
+    [InlineData("AVERYLONGMETHODNAMETHATNOHTTPSERVERKNOWS / HTTP/1.1\r\nHost: x\r\n\r\n")]
+    public void A_first_word_longer_than_any_method_is_refused_whether_its_space_has_arrived_or_not(string text)
+    {
+        // Fed a byte at a time or all at once, the parser decides the same: 400 (before: 400 early, Incomplete or a
+        // complete head once the space arrived).
+        byte[] bytes = Encoding.Latin1.GetBytes(text);
+        var parser = new HttpRequestParser(16384);
+        HttpParseResult incremental = default;
+        for (int i = 1; i <= bytes.Length; i++)
+        {
+            incremental = parser.Parse(bytes.AsSpan(0, i));
+            if (incremental.Status != HttpParseStatus.Incomplete)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(400, incremental.StatusCode);
+        Assert.Equal(400, Parse(text).StatusCode);
+    }
+
     [Fact]
     public void Refuses_a_long_request_line_with_414_before_it_ends()
     {
