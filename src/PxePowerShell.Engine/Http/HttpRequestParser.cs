@@ -53,24 +53,33 @@ internal sealed class HttpRequestParser
         {
             _scanned = data.Length;
             int lineEnd = data[start..].IndexOf((byte)'\n');
+
+            // Refuse at once what can never become an HTTP/1.x request (binary garbage, a TLS ClientHello, an HTTP/0.9
+            // request line) instead of waiting for the header timeout. This verdict comes before the size limits, here
+            // and once the head is whole, so that a request decides the same however its bytes arrive.
+            var early = lineEnd < 0 ? CheckRequestLinePrefix(data[start..]) : ParseRequestLine(TrimCr(data.Slice(start, lineEnd)), out _, out _, out _, out _);
+            if (early is { } refused)
+            {
+                return refused;
+            }
+
             if ((lineEnd < 0 && data.Length - start > _maxRequestLine) || lineEnd > _maxRequestLine)
             {
                 return HttpParseResult.Fail(414, "the request line is too long");
             }
 
-            if (data.Length - start > _maxHeaderBytes)
-            {
-                return HttpParseResult.Fail(431, "the request header fields are too large");
-            }
-
-            // Refuse at once what can never become an HTTP/1.x request (binary garbage, a TLS ClientHello, an HTTP/0.9
-            // request line) instead of waiting for the header timeout.
-            var early = lineEnd < 0 ? CheckRequestLinePrefix(data[start..]) : ParseRequestLine(TrimCr(data.Slice(start, lineEnd)), out _, out _, out _, out _);
-            return early ?? HttpParseResult.Incomplete;
+            return data.Length - start > _maxHeaderBytes
+                ? HttpParseResult.Fail(431, "the request header fields are too large")
+                : HttpParseResult.Incomplete;
         }
 
         var head = data[start..end];
         int firstLineEnd = head.IndexOf((byte)'\n');
+        if (ParseRequestLine(TrimCr(head[..firstLineEnd]), out _, out _, out _, out _) is { } malformed)
+        {
+            return malformed;
+        }
+
         if (firstLineEnd > _maxRequestLine)
         {
             return HttpParseResult.Fail(414, "the request line is too long");
