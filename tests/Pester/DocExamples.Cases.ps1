@@ -65,7 +65,7 @@ $cases = @{
     'Find-PxeDhcpServer#1'          = @{ Arrange = $dnsmasq -f ''; Cleanup = $dnsmasqGone; Assert = '$ExampleOutput -match "192\.168\.0\.2\s+192\.168\.0\.2\d\d\s.*pxelinux\.0"' }
     'Find-PxeDhcpServer#2'          = @{ Arrange = $dnsmasq -f '--pxe-service=x86PC,Install,pxelinux'; Cleanup = $dnsmasqGone; Assert = '$ExampleOutput -match "192\.168\.0\.2\s.*True\s.*Install"' }
     'Get-PxeClient#3'               = @{ Arrange = $clients; Assert = "`$ExampleOutput -match '52-54-00-12-34-57\s.*EfiX64'`n`$ExampleOutput -notmatch '52-54-00-12-34-56'" }
-    'Get-PxeLease#1'                = @{ Arrange = $leases; Assert = "`$ExampleOutput -match ""`$(Get-Content ./bound.txt)\s+52-54-00-12-34-56\s.*Active""`n`$ExampleOutput -notmatch '52-54-00-12-34-99'" }
+    'Get-PxeLease#1'                = @{ Arrange = $leases; Assert = "`$ExampleOutput -match ""`$(Get-Content ./bound.txt)\s+52-54-00-12-34-56\s.*Active""`n(Get-PxeLease -ClientId 52-54-00-12-34-99).AddressState -eq 'Offered'`n`$ExampleOutput -notmatch '52-54-00-12-34-99'" }
     'Get-PxeLease#2'                = @{ Arrange = $leases; Assert = "`$ExampleOutput -match ""`$(Get-Content ./bound.txt)\s+52-54-00-12-34-56\s.*Active""`n`$ExampleOutput -notmatch '52-54-00-12-34-99'" }
     'Get-PxeClient#2'               = @{ Arrange = $client; Assert = "(Import-Csv clients.csv).MacAddress -contains '52-54-00-12-34-56'" }
     'Get-PxeEvent#2'                = @{ NoServer = $true }
