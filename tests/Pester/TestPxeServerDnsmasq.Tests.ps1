@@ -19,15 +19,6 @@ BeforeAll {
     Set-Content "$root/pxelinux.cfg/default" "DEFAULT local"
     $dnsmasq = $null
 
-    ip netns add $ns
-    ip link add $iface type veth peer name $peer
-    ip link set $peer netns $ns
-    ip -n $ns addr add "$dnsmasqAddress/24" dev $peer
-    ip -n $ns link set $peer up
-    ip addr add "10.202.$subnet.2/24" dev $iface
-    ip link set $iface up
-    if ($LASTEXITCODE -ne 0) { throw "could not set up $iface and $ns (needs root and iproute2)" }
-
     # Starts dnsmasq in the namespace with these options (no config file, no DNS) and waits until its DHCP is up.
     function Start-Dnsmasq([string] $Name, [string[]] $Options) {
         $log = Join-Path $TestDrive "$Name.log"
@@ -52,11 +43,20 @@ BeforeAll {
         $script:dnsmasq = $null
     }
 
+    ip netns add $ns
+    ip link add $iface type veth peer name $peer
+    ip link set $peer netns $ns
+    ip -n $ns addr add "$dnsmasqAddress/24" dev $peer
+    ip -n $ns link set $peer up
+    ip addr add "10.202.$subnet.2/24" dev $iface
+    ip link set $iface up
+    if ($LASTEXITCODE -ne 0) { throw "could not set up $iface and $ns (needs root and iproute2)" }
+
     $common = @{ Interface = $iface; Port = $port; ClientPort = $port + 1 }
 }
 
 AfterAll {
-    Stop-Dnsmasq
+    if (Get-Command Stop-Dnsmasq -ErrorAction SilentlyContinue) { Stop-Dnsmasq }
     ip netns del $ns 2>$null
     ip link del $iface 2>$null   # gone with the namespace unless the move into it failed
 }
@@ -101,7 +101,7 @@ Describe 'Test-PxeServer against dnsmasq' {
             $summary.Error | Should -BeNullOrEmpty -Because (Get-Content (Join-Path $TestDrive proxy.log) -Raw)
             $summary.Success | Should -BeTrue
             $steps.Success | Should -Not -Contain $false
-            $steps.Step | Should -Contain 'TftpBootFile'
+            $steps.Step | Should -Be @('Discover', 'ProxyOffer', 'Request4011', 'ProxyAck', 'TftpBootFile', 'TftpMenu')
             $summary.ProxyServer | Should -Be $dnsmasqAddress
             $summary.BootServer | Should -Be $dnsmasqAddress
             $summary.BootFile | Should -Be 'pxelinux.0'
