@@ -2,7 +2,9 @@
 #   Arrange  - script run first in the example's runspace (the state the example's text assumes: a server, entries)
 #   During   - for a -Wait example: script run (in the runner, same folder) while its servers are up, before Ctrl+C
 #   EndByStopPxeServer - end the -Wait example with Stop-PxeServer (every published event written) instead of Ctrl+C
-#   Assert   - script run after the example in its runspace; every value it returns must be true
+#   Assert   - script run after the example in its runspace; every value it returns must be true ($ExampleOutput is
+#              the example's output as text)
+#   Cleanup  - script run last in the example's runspace, also when it failed (what Arrange started outside the module)
 #   NoServer - a -Wait example that starts no server (Get-PxeEvent -Wait)
 #   Skip     - the reason an example cannot run here (listed, never silent)
 #   Known    - a cmdlet bug that makes the example fail today: reported as skipped while it fails
@@ -27,6 +29,28 @@ $arch = 'Mount-PxeIso ./archlinux.iso -MountPoint arch | Out-Null'
 $published = '$until = [datetime]::UtcNow.AddSeconds(20); while (-not (Get-PxeEvent -Kind TransferCompleted) -and [datetime]::UtcNow -lt $until) { Start-Sleep -Milliseconds 100 }'
 $fetch = "curl -s --max-time 20 -o /dev/null tftp://192.168.0.1/hello.txt`n$published"
 
+# Inventory with a BIOS client and an x64 UEFI one (architecture 7, as OVMF and most x64 firmware send it).
+$clients = "$($lab -replace "Bios = 'pxelinux.0'", "Bios = 'pxelinux.0'; EfiX64 = 'syslinux.efi'")`nTest-PxeServer -Interface eth0 -MacAddress 52-54-00-12-34-56 -Timeout 00:00:02 | Out-Null`nTest-PxeServer -Interface eth0 -MacAddress 52-54-00-12-34-57 -Architecture EfiBC -Timeout 00:00:02 | Out-Null"
+# Another DHCP server on eth0's link for Find-PxeDhcpServer (the module's own servers do not answer probes from their
+# host): dnsmasq on eth0-peer at 192.168.0.2 (without a route of its own; accept_local lets the two ends of the veth,
+# both addresses of this namespace, take each other's packets), full DHCP with a boot file, {0} its further options.
+$dnsmasq = @'
+ip addr add 192.168.0.2/24 dev eth0-peer noprefixroute
+sysctl -qw net.ipv4.conf.eth0.accept_local=1 net.ipv4.conf.eth0-peer.accept_local=1
+dnsmasq --conf-file=/dev/null --port=0 --user=root --interface=eth0-peer --bind-interfaces --pid-file=$PWD/dnsmasq.pid --dhcp-leasefile=$PWD/dnsmasq.leases --dhcp-range=192.168.0.200,192.168.0.210,255.255.255.0 --dhcp-boot=pxelinux.0 --no-ping {0}
+if ($LASTEXITCODE) {{ throw "dnsmasq did not start ($LASTEXITCODE)" }}
+'@
+$dnsmasqGone = "if (Test-Path ./dnsmasq.pid) { Stop-Process -Id (Get-Content ./dnsmasq.pid) }`nip addr del 192.168.0.2/24 dev eth0-peer`nsysctl -qw net.ipv4.conf.eth0.accept_local=0 net.ipv4.conf.eth0-peer.accept_local=0"
+# A full DHCP server on eth0 with an active lease of 52:54:00:12:34:56 (DISCOVER ... ACK from scapy on eth0-peer) and
+# an offered address for another client (the simulator stops at the offer).
+$leases = @"
+Start-PxeDhcpServer -Range 192.168.0.50, 192.168.0.150 -Interface eth0 -Name dhcp1 | Out-Null
+`$bound = /usr/bin/python3 '$PSScriptRoot/dhcp-client.py' eth0-peer 52:54:00:12:34:56
+if (`$LASTEXITCODE) { throw "the DHCP client got no lease (`$LASTEXITCODE)" }
+Set-Content ./bound.txt `$bound
+Test-PxeServer -Interface eth0 -MacAddress 52-54-00-12-34-99 -NoDownload -Timeout 00:00:01 | Out-Null
+"@
+
 $reservations = 'Set-Content reservations.csv "IPAddress,ClientId,Name`n10.0.5.20,52:54:00:AA:BB:01,build01`n10.0.5.21,52:54:00:AA:BB:02,build02"'
 $cases = @{
     'README.md#1'                   = @{ During = $fetch; Assert = "(Import-Csv boots.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
@@ -38,6 +62,11 @@ $cases = @{
     'Export-PxeBootEntry#1'         = @{ Arrange = $entries; Assert = '(Get-Content ./boot-setup.json -Raw | ConvertFrom-Json).entries.Count -ge 8' }
     'Export-PxeBootEntry#2'         = @{ Arrange = $entries; Assert = '(Get-Content ./installers.json -Raw | ConvertFrom-Json).entries.Count -eq 2' }
     'Export-PxeBootMenu#1'          = @{ Arrange = $entries; Assert = 'Test-Path /srv/tftp/efi64/pxelinux.cfg/default' }
+    'Find-PxeDhcpServer#1'          = @{ Arrange = $dnsmasq -f ''; Cleanup = $dnsmasqGone; Assert = '$ExampleOutput -match "192\.168\.0\.2\s+192\.168\.0\.2\d\d\s.*pxelinux\.0"' }
+    'Find-PxeDhcpServer#2'          = @{ Arrange = $dnsmasq -f '--pxe-service=x86PC,Install,pxelinux'; Cleanup = $dnsmasqGone; Assert = '$ExampleOutput -match "192\.168\.0\.2\s.*True\s.*Install"' }
+    'Get-PxeClient#3'               = @{ Arrange = $clients; Assert = "`$ExampleOutput -match '52-54-00-12-34-57\s.*EfiX64'`n`$ExampleOutput -notmatch '52-54-00-12-34-56'" }
+    'Get-PxeLease#1'                = @{ Arrange = $leases; Assert = "`$ExampleOutput -match ""`$(Get-Content ./bound.txt)\s+52-54-00-12-34-56\s.*Active""`n(Get-PxeLease -ClientId 52-54-00-12-34-99).AddressState -eq 'Offered'`n`$ExampleOutput -notmatch '52-54-00-12-34-99'" }
+    'Get-PxeLease#2'                = @{ Arrange = $leases; Assert = "`$ExampleOutput -match ""`$(Get-Content ./bound.txt)\s+52-54-00-12-34-56\s.*Active""`n`$ExampleOutput -notmatch '52-54-00-12-34-99'" }
     'Get-PxeClient#2'               = @{ Arrange = $client; Assert = "(Import-Csv clients.csv).MacAddress -contains '52-54-00-12-34-56'" }
     'Get-PxeEvent#2'                = @{ NoServer = $true }
     'Get-PxeIso#3'                  = @{ Arrange = "Start-PxeTftpServer -Root /srv/tftp -Port 6969 -Name lab | Out-Null`nMount-PxeIso ./archlinux.iso -MountPoint arch -Server lab | Out-Null" }

@@ -14,7 +14,7 @@ param(
     [Parameter(Mandatory)] [string] $RepoRoot,
     [Parameter(Mandatory)] [string] $Work,
     [Parameter(Mandatory)] [string] $ResultPath,
-    [string] $Id = '*'
+    [string[]] $Id = '*'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -38,7 +38,7 @@ function Wait-Condition([scriptblock] $Condition, [timespan] $Timeout) {
 function Format-ErrorRecord($record) { "[$($record.FullyQualifiedErrorId)] $($record.Exception.Message)" }
 
 $results = [ordered]@{}
-foreach ($example in Get-PxeDocExample -RepoRoot $RepoRoot | Where-Object Id -like $Id) {
+foreach ($example in Get-PxeDocExample -RepoRoot $RepoRoot | Where-Object { $exampleId = $_.Id; $Id | Where-Object { $exampleId -like $_ } }) {
     $case = $cases[$example.Id]
     if (-not $case) { $case = @{} }
     if ($case.Skip) { continue }
@@ -110,6 +110,7 @@ foreach ($example in Get-PxeDocExample -RepoRoot $RepoRoot | Where-Object Id -li
         if ($case.Assert) {
             $check = [powershell]::Create()
             $check.Runspace = $runspace
+            $runspace.SessionStateProxy.SetVariable('ExampleOutput', $output)
             $verdict = $check.AddScript($case.Assert).Invoke()
             foreach ($e in $check.Streams.Error) { $errors.Add('assert: ' + (Format-ErrorRecord $e)) }
             if (-not ($verdict -and ($verdict | Where-Object { -not $_ }).Count -eq 0)) { $errors.Add("assert failed: $($case.Assert) returned '$verdict'") }
@@ -120,6 +121,13 @@ foreach ($example in Get-PxeDocExample -RepoRoot $RepoRoot | Where-Object Id -li
         $errors.Add("runner: $_")
     }
     finally {
+        if ($case.Cleanup) {
+            $clean = [powershell]::Create()
+            $clean.Runspace = $runspace
+            $null = $clean.AddScript("Set-Location -LiteralPath '$dir'`n$($case.Cleanup)").Invoke()
+            foreach ($e in $clean.Streams.Error) { $errors.Add('cleanup: ' + (Format-ErrorRecord $e)) }
+            $clean.Dispose()
+        }
         # What an example leaves running is stopped, so the next one starts clean; a stop that fails is a failure.
         try { Get-PxeServer | Stop-PxeServer -ErrorAction Stop } catch { $errors.Add("cleanup: $_") }
         Get-PxeIso | Dismount-PxeIso -ErrorAction SilentlyContinue
