@@ -441,7 +441,8 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
     [Fact]
     public void Start_PxeTftpServer_serves_the_generated_menus_live_to_curl()
     {
-        string root = MakeRoot("debian-installer/amd64/linux", "own/pxelinux.cfg/default");
+        // menu.c32 beside the loader: the served menus use it (UI menu.c32), as Get-PxeBootMenu renders them.
+        string root = MakeRoot("debian-installer/amd64/linux", "own/pxelinux.cfg/default", "menu.c32");
         Run("""
             New-PxeBootEntry -Name debian-installer -Kernel debian-installer/amd64/linux -Arguments 'auto url=http://{server}/preseed.cfg' -Default
             New-PxeBootEntry -Name rescue-db01 -Kernel rescue/vmlinuz -MacAddress 52:54:00:12:34:56 -Default
