@@ -94,6 +94,15 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
 
             host.Invoke($"Add-PxeReservation -IPAddress 127.0.0.73 -ClientId 52-54-00-aa-bb-04 -Server {name} -WhatIf").AssertNoErrors();
             Assert.Empty(host.Invoke($"Get-PxeLease -Server {name} -IPAddress 127.0.0.73").AssertNoErrors().Output);
+
+            // A reservation's own lease time (dnsmasq's dhcp-host=...,12h), from a CSV row's string; under a minute is InvalidParameter.
+            var own = host.Invoke($"[pscustomobject]@{{ IPAddress='127.0.0.74'; ClientId='52-54-00-aa-bb-05'; LeaseDuration='12:00:00'; Server='{name}' }} | Add-PxeReservation -PassThru").AssertNoErrors().Output;
+            Assert.Equal(TimeSpan.FromHours(12), Assert.Single(own).Properties["LeaseDuration"].Value);
+            var listed = host.Invoke($"Get-PxeReservation -Server {name} -IPAddress 127.0.0.74").AssertNoErrors().Output;
+            Assert.Equal(TimeSpan.FromHours(12), Assert.Single(listed).Properties["LeaseDuration"].Value);
+            var tooShort = host.Invoke($"Add-PxeReservation -IPAddress 127.0.0.75 -ClientId 52-54-00-aa-bb-06 -LeaseDuration 00:00:30 -Server {name}").SingleError("InvalidParameter");
+            Assert.Equal(ErrorCategory.InvalidArgument, tooShort.CategoryInfo.Category);
+            Assert.Empty(host.Invoke($"Get-PxeReservation -Server {name} -IPAddress 127.0.0.75").AssertNoErrors().Output);
         }
         finally
         {
