@@ -150,6 +150,20 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         host.Invoke($"Start-PxeProxyDhcp -Interface nosuch-{_id[..4]} -Port {FreeUdpPort()} -PxePort 0").SingleError("InterfaceNotFound");
         host.Invoke($"Start-PxeDhcpServer -Range 127.0.0.60,127.0.0.50 -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='xx' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidMacAddress");
+        host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='soon' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
+
+        // A reservation row with its own lease time is kept as given.
+        string name = $"mt-res-lease-{_id}";
+        host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='2.00:00:00' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir -Name {name} | Out-Null", new Dictionary<string, object?> { ["dir"] = _data }).AssertNoErrors();
+        try
+        {
+            var reservation = Assert.Single(host.Invoke($"Get-PxeReservation -Server {name}").AssertNoErrors().Output);
+            Assert.Equal(TimeSpan.FromDays(2), reservation.Properties["LeaseDuration"].Value);
+        }
+        finally
+        {
+            host.Invoke($"Stop-PxeServer -Name {name}").AssertNoErrors();
+        }
     }
 
     [Fact]
