@@ -138,6 +138,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
         {
             object? item = raw is PSObject p ? p.BaseObject : raw;
             string? ip = null, client = null, label = null;
+            TimeSpan? lease = null;
             if (item is DhcpReservation r)
             {
                 RequireIPv4(nameof(DhcpReservation), r.IPAddress);
@@ -173,7 +174,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
                 ThrowTerminatingError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, client, $"-Reservation {ip}: '{client}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff."));
             }
 
-            list.Add(new DhcpReservation(address!, mac!, label));
+            list.Add(new DhcpReservation(address!, mac!, label, lease));
 
             void Assign(string? key, object? value)
             {
@@ -188,6 +189,21 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
                         break;
                     case "name":
                         label = text;
+                        break;
+                    case "leaseduration" or "leasetime" when !string.IsNullOrEmpty(text):
+                        if ((value is PSObject w ? w.BaseObject : value) is TimeSpan t)
+                        {
+                            lease = t;
+                        }
+                        else if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                        {
+                            lease = parsed;
+                        }
+                        else
+                        {
+                            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, value, $"-Reservation: LeaseDuration '{text}' is not a duration; use e.g. '12:00:00' (12 hours)."));
+                        }
+
                         break;
                 }
             }

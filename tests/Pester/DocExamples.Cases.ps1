@@ -57,6 +57,8 @@ $cases = @{
     'README.md#2'                   = @{ Skip = './build.ps1 builds the whole solution, which tests/run.sh has just done; ReadmeRunCommandTests runs the same Start-PxeServer through build.ps1 -Task Start' }
     'docs/about_PxePowerShell.md#2' = @{ During = $fetch; Assert = "(Import-Csv transfers.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
     'examples/arch-iso-http.ps1'    = @{ During = "curl -s --max-time 20 -o /dev/null http://192.168.0.1/arch/arch/boot/x86_64/vmlinuz-linux`n$published"; Assert = "(Import-Csv boots.csv).Path -contains 'arch/arch/boot/x86_64/vmlinuz-linux'"; EndByStopPxeServer = $true }
+    # The tree's own pxelinux.cfg is moved aside, so pxelinux reads the menu generated from the example's entries.
+    'examples/debian-netboot.ps1'   = @{ During = 'curl -s --max-time 20 -o pxelinux-default.cfg tftp://192.168.0.1/pxelinux.cfg/default'; Assert = "`$menu = Get-Content ./pxelinux-default.cfg -Raw; `$menu -match 'LABEL debian-installer'; `$menu -match 'LABEL local'; `$menu -notmatch 'netboot pxelinux.cfg/default'" }
     'Copy-PxeIsoItem#1'             = @{ Arrange = $arch; Assert = 'Test-Path /srv/tftp/arch/vmlinuz-linux' }
     'Copy-PxeIsoItem#2'             = @{ Arrange = 'Mount-PxeIso ./debian-12.iso -MountPoint debian | Out-Null'; Assert = 'Test-Path ./debian-installer/gtk/vmlinuz' }
     'Export-PxeBootEntry#1'         = @{ Arrange = $entries; Assert = '(Get-Content ./boot-setup.json -Raw | ConvertFrom-Json).entries.Count -ge 8' }

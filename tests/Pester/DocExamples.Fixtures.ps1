@@ -29,10 +29,11 @@ function New-DocExampleFixture([string] $Path, [string] $RepoRoot) {
     New-IsoImage "$Path/XenServer-install.iso" 'XenServer-8' @{
         'boot/xen.gz' = 'xen'; 'boot/vmlinuz' = 'dom0 kernel'; 'install.img' = 'installer'
     }
-    # The Debian netboot tarball's layout (debian-installer/amd64/..., pxelinux.0), with an Ubuntu tree beside it.
+    # The Debian netboot tarball's layout (debian-installer/amd64/..., pxelinux.0 and its own pxelinux.cfg/default menu),
+    # with an Ubuntu tree beside it.
     $netboot = "$Path/netboot"
     foreach ($file in 'debian-installer/amd64/linux', 'debian-installer/amd64/initrd.gz', 'debian-installer/amd64/bootnetx64.efi',
-        'ubuntu-installer/amd64/linux', 'ubuntu-installer/amd64/initrd.gz', 'pxelinux.0') {
+        'ubuntu-installer/amd64/linux', 'ubuntu-installer/amd64/initrd.gz', 'pxelinux.0', 'pxelinux.cfg/default') {
         New-Item -ItemType Directory -Force (Split-Path "$netboot/$file") | Out-Null
         Set-Content "$netboot/$file" "netboot $file" -NoNewline
     }

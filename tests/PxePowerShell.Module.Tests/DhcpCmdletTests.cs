@@ -94,6 +94,15 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
 
             host.Invoke($"Add-PxeReservation -IPAddress 127.0.0.73 -ClientId 52-54-00-aa-bb-04 -Server {name} -WhatIf").AssertNoErrors();
             Assert.Empty(host.Invoke($"Get-PxeLease -Server {name} -IPAddress 127.0.0.73").AssertNoErrors().Output);
+
+            // A reservation's own lease time (dnsmasq's dhcp-host=...,12h), from a CSV row's string; under a minute is InvalidParameter.
+            var own = host.Invoke($"[pscustomobject]@{{ IPAddress='127.0.0.74'; ClientId='52-54-00-aa-bb-05'; LeaseDuration='12:00:00'; Server='{name}' }} | Add-PxeReservation -PassThru").AssertNoErrors().Output;
+            Assert.Equal(TimeSpan.FromHours(12), Assert.Single(own).Properties["LeaseDuration"].Value);
+            var listed = host.Invoke($"Get-PxeReservation -Server {name} -IPAddress 127.0.0.74").AssertNoErrors().Output;
+            Assert.Equal(TimeSpan.FromHours(12), Assert.Single(listed).Properties["LeaseDuration"].Value);
+            var tooShort = host.Invoke($"Add-PxeReservation -IPAddress 127.0.0.75 -ClientId 52-54-00-aa-bb-06 -LeaseDuration 00:00:30 -Server {name}").SingleError("InvalidParameter");
+            Assert.Equal(ErrorCategory.InvalidArgument, tooShort.CategoryInfo.Category);
+            Assert.Empty(host.Invoke($"Get-PxeReservation -Server {name} -IPAddress 127.0.0.75").AssertNoErrors().Output);
         }
         finally
         {
@@ -141,6 +150,20 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         host.Invoke($"Start-PxeProxyDhcp -Interface nosuch-{_id[..4]} -Port {FreeUdpPort()} -PxePort 0").SingleError("InterfaceNotFound");
         host.Invoke($"Start-PxeDhcpServer -Range 127.0.0.60,127.0.0.50 -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='xx' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidMacAddress");
+        host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='soon' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
+
+        // A reservation row with its own lease time is kept as given.
+        string name = $"mt-res-lease-{_id}";
+        host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='2.00:00:00' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir -Name {name} | Out-Null", new Dictionary<string, object?> { ["dir"] = _data }).AssertNoErrors();
+        try
+        {
+            var reservation = Assert.Single(host.Invoke($"Get-PxeReservation -Server {name}").AssertNoErrors().Output);
+            Assert.Equal(TimeSpan.FromDays(2), reservation.Properties["LeaseDuration"].Value);
+        }
+        finally
+        {
+            host.Invoke($"Stop-PxeServer -Name {name}").AssertNoErrors();
+        }
     }
 
     [Fact]

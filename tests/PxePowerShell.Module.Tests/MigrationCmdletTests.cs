@@ -82,6 +82,28 @@ public sealed class MigrationCmdletTests(ModuleHost host) : IClassFixture<Module
         Assert.Empty(Run("Get-PxeIso").AssertNoErrors().Output);
     }
 
+    [Fact]
+    public void Start_PxeServer_warns_when_the_roots_own_pxelinux_menu_shadows_the_generated_one()
+    {
+        string root = Directory.CreateDirectory(Path.Combine(_work, "netboot")).FullName;
+        File.WriteAllText(Path.Combine(root, "pxelinux.0"), "pxelinux");
+        File.WriteAllText(Path.Combine(root, "linux"), "kernel");
+        Directory.CreateDirectory(Path.Combine(root, "pxelinux.cfg"));
+        File.WriteAllText(Path.Combine(root, "pxelinux.cfg", "default"), "DEFAULT install\nLABEL install\n  KERNEL linux\n");
+        Run($"New-PxeBootEntry -Name mig-shadow -Kernel linux -Root '{root}' | Out-Null").AssertNoErrors();
+
+        string Start() => $"Start-PxeServer -Root '{root}' -NoDhcp -Address 127.0.0.1 -TftpPort 0 -Name mt-shadow | Out-Null; Stop-PxeServer mt-shadow";
+        var shadowed = Run(Start()).AssertNoErrors();
+        Assert.Contains(
+            "The root has its own pxelinux.cfg, which is served instead of the menu generated from the 1 boot entries: clients that read it do not see them. Move it away to serve the generated menu.",
+            shadowed.Warnings);
+
+        // What docs/examples/debian-netboot.ps1 does: the tree's own menu moved aside, the generated one is served.
+        Directory.Move(Path.Combine(root, "pxelinux.cfg"), Path.Combine(root, "pxelinux.cfg.orig"));
+        var clear = Run(Start()).AssertNoErrors();
+        Assert.DoesNotContain(clear.Warnings, w => w.Contains("pxelinux.cfg", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         host.Invoke($"$env:PXEPOWERSHELL_DATA = '{ModuleHost.DefaultDataDirectory}'");

@@ -128,7 +128,7 @@ public static class PxeConfigurationValues
         Add("DeclineLimit", c.DeclineLimit, c.DeclineLimit != d.DeclineLimit);
         Add(
             "Reservations",
-            c.Reservations.Select(r => (object)Ordered(("IPAddress", r.IPAddress.ToString()), ("MacAddress", r.MacAddress), ("Name", r.Name))).ToList(),
+            c.Reservations.Select(r => (object)ReservationValue(r)).ToList(),
             c.Reservations.Count > 0);
         Add("BootFiles", Files(c.BootFiles), c.BootFiles.Count > 0);
         Add("IpxeScript", c.IpxeScript, true);
@@ -377,6 +377,7 @@ public static class PxeConfigurationValues
     {
         IPAddress? address = null;
         string? mac = null, name = null;
+        TimeSpan? lease = null;
         foreach (DictionaryEntry entry in Table(key, value))
         {
             switch (entry.Key?.ToString()?.ToLowerInvariant())
@@ -390,8 +391,11 @@ public static class PxeConfigurationValues
                 case "name":
                     name = Text($"{key}.Name", entry.Value);
                     break;
+                case "leaseduration" or "leasetime":
+                    lease = Duration($"{key}.LeaseDuration", entry.Value);
+                    break;
                 default:
-                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use IPAddress, MacAddress and Name.");
+                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use IPAddress, MacAddress, Name and LeaseDuration.");
             }
         }
 
@@ -405,8 +409,14 @@ public static class PxeConfigurationValues
             throw new PxeConfigurationException(key, $"{key} {address}: '{mac}' is not a MAC address.");
         }
 
-        return new DhcpReservation(address, normalized, name);
+        return new DhcpReservation(address, normalized, name, lease);
     }
+
+    private static object ReservationValue(DhcpReservation r) => Ordered(
+        ("IPAddress", r.IPAddress.ToString()),
+        ("MacAddress", r.MacAddress),
+        ("Name", r.Name),
+        ("LeaseDuration", r.LeaseDuration?.ToString("c", CultureInfo.InvariantCulture)));
 
     private static object MountValue(IsoMountConfiguration m)
     {

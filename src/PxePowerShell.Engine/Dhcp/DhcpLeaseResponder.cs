@@ -315,10 +315,14 @@ public sealed class DhcpLeaseResponder
         }
 
         var o = reply.Options;
-        uint lease = (uint)_options.LeaseDuration.TotalSeconds;
+        uint lease = (uint)(yiaddr is null ? _options.LeaseDuration : _pool.LeaseDurationOf(IPv4.ToUInt32(yiaddr))).TotalSeconds;
         o.SetUInt32(DhcpOptionCode.LeaseTime, lease);
-        o.SetUInt32(DhcpOptionCode.RenewalTime, lease / 2);
-        o.SetUInt32(DhcpOptionCode.RebindingTime, (uint)(lease * 7UL / 8));
+        if (lease != uint.MaxValue)
+        {
+            // 0xffffffff is an infinite lease (RFC 2131 3.3): nothing to renew.
+            o.SetUInt32(DhcpOptionCode.RenewalTime, lease / 2);
+            o.SetUInt32(DhcpOptionCode.RebindingTime, (uint)(lease * 7UL / 8));
+        }
         o.SetAddresses(DhcpOptionCode.SubnetMask, _options.SubnetMask);
         o.SetAddresses(DhcpOptionCode.BroadcastAddress, IPv4.ToAddress(IPv4.ToUInt32(_options.ScopeId) | ~IPv4.ToUInt32(_options.SubnetMask)));
         if (_options.Router.Count > 0)

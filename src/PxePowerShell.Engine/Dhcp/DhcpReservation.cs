@@ -6,7 +6,10 @@ namespace PxePowerShell.Engine.Dhcp;
 /// <param name="IPAddress">The reserved address (in the scope's subnet; it may be outside the range).</param>
 /// <param name="ClientId">The client's MAC address in any common notation; stored as <c>aa-bb-cc-dd-ee-ff</c>.</param>
 /// <param name="Name">An optional name.</param>
-public sealed record DhcpReservation(IPAddress IPAddress, string ClientId, string? Name = null)
+/// <param name="LeaseDuration">
+/// The lease time this client gets (dnsmasq's <c>dhcp-host=...,12h</c>, Kea's per-host valid-lifetime); null for the scope's LeaseDuration.
+/// </param>
+public sealed record DhcpReservation(IPAddress IPAddress, string ClientId, string? Name = null, TimeSpan? LeaseDuration = null)
 {
     /// <summary>The normalized MAC address.</summary>
     public string MacAddress => MacAddresses.Normalize(ClientId);

@@ -110,9 +110,14 @@ public sealed record DhcpServerOptions
             errors.Add($"DeclineLimit {DeclineLimit} must be between 1 and 65536.");
         }
 
-        if (LeaseDuration < TimeSpan.FromSeconds(60) || LeaseDuration.TotalSeconds >= uint.MaxValue)
+        if (LeaseDuration < TimeSpan.FromSeconds(60) || LeaseDuration.TotalSeconds > uint.MaxValue)
         {
             errors.Add($"LeaseDuration {LeaseDuration} must be at least one minute.");
+        }
+
+        foreach (var r in Reservations.Where(r => r.LeaseDuration is { } d && (d < TimeSpan.FromSeconds(60) || d.TotalSeconds > uint.MaxValue)))
+        {
+            errors.Add($"Reservations {r.IPAddress}: LeaseDuration {r.LeaseDuration} must be at least one minute.");
         }
 
         foreach (var (name, addresses) in new[] { ("Router", Router), ("DnsServers", DnsServers), ("Reservations", Reservations.Select(r => r.IPAddress).ToList()) })

@@ -84,7 +84,8 @@ public sealed class JournalLeaseStore : ILeaseStore
     public void SaveReservation(DhcpReservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        Append($"R\t{reservation.IPAddress}\t{Escape(reservation.MacAddress)}\t{Escape(reservation.Name)}", () => _reservations[reservation.IPAddress] = reservation);
+        string lease = reservation.LeaseDuration is { } d ? ((long)d.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "-";
+        Append($"R\t{reservation.IPAddress}\t{Escape(reservation.MacAddress)}\t{Escape(reservation.Name)}\t{lease}", () => _reservations[reservation.IPAddress] = reservation);
     }
 
     /// <inheritdoc />
@@ -210,8 +211,9 @@ public sealed class JournalLeaseStore : ILeaseStore
             case "D":
                 leases.Remove(address);
                 return true;
-            case "R" when fields.Length == 4:
-                reservations[address] = new DhcpReservation(address, Unescape(fields[2]) ?? string.Empty, Unescape(fields[3]));
+            case "R" when fields.Length is 4 or 5:
+                TimeSpan? own = fields.Length == 5 && long.TryParse(fields[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) ? TimeSpan.FromSeconds(s) : null;
+                reservations[address] = new DhcpReservation(address, Unescape(fields[2]) ?? string.Empty, Unescape(fields[3]), own);
                 return true;
             case "U":
                 reservations.Remove(address);

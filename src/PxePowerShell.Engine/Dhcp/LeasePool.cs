@@ -84,6 +84,10 @@ public sealed class LeasePool
     /// <summary>The reservation of a client, or null.</summary>
     public uint? ReservationOf(string mac) => _reservationByClient.TryGetValue(mac, out uint a) ? a : null;
 
+    /// <summary>The lease time for an address: its reservation's own LeaseDuration, else the scope's.</summary>
+    public TimeSpan LeaseDurationOf(uint address) =>
+        _reservations.TryGetValue(address, out var r) && r.LeaseDuration is { } own ? own : _options.LeaseDuration;
+
     /// <summary>True when the client may hold the address now: in the range (or reserved for it), not excluded, not someone else's.</summary>
     public bool IsAvailableFor(uint address, string mac, DateTimeOffset now)
     {
@@ -171,7 +175,7 @@ public sealed class LeasePool
     public DhcpLease Commit(uint address, string mac, string? hostName, DateTimeOffset now)
     {
         var state = _reservations.ContainsKey(address) ? AddressState.ActiveReservation : AddressState.Active;
-        var entry = new Entry(address, mac, hostName, state, now + _options.LeaseDuration);
+        var entry = new Entry(address, mac, hostName, state, now + LeaseDurationOf(address));
         var lease = entry.ToLease(Network, now);
         _store?.SaveLease(lease);
         Take(address, mac);

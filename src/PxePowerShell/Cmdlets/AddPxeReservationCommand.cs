@@ -23,6 +23,11 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
     [Alias("Description")]
     public string? Name { get; set; }
 
+    /// <summary>The lease time this client gets instead of the server's LeaseDuration (at least one minute).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("LeaseTime")]
+    public TimeSpan? LeaseDuration { get; set; }
+
     /// <summary>The DHCP server; optional when only one runs.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ServerName")]
@@ -43,12 +48,18 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
             return;
         }
 
+        if (LeaseDuration is { } d && (d < TimeSpan.FromSeconds(60) || d.TotalSeconds > uint.MaxValue))
+        {
+            WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, LeaseDuration, $"-LeaseDuration: {d} is not a lease time; give at least one minute, e.g. -LeaseDuration 12:00:00 (12 hours)."));
+            return;
+        }
+
         if (NormalizeMac(ClientId) is not { } mac || FindServer(Server, IPAddress!) is not { } server)
         {
             return;
         }
 
-        var reservation = new DhcpReservation(IPAddress!, mac, string.IsNullOrEmpty(Name) ? null : Name);
+        var reservation = new DhcpReservation(IPAddress!, mac, string.IsNullOrEmpty(Name) ? null : Name, LeaseDuration);
         if (!ShouldProcess($"reservation of {IPAddress} for {mac} on DHCP server '{server.Name}'", "Add"))
         {
             return;

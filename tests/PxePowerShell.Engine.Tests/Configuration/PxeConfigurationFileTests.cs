@@ -20,7 +20,11 @@ public sealed class PxeConfigurationFileTests
         DnsServers = [IPAddress.Parse("10.10.0.1"), IPAddress.Parse("9.9.9.9")],
         DomainName = "lab.example",
         LeaseDuration = TimeSpan.FromHours(2),
-        Reservations = [new DhcpReservation(IPAddress.Parse("10.10.0.20"), "52-54-00-12-34-56", "it's mine")],
+        Reservations =
+        [
+            new DhcpReservation(IPAddress.Parse("10.10.0.20"), "52-54-00-12-34-56", "it's mine"),
+            new DhcpReservation(IPAddress.Parse("10.10.0.21"), "52-54-00-12-34-57", null, TimeSpan.FromMinutes(45)),
+        ],
         BootFiles = new Dictionary<ClientArchitecture, string> { [ClientArchitecture.Bios] = "undionly.kpxe", [ClientArchitecture.EfiX64] = "ipxe.efi" },
         IpxeScript = "menu.ipxe",
         Menu = [new PxeMenuEntry("Install"), new PxeMenuEntry("Rescue", new Dictionary<ClientArchitecture, string> { [ClientArchitecture.Bios] = "rescue.0" })],

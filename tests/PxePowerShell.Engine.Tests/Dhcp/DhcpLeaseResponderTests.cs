@@ -188,6 +188,37 @@ public sealed class DhcpLeaseResponderTests : IDisposable
     }
 
     [Fact]
+    public void A_reservation_with_its_own_lease_time_gives_it_to_its_client_and_keeps_it_across_a_restart()
+    {
+        var reserved = IPAddress.Parse("10.201.9.200");
+        var options = Options() with { Reservations = [new DhcpReservation(reserved, "52:54:00:00:00:07", "printer", TimeSpan.FromHours(12))] };
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            var r = Responder(options, store);
+            var offer = Discover(r, 7);
+            Assert.Equal(43200u, offer.Reply!.Options.GetUInt32(DhcpOptionCode.LeaseTime));
+            var ack = Select(r, 7, reserved);
+            Assert.Equal(PxeEventKind.DhcpAck, ack.Kind);
+            Assert.Equal(43200u, ack.Reply!.Options.GetUInt32(DhcpOptionCode.LeaseTime));
+            Assert.Equal(21600u, ack.Reply.Options.GetUInt32(DhcpOptionCode.RenewalTime));
+            Assert.Equal(37800u, ack.Reply.Options.GetUInt32(DhcpOptionCode.RebindingTime));
+            Assert.Equal(_time.GetUtcNow() + TimeSpan.FromHours(12), r.GetLeases().Single(l => l.IPAddress.Equals(reserved)).LeaseExpiryTime);
+
+            // Everyone else keeps the scope's lease time.
+            Assert.Equal(3600u, Discover(r, 8).Reply!.Options.GetUInt32(DhcpOptionCode.LeaseTime));
+
+            r.AddReservation(new DhcpReservation(IPAddress.Parse("10.201.9.201"), "52-54-00-00-00-09", null, TimeSpan.FromMinutes(45)));
+        }
+
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            var r = Responder(Options(), store);
+            Assert.Equal(TimeSpan.FromMinutes(45), r.GetReservations().Single(x => x.IPAddress.Equals(IPAddress.Parse("10.201.9.201"))).LeaseDuration);
+            Assert.Equal(2700u, Discover(r, 9).Reply!.Options.GetUInt32(DhcpOptionCode.LeaseTime));
+        }
+    }
+
+    [Fact]
     public void Offers_expire()
     {
         var r = Responder(Options(end: "10.201.9.50"));

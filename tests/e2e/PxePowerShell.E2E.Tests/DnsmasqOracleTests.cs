@@ -21,7 +21,6 @@ public sealed class DnsmasqOracleTests(ITestOutputHelper output)
         (new(@"^full-every-option\.conf/[^/]+/options$"), "Option 66 is not sent."),
         (new(@"^(full-every-option|full-implicit|systemrescue-full|debian-example)\.conf/(http-x64|plain)/(file|next-server)$"), "In full DHCP mode only PXE clients get a boot file."),
         (new(@"^(full-implicit|debian-example)\.conf/[^/]+/options$"), "No DNS server is sent where dnsmasq names itself."),
-        (new(@"^systemrescue-full\.conf/bios/options$"), "A dhcp-host lease time is not kept."),
         (new(@"^ipxe-chain-tags\.conf/[^/]+/(offer|file|next-server|menu|prompt)$"), "proxyDHCP without a pxe-service answers."),
     ];
 

@@ -503,11 +503,7 @@ public sealed class DnsmasqConverter
 
         _hostLines[mac0] = o.Line;
         _hostLines[address.ToString()] = o.Line;
-        _reservations.Add(new DhcpReservation(address, macs[0], name));
-        if (fields.Select(Lease).FirstOrDefault(l => l is not null) is { } lease && lease != _c.LeaseDuration)
-        {
-            Warn(o, $"the lease time {lease} is not kept: reserved clients get the range's LeaseDuration ({_c.LeaseDuration})");
-        }
+        _reservations.Add(new DhcpReservation(address, macs[0], name, fields.Select(Lease).FirstOrDefault(l => l is not null)));
 
         if (macs.Count > 1)
         {

@@ -41,12 +41,12 @@ internal static class DnsmasqSyntax
         return fields;
     }
 
-    /// <summary>A dnsmasq lease time ("45m", "12h", "2d", "1w", "3600", "infinite"), or null.</summary>
+    /// <summary>A dnsmasq lease time ("45m", "12h", "2d", "1w", "3600", "infinite": 0xffffffff seconds, as dnsmasq sends it), or null.</summary>
     public static TimeSpan? Lease(string text)
     {
         if (text.Equals("infinite", StringComparison.OrdinalIgnoreCase))
         {
-            return TimeSpan.FromDays(365);
+            return TimeSpan.FromSeconds(uint.MaxValue);
         }
 
         if (text.Length < 1)

@@ -91,6 +91,30 @@ public sealed class DnsmasqFidelityTests : IDisposable
     }
 
     [Fact]
+    public void A_dhcp_host_lease_time_is_the_reservations_own_and_its_client_gets_it()
+    {
+        var result = Import("""
+            dhcp-range=10.10.0.100,10.10.0.199,12h
+            dhcp-host=52:54:00:00:00:07,10.10.0.20,fred,45m
+            dhcp-host=52:54:00:00:00:08,10.10.0.21
+            dhcp-host=52:54:00:00:00:0a,10.10.0.22,infinite
+            """);
+        var c = result.Configuration;
+        Assert.DoesNotContain(result.Warnings, w => w.Line is 2 or 3 or 4);
+        Assert.Equal([TimeSpan.FromMinutes(45), null, TimeSpan.FromSeconds(uint.MaxValue)], c.Reservations.Select(r => r.LeaseDuration));
+        Assert.Equal("fred", c.Reservations[0].Name);
+
+        var lease = new DhcpLeaseResponder(
+            new DhcpServerOptions { StartRange = c.RangeStart!, EndRange = c.RangeEnd!, SubnetMask = IPAddress.Parse("255.255.255.0"), LeaseDuration = c.LeaseDuration, Reservations = c.Reservations },
+            store: null);
+        uint? Offered(int client) => lease.Respond(TestPackets.Request(DhcpMessageType.Discover, TestPackets.Mac(client)), IPAddress.Parse("10.10.0.2")).Reply!.Options.GetUInt32(DhcpOptionCode.LeaseTime);
+        Assert.Equal(2700u, Offered(7));
+        Assert.Equal(43200u, Offered(8));
+        Assert.Equal(43200u, Offered(9));
+        Assert.Equal(uint.MaxValue, Offered(10)); // dnsmasq's "infinite", as dnsmasq sends it
+    }
+
+    [Fact]
     public void Full_dhcp_keeps_the_implicit_router_and_domain_and_warns_about_dns()
     {
         var result = Import("""
@@ -103,7 +127,8 @@ public sealed class DnsmasqFidelityTests : IDisposable
         Assert.Equal("lab.example", c.DomainName);
         Assert.DoesNotContain(result.Warnings, w => w.Line == 2);
         Assert.Contains(result.Warnings, w => w.Line == 0 && w.Reason.Contains("DnsServers", StringComparison.Ordinal));
-        Assert.Contains(result.Warnings, w => w.Line == 3 && w.Reason.Contains("lease time", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Warnings, w => w.Line == 3);
+        Assert.Equal(TimeSpan.FromSeconds(uint.MaxValue), Assert.Single(c.Reservations).LeaseDuration);
 
         // 0.0.0.0 is "this server" when the lease responder answers.
         var lease = new DhcpLeaseResponder(
