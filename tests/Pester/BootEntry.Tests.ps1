@@ -172,6 +172,7 @@ Describe 'Start-PxeTftpServer serves the generated menus' {
         New-PxeBootEntry -Name debian-installer -Kernel debian-installer/amd64/linux -Default
         New-PxeBootEntry -Name rescue-db01 -Kernel rescue/vmlinuz -MacAddress 52:54:00:12:34:56 -Default
         $root = New-TftpRoot 'hello.txt'
+        Set-Content (Join-Path $root menu.c32) 'x'   # beside the loader: the served menus use it, as Get-PxeBootMenu renders them
         $server = Start-PxeTftpServer -Root $root -Address 127.0.0.1 -Port 0 -Name pester-menus
         try {
             $port = $server.EndPoints[0].Port

@@ -244,7 +244,7 @@ Describe 'Reservations are listed and removed' {
         $all.Server | Select-Object -Unique | Should -Be cm-reservations
         (Get-PxeReservation -IPAddress 127.0.0.21).Name | Should -Be pxe-21
         (Get-PxeReservation -ClientId 52:54:00:aa:00:22).IPAddress | Should -Be ([ipaddress] '127.0.0.22')
-        ($all | Format-Table | Out-String) | Should -Match 'IPAddress\s+ClientId\s+Name\s+Server'
+        ($all | Format-Table | Out-String -Width 200) | Should -Match 'IPAddress\s+ClientId\s+Name\s+LeaseDuration\s+Server'
     }
 
     It 'Remove-PxeReservation -WhatIf removes nothing' {

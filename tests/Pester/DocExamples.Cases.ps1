@@ -104,4 +104,34 @@ foreach ($id in 'Start-PxeDhcpServer#2') {
 foreach ($id in 'Test-PxeServer#1', 'Test-PxeServer#2', 'Test-PxeServer#3', 'Test-PxeServer#4') {
     $cases[$id] = @{ Arrange = $lab }
 }
+foreach ($id in 'Remove-PxeReservation#2', 'Remove-PxeReservation#3') {
+    $cases[$id] = @{ Arrange = "$dhcp1`nAdd-PxeReservation -IPAddress 192.168.0.20 -ClientId 52-54-00-12-34-56 -Server dhcp1 | Out-Null"; Assert = '-not (Get-PxeReservation -Server dhcp1)' }
+}
+# Debian's real netboot GRUB menu (package debian-installer-12-netboot-amd64) where the example reads it, and a
+# grub-mkrescue-style tree with a submenu.
+$cases['ConvertFrom-PxeGrubConfig#1'] = @{
+    Arrange = "New-Item -ItemType Directory -Force /srv/tftp/debian-installer/amd64 | Out-Null`nCopy-Item -Recurse -Force /usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/grub /srv/tftp/debian-installer/amd64/"
+    Assert  = "(Get-PxeBootEntry).Count -gt 0"
+}
+$cases['ConvertFrom-PxeGrubConfig#2'] = @{
+    Arrange = @'
+New-Item -ItemType Directory -Force ./tftpboot/boot/grub, ./tftpboot/live | Out-Null
+Set-Content ./tftpboot/boot/grub/grub.cfg @"
+set default=0
+set timeout=5
+menuentry 'Live system' {
+    linux /live/vmlinuz boot=live
+    initrd /live/initrd.img
+}
+submenu 'Advanced options' {
+    menuentry 'Live system (fail-safe)' {
+        linux /live/vmlinuz boot=live noapic
+        initrd /live/initrd.img
+    }
+}
+"@
+'@
+    Assert  = "(Get-PxeBootEntry).Label -contains 'Live system'"
+}
+$cases['docs/deployment.md#1'] = @{ Skip = 'tests/Pester/Package.Tests.ps1 runs this flow as written (build.ps1 -Task Package, Register-, Publish- and Install-PSResource, Import-Module by name) in a clean home directory; here -Scope AllUsers would install into the machine' }
 $cases
