@@ -9,6 +9,7 @@ using System.Text;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Boot.SecureBoot;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Interop.Linux;
 using PxePowerShell.Engine.Tftp;
 
 namespace PxePowerShell.Engine.Diagnostics;
@@ -20,8 +21,6 @@ namespace PxePowerShell.Engine.Diagnostics;
 /// </summary>
 public sealed class PxeClientSimulator
 {
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
     private readonly PxeClientSimulatorOptions _options;
     private readonly TimeProvider _time;
     private readonly List<PxeTestStep> _steps = [];
@@ -674,7 +673,7 @@ public sealed class PxeClientSimulator
             string? device = _options.Interface ?? (_options.Address is { } a && _options.SocketFactory is null ? InterfaceOf(a) : null);
             if (device is not null && OperatingSystem.IsLinux())
             {
-                socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(device + "\0"));
+                SocketOptions.BindToDevice(socket, device);
             }
 
             socket.Bind(new IPEndPoint(port == 0 && _options.Address is { } local ? local : IPAddress.Any, port));
