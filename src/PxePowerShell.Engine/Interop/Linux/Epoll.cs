@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace PxePowerShell.Engine.Interop.Linux;
@@ -22,8 +23,12 @@ internal static unsafe class Epoll
     public static readonly int EventSize =
         RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86 ? 12 : 16;
 
-    /// <summary>A close-on-exec epoll instance, or -1 (errno in <see cref="Marshal.GetLastPInvokeError"/>).</summary>
-    public static int Create() => LibC.EpollCreate1(Cloexec);
+    /// <summary>A close-on-exec epoll instance; throws <see cref="SocketException"/> when the kernel refuses.</summary>
+    public static int Create()
+    {
+        int fd = LibC.EpollCreate1(Cloexec);
+        return fd >= 0 ? fd : throw new SocketException(Marshal.GetLastPInvokeError());
+    }
 
     /// <summary>epoll_ctl with an event of <paramref name="events"/> carrying <paramref name="data"/>; returns 0 or errno.</summary>
     public static int Control(int epfd, int op, int fd, uint events, ulong data)
@@ -35,8 +40,15 @@ internal static unsafe class Epoll
         return LibC.EpollCtl(epfd, op, fd, ev) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    /// <summary>epoll_wait into <paramref name="events"/> (room for <paramref name="maxEvents"/> of <see cref="EventSize"/>).</summary>
-    public static int Wait(int epfd, byte* events, int maxEvents, int timeout) => LibC.EpollWait(epfd, events, maxEvents, timeout);
+    /// <summary>
+    /// epoll_wait into <paramref name="events"/> (room for <paramref name="maxEvents"/> of <see cref="EventSize"/>):
+    /// the number of events, or -errno.
+    /// </summary>
+    public static int Wait(int epfd, byte* events, int maxEvents, int timeout)
+    {
+        int count = LibC.EpollWait(epfd, events, maxEvents, timeout);
+        return count >= 0 ? count : -Marshal.GetLastPInvokeError();
+    }
 
     /// <summary>Reads event <paramref name="index"/> from an epoll_wait buffer.</summary>
     public static ulong EventData(byte* events, int index, out uint flags)

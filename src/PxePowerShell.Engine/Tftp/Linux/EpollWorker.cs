@@ -54,11 +54,6 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
     public static EpollWorker Start(int index)
     {
         int epoll = Epoll.Create();
-        if (epoll < 0)
-        {
-            throw new SocketException(Marshal.GetLastPInvokeError());
-        }
-
         int wake;
         try
         {
@@ -199,7 +194,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
 
                 if (count < 0)
                 {
-                    if (Marshal.GetLastPInvokeError() == Errno.Eintr)
+                    if (count == -Errno.Eintr)
                     {
                         continue;
                     }
