@@ -10,7 +10,8 @@ namespace PxePowerShell.Engine.Http;
 /// One accepted connection: an async loop that parses request heads (several may be pipelined in one
 /// read), answers them in order and keeps the connection open when the client asks. One timer guards it:
 /// the head must arrive within HeaderTimeout, an idle keep-alive connection ends after KeepAliveTimeout,
-/// and a response chunk that a client does not take within KeepAliveTimeout ends the connection.
+/// and a response chunk that a client does not take within KeepAliveTimeout ends the connection. Writing is
+/// <see cref="HttpResponseChannel"/>'s job, answering with a file <see cref="HttpFileResponder"/>'s.
 /// </summary>
 internal sealed class HttpConnection
 {
