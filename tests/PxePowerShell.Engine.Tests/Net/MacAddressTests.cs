@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
-using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Net;
 
-namespace PxePowerShell.Engine.Tests.Clients;
+namespace PxePowerShell.Engine.Tests.Net;
 
 public sealed class MacAddressTests
 {

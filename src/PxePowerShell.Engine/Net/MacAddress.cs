@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace PxePowerShell.Engine.Clients;
+namespace PxePowerShell.Engine.Net;
 
 /// <summary>
 /// A 48-bit hardware address. Parses the common notations — <c>AA:BB:CC:DD:EE:FF</c>, <c>aa-bb-cc-dd-ee-ff</c>,
