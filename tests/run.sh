@@ -41,8 +41,31 @@ install_packages() {
     done
 }
 
+# The ARM64 firmware lab (tests/e2e Arm64BootTests) boots arm64 binaries from Debian: the signed network GRUB and the
+# current arm64 kernel, downloaded by exact name from the Debian mirror and unpacked into /var/cache/pxeps-arm64/x.
+# Idempotent: does nothing once both are there. Only as root (the e2e lab needs root anyway).
+arm64_cache=/var/cache/pxeps-arm64
+prepare_arm64() {
+    [ "$(id -u)" -eq 0 ] || return 0
+    [ -f "$arm64_cache/x/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed" ] && ls "$arm64_cache"/x/boot/vmlinuz-* >/dev/null 2>&1 && return 0
+    echo "preparing the ARM64 lab (grub-efi-arm64-signed:arm64 and the arm64 kernel) in $arm64_cache"
+    dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64 || return 1
+    apt-get update -q || return 1
+    local kernel
+    kernel=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-[0-9]/ { sub(":arm64", "", $2); print $2; exit }')
+    [ -n "$kernel" ] || { echo "no kernel package behind linux-image-arm64:arm64"; return 1; }
+    mkdir -p "$arm64_cache/x" && chmod 755 "$arm64_cache"
+    (cd "$arm64_cache" && apt-get download -q grub-efi-arm64-signed:arm64 "$kernel:arm64") || return 1
+    local deb
+    for deb in "$arm64_cache"/*.deb; do
+        dpkg -x "$deb" "$arm64_cache/x" || return 1
+    done
+    rm -f "$arm64_cache"/*.deb
+}
+
 if [ "${1:-}" = "--packages" ]; then
     install_packages || exit 1
+    prepare_arm64 || exit 1
     exit 0
 fi
 
@@ -51,6 +74,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 install_packages || fail "the Debian packages the tests use are missing"
+prepare_arm64 || fail "preparing the ARM64 lab's GRUB and kernel failed (tests/run.sh prepare_arm64)"
 dotnet tool restore >/dev/null || fail "dotnet tool restore failed (pwsh, .config/dotnet-tools.json)"
 dotnet restore tests/Pester/restore -nologo >/dev/null || fail "restoring Pester 5.7.1 failed (tests/Pester/restore)"
 
