@@ -4,26 +4,26 @@ using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Storage.Postgres;
 
-/// <summary>Turns Npgsql's exceptions into <see cref="StoreException"/>s with a stable id and a message that says what to do.</summary>
+/// <summary>Turns Npgsql's exceptions into <see cref="PxeStorageException"/>s with a stable id and a message that says what to do.</summary>
 internal static class PostgresErrors
 {
     /// <summary>The failure to open or migrate the database named by <paramref name="where"/> (host and database, no password).</summary>
-    public static StoreException Open(Exception exception, string where) => exception switch
+    public static PxeStorageException Open(Exception exception, string where) => exception switch
     {
-        StoreException s => s,
-        PostgresException { SqlState: "3D000" } p => new(StoreErrorIds.StoreUnreachable, $"The database {where} does not exist ({p.MessageText}); create it (createdb) or fix Database= in the store setting.", exception),
-        PostgresException { SqlState: "28P01" or "28000" } p => new(StoreErrorIds.StoreUnreachable, $"PostgreSQL at {where} refused the login ({p.MessageText}); fix Username=/Password= in the store setting or pg_hba.conf.", exception),
-        PostgresException p => new(StoreErrorIds.StoreFailed, $"PostgreSQL at {where} refused to set up the schema: {p.SqlState} {p.MessageText}.", exception),
-        NpgsqlException or SocketException or TimeoutException or IOException => new(StoreErrorIds.StoreUnreachable, $"PostgreSQL at {where} cannot be reached ({Innermost(exception).Message}); check that it runs and that Host=/Port= in the store setting are right.", exception),
-        _ => new(StoreErrorIds.StoreFailed, $"The store at {where} failed: {exception.Message}", exception),
+        PxeStorageException s => s,
+        PostgresException { SqlState: "3D000" } p => new(StoreErrorIds.StoreUnreachable, PxeStorageErrorCategory.ResourceUnavailable, $"The database {where} does not exist ({p.MessageText}); create it (createdb) or fix Database= in the store setting.", exception),
+        PostgresException { SqlState: "28P01" or "28000" } p => new(StoreErrorIds.StoreUnreachable, PxeStorageErrorCategory.PermissionDenied, $"PostgreSQL at {where} refused the login ({p.MessageText}); fix Username=/Password= in the store setting or pg_hba.conf.", exception),
+        PostgresException p => new(StoreErrorIds.StoreFailed, PxeStorageErrorCategory.WriteError, $"PostgreSQL at {where} refused to set up the schema: {p.SqlState} {p.MessageText}.", exception),
+        NpgsqlException or SocketException or TimeoutException or IOException => new(StoreErrorIds.StoreUnreachable, PxeStorageErrorCategory.ResourceUnavailable, $"PostgreSQL at {where} cannot be reached ({Innermost(exception).Message}); check that it runs and that Host=/Port= in the store setting are right.", exception),
+        _ => new(StoreErrorIds.StoreFailed, PxeStorageErrorCategory.ResourceUnavailable, $"The store at {where} failed: {exception.Message}", exception),
     };
 
     /// <summary>The failure of one operation on an open store.</summary>
-    public static StoreException Operation(Exception exception, string where, string operation) => exception switch
+    public static PxeStorageException Operation(Exception exception, string where, string operation) => exception switch
     {
-        StoreException s => s,
-        PostgresException p => new(StoreErrorIds.StoreFailed, $"PostgreSQL at {where} refused to {operation}: {p.SqlState} {p.MessageText}.", exception),
-        _ => new(StoreErrorIds.StoreUnreachable, $"PostgreSQL at {where} could not {operation} ({Innermost(exception).Message}); nothing was recorded.", exception),
+        PxeStorageException s => s,
+        PostgresException p => new(StoreErrorIds.StoreFailed, PxeStorageErrorCategory.WriteError, $"PostgreSQL at {where} refused to {operation}: {p.SqlState} {p.MessageText}.", exception),
+        _ => new(StoreErrorIds.StoreUnreachable, PxeStorageErrorCategory.ResourceUnavailable, $"PostgreSQL at {where} could not {operation} ({Innermost(exception).Message}); nothing was recorded.", exception),
     };
 
     /// <summary>True for the errors after which the whole transaction is simply run again (a unique violation from a concurrent allocation of the same client, a serialization failure, a deadlock).</summary>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Npgsql;
 using NpgsqlTypes;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Storage.Postgres;
 
@@ -12,7 +13,9 @@ namespace PxePowerShell.Storage.Postgres;
 /// writes an address in one transaction: one row per address (its primary key), at most one address per client and
 /// scope (a partial unique index), free rows taken with <c>FOR UPDATE SKIP LOCKED</c>, so two servers allocating at the
 /// same moment never get the same address and never give one client two. Owned by its <see cref="PostgresStore"/>:
-/// disposing it does nothing.
+/// disposing it does nothing. <see cref="SaveLease"/> (the embedded pool's write-through) refuses to overwrite a lease another
+/// client holds unexpired (<see cref="StoreErrorIds.LeaseHeld"/>), so even a server that chose in memory never acknowledges
+/// an address twice.
 /// </summary>
 public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
 {
@@ -50,21 +53,32 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
         """;
 
     private const string UpsertSql = """
-        INSERT INTO pxe_lease (address, scope, client_id, host_name, state, expiry, server) VALUES ($4, $1, $2, $5, $6, $7, $3)
+        INSERT INTO pxe_lease AS l (address, scope, client_id, host_name, state, expiry, server) VALUES ($4, $1, $2, $5, $6, $7, $3)
         ON CONFLICT (address) DO UPDATE SET scope = $1, client_id = $2, host_name = $5, state = $6, expiry = $7, server = $3, updated = now()
-        RETURNING host(address), host(scope), client_id, host_name, state, expiry
         """;
 
+    private const string Returning = " RETURNING host(address), host(scope), client_id, host_name, state, expiry";
+
+    // A lease another client holds unexpired (by the database's clock, the fleet's one arbiter) is not overwritten.
+    private const string UnlessHeldSql = UpsertSql + """
+         WHERE l.client_id IS NULL OR l.client_id = $2 OR l.state IN ('Free', 'Expired') OR l.expiry <= now() OR $6 IN ('Declined', 'Expired')
+        """ + Returning;
+
     private readonly PostgresStore _store;
+    private readonly int _family;
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
 
-    internal PostgresLeaseStore(PostgresStore store) => _store = store;
+    internal PostgresLeaseStore(PostgresStore store, LeaseFamily family)
+    {
+        _store = store;
+        _family = family == LeaseFamily.IPv6 ? 6 : 4;
+    }
 
     /// <inheritdoc />
     public LeaseStoreContents Load() => _store.Transact("read the leases", (c, tx) =>
     {
         var leases = new List<DhcpLease>();
-        using (var cmd = new NpgsqlCommand($"SELECT {Columns} FROM pxe_lease WHERE client_id IS NOT NULL ORDER BY address", c, tx))
+        using (var cmd = new NpgsqlCommand($"SELECT {Columns} FROM pxe_lease WHERE client_id IS NOT NULL AND family(address) = {_family} ORDER BY address", c, tx))
         using (var reader = cmd.ExecuteReader())
         {
             while (reader.Read())
@@ -74,7 +88,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
         }
 
         var reservations = new List<DhcpReservation>();
-        using (var cmd = new NpgsqlCommand("SELECT host(address), client_id, name, lease_seconds FROM pxe_reservation ORDER BY address", c, tx))
+        using (var cmd = new NpgsqlCommand($"SELECT host(address), client_id, name, lease_seconds FROM pxe_reservation WHERE family(address) = {_family} ORDER BY address", c, tx))
         using (var reader = cmd.ExecuteReader())
         {
             while (reader.Read())
@@ -99,7 +113,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
                 Run(c, tx, ClearClientSql, Inet(scope), Text(lease.ClientId), Text(_store.ServerName), Inet(lease.IPAddress));
             }
 
-            return Upsert(c, tx, scope, lease.IPAddress, lease.ClientId, lease.HostName, lease.AddressState.ToString(), lease.LeaseExpiryTime);
+            return Single(c, tx, UnlessHeldSql, Inet(scope), Text(lease.ClientId), Text(_store.ServerName), Inet(lease.IPAddress), Text(lease.HostName), Text(lease.AddressState.ToString()), Time(lease.LeaseExpiryTime))
+                ?? throw new PxeStorageException(StoreErrorIds.LeaseHeld, PxeStorageErrorCategory.WriteError, $"{lease.IPAddress} is leased to another client by another server ({_store.Location}); nothing was recorded.");
         });
     }
 
@@ -219,7 +234,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
     }
 
     private DhcpLease Upsert(NpgsqlConnection c, NpgsqlTransaction tx, IPAddress scope, IPAddress address, string client, string? hostName, string state, DateTimeOffset? expiry) =>
-        Single(c, tx, UpsertSql, Inet(scope), Text(client), Text(_store.ServerName), Inet(address), Text(hostName), Text(state), Time(expiry))!;
+        Single(c, tx, UpsertSql + Returning, Inet(scope), Text(client), Text(_store.ServerName), Inet(address), Text(hostName), Text(state), Time(expiry))!;
 
     private void EnsureRange(LeaseRange range)
     {

@@ -17,7 +17,7 @@ public sealed class PostgresStore : IDisposable
         Location = where;
         ServerName = serverName;
         FoundSchemaVersion = foundVersion;
-        Leases = new PostgresLeaseStore(this);
+        Leases = new PostgresLeaseStore(this, LeaseFamily.IPv4);
     }
 
     /// <summary>The schema version this module creates and migrates to.</summary>
@@ -32,14 +32,14 @@ public sealed class PostgresStore : IDisposable
     /// <summary>The schema version the database had before it was opened (0: it was empty).</summary>
     public int FoundSchemaVersion { get; }
 
-    /// <summary>Leases and reservations, with transactional allocation.</summary>
+    /// <summary>The DHCPv4 leases and reservations, with transactional allocation (for a server: <see cref="PostgresStorage"/>).</summary>
     public PostgresLeaseStore Leases { get; }
 
     /// <summary>
     /// Opens the database named by <paramref name="connectionString"/> (Npgsql syntax: <c>Host=db;Database=pxe;Username=pxe</c>)
     /// and brings its schema to <see cref="SchemaVersion"/>.
     /// </summary>
-    /// <exception cref="StoreException">The setting is invalid, the database unreachable, or its schema newer than this module's.</exception>
+    /// <exception cref="PxeStorageException">The setting is invalid, the database unreachable, or its schema newer than this module's.</exception>
     public static PostgresStore Open(string connectionString, string? serverName = null)
     {
         NpgsqlConnectionStringBuilder settings;
@@ -49,12 +49,12 @@ public sealed class PostgresStore : IDisposable
         }
         catch (ArgumentException ex)
         {
-            throw new StoreException(StoreErrorIds.InvalidStoreSetting, $"The store setting is not a PostgreSQL connection string ({ex.Message}); write it as 'Host=server;Database=pxe;Username=pxe'.", ex);
+            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeStorageErrorCategory.InvalidData, $"The store setting is not a PostgreSQL connection string ({ex.Message}); write it as 'Host=server;Database=pxe;Username=pxe'.", ex);
         }
 
         if (string.IsNullOrEmpty(settings.Host))
         {
-            throw new StoreException(StoreErrorIds.InvalidStoreSetting, "The store setting names no Host; write it as 'Host=server;Database=pxe;Username=pxe'.");
+            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeStorageErrorCategory.InvalidData, "The store setting names no Host; write it as 'Host=server;Database=pxe;Username=pxe'.");
         }
 
         settings.ApplicationName ??= "PxePowerShell";

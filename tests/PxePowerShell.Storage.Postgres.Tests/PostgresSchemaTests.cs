@@ -49,8 +49,9 @@ public sealed class PostgresSchemaTests(PostgresCluster cluster)
         PostgresStore.Open(db).Dispose();
         PostgresCluster.Scalar(db, "INSERT INTO pxe_schema_version (version, name) VALUES (999, '0999_from_the_future')");
 
-        var ex = Assert.Throws<StoreException>(() => PostgresStore.Open(db));
+        var ex = Assert.Throws<PxeStorageException>(() => PostgresStore.Open(db));
         Assert.Equal(StoreErrorIds.StoreSchemaTooNew, ex.ErrorId);
+        Assert.Equal(PxeStorageErrorCategory.InvalidData, ex.Category);
         Assert.Contains("999", ex.Message, StringComparison.Ordinal);
         Assert.Contains("update the PxePowerShell module", ex.Message, StringComparison.Ordinal);
     }
@@ -65,8 +66,9 @@ public sealed class PostgresSchemaTests(PostgresCluster cluster)
             port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        var ex = Assert.Throws<StoreException>(() => PostgresStore.Open($"Host=127.0.0.1;Port={port};Database=pxe;Username=pxe;Password=secret;Timeout=5"));
+        var ex = Assert.Throws<PxeStorageException>(() => PostgresStore.Open($"Host=127.0.0.1;Port={port};Database=pxe;Username=pxe;Password=secret;Timeout=5"));
         Assert.Equal(StoreErrorIds.StoreUnreachable, ex.ErrorId);
+        Assert.Equal(PxeStorageErrorCategory.ResourceUnavailable, ex.Category);
         Assert.Contains($"127.0.0.1:{port}/pxe", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
     }
@@ -74,7 +76,7 @@ public sealed class PostgresSchemaTests(PostgresCluster cluster)
     [Fact]
     public void A_missing_database_is_StoreUnreachable_and_says_to_create_it()
     {
-        var ex = Assert.Throws<StoreException>(() => PostgresStore.Open($"Host={cluster.Host};Username=postgres;Database=no_such_db"));
+        var ex = Assert.Throws<PxeStorageException>(() => PostgresStore.Open($"Host={cluster.Host};Username=postgres;Database=no_such_db"));
         Assert.Equal(StoreErrorIds.StoreUnreachable, ex.ErrorId);
         Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
     }
@@ -85,7 +87,7 @@ public sealed class PostgresSchemaTests(PostgresCluster cluster)
     [InlineData("not a connection string")]
     public void A_malformed_setting_is_InvalidStoreSetting(string setting)
     {
-        var ex = Assert.Throws<StoreException>(() => PostgresStore.Open(setting));
+        var ex = Assert.Throws<PxeStorageException>(() => PostgresStore.Open(setting));
         Assert.Equal(StoreErrorIds.InvalidStoreSetting, ex.ErrorId);
     }
 }
