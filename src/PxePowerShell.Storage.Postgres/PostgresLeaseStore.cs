@@ -12,8 +12,8 @@ namespace PxePowerShell.Storage.Postgres;
 /// Leases and reservations in PostgreSQL, shared by every server of the database. <see cref="TryAllocate"/> chooses and
 /// writes an address in one transaction: one row per address (its primary key), at most one address per client and
 /// scope (a partial unique index), free rows taken with <c>FOR UPDATE SKIP LOCKED</c>, so two servers allocating at the
-/// same moment never get the same address and never give one client two. Owned by its <see cref="PostgresStore"/>:
-/// disposing it does nothing. <see cref="SaveLease"/> (the embedded pool's write-through) refuses to overwrite a lease another
+/// same moment never get the same address and never give one client two. Disposing it closes the database only when
+/// it was opened for it (<see cref="PostgresLeaseStorage.Connect"/>). <see cref="SaveLease"/> (the embedded pool's write-through) refuses to overwrite a lease another
 /// client holds unexpired (<see cref="StoreErrorIds.LeaseHeld"/>), so even a server that chose in memory never acknowledges
 /// an address twice.
 /// </summary>
@@ -68,9 +68,12 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
     private readonly int _family;
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
 
-    internal PostgresLeaseStore(PostgresStore store, LeaseFamily family)
+    private readonly bool _owned;
+
+    internal PostgresLeaseStore(PostgresStore store, LeaseFamily family, bool owned = false)
     {
         _store = store;
+        _owned = owned;
         _family = family == LeaseFamily.IPv6 ? 6 : 4;
     }
 
@@ -149,7 +152,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
     public DhcpLease? TryAllocate(LeaseRange range, string clientId, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
     {
         ArgumentNullException.ThrowIfNull(range);
-        string client = MacAddresses.Normalize(clientId);
+        string client = MacAddresses.TryNormalize(clientId, out var normalized) ? normalized : clientId; // a client identifier (option 61) stays as it is
         EnsureRange(range);
         return _store.Transact("allocate an address", (c, tx) =>
         {
@@ -182,6 +185,10 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_owned)
+        {
+            _store.Dispose();
+        }
     }
 
     private static IPAddress Unspecified(IPAddress address) =>
