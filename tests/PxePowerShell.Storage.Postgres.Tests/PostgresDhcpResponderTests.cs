@@ -64,4 +64,38 @@ public sealed class PostgresDhcpResponderTests(PostgresCluster cluster)
         Assert.Equal(64, stored.Count);
         Assert.All(stored, l => Assert.Equal(acked[l.ClientId], l.IPAddress)); // the database agrees with what the clients were told
     }
+
+    [Fact]
+    public void While_the_database_is_unreachable_nothing_is_offered_or_acknowledged_and_serving_resumes_after()
+    {
+        string db = cluster.CreateDatabase();
+        string name = db[(db.LastIndexOf('=') + 1)..];
+        var options = new DhcpServerOptions { StartRange = IPAddress.Parse("10.9.0.10"), EndRange = IPAddress.Parse("10.9.0.73"), SubnetMask = IPAddress.Parse("255.255.255.0") };
+        using var store = PostgresStore.Open(db + ";Pooling=false", "a");
+        var responder = new DhcpLeaseResponder(options, store.Leases);
+        var mac = TestPackets.Mac(1);
+        var offer = responder.Respond(TestPackets.Request(DhcpMessageType.Discover, mac, 1), ServerA);
+        Assert.Equal(PxeEventKind.DhcpOffer, offer.Kind);
+
+        string admin = $"Host={cluster.Host};Username=postgres;Database=postgres";
+        PostgresCluster.Scalar(admin, $"ALTER DATABASE {name} ALLOW_CONNECTIONS false");
+        try
+        {
+            var request = TestPackets.Request(DhcpMessageType.Request, mac, 1).With(DhcpOptionCode.RequestedAddress, offer.Reply!.YourAddress).With(DhcpOptionCode.ServerIdentifier, ServerA);
+            var refused = responder.Respond(request, ServerA);
+            Assert.Equal(PxeEventKind.Ignored, refused.Kind); // no ACK the database did not record: the client retries
+            Assert.Null(refused.Reply);
+            Assert.Contains("lease store", refused.Reason, StringComparison.Ordinal);
+            Assert.Null(responder.Respond(TestPackets.Request(DhcpMessageType.Discover, TestPackets.Mac(2), 2), ServerA).Reply);
+        }
+        finally
+        {
+            PostgresCluster.Scalar(admin, $"ALTER DATABASE {name} ALLOW_CONNECTIONS true");
+        }
+
+        Assert.DoesNotContain(store.Leases.Load().Leases, l => l.AddressState == AddressState.Active);
+        var retried = responder.Respond(TestPackets.Request(DhcpMessageType.Request, mac, 1).With(DhcpOptionCode.RequestedAddress, offer.Reply!.YourAddress).With(DhcpOptionCode.ServerIdentifier, ServerA), ServerA);
+        Assert.Equal(PxeEventKind.DhcpAck, retried.Kind);
+        Assert.Equal(offer.Reply.YourAddress, Assert.Single(store.Leases.Load().Leases).IPAddress);
+    }
 }
