@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Npgsql;
 using NpgsqlTypes;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Storage.Postgres;
@@ -152,7 +153,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
     public DhcpLease? TryAllocate(LeaseRange range, string clientId, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
     {
         ArgumentNullException.ThrowIfNull(range);
-        string client = MacAddresses.TryNormalize(clientId, out var normalized) ? normalized : clientId; // a client identifier (option 61) stays as it is
+        string client = MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId; // a client identifier (option 61) stays as it is
         EnsureRange(range);
         return _store.Transact("allocate an address", (c, tx) =>
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.Dhcp;
 
 namespace PxePowerShell.Storage.Postgres.Tests;
@@ -49,7 +50,7 @@ public sealed class PostgresDhcpResponderTests(PostgresCluster cluster)
             var ack = Assert.Single(answers, x => x.Kind == PxeEventKind.DhcpAck || x.Reply?.MessageType == DhcpMessageType.Nak);
             if (ack.Kind == PxeEventKind.DhcpAck)
             {
-                Assert.True(acked.TryAdd(MacAddresses.Normalize(Convert.ToHexString(mac)), ack.Reply!.YourAddress));
+                Assert.True(acked.TryAdd(MacAddress.NormalizeHardwareAddress(BitConverter.ToString(mac)), ack.Reply!.YourAddress));
             }
             else
             {

@@ -1,4 +1,5 @@
 using System.Net;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -15,7 +16,7 @@ public sealed class PoolLeaseAllocator(LeasePool pool) : ILeaseAllocator
     public DhcpLease? TryAllocate(LeaseRange range, string clientId, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
     {
         ArgumentNullException.ThrowIfNull(range);
-        string mac = MacAddresses.TryNormalize(clientId, out var normalized) ? normalized : clientId; // a client identifier (option 61) stays as it is
+        string mac = MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId; // a client identifier (option 61) stays as it is
         lock (_gate)
         {
             foreach (var excluded in range.Excluded)
