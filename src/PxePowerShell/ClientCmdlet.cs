@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
 

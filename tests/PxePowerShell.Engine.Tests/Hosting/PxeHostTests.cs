@@ -1,9 +1,9 @@
 using System.Net;
 using PxePowerShell.Engine.Boot;
-using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.Storage;
 
 namespace PxePowerShell.Engine.Tests.Hosting;
