@@ -62,6 +62,17 @@ public sealed class Dhcp6Server : PxeServiceBase
         return Options.DataDirectory is { } dir ? JournalLeaseStore.Read(dir).Leases : [];
     }
 
+    /// <summary>The IPv6 leases with DUID, MAC and IAID: live while running, else read from the data directory (IAID unknown).</summary>
+    public IReadOnlyList<Dhcp6Lease> GetLeases6()
+    {
+        if (_responder is { } r && State == PxeServerState.Running)
+        {
+            return r.GetLeases6(Time.GetUtcNow());
+        }
+
+        return GetLeases().Select(l => Dhcp6Lease.From(l, null)).ToList();
+    }
+
     /// <inheritdoc />
     protected override Task OnStartAsync(CancellationToken cancellationToken)
     {

@@ -293,6 +293,8 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             Port = Configuration.Dhcp6Port,
             StartRange = Configuration.Dhcp6RangeStart,
             EndRange = Configuration.Dhcp6RangeEnd,
+            Reservations = Configuration.Dhcp6Reservations,
+            DeclineLimit = Configuration.DeclineLimit,
             LeaseDuration = Configuration.LeaseDuration,
             DataDirectory = Configuration.Dhcp6RangeStart is null ? null : Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases6"),
             Boot = boot with { TftpServer = boot.TftpServer is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } t ? t : null },
