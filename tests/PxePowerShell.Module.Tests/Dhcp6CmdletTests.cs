@@ -49,7 +49,7 @@ sys.exit(1)
         {
             string reply = Solicit(lab, (int)v["port"]!, mac);
             Assert.Equal("07", reply[..2]); // Reply (Rapid Commit)
-            Assert.Contains("fd006a00000000000000000000000020", reply, StringComparison.Ordinal); // the reserved address in the IA_NA
+            Assert.Contains("fd00006a000000000000000000000020", reply, StringComparison.Ordinal); // the reserved address in the IA_NA
             Assert.Contains(Convert.ToHexString("tftp://["u8).ToLowerInvariant(), reply, StringComparison.Ordinal);
 
             var lease = host.Invoke($"Get-PxeLease -Server {name} | Where-Object AddressState -eq Active").AssertNoErrors().Output.Single();
