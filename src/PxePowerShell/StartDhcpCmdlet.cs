@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Dhcp6;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
 
@@ -242,7 +243,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
 
             RequireIPv4(nameof(DhcpReservation), address);
 
-            if (!MacAddresses.TryNormalize(client, out var mac))
+            if (!MacAddress.TryNormalizeHardwareAddress(client, out var mac))
             {
                 ThrowTerminatingError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, client, $"-Reservation {ip}: '{client}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff."));
             }

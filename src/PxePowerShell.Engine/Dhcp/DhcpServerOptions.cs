@@ -1,4 +1,5 @@
 using System.Net;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -59,8 +60,14 @@ public sealed record DhcpServerOptions
     /// <summary>Reservations by MAC address.</summary>
     public IReadOnlyList<DhcpReservation> Reservations { get; init; } = [];
 
-    /// <summary>Where leases are kept (journal); null keeps them in memory only.</summary>
+    /// <summary>Where leases are kept (journal); null keeps them in memory only (unless <see cref="LeaseStorage"/> is set).</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Where leases are kept, through the storage seam (a shared database, or the embedded journal a host chose); when
+    /// set it wins over <see cref="DataDirectory"/>. The server opens it at start and disposes the store at stop.
+    /// </summary>
+    public ILeaseStorage? LeaseStorage { get; init; }
 
     /// <summary>Boot options for PXE and HTTP-boot clients (siaddr, file, HTTPClient URL); null sends none.</summary>
     public PxeBootOptions? Boot { get; init; }
@@ -135,7 +142,7 @@ public sealed record DhcpServerOptions
 
         foreach (var r in Reservations)
         {
-            if (!MacAddresses.TryNormalize(r.ClientId, out _))
+            if (!MacAddress.TryNormalizeHardwareAddress(r.ClientId, out _))
             {
                 errors.Add($"Reservation {r.IPAddress}: '{r.ClientId}' is not a MAC address.");
             }

@@ -37,7 +37,7 @@ public sealed record Dhcp6Reservation(IPAddress IPAddress, string? Duid, string?
         {
             error = $"'{duid}' is not a DUID; give its bytes in hex, such as 00-03-00-01-52-54-00-12-34-56.";
         }
-        else if (!string.IsNullOrWhiteSpace(macAddress) && (!Dhcp.MacAddresses.TryNormalize(macAddress, out mac) || mac.Length != 17))
+        else if (!string.IsNullOrWhiteSpace(macAddress) && !Net.MacAddress.TryNormalize(macAddress, out mac))
         {
             error = $"'{macAddress}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff.";
         }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Dhcp6;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
 
