@@ -317,9 +317,9 @@ public sealed class FirmwareLab : IDisposable
             // virtio-net driver and PXE stack (no iPXE option ROM, which is unsigned and would be refused).
             _ => $"-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on {UefiArguments("OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
         };
-        if (firmware is Firmware.Arm64Pxe or Firmware.Arm64Http)
+        if (firmware == Firmware.Arm64Pxe)
         {
-            return StartArm64Guest(firmware, mac);
+            return StartArm64Guest(mac);
         }
 
         var guest = Shell.Start(
@@ -330,22 +330,16 @@ public sealed class FirmwareLab : IDisposable
         return guest;
     }
 
-    /// <summary>
-    /// QEMU's arm64 virt machine (TCG, Cortex-A57) with AAVMF (qemu-efi-aarch64) and its own network stack on virtio-net;
-    /// for HTTP boot the fw_cfg knobs turn PXE off, as for OVMF.
-    /// </summary>
-    private Shell.Background StartArm64Guest(Firmware firmware, string mac)
+    /// <summary>QEMU's arm64 virt machine (TCG, Cortex-A57) with AAVMF (qemu-efi-aarch64) and its own PXE stack on virtio-net.</summary>
+    private Shell.Background StartArm64Guest(string mac)
     {
         string vars = Path.Combine(_work, "AAVMF_VARS.fd");
         File.Copy("/usr/share/AAVMF/AAVMF_VARS.fd", vars, overwrite: true);
-        string http = firmware == Firmware.Arm64Http
-            ? " -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no -fw_cfg name=opt/org.tianocore/IPv6Support,string=no"
-            : string.Empty;
         var guest = Shell.Start(
             "ip",
             $"netns exec {Lab} qemu-system-aarch64 -machine virt -cpu cortex-a57 -m 512 -smp 1 -no-reboot -display none -serial stdio -monitor none -nodefaults " +
             $"-drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd -drive if=pflash,format=raw,file={vars} " +
-            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=,mac={mac}{http}");
+            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=,mac={mac}");
         _processes.Add(guest);
         return guest;
     }
@@ -424,7 +418,4 @@ public enum Firmware
 
     /// <summary>ARM64 UEFI (AAVMF on QEMU virt) with its own PXE stack on virtio-net (DHCP option 93 arch 11).</summary>
     Arm64Pxe,
-
-    /// <summary>ARM64 UEFI (AAVMF) with its own HTTP boot (arch 19), PXE turned off through fw_cfg.</summary>
-    Arm64Http,
 }
