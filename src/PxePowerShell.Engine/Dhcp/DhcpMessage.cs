@@ -1,3 +1,4 @@
+using PxePowerShell.Engine.Net;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;

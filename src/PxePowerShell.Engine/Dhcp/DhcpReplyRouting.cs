@@ -1,3 +1,4 @@
+using PxePowerShell.Engine.Net;
 using System.Net;
 
 namespace PxePowerShell.Engine.Dhcp;

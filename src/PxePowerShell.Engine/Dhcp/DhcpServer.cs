@@ -1,6 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 

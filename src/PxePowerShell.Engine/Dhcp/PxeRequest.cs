@@ -1,3 +1,4 @@
+using PxePowerShell.Engine.Net;
 using System.Globalization;
 using System.Net;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PxePowerShell.Engine.Dhcp;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp6;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp6;
 

@@ -9,6 +9,7 @@ using System.Text;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Boot.SecureBoot;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tftp;
 
 namespace PxePowerShell.Engine.Diagnostics;

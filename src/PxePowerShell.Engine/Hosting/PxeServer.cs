@@ -8,6 +8,7 @@ using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Tftp;
 
 namespace PxePowerShell.Engine.Hosting;

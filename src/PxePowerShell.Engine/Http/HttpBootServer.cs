@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Http;
 

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Boot;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Cmdlets;
 

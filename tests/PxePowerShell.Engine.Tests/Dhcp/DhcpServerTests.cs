@@ -1,7 +1,8 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
 

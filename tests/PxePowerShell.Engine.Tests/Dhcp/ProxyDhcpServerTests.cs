@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
 
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>
 /// The life cycle every server shares: created → running → stopping → stopped (or faulted), a lifetime

@@ -1,7 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
 
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>
 /// A server that runs in the background of the process: TFTP, HTTP, DHCP, proxyDHCP, or a composite.
