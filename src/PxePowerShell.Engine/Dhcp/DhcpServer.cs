@@ -134,7 +134,7 @@ public sealed class DhcpServer : PxeServiceBase
             return 0;
         }
 
-        if (Diagnostics.DhcpServerProbe.IsFromThisHost(request, source, listener.Interface.Address))
+        if (DhcpProbeFilter.IsFromThisHost(request, source, listener.Interface.Address))
         {
             return 0; // this host looking for other servers (the conflict check, Find-PxeDhcpServer)
         }

@@ -42,7 +42,7 @@ public static class DistributionDetector
         // Not a family PxePowerShell knows: translate the image's own isolinux/syslinux menu, as its makers meant it.
         try
         {
-            if (SyslinuxImporter.FromImage(image, mountPoint) is { Entries.Count: > 0 } menu)
+            if (SyslinuxImageMenu.FromImage(image, mountPoint) is { Entries.Count: > 0 } menu)
             {
                 var warnings = new List<string>
                 {
