@@ -91,7 +91,7 @@ internal static class PxeHost
     {
         // Counters first: a transfer counted as ended has closed its socket, so the descriptors read after them include
         // none of the transfers those counters no longer show as active.
-        var statistics = (PxeServerStatistics)server.GetStatistics();
+        var statistics = server.GetStatistics();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

@@ -41,7 +41,7 @@ public sealed class DhcpServer : PxeServiceBase
     public override IReadOnlyList<IPEndPoint> EndPoints => _listeners.EndPoints;
 
     /// <inheritdoc />
-    public override object GetStatistics() => _counters.Snapshot();
+    public override DhcpServerStatistics GetStatistics() => _counters.Snapshot();
 
     /// <summary>The counters.</summary>
     public DhcpServerStatistics Statistics => _counters.Snapshot();

@@ -47,7 +47,7 @@ public sealed class Dhcp6Server : PxeServiceBase
     public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
 
     /// <inheritdoc />
-    public override object GetStatistics() => _counters.Snapshot();
+    public override DhcpServerStatistics GetStatistics() => _counters.Snapshot();
 
     /// <summary>The counters.</summary>
     public DhcpServerStatistics Statistics => _counters.Snapshot();

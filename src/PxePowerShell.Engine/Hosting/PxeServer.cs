@@ -86,7 +86,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     public override IReadOnlyList<IPEndPoint> EndPoints => Services.SelectMany(s => s.EndPoints).ToList();
 
     /// <inheritdoc />
-    public override object GetStatistics() => new PxeServerStatistics(
+    public override PxeServerStatistics GetStatistics() => new PxeServerStatistics(
         (Dhcp as ProxyDhcpServer)?.Statistics ?? (Dhcp as DhcpServer)?.Statistics,
         Tftp?.Statistics,
         Http?.Statistics);

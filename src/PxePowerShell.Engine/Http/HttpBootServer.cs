@@ -127,7 +127,7 @@ public sealed class HttpBootServer : PxeServiceBase
     }
 
     /// <summary>Returns <see cref="Statistics"/>.</summary>
-    public override object GetStatistics() => Statistics;
+    public override HttpStatistics GetStatistics() => Statistics;
 
     /// <inheritdoc />
     protected override Task OnStartAsync(CancellationToken cancellationToken)

@@ -27,7 +27,11 @@ public interface IPxeService : IAsyncDisposable
     /// <summary>Where its events are published.</summary>
     EventHub Events { get; }
 
-    /// <summary>A snapshot of its counters.</summary>
+    /// <summary>
+    /// A snapshot of its counters. Each server narrows the type (a covariant override of
+    /// <see cref="PxeServiceBase.GetStatistics"/>): DhcpServerStatistics, TftpStatistics, HttpStatistics,
+    /// PxeServerStatistics, so a caller that holds the server reads them without a cast.
+    /// </summary>
     object GetStatistics();
 
     /// <summary>Binds its sockets and starts serving; throws when a socket cannot be bound.</summary>

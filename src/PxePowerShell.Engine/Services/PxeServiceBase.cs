@@ -56,6 +56,7 @@ public abstract class PxeServiceBase : IPxeService
     protected CancellationToken Lifetime => _lifetime.Token;
 
     /// <inheritdoc />
+    /// <remarks>Servers override it with their own statistics type as the return type.</remarks>
     public abstract object GetStatistics();
 
     /// <inheritdoc />

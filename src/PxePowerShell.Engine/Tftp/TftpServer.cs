@@ -91,7 +91,7 @@ public sealed class TftpServer : PxeServiceBase
     }
 
     /// <inheritdoc />
-    public override object GetStatistics() => Statistics;
+    public override TftpStatistics GetStatistics() => Statistics;
 
     /// <inheritdoc />
     protected override Task OnStartAsync(CancellationToken cancellationToken)

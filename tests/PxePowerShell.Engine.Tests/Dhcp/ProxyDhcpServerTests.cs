@@ -51,7 +51,7 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
         Assert.Equal(7, e.ArchitectureId);
         Assert.Equal("syslinux.efi", e.BootFile);
         Assert.Equal(PxeProtocol.ProxyDhcp, e.Protocol);
-        var stats = (DhcpServerStatistics)_server.GetStatistics();
+        var stats = _server.GetStatistics();
         Assert.Equal(1, stats.ProxyOffers);
         Assert.Equal(1, stats.ProxyAcks);
     }
@@ -68,7 +68,7 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
         await _client.SendAsync(TestPackets.Pxe(DhcpMessageType.Discover, TestPackets.Mac(0x23), ClientArchitecture.Bios, 9), DhcpPort);
         var offer = await _client.ReceiveAsync();
         Assert.Equal(9u, offer.TransactionId);
-        var stats = (DhcpServerStatistics)_server.GetStatistics();
+        var stats = _server.GetStatistics();
         Assert.Equal(1, stats.Malformed);
         Assert.Equal(1, stats.Ignored);
         Assert.Equal(3, stats.Received);
