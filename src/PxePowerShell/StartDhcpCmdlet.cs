@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
 
@@ -169,7 +170,7 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
 
             RequireIPv4(nameof(DhcpReservation), address);
 
-            if (!MacAddresses.TryNormalize(client, out var mac))
+            if (!MacAddress.TryNormalizeHardwareAddress(client, out var mac))
             {
                 ThrowTerminatingError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, client, $"-Reservation {ip}: '{client}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff."));
             }

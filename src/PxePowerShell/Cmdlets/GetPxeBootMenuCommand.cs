@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Cmdlets;
