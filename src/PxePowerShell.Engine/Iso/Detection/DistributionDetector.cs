@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Iso.Detection;
 /// returns the first match; an image none recognises gets the entries of its own isolinux/syslinux menu, translated,
 /// and otherwise still mounts, with a warning that no entry was proposed.
 /// </summary>
-public static class DistributionDetector
+internal static class DistributionDetector
 {
     /// <summary>The detectors, in the order they are tried.</summary>
     public static IReadOnlyList<IDistributionDetector> Detectors { get; } =
