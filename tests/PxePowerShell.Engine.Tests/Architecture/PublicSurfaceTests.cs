@@ -114,6 +114,8 @@ public sealed class PublicSurfaceTests
         "Files.IBootFileWriter",
         "Files.IWritableBootFileSource",
         "Files.PhysicalExtent",
+        "Hosting.PxeHost",
+        "Hosting.PxeHostOptions",
         "Hosting.PxeServer",
         "Hosting.PxeServerStatistics",
         "Hosting.ServerRegistry",
