@@ -70,6 +70,11 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
 
+    /// <summary>A PostgreSQL connection string: leases and reservations in a database several servers share (docs/fleet.md).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -111,7 +116,12 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         string name = ServerName("Dhcp");
-        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {directory}", "Start"))
+        if (Store is not null)
+        {
+            options = options with { LeaseStorage = StoreSetting.Leases(Store, name) };
+        }
+
+        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
         {
             return;
         }
