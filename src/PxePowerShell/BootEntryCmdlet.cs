@@ -3,7 +3,7 @@ using System.Reflection;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Files;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

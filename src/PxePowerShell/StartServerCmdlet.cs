@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell;

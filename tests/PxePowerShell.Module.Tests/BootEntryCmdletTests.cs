@@ -228,7 +228,7 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
                 $options = [PxePowerShell.Engine.Boot.BootRenderOptions]::new()
                 if ('{{label}}' -eq 'http') { $options = [PxePowerShell.Engine.Boot.BootRenderOptions]@{ ServerAddress = '192.168.0.1'; HttpBaseUri = [Uri]'http://192.168.0.1:8080/' } }
                 $ns = [PxePowerShell.Engine.Files.BootNamespace]::new()
-                $null = [PxePowerShell.Engine.Files.GeneratedMenuSource]::MountAll($ns, [Func[PxePowerShell.Engine.Boot.BootConfiguration]]{ $store.Current }, $options)
+                $null = [PxePowerShell.Engine.Boot.GeneratedMenuSource]::MountAll($ns, [Func[PxePowerShell.Engine.Boot.BootConfiguration]]{ $store.Current }, $options)
                 foreach ($name in $names) {
                     $r = $ns.OpenAsync([PxePowerShell.Engine.Files.BootPath]::Parse($name), [PxePowerShell.Engine.Files.BootRequestContext]::Local, [Threading.CancellationToken]::None).Result
                     $buffer = [byte[]]::new($r.File.Length)

@@ -16,7 +16,7 @@ namespace PxePowerShell.Engine.Boot;
 /// back around a parameter that holds a space, so <c>acpi_osi="Windows 2012"</c> reaches the kernel with the same meaning.
 /// Files are named from $root ("/path"): the TFTP server GRUB came from, or <c>(http,host,port)</c> when an HTTP base is set.
 /// </remarks>
-public static class GrubMenuRenderer
+internal static class GrubMenuRenderer
 {
     /// <summary>The (platform, key) pairs a dispatching grub.cfg distinguishes, from ${grub_platform}-${grub_cpu}.</summary>
     public static IReadOnlyList<(BootArchitecture Architecture, string Key)> PlatformKeys { get; } =

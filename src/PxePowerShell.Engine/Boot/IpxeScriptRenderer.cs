@@ -18,7 +18,7 @@ namespace PxePowerShell.Engine.Boot;
 /// Files load from the HTTP base URL when one is set, otherwise from "/path", which iPXE resolves against the
 /// script's own URL (TFTP or HTTP, same server).
 /// </remarks>
-public static class IpxeScriptRenderer
+internal static class IpxeScriptRenderer
 {
     /// <summary>The (platform, key) pairs a dispatching script distinguishes, from ${platform} and ${buildarch}.</summary>
     public static IReadOnlyList<(BootArchitecture Architecture, string Key)> PlatformKeys { get; } =

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using PxePowerShell.Engine.Hosting;
+using System.Text;
 using PxePowerShell.Engine.Interop.Linux;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 

@@ -77,7 +77,7 @@ public sealed class BootMenuTests : IDisposable
         Assert.Equal(
             [Path.Combine(_dir.Path, "pxelinux.cfg", "default"), Path.Combine(_dir.Path, "pxelinux.cfg", "01-52-54-00-12-34-56")],
             pxelinux);
-        var source = new PxePowerShell.Engine.Files.GeneratedMenuSource(() => config, BootMenuFormat.Pxelinux);
+        var source = new PxePowerShell.Engine.Boot.GeneratedMenuSource(() => config, BootMenuFormat.Pxelinux);
         Assert.Equal(source.Render(PxePowerShell.Engine.Files.BootPath.Parse("01-52-54-00-12-34-56"), config), File.ReadAllText(pxelinux[1]));
 
         Assert.Equal([Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "default"), Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "01-52-54-00-12-34-56")], BootMenuExporter.Export(config, BootMenuFormat.Syslinux, _dir.Path));
