@@ -140,13 +140,9 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     /// <summary>Opens the client inventory so this server's events are recorded; a warning (not an error) when it cannot.</summary>
     private void EnsureClientInventory()
     {
-        try
+        if (ModuleState.Host.OpenClientsOrWarn() is { } warning)
         {
-            _ = ModuleState.Clients;
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or TypeInitializationException)
-        {
-            WriteWarning($"Clients will not be recorded in the inventory: {ex.Message} Set $env:PXEPOWERSHELL_DATA to a writable directory.");
+            WriteWarning(warning);
         }
     }
 
@@ -157,7 +153,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     /// </summary>
     protected void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName)
     {
-        ModuleState.IsoMounts.Attach(boot, serverName);
+        ModuleState.Host.AttachIsoMounts(boot, serverName);
         _isoNamespaces.Add(boot);
         foreach (var (mountPoint, error) in ModuleState.TakeIsoRestoreFailures())
         {
@@ -170,7 +166,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     {
         foreach (var boot in _isoNamespaces)
         {
-            ModuleState.IsoMounts.Detach(boot);
+            ModuleState.Host.DetachIsoMounts(boot);
         }
 
         _isoNamespaces.Clear();
@@ -191,7 +187,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             {
                 foreach (var boot in attached)
                 {
-                    ModuleState.IsoMounts.Detach(boot);
+                    ModuleState.Host.DetachIsoMounts(boot);
                 }
             },
             CancellationToken.None,

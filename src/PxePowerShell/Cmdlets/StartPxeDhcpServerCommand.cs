@@ -82,7 +82,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         RequireIPv4(nameof(DnsServer), DnsServer);
         IPAddress start = ParameterSetName == ByRange ? Range[0] : StartRange!;
         IPAddress end = ParameterSetName == ByRange ? Range[1] : EndRange!;
-        string directory = DataDirectory is null ? Path.Combine(PxeDataDirectory.Resolve(), "leases") : ResolvePath(DataDirectory);
+        string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
         var options = new DhcpServerOptions
         {
             Interfaces = Interface,
@@ -100,6 +100,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             DeclineLimit = DeclineLimit,
             Reservations = ParseReservations(Reservation),
             DataDirectory = directory,
+            LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
             Boot = HasBootParameters ? BuildBootOptions() : null,
             NoOverride = NoOverride,
         };
