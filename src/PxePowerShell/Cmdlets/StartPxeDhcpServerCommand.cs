@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Configuration;
@@ -73,35 +72,29 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        RequireIPv4Parameters();
-        RequireIPv4(nameof(Range), Range);
-        RequireIPv4(nameof(StartRange), StartRange);
-        RequireIPv4(nameof(EndRange), EndRange);
-        RequireIPv4(nameof(SubnetMask), SubnetMask);
-        RequireIPv4(nameof(Router), Router);
-        RequireIPv4(nameof(DnsServer), DnsServer);
-        IPAddress start = ParameterSetName == ByRange ? Range[0] : StartRange!;
-        IPAddress end = ParameterSetName == ByRange ? Range[1] : EndRange!;
+        var c = BoundConfiguration(nameof(DataDirectory));
+        IPAddress start = c.RangeStart!;
+        IPAddress end = c.RangeEnd!;
         string directory = DataDirectory is null ? Path.Combine(PxeDataDirectory.Resolve(), "leases") : ResolvePath(DataDirectory);
         var options = new DhcpServerOptions
         {
-            Interfaces = Interface,
-            Addresses = Address,
-            Port = Port,
-            ClientPort = ClientPort,
+            Interfaces = c.Interfaces,
+            Addresses = c.Addresses,
+            Port = c.DhcpPort,
+            ClientPort = c.ClientPort,
             StartRange = start,
             EndRange = end,
-            SubnetMask = SubnetMask ?? SubnetMaskFor(start) ?? IPAddress.Parse("255.255.255.0"),
-            Router = Router,
-            DnsServers = DnsServer,
-            DomainName = DomainName,
-            LeaseDuration = LeaseTime,
-            DeclineProbation = DeclineProbation,
-            DeclineLimit = DeclineLimit,
-            Reservations = ParseReservations(Reservation),
+            SubnetMask = c.SubnetMask ?? SubnetMaskFor(start) ?? IPAddress.Parse("255.255.255.0"),
+            Router = c.Router,
+            DnsServers = c.DnsServers,
+            DomainName = c.DomainName,
+            LeaseDuration = c.LeaseDuration,
+            DeclineProbation = c.DeclineProbation,
+            DeclineLimit = c.DeclineLimit,
+            Reservations = c.Reservations,
             DataDirectory = directory,
-            Boot = HasBootParameters ? BuildBootOptions() : null,
-            NoOverride = NoOverride,
+            Boot = HasBootParameters ? BootOptions(c) : null,
+            NoOverride = c.NoOverride,
         };
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -110,11 +103,11 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         string name = ServerName("Dhcp");
-        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {directory}", "Start"))
+        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {c.DhcpPort}, leasing {start}-{end}/{options.SubnetMask} for {c.LeaseDuration}, leases in {directory}", "Start"))
         {
             return;
         }
 
-        StartServer(new DhcpServer(name, options, ModuleState.Events), "DHCP server", Port);
+        StartServer(new DhcpServer(name, options, ModuleState.Events), "DHCP server", c.DhcpPort);
     }
 }
