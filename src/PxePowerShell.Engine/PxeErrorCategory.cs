@@ -27,6 +27,9 @@ public enum PxeErrorCategory
     /// <summary>Something is held by another user (a port, a data directory).</summary>
     ResourceBusy,
 
+    /// <summary>Something needed is not there or not reachable (a missing native library, a database that is down).</summary>
+    ResourceUnavailable,
+
     /// <summary>The process lacks a privilege.</summary>
     PermissionDenied,
 

@@ -21,6 +21,7 @@ public abstract class PxeCmdlet : PSCmdlet
         (PxeErrorCategory.ObjectNotFound, ErrorCategory.ObjectNotFound),
         (PxeErrorCategory.ResourceExists, ErrorCategory.ResourceExists),
         (PxeErrorCategory.ResourceBusy, ErrorCategory.ResourceBusy),
+        (PxeErrorCategory.ResourceUnavailable, ErrorCategory.ResourceUnavailable),
         (PxeErrorCategory.PermissionDenied, ErrorCategory.PermissionDenied),
         (PxeErrorCategory.OpenError, ErrorCategory.OpenError),
         (PxeErrorCategory.ReadError, ErrorCategory.ReadError),
@@ -44,7 +45,8 @@ public abstract class PxeCmdlet : PSCmdlet
     /// The ErrorRecord of an engine failure: its ErrorId and category (mapped here, in one place) and
     /// <paramref name="target"/>; <paramref name="message"/> replaces the exception's message when it needs context.
     /// </summary>
-    protected internal static ErrorRecord Error(PxeException exception, object? target, string? message = null)
+    protected internal static ErrorRecord Error<TException>(TException exception, object? target, string? message = null)
+        where TException : Exception, IPxeError
     {
         ArgumentNullException.ThrowIfNull(exception);
         var category = ToErrorCategory(exception.Category);

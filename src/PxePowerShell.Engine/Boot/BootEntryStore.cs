@@ -16,31 +16,30 @@ public sealed class BootEntryStore
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private BootConfiguration _current;
-    private (DateTime WriteTime, long Length)? _stamp;
+    private readonly IBootEntryStorage _storage;
+    private object? _stamp;
 
     /// <summary>Opens (or starts) the store in <paramref name="filePath"/>; a missing file is an empty set. Throws StoreUnreadable on a corrupt file (it is never overwritten).</summary>
     public BootEntryStore(string filePath, TimeProvider? timeProvider = null)
+        : this(new JsonBootEntryStorage(filePath), timeProvider)
     {
-        ArgumentException.ThrowIfNullOrEmpty(filePath);
-        FilePath = Path.GetFullPath(filePath);
+    }
+
+    /// <summary>Opens the store over <paramref name="storage"/>; nothing stored is an empty set. Throws StoreUnreadable when the stored set cannot be read (it is never overwritten).</summary>
+    public BootEntryStore(IBootEntryStorage storage, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        _storage = storage;
+        FilePath = storage.Location;
         _time = timeProvider ?? TimeProvider.System;
         _current = ReadFromDisk();
     }
 
-    /// <summary>
-    /// The default data directory: $PXEPOWERSHELL_DATA when set, else the per-user local application data folder
-    /// (~/.local/share/PxePowerShell on Linux, %LOCALAPPDATA%\PxePowerShell on Windows).
-    /// </summary>
-    public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable("PXEPOWERSHELL_DATA") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "PxePowerShell");
-
-    /// <summary>Opens the store in <see cref="DefaultDirectory"/>.</summary>
-    public static BootEntryStore OpenDefault(TimeProvider? timeProvider = null) => new(Path.Combine(DefaultDirectory, DefaultFileName), timeProvider);
-
-    /// <summary>The JSON file.</summary>
+    /// <summary>Where the entries live (<see cref="IBootEntryStorage.Location"/>: the JSON file embedded).</summary>
     public string FilePath { get; }
+
+    /// <summary>The storage underneath.</summary>
+    public IBootEntryStorage Storage => _storage;
 
     /// <summary>The current snapshot (settings, entries, time of the last change).</summary>
     public BootConfiguration Current => Volatile.Read(ref _current);
@@ -358,8 +357,8 @@ public sealed class BootEntryStore
 
     private void Commit(BootMenuSettings settings, ImmutableArray<BootEntry> entries)
     {
-        BootEntryFile.Write(FilePath, settings, entries);
-        _stamp = ReadStamp();
+        _storage.Write(settings, entries);
+        _stamp = _storage.Version;
         Publish(new BootConfiguration(settings, entries, _time.GetUtcNow()));
     }
 
@@ -372,24 +371,7 @@ public sealed class BootEntryStore
         }
     }
 
-    private bool StampChanged() => ReadStamp() != _stamp;
-
-    private (DateTime WriteTime, long Length)? ReadStamp()
-    {
-        try
-        {
-            var info = new FileInfo(FilePath);
-            return info.Exists ? (info.LastWriteTimeUtc, info.Length) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private bool StampChanged() => !Equals(_storage.Version, _stamp);
 
     private void Publish(BootConfiguration configuration)
     {
@@ -399,34 +381,14 @@ public sealed class BootEntryStore
 
     private BootConfiguration ReadFromDisk()
     {
-        var stamp = ReadStamp();
-        if (!File.Exists(FilePath))
+        var stamp = _storage.Version;
+        var stored = _storage.Read();
+        _stamp = stamp; // only once the set read well: a broken one is read (and refused) again next time
+        if (stored is null)
         {
-            _stamp = stamp;
             return BootConfiguration.Empty with { LastModified = _time.GetUtcNow() };
         }
 
-        var (settings, entries) = BootEntryFile.Read(FilePath, PxeErrorIds.StoreUnreadable);
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in entries)
-        {
-            if (!seen.Add(entry.Name ?? string.Empty))
-            {
-                throw new BootEntryException(PxeErrorIds.StoreUnreadable, $"'{FilePath}' names the boot entry '{entry.Name}' twice; fix the file by hand.", entry.Name, FilePath);
-            }
-        }
-
-        _stamp = stamp; // only once the file read well: a broken file is read (and refused) again next time
-        DateTimeOffset modified;
-        try
-        {
-            modified = new DateTimeOffset(File.GetLastWriteTimeUtc(FilePath), TimeSpan.Zero);
-        }
-        catch (IOException)
-        {
-            modified = _time.GetUtcNow();
-        }
-
-        return new BootConfiguration(settings, entries, modified);
+        return stored.LastModified == default ? stored with { LastModified = _time.GetUtcNow() } : stored;
     }
 }

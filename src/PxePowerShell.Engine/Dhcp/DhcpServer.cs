@@ -13,7 +13,7 @@ public sealed class DhcpServer : PxeServiceBase
 {
     private readonly DhcpCounters _counters = new();
     private readonly DhcpListenerGroup _listeners = new();
-    private JournalLeaseStore? _store;
+    private ILeaseStore? _store;
     private DhcpLeaseResponder? _responder;
 
     /// <summary>Creates the server; throws <see cref="ArgumentException"/> listing what is wrong with the options.</summary>
@@ -53,7 +53,7 @@ public sealed class DhcpServer : PxeServiceBase
             return r.GetLeases();
         }
 
-        return Options.DataDirectory is { } dir ? JournalLeaseStore.Read(dir).Leases : [];
+        return StoredLeases()?.Leases ?? [];
     }
 
     /// <summary>Removes a lease (running server only); false when the address has none.</summary>
@@ -67,7 +67,7 @@ public sealed class DhcpServer : PxeServiceBase
             return r.GetReservations();
         }
 
-        var stored = Options.DataDirectory is { } dir ? JournalLeaseStore.Read(dir).Reservations : [];
+        var stored = StoredLeases()?.Reservations ?? [];
         return [.. Options.Reservations.Where(o => !stored.Any(s => s.IPAddress.Equals(o.IPAddress))).Concat(stored)];
     }
 
@@ -76,6 +76,11 @@ public sealed class DhcpServer : PxeServiceBase
 
     /// <summary>Adds a reservation (running server only); throws <see cref="ArgumentException"/> when it conflicts.</summary>
     public void AddReservation(DhcpReservation reservation) => RunningResponder().AddReservation(reservation);
+
+    /// <summary>Where the leases are kept: <see cref="DhcpServerOptions.LeaseStorage"/>, else the journal of <see cref="DhcpServerOptions.DataDirectory"/>, else nowhere.</summary>
+    private ILeaseStorage? Storage() => Options.LeaseStorage ?? (Options.DataDirectory is { } dir ? new JournalLeaseStorage(dir) : null);
+
+    private LeaseStoreContents? StoredLeases() => Storage()?.Read();
 
     /// <inheritdoc />
     protected override Task OnStartAsync(CancellationToken cancellationToken)
@@ -90,7 +95,7 @@ public sealed class DhcpServer : PxeServiceBase
                 PxeStartFailure.RangeOutsideSubnet);
         }
 
-        _store = Options.DataDirectory is { } dir ? new JournalLeaseStore(dir) : null;
+        _store = Storage()?.Open();
         _responder = new DhcpLeaseResponder(Options, _store, Time);
         foreach (var iface in serving)
         {

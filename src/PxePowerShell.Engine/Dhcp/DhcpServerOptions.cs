@@ -59,8 +59,14 @@ public sealed record DhcpServerOptions
     /// <summary>Reservations by MAC address.</summary>
     public IReadOnlyList<DhcpReservation> Reservations { get; init; } = [];
 
-    /// <summary>Where leases are kept (journal); null keeps them in memory only.</summary>
+    /// <summary>Where leases are kept (journal); null keeps them in memory only (unless <see cref="LeaseStorage"/> is set).</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Where leases are kept, through the storage seam (a shared database, or the embedded journal a host chose); when
+    /// set it wins over <see cref="DataDirectory"/>. The server opens it at start and disposes the store at stop.
+    /// </summary>
+    public ILeaseStorage? LeaseStorage { get; init; }
 
     /// <summary>Boot options for PXE and HTTP-boot clients (siaddr, file, HTTPClient URL); null sends none.</summary>
     public PxeBootOptions? Boot { get; init; }

@@ -15,7 +15,7 @@ public sealed class Dhcp6Server : PxeServiceBase
     private readonly DhcpCounters _counters = new();
     private readonly List<Dhcp6Listener> _listeners = [];
     private readonly List<Task> _loops = [];
-    private JournalLeaseStore? _store;
+    private ILeaseStore? _store;
     private Dhcp6Responder? _responder;
     private IReadOnlyList<IPEndPoint> _endPoints = [];
 
@@ -59,8 +59,11 @@ public sealed class Dhcp6Server : PxeServiceBase
             return r.GetLeases(Time.GetUtcNow());
         }
 
-        return Options.DataDirectory is { } dir ? JournalLeaseStore.Read(dir).Leases : [];
+        return Storage()?.Read().Leases ?? [];
     }
+
+    /// <summary>Where the leases are kept: <see cref="Dhcp6ServerOptions.LeaseStorage"/>, else the journal of <see cref="Dhcp6ServerOptions.DataDirectory"/>, else nowhere.</summary>
+    private ILeaseStorage? Storage() => Options.LeaseStorage ?? (Options.DataDirectory is { } dir ? new JournalLeaseStorage(dir) : null);
 
     /// <inheritdoc />
     protected override Task OnStartAsync(CancellationToken cancellationToken)
@@ -74,7 +77,7 @@ public sealed class Dhcp6Server : PxeServiceBase
         }
 
         byte[] duid = Options.ServerDuid is { Length: > 0 } configured ? configured : ServerDuidOf(interfaces);
-        _store = Options.DataDirectory is { } dir && Options.AssignsAddresses ? new JournalLeaseStore(dir) : null;
+        _store = Options.AssignsAddresses ? Storage()?.Open() : null;
         _responder = new Dhcp6Responder(Options, duid, _store);
         foreach (var iface in interfaces)
         {

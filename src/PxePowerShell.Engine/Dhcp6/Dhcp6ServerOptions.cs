@@ -47,8 +47,14 @@ public sealed record Dhcp6ServerOptions
     /// <summary>The address put in boot URLs ({server}); null = the interface's global address, else its link-local one.</summary>
     public IPAddress? ServerAddress { get; init; }
 
-    /// <summary>Where leases are journaled (full mode); null keeps them in memory.</summary>
+    /// <summary>Where leases are journaled (full mode); null keeps them in memory (unless <see cref="LeaseStorage"/> is set).</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Where leases are kept, through the storage seam (a shared database, or the embedded journal a host chose); when
+    /// set it wins over <see cref="DataDirectory"/>. The server opens it at start and disposes the store at stop.
+    /// </summary>
+    public ILeaseStorage? LeaseStorage { get; init; }
 
     /// <summary>The server DUID; null = a DUID-LL of the first served interface's MAC.</summary>
     public byte[]? ServerDuid { get; init; }

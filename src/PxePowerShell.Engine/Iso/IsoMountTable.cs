@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Iso.Detection;
@@ -18,15 +17,30 @@ public sealed class IsoMountTable : IDisposable
     private readonly object _gate = new();
     private readonly List<IsoMount> _mounts = [];
     private readonly List<(BootNamespace Boot, string? Server)> _namespaces = [];
-    private readonly string? _stateFile;
+    private readonly IIsoMountStorage? _storage;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the table; <paramref name="stateFile"/> (mounts.json) keeps the list across restarts, null keeps nothing.</summary>
     public IsoMountTable(string? stateFile, TimeProvider? timeProvider = null)
+        : this(stateFile is null ? null : new JsonIsoMountStorage(stateFile), timeProvider)
     {
-        _stateFile = stateFile;
+    }
+
+    private IsoMountTable(IIsoMountStorage? storage, TimeProvider? timeProvider)
+    {
+        _storage = storage;
         _time = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>Creates the table over <paramref name="storage"/>, which keeps the list across restarts.</summary>
+    public static IsoMountTable Over(IIsoMountStorage storage, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return new IsoMountTable(storage, timeProvider);
+    }
+
+    /// <summary>Where the list is kept, or null when it is kept nowhere.</summary>
+    public IIsoMountStorage? Storage => _storage;
 
     /// <summary>The current mounts.</summary>
     public IReadOnlyList<IsoMount> Mounts
@@ -212,39 +226,7 @@ public sealed class IsoMountTable : IDisposable
 
     /// <summary>The saved mounts: path, mount point and the servers they are scoped to (empty for files written before scopes existed).</summary>
     /// <exception cref="InvalidDataException">The file is not a mount list.</exception>
-    public IReadOnlyList<IsoMountConfiguration> ReadState()
-    {
-        if (_stateFile is null || !File.Exists(_stateFile))
-        {
-            return [];
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(_stateFile));
-            var saved = new List<IsoMountConfiguration>();
-            foreach (var e in document.RootElement.EnumerateArray())
-            {
-                string path = e.GetProperty("Path").GetString() ?? string.Empty;
-                string mountPoint = e.GetProperty("MountPoint").GetString() ?? string.Empty;
-                if (path.Length == 0 || mountPoint.Length == 0)
-                {
-                    continue;
-                }
-
-                string[] servers = e.TryGetProperty("Servers", out var list) && list.ValueKind != JsonValueKind.Null
-                    ? [.. list.EnumerateArray().Select(s => s.GetString() ?? string.Empty).Where(s => s.Trim().Length > 0)]
-                    : [];
-                saved.Add(new IsoMountConfiguration(path, mountPoint) { Servers = servers });
-            }
-
-            return saved;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            throw new InvalidDataException($"{_stateFile} is not a mount list: {ex.Message}", ex);
-        }
-    }
+    public IReadOnlyList<IsoMountConfiguration> ReadState() => _storage?.Read() ?? [];
 
     /// <summary>Parses a mount point: one plain path segment ("arch").</summary>
     /// <exception cref="ArgumentException">Empty, several segments, or anything the path sanitizer refuses.</exception>
@@ -284,18 +266,7 @@ public sealed class IsoMountTable : IDisposable
         return [.. names];
     }
 
-    private void Save()
-    {
-        if (_stateFile is null)
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(_stateFile)!);
-        string temporary = _stateFile + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(_mounts.Select(m => new { m.Path, m.MountPoint, m.Servers }), new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, _stateFile, overwrite: true);
-    }
+    private void Save() => _storage?.Write([.. _mounts.Select(m => new IsoMountConfiguration(m.Path, m.MountPoint) { Servers = m.Servers })]);
 
     /// <inheritdoc />
     public void Dispose()
