@@ -38,7 +38,7 @@ public abstract class PxeCmdlet : PSCmdlet
         Array.Find(s_categories, c => c.PowerShell == category).Engine;
 
     /// <summary>Builds an ErrorRecord with a stable id, a category and the object it concerns.</summary>
-    protected static ErrorRecord Error(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>
+    protected internal static ErrorRecord Error(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>
         new(new PxeOperationException(errorId, ToPxeErrorCategory(category), message, inner), errorId, category, target);
 
     /// <summary>
@@ -186,7 +186,7 @@ public abstract class PxeCmdlet : PSCmdlet
     }
 
     /// <summary>The PortAccessDenied record for a port below 1024, saying how to fix it; <paramref name="detail"/> is appended in parentheses.</summary>
-    protected static ErrorRecord PrivilegedPortError(int port, object target, Exception inner, string? detail = null) => Error(
+    protected internal static ErrorRecord PrivilegedPortError(int port, object target, Exception inner, string? detail = null) => Error(
         ErrorIds.PortAccessDenied,
         ErrorCategory.PermissionDenied,
         target,
@@ -194,7 +194,7 @@ public abstract class PxeCmdlet : PSCmdlet
         inner);
 
     /// <summary>Turns a failure to bind a socket into an ErrorRecord that says how to fix it.</summary>
-    protected static ErrorRecord SocketBindError(SocketException exception, string what, int port, object target) => exception.SocketErrorCode switch
+    protected internal static ErrorRecord SocketBindError(SocketException exception, string what, int port, object target) => exception.SocketErrorCode switch
     {
         SocketError.AccessDenied when port is > 0 and < 1024 => PrivilegedPortError(port, target, exception),
         SocketError.AccessDenied => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind port {port}: {exception.Message}", exception),

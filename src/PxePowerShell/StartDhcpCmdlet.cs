@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Hosting;
 
 namespace PxePowerShell;
 
@@ -11,8 +12,25 @@ namespace PxePowerShell;
 /// options (-BootFile hashtable by architecture, -HttpBootUrl, -IpxeScript, -TftpServer, -NoOverride). Parameters are
 /// read by the engine's one configuration parser (<see cref="PxeConfigurationParameters"/>), never here.
 /// </summary>
-public abstract class StartDhcpCmdlet : StartServerCmdlet
+public abstract class StartDhcpCmdlet : PxeCmdlet, IDisposable
 {
+    private readonly ServerLauncher _launcher;
+
+    /// <summary>Creates the cmdlet with its <see cref="ServerLauncher"/>.</summary>
+    protected StartDhcpCmdlet()
+    {
+        _launcher = new ServerLauncher(this);
+    }
+
+    /// <summary>The server's name in this session (default: the role and a number, "tftp1").</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Run in the foreground: write the server's events to the pipeline until it stops, Ctrl+C, SIGTERM or SIGINT, then stop it.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
     /// <summary>Interface names to serve (eth0, enp3s0...).</summary>
     [Parameter]
     [Alias("InterfaceAlias")]
@@ -91,4 +109,23 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     /// <summary>Describes where the server will listen, for ShouldProcess.</summary>
     protected string Where() =>
         Interface.Length == 0 && Address.Length == 0 ? "every interface" : string.Join(", ", Interface.Concat(Address.Select(a => a.ToString())));
+
+    /// <summary>The name to give a server of <paramref name="role"/> (-Name when given).</summary>
+    protected string ServerName(string role) => ServerLauncher.ServerName(role, Name);
+
+    /// <summary>Registers and starts <paramref name="server"/> (see <see cref="ServerLauncher.StartServer"/>); <paramref name="port"/> is named in errors.</summary>
+    protected void StartServer(IPxeService server, string what, int port) => _launcher.StartServer(server, what, port, Wait);
+
+    /// <summary>Serves the mounted ISO images in <paramref name="boot"/>, the namespace of <paramref name="serverName"/>, until it stops.</summary>
+    protected void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName) => _launcher.AttachIsoMounts(boot, serverName);
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _launcher.Stop();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _launcher.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
