@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Microsoft.Data.Sqlite;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
 
@@ -64,7 +65,7 @@ public abstract class LeaseCmdlet : PxeCmdlet
     /// <summary>Normalizes a MAC address or writes a non-terminating InvalidMacAddress error and returns null.</summary>
     internal string? NormalizeMac(string? text)
     {
-        if (MacAddresses.TryNormalize(text, out var mac) && mac.Length == 17)
+        if (MacAddress.TryNormalizeHardwareAddress(text, out var mac) && mac.Length == 17)
         {
             return mac;
         }

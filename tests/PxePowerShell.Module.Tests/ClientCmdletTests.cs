@@ -40,7 +40,7 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
         Assert.StartsWith(moduleDir, managed, StringComparison.Ordinal);
 
         // Where the engine's resolver found the library (null when the runtime found it by itself).
-        var resolved = host.Invoke("(Get-Module PxePowerShell).ImplementingAssembly.GetReferencedAssemblies() | Out-Null; [PxePowerShell.Engine.Clients.MacAddress].Assembly.GetType('PxePowerShell.Engine.Clients.SqliteNativeLibrary').GetProperty('LoadedFrom').GetValue($null)")
+        var resolved = host.Invoke("(Get-Module PxePowerShell).ImplementingAssembly.GetReferencedAssemblies() | Out-Null; [PxePowerShell.Engine.Net.MacAddress].Assembly.GetType('PxePowerShell.Engine.Clients.SqliteNativeLibrary').GetProperty('LoadedFrom').GetValue($null)")
             .AssertNoErrors().Output.SingleOrDefault()?.ToString();
         if (resolved is not null)
         {

@@ -1,3 +1,5 @@
+using PxePowerShell.Engine.Dhcp;
+
 namespace PxePowerShell.Engine.Boot;
 
 /// <summary>Parsing and mapping helpers for <see cref="BootArchitecture"/>.</summary>
@@ -8,9 +10,11 @@ public static class BootArchitectures
         [BootArchitecture.Bios, BootArchitecture.EfiIA32, BootArchitecture.EfiX64, BootArchitecture.EfiArm64];
 
     /// <summary>
-    /// Parses one architecture name, case-insensitively. Accepts the enum names, "All"/"Any", "Efi", and the
-    /// HTTP-boot names of the DHCP layer ("EfiX64Http" → EfiX64, "EfiArm64Http" → EfiArm64, "EfiIA32Http" → EfiIA32),
-    /// plus the common aliases "x86"/"pc" (Bios), "x64"/"amd64"/"x86_64" (EfiX64), "ia32"/"i386" (EfiIA32), "arm64"/"aarch64" (EfiArm64).
+    /// Parses one architecture name, case-insensitively. Accepts the enum names, "All"/"Any", "Efi", every client
+    /// architecture name of DHCP option 93 (<see cref="ClientArchitecture"/>) that boots as one of the platforms — the
+    /// HTTP-boot names ("EfiX64Http" → EfiX64, "EfiArm64Http" → EfiArm64, "EfiIA32Http" → EfiIA32, "BiosHttp" → Bios) and
+    /// "EfiBC" (what x64 firmware sends) — plus the common aliases "x86"/"pc"/"pcbios" (Bios), "x64"/"amd64"/"x86_64"
+    /// (EfiX64), "ia32"/"i386" (EfiIA32), "arm64"/"aarch64" (EfiArm64).
     /// </summary>
     public static bool TryParse(string? name, out BootArchitecture architecture)
     {
@@ -20,30 +24,23 @@ public static class BootArchitectures
             return false;
         }
 
-        switch (name.Trim().ToLowerInvariant())
+        string key = name.Trim();
+        switch (key.ToLowerInvariant())
         {
-            case "bios":
             case "pc":
             case "x86":
             case "pcbios":
                 architecture = BootArchitecture.Bios;
                 return true;
-            case "efiia32":
-            case "efiia32http":
             case "ia32":
             case "i386":
                 architecture = BootArchitecture.EfiIA32;
                 return true;
-            case "efix64":
-            case "efix64http":
-            case "efibc":
             case "x64":
             case "amd64":
             case "x86_64":
                 architecture = BootArchitecture.EfiX64;
                 return true;
-            case "efiarm64":
-            case "efiarm64http":
             case "arm64":
             case "aarch64":
                 architecture = BootArchitecture.EfiArm64;
@@ -55,9 +52,16 @@ public static class BootArchitectures
             case "any":
                 architecture = BootArchitecture.All;
                 return true;
-            default:
-                return false;
         }
+
+        // Names only: an option 93 number is a wire value, not a platform name.
+        if (char.IsAsciiLetter(key[0]) && ClientArchitectures.TryParse(key, out var client) && FromClientArchitecture(client) is { } platform)
+        {
+            architecture = platform;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Parses a list of names (or a comma-separated string) into a set; false names the first unknown one.</summary>
@@ -84,15 +88,16 @@ public static class BootArchitectures
     }
 
     /// <summary>
-    /// Maps an RFC 4578 client system architecture (DHCP option 93) to a platform; null for values no menu serves
-    /// (Itanium, ARM32, RISC-V, …).
+    /// Maps a client system architecture (DHCP option 93) to the platform whose menus it reads: an HTTP-boot architecture
+    /// as its PXE one, 7 (EFI BC) as x64 UEFI; null for architectures no generated menu serves (Itanium, ARM32, RISC-V,
+    /// LoongArch, ...), which boot from their boot file alone.
     /// </summary>
-    public static BootArchitecture? FromClientArchitecture(ushort value) => value switch
+    public static BootArchitecture? FromClientArchitecture(ClientArchitecture architecture) => ClientArchitectures.WithoutHttp(architecture) switch
     {
-        0 => BootArchitecture.Bios,
-        6 or 15 => BootArchitecture.EfiIA32,
-        7 or 9 or 16 => BootArchitecture.EfiX64,
-        11 or 19 => BootArchitecture.EfiArm64,
+        ClientArchitecture.Bios => BootArchitecture.Bios,
+        ClientArchitecture.EfiIA32 => BootArchitecture.EfiIA32,
+        ClientArchitecture.EfiX64 => BootArchitecture.EfiX64,
+        ClientArchitecture.EfiArm64 => BootArchitecture.EfiArm64,
         _ => null,
     };
 

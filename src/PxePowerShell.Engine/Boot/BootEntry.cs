@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Boot;
 
@@ -139,7 +140,7 @@ public sealed record BootEntry
             text = text[3..]; // pxelinux's ARP type prefix "01-"
         }
 
-        bool ok = Clients.MacAddress.TryNormalize(text, out var mac);
+        bool ok = MacAddress.TryNormalize(text, out var mac);
         normalized = mac ?? string.Empty;
         return ok;
     }

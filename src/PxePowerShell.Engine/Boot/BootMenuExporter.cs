@@ -1,4 +1,5 @@
 using System.Text;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Boot;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Boot;
 

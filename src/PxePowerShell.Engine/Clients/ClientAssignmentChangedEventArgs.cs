@@ -1,3 +1,5 @@
+using PxePowerShell.Engine.Net;
+
 namespace PxePowerShell.Engine.Clients;
 
 /// <summary>A client's boot entry assignment changed (or the client was removed).</summary>

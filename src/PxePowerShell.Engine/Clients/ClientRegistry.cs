@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using PxePowerShell.Engine.Configuration;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Clients;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Clients;
 

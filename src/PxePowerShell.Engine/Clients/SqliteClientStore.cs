@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Clients;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Configuration;
 
@@ -477,7 +478,7 @@ public static class PxeConfigurationValues
             throw new PxeConfigurationException(key, $"Every {key} item needs IPAddress and MacAddress, e.g. @{{ IPAddress = '192.168.0.20'; MacAddress = '52-54-00-12-34-56' }}.");
         }
 
-        if (!MacAddresses.TryNormalize(mac, out var normalized))
+        if (!MacAddress.TryNormalizeHardwareAddress(mac, out var normalized))
         {
             throw new PxeConfigurationException(
                 key,

@@ -103,29 +103,7 @@ public sealed class DhcpMessage
     public ReadOnlySpan<byte> HardwareAddress => ClientHardwareAddress.AsSpan(0, Math.Min((int)HardwareAddressLength, 16));
 
     /// <summary>The hardware address as <c>aa-bb-cc-dd-ee-ff</c>.</summary>
-    public string MacAddress => FormatMac(HardwareAddress);
-
-    /// <summary>Formats hardware address bytes as lower-case hyphenated hex.</summary>
-    public static string FormatMac(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty)
-        {
-            return string.Empty;
-        }
-
-        var sb = new StringBuilder(bytes.Length * 3);
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (i > 0)
-            {
-                sb.Append('-');
-            }
-
-            sb.Append(bytes[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return sb.ToString();
-    }
+    public string MacAddress => PxePowerShell.Engine.Net.MacAddress.Format(HardwareAddress);
 
     /// <summary>Parses a datagram. Never throws; returns false and a reason for malformed input.</summary>
     public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out DhcpMessage? message, [NotNullWhen(false)] out string? error)

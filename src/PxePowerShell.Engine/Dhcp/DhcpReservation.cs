@@ -12,5 +12,5 @@ namespace PxePowerShell.Engine.Dhcp;
 public sealed record DhcpReservation(IPAddress IPAddress, string ClientId, string? Name = null, TimeSpan? LeaseDuration = null)
 {
     /// <summary>The normalized MAC address.</summary>
-    public string MacAddress => MacAddresses.Normalize(ClientId);
+    public string MacAddress => Net.MacAddress.NormalizeHardwareAddress(ClientId);
 }

@@ -166,7 +166,7 @@ public sealed class DhcpServer : PxeServiceBase
             return 0;
         }
 
-        destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, Options.Port == 0 ? 67 : Options.Port, pxePort: false);
+        destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, DhcpPorts.ServerOrDefault(Options.Port), pxePort: false);
         return response.Reply.WriteTo(reply, response.MaxMessageSize, !Options.NoOverride);
     }
 }

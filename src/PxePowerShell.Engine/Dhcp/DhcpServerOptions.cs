@@ -1,4 +1,5 @@
 using System.Net;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -141,7 +142,7 @@ public sealed record DhcpServerOptions
 
         foreach (var r in Reservations)
         {
-            if (!MacAddresses.TryNormalize(r.ClientId, out _))
+            if (!MacAddress.TryNormalizeHardwareAddress(r.ClientId, out _))
             {
                 errors.Add($"Reservation {r.IPAddress}: '{r.ClientId}' is not a MAC address.");
             }

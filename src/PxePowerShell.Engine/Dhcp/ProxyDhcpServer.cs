@@ -106,7 +106,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
             return 0;
         }
 
-        destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, Options.Port == 0 ? 67 : Options.Port, listener.PxePort);
+        destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, DhcpPorts.ServerOrDefault(Options.Port), listener.PxePort);
         return response.Reply.WriteTo(reply, response.MaxMessageSize, !Options.NoOverride);
     }
 }

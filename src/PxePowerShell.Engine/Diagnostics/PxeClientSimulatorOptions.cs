@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Diagnostics;
 

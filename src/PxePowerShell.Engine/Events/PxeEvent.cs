@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Events;
 

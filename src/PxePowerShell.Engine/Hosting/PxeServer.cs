@@ -213,7 +213,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             warnings = await DhcpConflictCheck.RunAsync(
                 Configuration.DhcpMode,
                 interfaces,
-                Configuration.DhcpPort == 0 ? 67 : Configuration.DhcpPort,
+                DhcpPorts.ServerOrDefault(Configuration.DhcpPort),
                 Configuration.ClientPort,
                 Configuration.ConflictCheckTimeout,
                 Lifetime).ConfigureAwait(false);

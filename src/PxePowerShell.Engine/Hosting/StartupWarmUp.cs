@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -71,31 +70,15 @@ internal static class StartupWarmUp
     {
         await using var server = new TftpServer("warm-up", new TftpServerOptions { Address = IPAddress.Loopback, Port = 0 }, files);
         await server.StartAsync(cancellationToken).ConfigureAwait(false);
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var buffer = new byte[2048];
-        int length = TftpPacket.WriteRequest(buffer, TftpOpcode.ReadRequest, "pxelinux.cfg/default", "octet", [new TftpOption("blksize", BlockSize.ToString(CultureInfo.InvariantCulture)), new TftpOption("tsize", "0")]);
-        await client.SendToAsync(buffer.AsMemory(0, length), server.EndPoints[0], cancellationToken).ConfigureAwait(false);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
 
-        // Lock-step to the end: OACK → ACK 0, DATA n → ACK n until a short block; ERROR (no menu) ends it too.
-        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-        while (true)
+        // To the end: OACK, every DATA and the last short block; an ERROR (no menu) ends it too.
+        var client = new TftpClient(socket, new TftpClientOptions { BlockSize = BlockSize, AskSize = true, Timeout = Limit, Retries = 0 });
+        var result = await client.DownloadAsync(server.EndPoints[0], "pxelinux.cfg/default", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (result.Status is TftpDownloadStatus.NoAnswer or TftpDownloadStatus.Stalled or TftpDownloadStatus.SocketError)
         {
-            var received = await client.ReceiveFromAsync(buffer, from, cancellationToken).ConfigureAwait(false);
-            var opcode = (TftpOpcode)((buffer[0] << 8) | buffer[1]);
-            if (received.ReceivedBytes < 4 || opcode is not (TftpOpcode.OptionAck or TftpOpcode.Data))
-            {
-                break;
-            }
-
-            ushort block = opcode == TftpOpcode.Data ? (ushort)((buffer[2] << 8) | buffer[3]) : (ushort)0;
-            var ack = new byte[4];
-            TftpPacket.WriteAck(ack, block);
-            await client.SendToAsync(ack, received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
-            if (opcode == TftpOpcode.Data && received.ReceivedBytes - 4 < BlockSize)
-            {
-                break;
-            }
+            throw new IOException($"the TFTP warm-up ended {result.Status}");
         }
 
         await server.StopAsync().ConfigureAwait(false);

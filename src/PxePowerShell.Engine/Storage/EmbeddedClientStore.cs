@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Storage;
 

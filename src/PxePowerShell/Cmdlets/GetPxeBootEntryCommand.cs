@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
 

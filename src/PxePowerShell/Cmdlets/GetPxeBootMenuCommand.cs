@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
 
@@ -81,7 +82,7 @@ public sealed class RemovePxeClientCommand : ClientCmdlet
         }
 
         bool removed = client.MacAddress is { } mac
-            ? Inventory(() => _registry!.Remove(Engine.Clients.MacAddress.Parse(mac)))
+            ? Inventory(() => _registry!.Remove(Engine.Net.MacAddress.Parse(mac)))
             : client.IPAddress is { } address && Inventory(() => _registry!.Store.RemoveByAddress(address));
         if (!removed)
         {

@@ -4,6 +4,7 @@ using System.Net;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
 
@@ -106,9 +107,9 @@ public sealed class TestPxeServerCommand : PxeCmdlet, IDisposable
             Span<byte> bytes = stackalloc byte[6];
             Random.Shared.NextBytes(bytes);
             bytes[0] = 0x02;
-            mac = Engine.Clients.MacAddress.FromBytes(bytes);
+            mac = Engine.Net.MacAddress.FromBytes(bytes);
         }
-        else if (!Engine.Clients.MacAddress.TryParse(MacAddress, out mac))
+        else if (!Engine.Net.MacAddress.TryParse(MacAddress, out mac))
         {
             WriteError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, MacAddress,
                 $"'{MacAddress}' is not a MAC address; give six hex bytes such as 02-00-5e-10-00-01 (any common notation)."));

@@ -1,4 +1,5 @@
 using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Files;
 
 namespace PxePowerShell.Engine.Tests.Boot;
@@ -131,11 +132,30 @@ public sealed class BootEntryValidatorTests : IDisposable
     [InlineData("ia32", BootArchitecture.EfiIA32)]
     [InlineData("any", BootArchitecture.All)]
     [InlineData("Efi", BootArchitecture.Efi)]
+    [InlineData(" pcbios ", BootArchitecture.Bios)]
+    [InlineData("x86_64", BootArchitecture.EfiX64)]
+    [InlineData("AARCH64", BootArchitecture.EfiArm64)]
+    [InlineData("i386", BootArchitecture.EfiIA32)]
+    [InlineData("EfiBC", BootArchitecture.EfiX64)]
+    [InlineData("EfiBCHttp", BootArchitecture.EfiX64)]
+    [InlineData("EfiIA32Http", BootArchitecture.EfiIA32)]
+    [InlineData("BiosHttp", BootArchitecture.Bios)]
     public void Architecture_names_parse(string name, BootArchitecture expected)
     {
         Assert.True(BootArchitectures.TryParse(name, out var parsed));
         Assert.Equal(expected, parsed);
     }
+
+    [Theory]
+    [InlineData("Sparc")]
+    [InlineData("None")]
+    [InlineData("7")]
+    [InlineData("0")]
+    [InlineData("EfiArm32")]
+    [InlineData("EfiRiscV64")]
+    [InlineData("EfiLoongArch64Http")]
+    [InlineData("")]
+    public void Names_of_no_menu_platform_do_not_parse(string name) => Assert.False(BootArchitectures.TryParse(name, out _));
 
     [Fact]
     public void Unknown_architecture_names_are_named()
@@ -154,9 +174,19 @@ public sealed class BootEntryValidatorTests : IDisposable
     [InlineData(16, BootArchitecture.EfiX64)]
     [InlineData(11, BootArchitecture.EfiArm64)]
     [InlineData(19, BootArchitecture.EfiArm64)]
+    [InlineData(15, BootArchitecture.EfiIA32)]
+    [InlineData(17, BootArchitecture.EfiX64)]
+    [InlineData(20, BootArchitecture.Bios)]
     public void Rfc4578_values_map_to_platforms(ushort value, BootArchitecture expected) =>
-        Assert.Equal(expected, BootArchitectures.FromClientArchitecture(value));
+        Assert.Equal(expected, BootArchitectures.FromClientArchitecture((ClientArchitecture)value));
 
-    [Fact]
-    public void Unserved_rfc4578_values_map_to_nothing() => Assert.Null(BootArchitectures.FromClientArchitecture(2));
+    [Theory]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(18)]
+    [InlineData(27)]
+    [InlineData(28)]
+    [InlineData(39)]
+    [InlineData(41)]
+    public void Rfc4578_values_no_menu_serves_map_to_nothing(ushort value) => Assert.Null(BootArchitectures.FromClientArchitecture((ClientArchitecture)value));
 }

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Tests.Clients;
 

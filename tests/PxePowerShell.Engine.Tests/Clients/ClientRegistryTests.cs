@@ -1,5 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Tests.Clients;
 

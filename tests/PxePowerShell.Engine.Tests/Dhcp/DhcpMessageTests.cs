@@ -252,15 +252,4 @@ public sealed class DhcpMessageTests
             Assert.Equal(m.BootFileName, again.BootFileName);
         }
     }
-
-    [Theory]
-    [InlineData("AA:BB:CC:DD:EE:FF", "aa-bb-cc-dd-ee-ff")]
-    [InlineData("aa-bb-cc-dd-ee-ff", "aa-bb-cc-dd-ee-ff")]
-    [InlineData("aabb.ccdd.eeff", "aa-bb-cc-dd-ee-ff")]
-    [InlineData("AABBCCDDEEFF", "aa-bb-cc-dd-ee-ff")]
-    public void Mac_addresses_in_any_common_notation_normalize(string text, string expected) =>
-        Assert.Equal(expected, MacAddresses.Normalize(text));
-
-    [Fact]
-    public void Bad_mac_address_text_is_refused() => Assert.False(MacAddresses.TryNormalize("zz-bb", out _));
 }

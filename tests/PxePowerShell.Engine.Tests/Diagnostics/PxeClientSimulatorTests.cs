@@ -5,6 +5,7 @@ using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.TestSupport;
 using PxePowerShell.Engine.Tftp;
 

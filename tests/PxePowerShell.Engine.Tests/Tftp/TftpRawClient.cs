@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PxePowerShell.Engine.Tests.TestSupport;
 using PxePowerShell.Engine.Tftp;
 
 namespace PxePowerShell.Engine.Tests.Tftp;
@@ -35,37 +36,9 @@ internal sealed class TftpRawClient : IDisposable
         return (buffer[..result.ReceivedBytes], (IPEndPoint)result.RemoteEndPoint);
     }
 
-    /// <summary>Downloads a file in lock-step with the default options; returns the bytes.</summary>
-    public async Task<byte[]> GetAsync(IPEndPoint server, string name)
-    {
-        SendRequest(server, TftpOpcode.ReadRequest, name);
-        var data = new MemoryStream();
-        ushort expected = 1;
-        while (true)
-        {
-            var (packet, from) = await ReceiveAsync();
-            if (TftpPacket.TryParseError(packet, out var code, out var message))
-            {
-                throw new IOException($"ERROR {(int)code}: {message}");
-            }
-
-            Assert.True(TftpPacket.TryParseData(packet, out ushort block, out var payload));
-            var ack = new byte[4];
-            TftpPacket.WriteAck(ack, block);
-            Send(from, ack);
-            if (block != expected)
-            {
-                continue;
-            }
-
-            data.Write(payload);
-            expected++;
-            if (payload.Length < 512)
-            {
-                return data.ToArray();
-            }
-        }
-    }
+    /// <summary>Downloads a file in lock-step with the default options (the engine's client); returns the bytes.</summary>
+    public Task<byte[]> GetAsync(IPEndPoint server, string name) =>
+        TestTftpClient.DownloadAsync(_socket, server, name, new TftpClientOptions { Timeout = TimeSpan.FromSeconds(5), Retries = 0 });
 
     public void Dispose() => _socket.Dispose();
 }

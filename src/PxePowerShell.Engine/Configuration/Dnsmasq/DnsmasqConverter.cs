@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 using static PxePowerShell.Engine.Configuration.Dnsmasq.DnsmasqSyntax;
 
 namespace PxePowerShell.Engine.Configuration.Dnsmasq;
@@ -474,7 +475,7 @@ public sealed class DnsmasqConverter
         string? name = null;
         foreach (var field in fields)
         {
-            if (MacAddresses.TryNormalize(field, out var mac) && field.Contains(':', StringComparison.Ordinal))
+            if (MacAddress.TryNormalizeHardwareAddress(field, out var mac) && field.Contains(':', StringComparison.Ordinal))
             {
                 macs.Add(mac);
             }
@@ -494,7 +495,7 @@ public sealed class DnsmasqConverter
             return;
         }
 
-        string mac0 = MacAddresses.Normalize(macs[0]);
+        string mac0 = MacAddress.NormalizeHardwareAddress(macs[0]);
         if (_hostLines.TryGetValue(mac0, out int earlier) || _hostLines.TryGetValue(address.ToString(), out earlier))
         {
             Warn(o, $"not translated: line {earlier} already reserves {(_hostLines.ContainsKey(mac0) ? macs[0] : address.ToString())}");

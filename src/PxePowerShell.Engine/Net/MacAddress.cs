@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace PxePowerShell.Engine.Clients;
+namespace PxePowerShell.Engine.Net;
 
 /// <summary>
 /// A 48-bit hardware address. Parses the common notations — <c>AA:BB:CC:DD:EE:FF</c>, <c>aa-bb-cc-dd-ee-ff</c>,
@@ -112,6 +112,82 @@ public readonly record struct MacAddress : IComparable<MacAddress>
         return false;
     }
 
+    /// <summary>
+    /// Normalizes a hardware address or client identifier of any length from 1 to 16 octets (what DHCP's chaddr carries,
+    /// hence what a reservation may name) to lower-case hyphenated hex; the octets may be separated by '-', ':', '.' or
+    /// spaces, or not at all. False when the text is not such an address.
+    /// </summary>
+    public static bool TryNormalizeHardwareAddress([NotNullWhen(true)] string? text, [NotNullWhen(true)] out string? normalized)
+    {
+        normalized = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        Span<byte> octets = stackalloc byte[16];
+        octets.Clear();
+        int digits = 0;
+        foreach (char c in text.AsSpan().Trim())
+        {
+            if (c is '-' or ':' or '.' or ' ')
+            {
+                continue;
+            }
+
+            if (!TryHex([c], out ulong digit) || digits >= 32)
+            {
+                return false;
+            }
+
+            octets[digits / 2] = (byte)((octets[digits / 2] << 4) | (int)digit);
+            digits++;
+        }
+
+        if (digits < 2 || digits % 2 != 0)
+        {
+            return false;
+        }
+
+        normalized = Format(octets[..(digits / 2)]);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryNormalizeHardwareAddress"/> or a <see cref="FormatException"/> naming the bad text.
+    /// </summary>
+    public static string NormalizeHardwareAddress(string text) =>
+        TryNormalizeHardwareAddress(text, out var normalized)
+            ? normalized
+            : throw new FormatException($"'{text}' is not a MAC address; use aa-bb-cc-dd-ee-ff.");
+
+    /// <summary>
+    /// Formats hardware address octets of any length as lower-case hyphenated hex (six octets give the canonical
+    /// <c>aa-bb-cc-dd-ee-ff</c>); empty for no octets.
+    /// </summary>
+    public static string Format(ReadOnlySpan<byte> octets)
+    {
+        if (octets.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        Span<char> text = octets.Length <= 64 ? stackalloc char[(octets.Length * 3) - 1] : new char[(octets.Length * 3) - 1];
+        const string digits = "0123456789abcdef";
+        for (int i = 0; i < octets.Length; i++)
+        {
+            if (i > 0)
+            {
+                text[(i * 3) - 1] = '-';
+            }
+
+            text[i * 3] = digits[octets[i] >> 4];
+            text[(i * 3) + 1] = digits[octets[i] & 0xF];
+        }
+
+        return new string(text);
+    }
+
     /// <summary>Writes the six octets into <paramref name="destination"/>.</summary>
     public void CopyTo(Span<byte> destination)
     {
@@ -125,20 +201,12 @@ public readonly record struct MacAddress : IComparable<MacAddress>
     public string ToCompactString() => _value.ToString("x12", CultureInfo.InvariantCulture);
 
     /// <summary>The canonical form <c>aa-bb-cc-dd-ee-ff</c>.</summary>
-    public override string ToString() => string.Create(17, _value, static (span, value) =>
+    public override string ToString()
     {
-        const string digits = "0123456789abcdef";
-        for (int i = 0; i < 6; i++)
-        {
-            byte b = (byte)(value >> (8 * (5 - i)));
-            span[i * 3] = digits[b >> 4];
-            span[(i * 3) + 1] = digits[b & 0xF];
-            if (i < 5)
-            {
-                span[(i * 3) + 2] = '-';
-            }
-        }
-    });
+        Span<byte> octets = stackalloc byte[6];
+        CopyTo(octets);
+        return Format(octets);
+    }
 
     /// <inheritdoc />
     public int CompareTo(MacAddress other) => _value.CompareTo(other._value);

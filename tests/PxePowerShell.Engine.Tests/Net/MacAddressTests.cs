@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
-using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Net;
 
-namespace PxePowerShell.Engine.Tests.Clients;
+namespace PxePowerShell.Engine.Tests.Net;
 
 public sealed class MacAddressTests
 {
@@ -80,5 +80,45 @@ public sealed class MacAddressTests
         string cisco = $"{compact[..4]}.{compact[4..8]}.{compact[8..]}";
         return (MacAddress.Parse(colon) == mac && MacAddress.Parse(compact.ToUpperInvariant()) == mac
             && MacAddress.Parse(cisco) == mac && MacAddress.Parse(hyphen) == mac).ToProperty();
+    }
+
+    [Theory]
+    [InlineData("AA:BB:CC:DD:EE:FF", "aa-bb-cc-dd-ee-ff")]
+    [InlineData("aa-bb-cc-dd-ee-ff", "aa-bb-cc-dd-ee-ff")]
+    [InlineData("aabb.ccdd.eeff", "aa-bb-cc-dd-ee-ff")]
+    [InlineData("AABBCCDDEEFF", "aa-bb-cc-dd-ee-ff")]
+    [InlineData(" aa bb cc dd ee ff ", "aa-bb-cc-dd-ee-ff")]
+    [InlineData("01:AA:BB:CC:DD:EE:FF", "01-aa-bb-cc-dd-ee-ff")]
+    [InlineData("0a0b", "0a-0b")]
+    [InlineData("00112233445566778899aabbccddeeff", "00-11-22-33-44-55-66-77-88-99-aa-bb-cc-dd-ee-ff")]
+    public void Hardware_addresses_of_1_to_16_octets_in_any_common_notation_normalize(string text, string expected) =>
+        Assert.Equal(expected, MacAddress.NormalizeHardwareAddress(text));
+
+    [Theory]
+    [InlineData("zz-bb")]
+    [InlineData("a")]
+    [InlineData("aab")]
+    [InlineData("00112233445566778899aabbccddeeff00")]
+    [InlineData("")]
+    [InlineData("  ")]
+    [InlineData(null)]
+    public void Bad_hardware_address_text_is_refused(string? text)
+    {
+        Assert.False(MacAddress.TryNormalizeHardwareAddress(text, out _));
+        if (text is not null)
+        {
+            var ex = Assert.Throws<FormatException>(() => MacAddress.NormalizeHardwareAddress(text));
+            Assert.Contains("is not a MAC address", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Hardware_address_octets_of_any_length_format_hyphenated_lower_case()
+    {
+        Assert.Equal(string.Empty, MacAddress.Format([]));
+        Assert.Equal("0a", MacAddress.Format([0x0A]));
+        Assert.Equal("52-54-00-ab-cd-ef", MacAddress.Format([0x52, 0x54, 0x00, 0xAB, 0xCD, 0xEF]));
+        Assert.Equal(MacAddress.Parse("52:54:00:AB:CD:EF").ToString(), MacAddress.Format([0x52, 0x54, 0x00, 0xAB, 0xCD, 0xEF]));
+        Assert.Equal(string.Join('-', Enumerable.Repeat("ff", 100)), MacAddress.Format(Enumerable.Repeat((byte)0xFF, 100).ToArray()));
     }
 }
