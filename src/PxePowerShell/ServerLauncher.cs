@@ -132,13 +132,9 @@ internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
     /// <summary>Opens the client inventory so this server's events are recorded; a warning (not an error) when it cannot.</summary>
     private void EnsureClientInventory()
     {
-        try
+        if (ModuleState.Host.OpenClientsOrWarn() is { } warning)
         {
-            _ = ModuleState.Clients;
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or TypeInitializationException)
-        {
-            cmdlet.WriteWarning($"Clients will not be recorded in the inventory: {ex.Message} Set $env:PXEPOWERSHELL_DATA to a writable directory.");
+            cmdlet.WriteWarning(warning);
         }
     }
 
@@ -149,7 +145,7 @@ internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
     /// </summary>
     public void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName)
     {
-        ModuleState.IsoMounts.Attach(boot, serverName);
+        ModuleState.Host.AttachIsoMounts(boot, serverName);
         _isoNamespaces.Add(boot);
         foreach (var (mountPoint, error) in ModuleState.TakeIsoRestoreFailures())
         {
@@ -162,7 +158,7 @@ internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
     {
         foreach (var boot in _isoNamespaces)
         {
-            ModuleState.IsoMounts.Detach(boot);
+            ModuleState.Host.DetachIsoMounts(boot);
         }
 
         _isoNamespaces.Clear();
@@ -183,7 +179,7 @@ internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
             {
                 foreach (var boot in attached)
                 {
-                    ModuleState.IsoMounts.Detach(boot);
+                    ModuleState.Host.DetachIsoMounts(boot);
                 }
             },
             CancellationToken.None,

@@ -75,7 +75,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         var c = BoundConfiguration(nameof(DataDirectory));
         IPAddress start = c.RangeStart!;
         IPAddress end = c.RangeEnd!;
-        string directory = DataDirectory is null ? Path.Combine(PxeDataDirectory.Resolve(), "leases") : ResolvePath(DataDirectory);
+        string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
         var options = new DhcpServerOptions
         {
             Interfaces = c.Interfaces,
@@ -93,6 +93,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             DeclineLimit = c.DeclineLimit,
             Reservations = c.Reservations,
             DataDirectory = directory,
+            LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
             Boot = HasBootParameters ? BootOptions(c) : null,
             NoOverride = c.NoOverride,
         };
