@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell;
 
@@ -115,6 +116,7 @@ internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
                 $"{message} Pass an existing interface name to -Interface or one of its addresses to -Address.",
                 ex),
             PxeStartFailure.NoInterface => PxeCmdlet.Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
+            _ when ex is PxeStorageException storage => PxeCmdlet.Error(storage, target, $"The {what} could not start: {message}"),
             _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PxeCmdlet.PrivilegedPortError(port, target, ex, message),
             _ when ex is UnauthorizedAccessException => PxeCmdlet.Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
             _ when ex is ArgumentException => PxeCmdlet.Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),

@@ -69,10 +69,15 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
 
+    /// <summary>A PostgreSQL connection string: leases and reservations in a database several servers share (docs/fleet.md).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var c = BoundConfiguration(nameof(DataDirectory));
+        var c = BoundConfiguration(nameof(DataDirectory), nameof(Store));
         IPAddress start = c.RangeStart!;
         IPAddress end = c.RangeEnd!;
         string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
@@ -104,7 +109,12 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         string name = ServerName("Dhcp");
-        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {c.DhcpPort}, leasing {start}-{end}/{options.SubnetMask} for {c.LeaseDuration}, leases in {directory}", "Start"))
+        if (Store is not null)
+        {
+            options = options with { LeaseStorage = StoreSetting.Leases(Store, name) };
+        }
+
+        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {c.DhcpPort}, leasing {start}-{end}/{options.SubnetMask} for {c.LeaseDuration}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
         {
             return;
         }
