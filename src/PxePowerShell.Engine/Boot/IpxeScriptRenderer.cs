@@ -91,7 +91,7 @@ internal static class IpxeScriptRenderer
         ArgumentNullException.ThrowIfNull(word);
         if (word.Contains("${", StringComparison.Ordinal))
         {
-            throw new BootEntryException(BootErrorIds.UnescapableArgument, $"'{word}' contains '${{', which iPXE expands and cannot escape.", target: word);
+            throw new BootEntryException(PxeErrorIds.UnescapableArgument, $"'{word}' contains '${{', which iPXE expands and cannot escape.", target: word);
         }
 
         return word.StartsWith('#') || word is "||" or "&&" or ";" ? Nil + word : word;

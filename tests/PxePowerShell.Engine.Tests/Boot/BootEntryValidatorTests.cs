@@ -27,11 +27,11 @@ public sealed class BootEntryValidatorTests : IDisposable
     public void Names_longer_than_64_are_refused() => Assert.False(BootEntry.IsValidName(new string('a', 65)));
 
     [Theory]
-    [InlineData(BootEntryKind.Linux, BootErrorIds.KernelRequired)]
-    [InlineData(BootEntryKind.Multiboot, BootErrorIds.KernelRequired)]
-    [InlineData(BootEntryKind.Image, BootErrorIds.KernelRequired)]
-    [InlineData(BootEntryKind.Chainload, BootErrorIds.ChainTargetRequired)]
-    [InlineData(BootEntryKind.ConfigInclude, BootErrorIds.ConfigPathRequired)]
+    [InlineData(BootEntryKind.Linux, PxeErrorIds.KernelRequired)]
+    [InlineData(BootEntryKind.Multiboot, PxeErrorIds.KernelRequired)]
+    [InlineData(BootEntryKind.Image, PxeErrorIds.KernelRequired)]
+    [InlineData(BootEntryKind.Chainload, PxeErrorIds.ChainTargetRequired)]
+    [InlineData(BootEntryKind.ConfigInclude, PxeErrorIds.ConfigPathRequired)]
     public void Each_kind_needs_its_target(BootEntryKind kind, string id) => Assert.Contains(id, Ids(new BootEntry { Name = "x", Kind = kind }));
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class BootEntryValidatorTests : IDisposable
     [InlineData("a,b")]
     [InlineData("ftp://host/x")]
     [InlineData("C:/x")]
-    public void Unsafe_paths_are_refused(string path) => Assert.Contains(BootErrorIds.InvalidPath, Ids(new BootEntry { Name = "x", Kernel = path }));
+    public void Unsafe_paths_are_refused(string path) => Assert.Contains(PxeErrorIds.InvalidPath, Ids(new BootEntry { Name = "x", Kernel = path }));
 
     [Theory]
     [InlineData("boot/vmlinuz")]
@@ -59,18 +59,18 @@ public sealed class BootEntryValidatorTests : IDisposable
     [Fact]
     public void Control_characters_and_unescapable_arguments_are_refused()
     {
-        Assert.Contains(BootErrorIds.InvalidCharacter, Ids(new BootEntry { Name = "x", Kernel = "k", Label = "a\nb" }));
-        Assert.Contains(BootErrorIds.InvalidCharacter, Ids(new BootEntry { Name = "x", Kernel = "k", Arguments = "a\u0007b" }));
+        Assert.Contains(PxeErrorIds.InvalidCharacter, Ids(new BootEntry { Name = "x", Kernel = "k", Label = "a\nb" }));
+        Assert.Contains(PxeErrorIds.InvalidCharacter, Ids(new BootEntry { Name = "x", Kernel = "k", Arguments = "a\u0007b" }));
         Assert.Empty(Ids(new BootEntry { Name = "x", Kernel = "k", HelpText = "line 1\r\nline 2\tend" }));
-        Assert.Contains(BootErrorIds.UnescapableArgument, Ids(new BootEntry { Name = "x", Kernel = "k", Arguments = "root=${root}" }));
-        Assert.Contains(BootErrorIds.UnescapableArgument, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.Multiboot, Kernel = "xen.gz", Arguments = "a --- b" }));
+        Assert.Contains(PxeErrorIds.UnescapableArgument, Ids(new BootEntry { Name = "x", Kernel = "k", Arguments = "root=${root}" }));
+        Assert.Contains(PxeErrorIds.UnescapableArgument, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.Multiboot, Kernel = "xen.gz", Arguments = "a --- b" }));
     }
 
     [Fact]
     public void Properties_the_kind_does_not_use_are_refused()
     {
-        Assert.Contains(BootErrorIds.UnusedProperty, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.Image, Kernel = "memtest", Initrd = ["i"] }));
-        Assert.Contains(BootErrorIds.UnusedProperty, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.LocalBoot, Kernel = "k" }));
+        Assert.Contains(PxeErrorIds.UnusedProperty, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.Image, Kernel = "memtest", Initrd = ["i"] }));
+        Assert.Contains(PxeErrorIds.UnusedProperty, Ids(new BootEntry { Name = "x", Kind = BootEntryKind.LocalBoot, Kernel = "k" }));
     }
 
     [Theory]
@@ -101,12 +101,12 @@ public sealed class BootEntryValidatorTests : IDisposable
 
         var issues = await BootEntryValidator.ValidateAsync(entry, boot);
         var issue = Assert.Single(issues);
-        Assert.Equal(BootErrorIds.InitrdNotFound, issue.Id);
+        Assert.Equal(PxeErrorIds.InitrdNotFound, issue.Id);
         Assert.Equal(BootIssueSeverity.Warning, issue.Severity);
         Assert.Equal("debian-installer/amd64/initrd.gz", issue.Target);
 
         var strict = await BootEntryValidator.ValidateAsync(entry with { Kernel = "nope/linux" }, boot, strict: true);
-        Assert.Equal([BootErrorIds.KernelNotFound, BootErrorIds.InitrdNotFound], strict.Select(i => i.Id));
+        Assert.Equal([PxeErrorIds.KernelNotFound, PxeErrorIds.InitrdNotFound], strict.Select(i => i.Id));
         Assert.All(strict, i => Assert.Equal(BootIssueSeverity.Error, i.Severity));
 
         _dir.File("debian-installer/amd64/initrd.gz", "initrd");
@@ -118,11 +118,11 @@ public sealed class BootEntryValidatorTests : IDisposable
     {
         var boot = new BootNamespace(_dir.Path);
         var xen = new BootEntry { Name = "x", Kind = BootEntryKind.Multiboot, Kernel = "http://10.0.0.1/xen.gz", Modules = [new MultibootModule("vmlinuz")] };
-        Assert.Equal([BootErrorIds.ModuleNotFound], (await BootEntryValidator.ValidateAsync(xen, boot)).Select(i => i.Id));
+        Assert.Equal([PxeErrorIds.ModuleNotFound], (await BootEntryValidator.ValidateAsync(xen, boot)).Select(i => i.Id));
         var chain = new BootEntry { Name = "c", Kind = BootEntryKind.Chainload, ChainTarget = "undionly.kpxe" };
-        Assert.Equal([BootErrorIds.ChainTargetNotFound], (await BootEntryValidator.ValidateAsync(chain, boot)).Select(i => i.Id));
+        Assert.Equal([PxeErrorIds.ChainTargetNotFound], (await BootEntryValidator.ValidateAsync(chain, boot)).Select(i => i.Id));
         var include = new BootEntry { Name = "i", Kind = BootEntryKind.ConfigInclude, ConfigPath = "arch/boot/syslinux/archiso.cfg" };
-        Assert.Equal([BootErrorIds.ConfigNotFound], (await BootEntryValidator.ValidateAsync(include, boot)).Select(i => i.Id));
+        Assert.Equal([PxeErrorIds.ConfigNotFound], (await BootEntryValidator.ValidateAsync(include, boot)).Select(i => i.Id));
     }
 
     [Theory]

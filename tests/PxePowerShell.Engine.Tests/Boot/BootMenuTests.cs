@@ -100,5 +100,5 @@ public sealed class BootMenuTests : IDisposable
 
     [Fact]
     public void An_empty_module_is_refused() =>
-        Assert.Equal(BootErrorIds.InvalidPath, Assert.Throws<BootEntryException>(() => MultibootModule.Parse("  ")).ErrorId);
+        Assert.Equal(PxeErrorIds.InvalidPath, Assert.Throws<BootEntryException>(() => MultibootModule.Parse("  ")).ErrorId);
 }
