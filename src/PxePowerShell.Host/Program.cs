@@ -43,7 +43,7 @@ if (command is null && file is null)
     // The embedded default: the whole server (proxyDHCP + TFTP + HTTP) over the sample root. As root it uses the real
     // ports (67/4011, 69) so PXE clients on the network can boot the sample iPXE menu; otherwise unprivileged ones.
     string sampleRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(module)!, "..", "sample-root"));
-    bool root = !OperatingSystem.IsWindows() && geteuid() == 0;
+    bool root = !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess; // effective uid 0
     string ports = root ? "-TftpPort 69 -HttpPort 8080" : "-Port 6767 -ClientPort 6868 -TftpPort 6969 -HttpPort 8080";
     command = $"Start-PxeServer -Root '{sampleRoot.Replace("'", "''", StringComparison.Ordinal)}' {ports} -Http -IpxeScript boot.ipxe -Name sample -Wait";
     Console.WriteLine($"PxePowerShell: serving {sampleRoot} with proxyDHCP, TFTP and HTTP (Ctrl+C stops).");
@@ -134,6 +134,3 @@ static string? FindModule()
 
     return null;
 }
-
-[DllImport("libc", SetLastError = false)]
-static extern uint geteuid();

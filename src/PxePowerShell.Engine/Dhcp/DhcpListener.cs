@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -16,9 +16,6 @@ internal sealed class DhcpListener : IDisposable
 {
     /// <summary>Handles a datagram: writes the reply into the buffer and returns its length and destination, or 0.</summary>
     public delegate int Handler(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination);
-
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
 
     private DhcpListener(Socket socket, DhcpInterface iface, bool pxePort)
     {
@@ -52,7 +49,7 @@ internal sealed class DhcpListener : IDisposable
             SetReceiveBuffer(socket, 16 * 1024 * 1024);
             if (bindToDevice && OperatingSystem.IsLinux())
             {
-                socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(iface.Name + "\0"));
+                SocketOptions.BindToDevice(socket, iface.Name);
             }
 
             socket.Bind(new IPEndPoint(IPAddress.Any, port));
@@ -174,12 +171,11 @@ internal sealed class DhcpListener : IDisposable
     /// </summary>
     internal static void SetReceiveBuffer(Socket socket, int bytes)
     {
-        const int SoRcvBufForce = 33;
         if (OperatingSystem.IsLinux())
         {
             try
             {
-                socket.SetRawSocketOption(SolSocket, SoRcvBufForce, BitConverter.GetBytes(bytes));
+                SocketOptions.ForceReceiveBuffer(socket, bytes);
                 return;
             }
             catch (SocketException)

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Dhcp6;
 
@@ -15,9 +15,6 @@ internal sealed class Dhcp6Listener : IDisposable
 {
     /// <summary>All_DHCP_Relay_Agents_and_Servers.</summary>
     public static readonly IPAddress AllServers = IPAddress.Parse("ff02::1:2");
-
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
 
     private Dhcp6Listener(Socket socket, Dhcp6Interface iface)
     {
@@ -46,7 +43,7 @@ internal sealed class Dhcp6Listener : IDisposable
             DhcpListener.SetReceiveBuffer(socket, 16 * 1024 * 1024); // bursts of Solicits (a rack powering on) queue, not drop
             if (OperatingSystem.IsLinux())
             {
-                socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(iface.Name + "\0"));
+                SocketOptions.BindToDevice(socket, iface.Name);
             }
             else
             {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Diagnostics;
 
@@ -12,9 +12,6 @@ namespace PxePowerShell.Engine.Diagnostics;
 /// </summary>
 public static class DhcpServerProbe
 {
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
-
     /// <summary>Probes from <paramref name="interfaceName"/> (null: the default route's interface) and returns one answer per server.</summary>
     /// <exception cref="SocketException">The client port cannot be bound (in use, or needs privilege).</exception>
     public static async Task<IReadOnlyList<DhcpServerAnswer>> ProbeAsync(string? interfaceName, TimeSpan timeout, int serverPort = 67, int clientPort = 68, CancellationToken cancellationToken = default)
@@ -22,7 +19,7 @@ public static class DhcpServerProbe
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { EnableBroadcast = true };
         if (interfaceName is not null && OperatingSystem.IsLinux())
         {
-            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
+            SocketOptions.BindToDevice(socket, interfaceName);
         }
 
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);

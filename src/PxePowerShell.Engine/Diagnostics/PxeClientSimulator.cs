@@ -5,6 +5,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Diagnostics;
 
@@ -15,8 +16,6 @@ namespace PxePowerShell.Engine.Diagnostics;
 /// </summary>
 public sealed class PxeClientSimulator
 {
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
     private readonly PxeClientSimulatorOptions _options;
     private readonly TimeProvider _time;
     private PxeTestRecorder _log;
@@ -355,7 +354,7 @@ public sealed class PxeClientSimulator
             string? device = _options.Interface ?? (_options.Address is { } a && _options.SocketFactory is null ? InterfaceOf(a) : null);
             if (device is not null && OperatingSystem.IsLinux())
             {
-                socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(device + "\0"));
+                SocketOptions.BindToDevice(socket, device);
             }
 
             socket.Bind(new IPEndPoint(port == 0 && _options.Address is { } local ? local : IPAddress.Any, port));

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Files;
 
@@ -226,7 +227,7 @@ public sealed class DirectoryFileSource : IWritableBootFileSource
 
         try
         {
-            var link = new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+            var link = ProcFs.DescriptorPath(handle);
             return link is null || IsInsideRoot(link);
         }
         catch (IOException)

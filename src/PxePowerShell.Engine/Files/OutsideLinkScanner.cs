@@ -1,3 +1,5 @@
+using PxePowerShell.Engine.Interop.Linux;
+
 namespace PxePowerShell.Engine.Files;
 
 /// <summary>
@@ -68,13 +70,7 @@ public static class OutsideLinkScanner
     private static List<(string MountPoint, string? Image)> LoopMounts()
     {
         var result = new List<(string, string?)>();
-        const string MountInfo = "/proc/self/mountinfo";
-        if (!File.Exists(MountInfo))
-        {
-            return result;
-        }
-
-        foreach (var line in File.ReadLines(MountInfo))
+        foreach (var line in ProcFs.MountInfoLines())
         {
             // id parent major:minor root mount-point options [optional...] - fstype source super-options
             var fields = line.Split(' ');
@@ -84,8 +80,7 @@ public static class OutsideLinkScanner
                 continue;
             }
 
-            string backing = $"/sys/block/{fields[dash + 2]["/dev/".Length..]}/loop/backing_file";
-            string? image = File.Exists(backing) ? File.ReadAllText(backing).Trim() : null;
+            string? image = ProcFs.LoopBackingFile(fields[dash + 2]["/dev/".Length..]);
             if (image is { Length: > 0 })
             {
                 result.Add((Unescape(fields[4]), image));

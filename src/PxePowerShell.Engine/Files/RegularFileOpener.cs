@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Files;
 
@@ -10,24 +10,8 @@ namespace PxePowerShell.Engine.Files;
 /// character and block devices) before a byte is read. O_NONBLOCK has no effect on reads of a regular file.
 /// Elsewhere the file's attributes are checked before a normal open.
 /// </summary>
-internal static partial class RegularFileOpener
+internal static class RegularFileOpener
 {
-    private const int ORdOnly = 0;
-    private const int ONoctty = 0x100;
-    private const int ONonblock = 0x800;
-    private const int OCloexec = 0x80000;
-    private const int AtEmptyPath = 0x1000;
-    private const uint StatxType = 0x1;
-    private const int ModeOffset = 0x1C;   // stx_mode in struct statx (the same on every architecture)
-    private const int StatxSize = 256;
-    private const int SIfmt = 0xF000;
-    private const int SIfreg = 0x8000;
-    private const int SIfdir = 0x4000;
-    private const int Enoent = 2;
-    private const int Eacces = 13;
-    private const int Enotdir = 20;
-    private const int Eloop = 40;
-
     /// <summary>
     /// Opens <paramref name="path"/>; on success the handle, else a status and reason (not found, a directory, or
     /// refused as not a regular file or not readable).
@@ -41,30 +25,27 @@ internal static partial class RegularFileOpener
             return OpenPortable(path, out handle, out reason);
         }
 
-        int fd = OpenFile(path, ORdOnly | ONonblock | ONoctty | OCloexec);
-        if (fd < 0)
+        if (FileDescriptors.OpenForReading(path, out int errno) is not { } opened)
         {
-            int errno = Marshal.GetLastPInvokeError();
             (var status, reason) = errno switch
             {
-                Enoent or Enotdir => (BootFileStatus.NotFound, "file not found"),
-                Eacces => (BootFileStatus.AccessDenied, "the file is not readable"),
-                Eloop => (BootFileStatus.AccessDenied, "the path holds a looping link"),
+                Errno.Enoent or Errno.Enotdir => (BootFileStatus.NotFound, "file not found"),
+                Errno.Eacces => (BootFileStatus.AccessDenied, "the file is not readable"),
+                Errno.Eloop => (BootFileStatus.AccessDenied, "the path holds a looping link"),
                 _ => (BootFileStatus.AccessDenied, $"the file cannot be opened (errno {errno})"),
             };
             return status;
         }
 
-        var opened = new SafeFileHandle(fd, ownsHandle: true);
-        int type = FileType(opened);
-        if (type == SIfreg)
+        int type = FileDescriptors.FileType(opened);
+        if (type == FileDescriptors.RegularFile)
         {
             handle = opened;
             return BootFileStatus.Ok;
         }
 
         opened.Dispose();
-        if (type == SIfdir)
+        if (type == FileDescriptors.Directory)
         {
             reason = "the path is a directory";
             return BootFileStatus.IsDirectory;
@@ -76,36 +57,12 @@ internal static partial class RegularFileOpener
 
     private static string Describe(int type) => type switch
     {
-        0x1000 => "a FIFO",
-        0x2000 => "a character device",
-        0x6000 => "a block device",
-        0xC000 => "a socket",
+        FileDescriptors.Fifo => "a FIFO",
+        FileDescriptors.CharacterDevice => "a character device",
+        FileDescriptors.BlockDevice => "a block device",
+        FileDescriptors.Socket => "a socket",
         _ => "its type could not be read",
     };
-
-    /// <summary>The S_IFMT bits of an open descriptor, or -1.</summary>
-    private static unsafe int FileType(SafeFileHandle handle)
-    {
-        byte* buffer = stackalloc byte[StatxSize];
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            if (Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxType, buffer) != 0)
-            {
-                return -1;
-            }
-
-            return *(ushort*)(buffer + ModeOffset) & SIfmt;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
-    }
 
     private static BootFileStatus OpenPortable(string path, out SafeFileHandle? handle, out string? reason)
     {
@@ -128,9 +85,4 @@ internal static partial class RegularFileOpener
         return BootFileStatus.Ok;
     }
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int OpenFile(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 }

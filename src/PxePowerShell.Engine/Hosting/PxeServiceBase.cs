@@ -91,23 +91,11 @@ public abstract class PxeServiceBase : IPxeService
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        if (!TryBeginStop())
         {
-            var state = State;
-            if (state is PxeServerState.Stopping or PxeServerState.Stopped or PxeServerState.Faulted)
-            {
-                // Already on its way down: wait for it.
-                goto wait;
-            }
-
-            if (state == PxeServerState.Created)
-            {
-                _state = (int)PxeServerState.Stopped;
-                _completion.TrySetResult();
-                return;
-            }
-
-            _state = (int)PxeServerState.Stopping;
+            // Already on its way down (or never started, and stopped just now): wait for it.
+            await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         try
@@ -122,11 +110,32 @@ public abstract class PxeServiceBase : IPxeService
             Publish(new PxeEvent { Kind = PxeEventKind.ServerStopped, Time = Time.GetUtcNow(), Server = Name, Error = FaultException?.Message });
             _completion.TrySetResult();
         }
+    }
 
-        return;
+    /// <summary>
+    /// Moves a running server to Stopping; true when this call is the one that stops it. A server never started
+    /// is stopped at once, and one already stopping, stopped or faulted is left to the stop under way.
+    /// </summary>
+    private bool TryBeginStop()
+    {
+        lock (_gate)
+        {
+            var state = State;
+            if (state is PxeServerState.Stopping or PxeServerState.Stopped or PxeServerState.Faulted)
+            {
+                return false;
+            }
 
-    wait:
-        await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (state == PxeServerState.Created)
+            {
+                _state = (int)PxeServerState.Stopped;
+                _completion.TrySetResult();
+                return false;
+            }
+
+            _state = (int)PxeServerState.Stopping;
+            return true;
+        }
     }
 
     /// <summary>Stops the server because of an error it cannot recover from.</summary>

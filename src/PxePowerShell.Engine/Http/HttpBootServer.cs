@@ -5,6 +5,7 @@ using System.Text;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Http;
 
@@ -16,8 +17,6 @@ namespace PxePowerShell.Engine.Http;
 /// </summary>
 public sealed class HttpBootServer : PxeServiceBase
 {
-    private const int SolSocket = 1;
-    private const int SoReuseAddr = 2;
     private readonly HttpConnectionTable _table = new();
     private readonly ConcurrentDictionary<Task, byte> _rejections = new();
     private Socket? _listener;
@@ -140,7 +139,7 @@ public sealed class HttpBootServer : PxeServiceBase
                 // SO_REUSEADDR alone lets a restarted server bind while old connections linger in TIME_WAIT, and Linux still
                 // refuses a port someone listens on. Not .NET's ReuseAddress option: on Unix that also sets SO_REUSEPORT, which
                 // lets a second server listen on the same port and take half the clients.
-                socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+                SocketOptions.ReuseAddress(socket);
             }
 
             if (Options.Address.Equals(IPAddress.IPv6Any))

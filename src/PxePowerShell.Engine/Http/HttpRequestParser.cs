@@ -75,7 +75,7 @@ internal sealed class HttpRequestParser
 
         var head = data[start..end];
         int firstLineEnd = head.IndexOf((byte)'\n');
-        if (ParseRequestLine(TrimCr(head[..firstLineEnd]), out _, out _, out _, out _) is { } malformed)
+        if (ParseRequestLine(TrimCr(head[..firstLineEnd]), out var method, out var target, out int major, out int minor) is { } malformed)
         {
             return malformed;
         }
@@ -90,7 +90,7 @@ internal sealed class HttpRequestParser
             return HttpParseResult.Fail(431, "the request header fields are too large");
         }
 
-        var result = ParseHead(head);
+        var result = ParseFields(head[(firstLineEnd + 1)..], method, target, major, minor);
         return result.Status == HttpParseStatus.Complete ? result with { Consumed = end } : result;
     }
 
@@ -224,15 +224,10 @@ internal sealed class HttpRequestParser
         return major != 1 ? HttpParseResult.Fail(505, "only HTTP/1.0 and HTTP/1.1 are supported") : null;
     }
 
-    private static HttpParseResult ParseHead(ReadOnlySpan<byte> head)
+    /// <summary>Parses the header fields that follow a well-formed request line (parsed once, by <see cref="Parse"/>).</summary>
+    private static HttpParseResult ParseFields(ReadOnlySpan<byte> rest, ReadOnlySpan<byte> method, ReadOnlySpan<byte> target, int major, int minor)
     {
-        int lf = head.IndexOf((byte)'\n');
-        var rest = head[(lf + 1)..];
-        if (ParseRequestLine(TrimCr(head[..lf]), out var method, out var target, out int major, out int minor) is { } failure)
-        {
-            return failure;
-        }
-
+        int lf;
         string? host = null;
         string? range = null;
         bool rangeTwice = false;

@@ -7,7 +7,8 @@ namespace PxePowerShell.Engine.Tftp;
 /// The one place that picks how transfer sockets are read: io_uring threads on Linux, epoll threads where
 /// io_uring is unavailable (old kernel, disabled by sysctl, filtered by a container's seccomp profile), async
 /// loops elsewhere. The environment variable <c>PXEPOWERSHELL_TFTP_IO</c> (io_uring, epoll or async) overrides
-/// the automatic choice, as an escape hatch and for comparisons.
+/// the automatic choice, as an escape hatch and for comparisons. io_uring is used on 32-bit Linux (linux-arm) as on
+/// 64-bit: the structs the kernel reads are declared with platform-sized fields (Interop/Linux: MsgHdr, IoVec).
 /// </summary>
 internal static class TftpDatagramReceiverFactory
 {

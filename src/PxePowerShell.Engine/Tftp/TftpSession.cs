@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Tftp;
 
@@ -205,15 +206,7 @@ internal sealed class TftpSession : ITftpPacketSink
 
         try
         {
-            // setsockopt(SOL_UDP, UDP_SEGMENT): the kernel splits each send into segmentSize datagrams.
-            Span<byte> value = stackalloc byte[4];
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(value, segmentSize);
-            if (!BitConverter.IsLittleEndian)
-            {
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(value, segmentSize);
-            }
-
-            _socket.SetRawSocketOption(SolUdp, UdpSegment, value);
+            SocketOptions.UdpSegmentSize(_socket, segmentSize); // the kernel splits each send into segmentSize datagrams
             return true;
         }
         catch (SocketException)
@@ -221,9 +214,6 @@ internal sealed class TftpSession : ITftpPacketSink
             return false;
         }
     }
-
-    private const int SolUdp = 17;
-    private const int UdpSegment = 103;
 
     /// <summary>
     /// Handles one datagram that arrived on the transfer socket (called by the receiver, one at a time per

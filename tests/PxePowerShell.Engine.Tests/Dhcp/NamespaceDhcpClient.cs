@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Interop.Linux;
 using PxePowerShell.Engine.Tests.TestSupport;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
@@ -16,7 +16,7 @@ internal sealed class NamespaceDhcpClient : IDisposable
         _socket = lab.CreateClientSocket();
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _socket.SetRawSocketOption(1, 25, Encoding.ASCII.GetBytes(lab.ClientInterface + "\0"));
+        SocketOptions.BindToDevice(_socket, lab.ClientInterface);
         _socket.ReceiveBufferSize = 4 * 1024 * 1024;
         _socket.Bind(new IPEndPoint(IPAddress.Any, port));
     }

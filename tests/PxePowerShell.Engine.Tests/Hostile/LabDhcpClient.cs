@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Tests.Hostile;
 
@@ -20,7 +20,7 @@ internal sealed class LabDhcpClient : IDisposable
     public LabDhcpClient(string device, int port)
     {
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
-        _socket.SetRawSocketOption(1, 25, Encoding.ASCII.GetBytes(device + "\0")); // SO_BINDTODEVICE
+        SocketOptions.BindToDevice(_socket, device);
         _socket.ReceiveBufferSize = 4 * 1024 * 1024;
         _socket.Bind(new IPEndPoint(IPAddress.Any, port));
         _loop = Task.Run(ReceiveLoopAsync);

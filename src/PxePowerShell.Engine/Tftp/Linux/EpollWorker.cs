@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Tftp.Linux;
 
@@ -52,25 +53,23 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
     /// <summary>Creates the epoll instance and eventfd and starts the thread; throws when the kernel refuses.</summary>
     public static EpollWorker Start(int index)
     {
-        int epoll = LinuxEpoll.EpollCreate1(LinuxEpoll.EpollCloexec);
-        if (epoll < 0)
+        int epoll = Epoll.Create();
+        int wake;
+        try
         {
-            throw new SocketException(Marshal.GetLastPInvokeError());
+            wake = EventFd.Create();
+        }
+        catch (SocketException)
+        {
+            FileDescriptors.Close(epoll);
+            throw;
         }
 
-        int wake = LinuxEpoll.EventFd(0, LinuxEpoll.EfdCloexec | LinuxEpoll.EfdNonblock);
-        if (wake < 0)
-        {
-            int error = Marshal.GetLastPInvokeError();
-            LinuxEpoll.Close(epoll);
-            throw new SocketException(error);
-        }
-
-        int failed = LinuxEpoll.Control(epoll, LinuxEpoll.CtlAdd, wake, LinuxEpoll.EpollIn, WakeToken);
+        int failed = Epoll.Control(epoll, Epoll.CtlAdd, wake, Epoll.In, WakeToken);
         if (failed != 0)
         {
-            LinuxEpoll.Close(wake);
-            LinuxEpoll.Close(epoll);
+            FileDescriptors.Close(wake);
+            FileDescriptors.Close(epoll);
             throw new SocketException(failed);
         }
 
@@ -103,7 +102,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
             Volatile.Write(ref _slots, slots);
             session.Socket.Blocking = false; // safe: the socket closes only after Remove, which waits for this lock
             int fd = (int)session.Socket.SafeHandle.DangerousGetHandle();
-            int error = LinuxEpoll.Control(_epoll, LinuxEpoll.CtlAdd, fd, LinuxEpoll.EpollIn, token);
+            int error = Epoll.Control(_epoll, Epoll.CtlAdd, fd, Epoll.In, token);
             if (error != 0)
             {
                 slots[slot] = null;
@@ -142,7 +141,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
                 }
 
                 int fd = (int)session.Socket.SafeHandle.DangerousGetHandle();
-                LinuxEpoll.Control(_epoll, LinuxEpoll.CtlDel, fd, 0, 0);
+                Epoll.Control(_epoll, Epoll.CtlDel, fd, 0, 0);
             }
             catch (ObjectDisposedException)
             {
@@ -165,8 +164,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
             _stopping = true;
         }
 
-        ulong one = 1;
-        LinuxEpoll.Write(_wake, &one, sizeof(ulong));
+        EventFd.Signal(_wake);
     }
 
     private void Grow()
@@ -181,13 +179,13 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
 
     private void Run()
     {
-        byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * LinuxEpoll.EventSize));
+        byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Epoll.EventSize));
         try
         {
             var poll = default(BusyPoll);
             while (!_stopping)
             {
-                int count = LinuxEpoll.EpollWait(_epoll, events, MaxEvents, poll.Polling ? 0 : -1);
+                int count = Epoll.Wait(_epoll, events, MaxEvents, poll.Polling ? 0 : -1);
                 if (count == 0)
                 {
                     poll.OnEmpty();
@@ -196,7 +194,7 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
 
                 if (count < 0)
                 {
-                    if (Marshal.GetLastPInvokeError() == LinuxEpoll.Eintr)
+                    if (count == -Errno.Eintr)
                     {
                         continue;
                     }
@@ -207,11 +205,10 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
                 bool served = false;
                 for (int i = 0; i < count; i++)
                 {
-                    ulong token = LinuxEpoll.EventData(events, i, out _);
+                    ulong token = Epoll.EventData(events, i, out _);
                     if (token == WakeToken)
                     {
-                        ulong value;
-                        LinuxEpoll.Read(_wake, &value, sizeof(ulong));
+                        EventFd.Drain(_wake);
                         continue;
                     }
 
@@ -235,8 +232,8 @@ internal sealed unsafe class EpollWorker : ITftpIoWorker
             {
                 _stopping = true;
                 _closed = true;
-                LinuxEpoll.Close(_wake);
-                LinuxEpoll.Close(_epoll);
+                FileDescriptors.Close(_wake);
+                FileDescriptors.Close(_epoll);
             }
 
             _stopped.TrySetResult();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using PxePowerShell.Engine.Interop.Linux;
 
 namespace PxePowerShell.Engine.Tftp.Linux;
 
@@ -27,10 +28,6 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     private const int MsgDontWait = 0x40;
     private const int MsgTrunc = 0x20;
     private const int PollIn = 0x1;
-    private const int Eintr = 4;
-    private const int Emsgsize = 90;
-    private const int Econnrefused = 111;
-    private const int Ecanceled = 125;
     private const int GenerationBits = 30;
 
     // Completion tags: the kind in the top two bits; a receive's is its slot's WorkerToken (generation kept below bit 62).
@@ -39,13 +36,10 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     private const ulong KindCancel = 2UL << 62;
     private const ulong KindWake = 3UL << 62;
 
-    // A slot's native block: msghdr (56 bytes on 64-bit Linux), iovec (16), sockaddr storage (128), then the datagram.
-    private const int MsgHeaderSize = 56;
-    private const int IoVecOffset = 56;
-    private const int IoVecSize = 16;
-    private const int NameOffset = 72;
+    // A slot's native block: msghdr, iovec, sockaddr storage (128), then the datagram. The kernel reads msghdr and
+    // iovec in the process's own layout (MsgHdr, IoVec: 56 + 16 bytes on 64-bit Linux, 28 + 8 on 32-bit), so
+    // every offset after them follows from their declared sizes; all stay multiples of 8.
     private const int NameCapacity = 128;
-    private const int BufferOffset = 200;
     private const int SendNameCapacity = 32;
 
     private readonly int _index;
@@ -61,7 +55,6 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     private readonly SocketAddress _from4 = new(AddressFamily.InterNetwork);
     private readonly SocketAddress _from6 = new(AddressFamily.InterNetworkV6);
     private readonly byte* _arena;
-    private readonly ulong* _wakeValue;
     private Slot[] _slots = new Slot[64];
     private readonly Stack<int> _free = new();
     private int _used;
@@ -97,11 +90,16 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         _index = index;
         _wake = wake;
         _arena = (byte*)NativeMemory.AlignedAlloc(ArenaSize, 64);
-        _wakeValue = (ulong*)NativeMemory.Alloc(sizeof(ulong));
         _thread = new Thread(Run) { IsBackground = true, Name = $"tftp-uring-{index}" };
     }
 
     public int Registered => _registered.Count;
+
+    private static int IoVecOffset => sizeof(MsgHdr);
+
+    private static int NameOffset => sizeof(MsgHdr) + sizeof(IoVec);
+
+    private static int BufferOffset => NameOffset + NameCapacity;
 
     public Task Stopped => _stopped.Task;
 
@@ -111,17 +109,12 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     /// </summary>
     public static UringWorker Start(int index)
     {
-        int wake = LinuxEpoll.EventFd(0, LinuxEpoll.EfdCloexec | LinuxEpoll.EfdNonblock);
-        if (wake < 0)
-        {
-            throw new SocketException(Marshal.GetLastPInvokeError());
-        }
-
+        int wake = EventFd.Create();
         var worker = new UringWorker(index, wake);
         worker._thread.Start();
         if (worker._ready.Task.GetAwaiter().GetResult() is { } failure)
         {
-            LinuxEpoll.Close(wake);
+            FileDescriptors.Close(wake);
             worker.FreeMemory();
             throw failure;
         }
@@ -175,7 +168,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         }
 
         var client = session.ClientAddress;
-        int record = (MsgHeaderSize + IoVecSize + SendNameCapacity + packet.Length + 7) & ~7;
+        int record = (NameOffset + SendNameCapacity + packet.Length + 7) & ~7;
         if (record > ArenaSize || client.Size > SendNameCapacity)
         {
             return false;
@@ -188,13 +181,13 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
 
         byte* msg = _arena + _arenaUsed;
         _arenaUsed += record;
-        byte* iov = msg + MsgHeaderSize;
-        byte* name = iov + IoVecSize;
+        byte* iov = msg + IoVecOffset;
+        byte* name = msg + NameOffset;
         byte* data = name + SendNameCapacity;
         client.Buffer.Span[..client.Size].CopyTo(new Span<byte>(name, SendNameCapacity));
         packet.CopyTo(new Span<byte>(data, packet.Length));
         WriteMessage(msg, name, client.Size, iov, data, packet.Length);
-        _ring.Prepare(IoUring.OpSendMsg, _slots[WorkerToken.Slot(session.ReceiverToken)].Fd, msg, 1, MsgDontWait, KindSend, quiet: true);
+        _ring.Prepare(IoUring.OpSendMsg, _slots[WorkerToken.Slot(session.ReceiverToken)].Fd, (ulong)msg, 1, MsgDontWait, KindSend, quiet: true);
         return true;
     }
 
@@ -208,21 +201,12 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         Wake();
     }
 
-    private void Wake()
-    {
-        ulong one = 1;
-        LinuxEpoll.Write(_wake, &one, sizeof(ulong));
-    }
+    private void Wake() => EventFd.Signal(_wake);
 
     private static void WriteMessage(byte* msg, byte* name, int nameLength, byte* iov, byte* data, int length)
     {
-        new Span<byte>(msg, MsgHeaderSize).Clear();
-        *(byte**)msg = name;
-        *(int*)(msg + 8) = nameLength;
-        *(byte**)(msg + 16) = iov;
-        *(nuint*)(msg + 24) = 1;
-        *(byte**)iov = data;
-        *(nuint*)(iov + 8) = (nuint)length;
+        *(MsgHdr*)msg = new MsgHdr { Name = (nint)name, NameLength = nameLength, Iov = (nint)iov, IovLength = 1 };
+        *(IoVec*)iov = new IoVec { Base = (nint)data, Length = (nuint)length };
     }
 
     private void Run()
@@ -292,7 +276,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         }
 
         _ring.Dispose();
-        LinuxEpoll.Close(_wake);
+        FileDescriptors.Close(_wake);
         foreach (var slot in _slots)
         {
             if (slot?.Block is not null)
@@ -308,7 +292,6 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     private void FreeMemory()
     {
         NativeMemory.AlignedFree(_arena);
-        NativeMemory.Free(_wakeValue);
     }
 
     /// <summary>Hands every queued entry to the kernel now (sends complete before this returns).</summary>
@@ -346,7 +329,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         switch (kind)
         {
             case KindWake:
-                LinuxEpoll.Read(_wake, _wakeValue, sizeof(ulong));
+                EventFd.Drain(_wake);
                 ArmWake();
                 break;
             case KindReceive:
@@ -376,7 +359,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
             {
                 Deliver(slot, session, result);
             }
-            else if (result is not (-Ecanceled or -Econnrefused or -Emsgsize or -Eintr)) // read on
+            else if (result is not (-Errno.Ecanceled or -Errno.Econnrefused or -Errno.Emsgsize or -Errno.Eintr)) // read on
             {
                 session.OnReceiveFailed();
             }
@@ -396,12 +379,13 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     private void Deliver(Slot slot, TftpSession session, int length)
     {
         byte* block = slot.Block;
-        if ((*(int*)(block + 48) & MsgTrunc) != 0)
+        var header = (MsgHdr*)block;
+        if ((header->Flags & MsgTrunc) != 0)
         {
             return; // longer than any datagram this transfer accepts: dropped whole, as every receiver drops it
         }
 
-        int nameLength = *(int*)(block + 8);
+        int nameLength = header->NameLength;
         var from = session.Socket.AddressFamily == AddressFamily.InterNetworkV6 ? _from6 : _from4;
         if (nameLength > from.Buffer.Length)
         {
@@ -425,11 +409,11 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
     {
         byte* block = slot.Block;
         WriteMessage(block, block + NameOffset, NameCapacity, block + IoVecOffset, block + BufferOffset, slot.Session!.ReceiveSize);
-        _ring.Prepare(IoUring.OpRecvMsg, slot.Fd, block, 1, 0, slot.Token);
+        _ring.Prepare(IoUring.OpRecvMsg, slot.Fd, (ulong)block, 1, 0, slot.Token);
         slot.State = SlotState.Armed;
     }
 
-    private void ArmWake() => _ring.Prepare(IoUring.OpPollAdd, _wake, null, 0, PollIn, KindWake);
+    private void ArmWake() => _ring.Prepare(IoUring.OpPollAdd, _wake, 0, 0, PollIn, KindWake);
 
     private void DrainControl()
     {
@@ -494,7 +478,7 @@ internal sealed unsafe class UringWorker : ITftpIoWorker
         slot.Detached = true;
         if (slot.State == SlotState.Armed)
         {
-            _ring.Prepare(IoUring.OpAsyncCancel, -1, (void*)token, 0, 0, KindCancel);
+            _ring.Prepare(IoUring.OpAsyncCancel, -1, token, 0, 0, KindCancel); // the tag itself, all 64 bits (a pointer would cut it on 32-bit)
         }
 
         // Idle: the slot's datagram is being handled right now; OnReceived releases it when that returns.
