@@ -376,10 +376,11 @@ public sealed class Dhcp6Responder
 
         string url = file.Contains("://", StringComparison.Ordinal) ? file : TftpUrl(file, serverAddress);
         options.Add(new Dhcp6Option(Dhcp6OptionCode.BootFileUrl, Encoding.UTF8.GetBytes(url)));
-        string? vendor = decision.IsHttp ? "HTTPClient" : request.IsPxeClient ? "PXEClient" : null;
-        if (vendor is not null)
+        // HTTP boot looks for HTTPClient in the reply. A PXEClient vendor class would make edk2's PXEv6 take the reply
+        // for a BINL offer and ask again on port 4011 (and give up, "PXE-E16"): PXE clients get the URL alone, as from dnsmasq.
+        if (decision.IsHttp)
         {
-            options.Add(new Dhcp6Option(Dhcp6OptionCode.VendorClass, Dhcp6OptionValues.EncodeVendorClass(PxeEnterprise, [vendor])));
+            options.Add(new Dhcp6Option(Dhcp6OptionCode.VendorClass, Dhcp6OptionValues.EncodeVendorClass(PxeEnterprise, ["HTTPClient"])));
         }
 
         return url;

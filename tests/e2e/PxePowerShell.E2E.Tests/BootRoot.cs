@@ -31,6 +31,7 @@ public sealed class BootRoot : IDisposable
             ?? throw new InvalidOperationException("no /boot/vmlinuz-*: install linux-image-amd64");
         Copy(kernel, "vmlinuz");
         Copy("/boot/memtest86+x64.bin", "memtest86+x64.bin");
+        Copy("/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed", "grubx64.efi"); // GRUB for PXE over IPv6 (Ipv6BootTests)
         Copy("/usr/lib/ipxe/snponly.efi", "snponly.efi"); // what UEFI HTTP boot loads: iPXE over the firmware's SNP
 
         string initramfs = System.IO.Directory.CreateTempSubdirectory("pxe-e2e-initramfs-").FullName;

@@ -47,6 +47,30 @@ public sealed class FirmwareLab : IDisposable
 
     private string Pxe => "e2ep" + _id;
 
+    /// <summary>
+    /// Makes the segment IPv6-only: the pxe namespace's eth0 loses its IPv4 address and gets
+    /// <see cref="ServerAddress6"/>/64 (no duplicate address detection, so it is usable at once).
+    /// </summary>
+    public void UseIpv6Only()
+    {
+        Shell.Run("ip", $"-n {Pxe} addr flush dev eth0 scope global");
+        Shell.Run("ip", $"-n {Pxe} addr add {ServerAddress6}/64 dev eth0 nodad");
+    }
+
+    /// <summary>The /64 of an IPv6-only segment (<see cref="UseIpv6Only"/>), as <c>fd00:21:N:</c>.</summary>
+    public string Prefix6 => $"fd00:21:{Subnet.Split('.')[2]}:";
+
+    /// <summary>The boot server's IPv6 address on an IPv6-only segment.</summary>
+    public string ServerAddress6 => Prefix6 + ":2";
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="name"/> in the lab's work directory (removed with the lab); returns its path.</summary>
+    public string WriteFile(string name, string content)
+    {
+        string path = Path.Combine(_work, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
     /// <summary>The router's plain DHCP server (dnsmasq with DNS off, no PXE options), as on a home network.</summary>
     public void StartRouterDhcp()
     {
@@ -286,6 +310,9 @@ public sealed class FirmwareLab : IDisposable
             // PXE over IPv4 and IPv6 altogether, so "UEFI HTTPv4" is the first (and only) network boot option.
             Firmware.UefiHttp => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac} " +
                 "-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no -fw_cfg name=opt/org.tianocore/IPv6Support,string=no",
+            // IPv6 only: OVMF's IPv4 stack is off, so "UEFI PXEv6" is the first network boot option (then HTTPv6).
+            Firmware.UefiPxe6 => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac} " +
+                "-fw_cfg name=opt/org.tianocore/IPv4Support,string=no",
             // Secure Boot enforcing: the secboot code needs SMM; the ms vars have Microsoft's keys enrolled. OVMF's own
             // virtio-net driver and PXE stack (no iPXE option ROM, which is unsigned and would be refused).
             _ => $"-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on {UefiArguments("OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
@@ -363,6 +390,9 @@ public enum Firmware
 
     /// <summary>OVMF's own UEFI HTTP boot (HttpBootDxe) on virtio-net: PXE turned off through fw_cfg, no iPXE option ROM.</summary>
     UefiHttp,
+
+    /// <summary>OVMF's own PXE over IPv6 (PxeBcDxe, DHCPv6 and TFTP over IPv6) on virtio-net, its IPv4 stack turned off through fw_cfg.</summary>
+    UefiPxe6,
 
     /// <summary>OVMF with Secure Boot enforcing (Microsoft's keys enrolled) and its own PXE stack on virtio-net.</summary>
     UefiSecureBoot,
