@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Microsoft.Data.Sqlite;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Net;
@@ -79,7 +78,7 @@ public abstract class ClientCmdlet : PxeCmdlet
         client.MacAddress is { } mac && (pattern.IsMatch(mac) || pattern.IsMatch(mac.Replace("-", string.Empty, StringComparison.Ordinal)));
 
     private static bool IsInventoryFailure(Exception ex) =>
-        ex is SqliteException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException
+        ex is Engine.Storage.PxeStorageException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException
             or TypeInitializationException or ObjectDisposedException or EntryPointNotFoundException or BadImageFormatException;
 
     private static ErrorRecord InventoryError(Exception ex)

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell;
 
@@ -123,6 +124,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
                 $"{message} Pass an existing interface name to -Interface or one of its addresses to -Address.",
                 ex),
             PxeStartFailure.NoInterface => Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
+            _ when ex is PxeStorageException storage => Error(storage.ErrorId, Enum.Parse<ErrorCategory>(storage.Category.ToString()), target, $"The {what} could not start: {message}", ex),
             _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
             _ when ex is UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
             _ when ex is ArgumentException => Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),
@@ -140,13 +142,9 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     /// <summary>Opens the client inventory so this server's events are recorded; a warning (not an error) when it cannot.</summary>
     private void EnsureClientInventory()
     {
-        try
+        if (ModuleState.Host.OpenClientsOrWarn() is { } warning)
         {
-            _ = ModuleState.Clients;
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or TypeInitializationException)
-        {
-            WriteWarning($"Clients will not be recorded in the inventory: {ex.Message} Set $env:PXEPOWERSHELL_DATA to a writable directory.");
+            WriteWarning(warning);
         }
     }
 
@@ -157,7 +155,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     /// </summary>
     protected void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName)
     {
-        ModuleState.IsoMounts.Attach(boot, serverName);
+        ModuleState.Host.AttachIsoMounts(boot, serverName);
         _isoNamespaces.Add(boot);
         foreach (var (mountPoint, error) in ModuleState.TakeIsoRestoreFailures())
         {
@@ -170,7 +168,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     {
         foreach (var boot in _isoNamespaces)
         {
-            ModuleState.IsoMounts.Detach(boot);
+            ModuleState.Host.DetachIsoMounts(boot);
         }
 
         _isoNamespaces.Clear();
@@ -191,7 +189,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             {
                 foreach (var boot in attached)
                 {
-                    ModuleState.IsoMounts.Detach(boot);
+                    ModuleState.Host.DetachIsoMounts(boot);
                 }
             },
             CancellationToken.None,

@@ -4,11 +4,11 @@ using PxePowerShell.Engine.Dhcp;
 
 // Usage: PxePowerShell.DhcpTestHost <interface> <port> <clientPort> <start> <end> <mask> <dataDirectory>
 //        PxePowerShell.DhcpTestHost proxy <interface> <port> <pxePort>        (proxyDHCP, for bench/dhcp)
-//        PxePowerShell.DhcpTestHost pxe key=value...                              (PxeServer with inventory and boot entries, see PxeHost)
+//        PxePowerShell.DhcpTestHost pxe key=value...                              (PxeServer with inventory and boot entries, see PxeServerHost)
 // Prints "READY <port>" when serving, then runs until killed (the test kills it with SIGKILL).
 if (args.Length > 0 && args[0] == "pxe")
 {
-    return await PxeHost.RunAsync(args[1..]);
+    return await PxeServerHost.RunAsync(args[1..]);
 }
 
 if (args.Length == 4 && args[0] == "proxy")

@@ -26,6 +26,9 @@ public sealed class BootNamespace
     /// <summary>The source mounted at the root, if any.</summary>
     public IBootFileSource? RootSource => Find(BootPath.Root)?.Source;
 
+    /// <summary>The directory mounted at the root, or null when the root is not a directory (or nothing is mounted there).</summary>
+    public string? RootDirectory => (RootSource as DirectoryFileSource)?.Root;
+
     /// <summary>Mounts <paramref name="source"/> at <paramref name="prefix"/>; fails when the prefix is taken.</summary>
     public BootMount Mount(BootPath prefix, IBootFileSource source)
     {

@@ -8,6 +8,7 @@ using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Storage;
 using PxePowerShell.Engine.Tftp;
 
 namespace PxePowerShell.Engine.Hosting;
@@ -24,6 +25,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     private Task<bool> _warmUp = Task.FromResult(false);
     private readonly Func<BootConfiguration>? _bootEntries;
     private readonly object _servicesGate = new();
+    private readonly IPxeStorage? _storage;
 
     /// <summary>Creates the server; nothing listens until <see cref="PxeServiceBase.StartAsync"/>.</summary>
     /// <param name="configuration">What to run; <see cref="PxeServerConfiguration.Name"/> names this server and its parts.</param>
@@ -31,13 +33,19 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     /// <param name="bootEntries">The boot entries the generated menus are rendered from on every request; null = no generated menus.</param>
     /// <param name="events">Where every part publishes.</param>
     /// <param name="timeProvider">The clock; null = the system clock.</param>
-    public PxeServer(PxeServerConfiguration configuration, BootNamespace files, Func<BootConfiguration>? bootEntries = null, EventHub? events = null, TimeProvider? timeProvider = null)
+    /// <param name="storage">
+    /// Where the leases live (<see cref="IPxeStorage.Leases"/>) unless <see cref="PxeServerConfiguration.DataDirectory"/>
+    /// names a directory for them; null = the journal of <see cref="PxeDataDirectory"/>. <see cref="PxeHost.CreateServer"/>
+    /// passes the host's storage.
+    /// </param>
+    public PxeServer(PxeServerConfiguration configuration, BootNamespace files, Func<BootConfiguration>? bootEntries = null, EventHub? events = null, TimeProvider? timeProvider = null, IPxeStorage? storage = null)
         : base(configuration?.Name ?? throw new ArgumentNullException(nameof(configuration)), "Pxe", events, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(files);
         Configuration = configuration;
         Files = files;
         _bootEntries = configuration.BootMenu ? bootEntries : null;
+        _storage = storage;
     }
 
     /// <summary>What this server runs.</summary>
@@ -295,6 +303,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             EndRange = Configuration.Dhcp6RangeEnd,
             LeaseDuration = Configuration.LeaseDuration,
             DataDirectory = Configuration.Dhcp6RangeStart is null ? null : Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases6"),
+            LeaseStorage = Configuration.Dhcp6RangeStart is null ? null : LeaseStorage(LeaseFamily.IPv6),
             Boot = boot with { TftpServer = boot.TftpServer is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } t ? t : null },
         };
         var problems = options.Validate();
@@ -325,10 +334,14 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             DeclineLimit = Configuration.DeclineLimit,
             Reservations = Configuration.Reservations,
             DataDirectory = Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases"),
+            LeaseStorage = LeaseStorage(LeaseFamily.IPv4),
             Boot = BootOptions(),
             NoOverride = Configuration.NoOverride,
         };
     }
+
+    /// <summary>The storage's leases, unless the configuration names a directory for them (then its journal, as <c>DataDirectory</c> says).</summary>
+    private ILeaseStorage? LeaseStorage(LeaseFamily family) => Configuration.DataDirectory is null ? _storage?.Leases(family) : null;
 
     /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
     public static IPAddress? SubnetMaskFor(IPAddress address)
@@ -350,7 +363,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     /// <summary>A warning per symbolic link of the root that points outside it (never served), naming what replaces it.</summary>
     private void WarnAboutOutsideLinks()
     {
-        if ((Files.RootSource as DirectoryFileSource)?.Root is { } root)
+        if (Files.RootDirectory is { } root)
         {
             foreach (var link in OutsideLinkScanner.Find(root))
             {
@@ -398,7 +411,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             ServerAddress = ServerAddress?.ToString(),
             HttpBaseUri = HttpBootUrl is not null && !HttpBootUrl.Contains("{server}", StringComparison.Ordinal) && Uri.TryCreate(HttpBootUrl, UriKind.Absolute, out var http) ? http : null,
         };
-        string? root = (Files.RootSource as DirectoryFileSource)?.Root;
+        string? root = Files.RootDirectory;
         // Without one known address, each request is rendered for the address it arrived on ({server}, {http}).
         string? template = HttpBootUrl is not null && HttpBootUrl.Contains("{server}", StringComparison.Ordinal) ? HttpBootUrl : null;
         var mounts = GeneratedMenuSource.MountAll(Files, _bootEntries, options, root, template);

@@ -70,6 +70,11 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
 
+    /// <summary>A PostgreSQL connection string: leases and reservations in a database several servers share (docs/fleet.md).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -82,7 +87,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         RequireIPv4(nameof(DnsServer), DnsServer);
         IPAddress start = ParameterSetName == ByRange ? Range[0] : StartRange!;
         IPAddress end = ParameterSetName == ByRange ? Range[1] : EndRange!;
-        string directory = DataDirectory is null ? Path.Combine(PxeDataDirectory.Resolve(), "leases") : ResolvePath(DataDirectory);
+        string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
         var options = new DhcpServerOptions
         {
             Interfaces = Interface,
@@ -100,6 +105,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             DeclineLimit = DeclineLimit,
             Reservations = ParseReservations(Reservation),
             DataDirectory = directory,
+            LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
             Boot = HasBootParameters ? BuildBootOptions() : null,
             NoOverride = NoOverride,
         };
@@ -110,7 +116,12 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         string name = ServerName("Dhcp");
-        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {directory}", "Start"))
+        if (Store is not null)
+        {
+            options = options with { LeaseStorage = StoreSetting.Leases(Store, name) };
+        }
+
+        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
         {
             return;
         }

@@ -2,9 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Net;
-using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Configuration;
-using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Hosting;
 
 namespace PxePowerShell.Cmdlets;
@@ -188,10 +186,11 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             return;
         }
 
-        var files = new BootNamespace(root);
-        AttachIsoMounts(files, configuration.Name);
+        var menuWarnings = new List<string>();
+        var server = ModuleState.Host.CreateServer(configuration, menuWarnings.Add);
+        AttachIsoMounts(server.Files, configuration.Name);
         MountConfiguredImages(configuration);
-        var server = new PxeServer(configuration, files, BootEntries(configuration), ModuleState.Events);
+        menuWarnings.ForEach(WriteWarning);
         StartServer(server, "PXE server", FirstPort(configuration));
         if (!Wait)
         {
@@ -446,26 +445,6 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         {
             ThrowTerminatingError(Error(ErrorIds.InvalidConfiguration, ErrorCategory.ReadError, path, $"The configuration file '{path}' cannot be read: {ex.Message}", ex));
             throw;
-        }
-    }
-
-    /// <summary>The boot entries the generated menus come from, or null with -NoBootMenu (or when the store cannot be opened: a warning).</summary>
-    private Func<BootConfiguration>? BootEntries(PxeServerConfiguration configuration)
-    {
-        if (!configuration.BootMenu)
-        {
-            return null;
-        }
-
-        try
-        {
-            var store = ModuleState.BootEntries;
-            return store.Refresh;
-        }
-        catch (Exception ex) when (ex is BootEntryException or IOException or UnauthorizedAccessException)
-        {
-            WriteWarning($"No generated boot menus are served: {ex.Message}");
-            return null;
         }
     }
 

@@ -1,24 +1,21 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using PxePowerShell.Engine.Boot;
-using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
-using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Hosting;
 
 /// <summary>
 /// <c>pxe key=value...</c>: an all-in-one <see cref="PxeServer"/> (proxyDHCP or full DHCP, and TFTP) with the client
-/// inventory and the boot entries of a data directory wired as the module wires them, for the Hostile tests (floods in a
+/// inventory and the boot entries of a data directory, built by the engine's composition root (<see cref="PxeHost"/>) as
+/// the module builds it, for the Hostile tests (floods in a
 /// namespace on ports 67/69/4011, kill -9 under load).
 /// Keys: mode=proxy|dhcp iface= root= data= dhcpPort= pxePort= clientPort= tftpPort= maxSessions= httpPort= (HTTP on) httpPerAddress= start= end= churn=0|1.
 /// Prints "READY" and then answers lines on stdin: "stats" prints "STATS {json}" (the server's counters, the managed heap
 /// after a full collection, VmRSS, open descriptors and the kernel's drop count per UDP port); end of input stops the server.
 /// With churn=1 the boot entry "churn" is rewritten in a loop, so a kill lands in the middle of boot-entry writes.
 /// </summary>
-internal static class PxeHost
+internal static class PxeServerHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
@@ -49,12 +46,13 @@ internal static class PxeHost
             ConflictCheckTimeout = TimeSpan.Zero,
         };
 
-        var hub = new EventHub();
-        var entries = new BootEntryStore(Path.Combine(data, BootEntryStore.DefaultFileName));
-        await using var registry = ClientRegistry.Open(data);
-        await using var observer = new ClientInventoryObserver(hub, registry);
-        await using var server = new PxeServer(configuration, new BootNamespace(root), () => entries.Current, hub);
-        await server.StartAsync();
+        await using var host = new PxeHost(new PxeHostOptions { DataDirectory = data });
+        var entries = host.BootEntries;
+        await using var server = host.CreateServer(configuration, Console.Error.WriteLine);
+        foreach (var warning in await host.StartAsync(server))
+        {
+            Console.Error.WriteLine("warning: " + warning);
+        }
 
         using var stop = new CancellationTokenSource();
         Task churn = Task.CompletedTask;
@@ -83,7 +81,7 @@ internal static class PxeHost
         await stop.CancelAsync();
         await churn;
         await server.StopAsync();
-        await observer.FlushAsync();
+        await host.FlushClientsAsync();
         return 0;
     }
 
