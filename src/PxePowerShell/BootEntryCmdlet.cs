@@ -92,8 +92,8 @@ public abstract class BootEntryCmdlet : PxeCmdlet
             ErrorCategory.InvalidArgument,
             unknown ?? target,
             unknown is null
-                ? "No architecture was named; use Bios, EfiIA32, EfiX64, EfiArm64, Efi or All."
-                : $"'{unknown}' is not an architecture; use Bios, EfiIA32, EfiX64, EfiArm64, Efi or All (EfiX64Http and EfiArm64Http mean their platform)."));
+                ? $"No architecture was named; use {BootArchitectures.Names}."
+                : $"'{unknown}' is not an architecture; use {BootArchitectures.Names} (HTTP-boot names such as EfiX64Http mean their platform)."));
         return null;
     }
 
@@ -107,7 +107,7 @@ public abstract class BootEntryCmdlet : PxeCmdlet
 
         if (!BootArchitectures.Singles.Contains(architecture))
         {
-            WriteError(Error(ErrorIds.UnknownArchitecture, ErrorCategory.InvalidArgument, name, $"'{name}' names several platforms; a menu is for one: Bios, EfiIA32, EfiX64 or EfiArm64."));
+            WriteError(Error(ErrorIds.UnknownArchitecture, ErrorCategory.InvalidArgument, name, $"'{name}' names several platforms; a menu is for one of {string.Join(", ", BootArchitectures.Singles)}."));
             return null;
         }
 

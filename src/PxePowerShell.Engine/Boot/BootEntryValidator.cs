@@ -24,7 +24,7 @@ public static class BootEntryValidator
 
         if ((entry.Architecture & BootArchitecture.All) == 0 || (entry.Architecture & ~BootArchitecture.All) != 0)
         {
-            Error(PxeErrorIds.UnknownArchitecture, $"Entry '{name}' must apply to at least one of Bios, EfiIA32, EfiX64, EfiArm64.", entry.Architecture.ToString());
+            Error(PxeErrorIds.UnknownArchitecture, $"Entry '{name}' must apply to at least one of {string.Join(", ", BootArchitectures.Singles)}.", entry.Architecture.ToString());
         }
 
         if ((entry.Loader & BootLoader.All) == 0 || (entry.Loader & ~BootLoader.All) != 0)

@@ -25,6 +25,9 @@ internal static class GrubMenuRenderer
         (BootArchitecture.EfiIA32, "efi-i386"),
         (BootArchitecture.EfiX64, "efi-x86_64"),
         (BootArchitecture.EfiArm64, "efi-arm64"),
+        (BootArchitecture.EfiArm32, "efi-arm"),
+        (BootArchitecture.EfiRiscV64, "efi-riscv64"),
+        (BootArchitecture.EfiLoongArch64, "efi-loongarch64"),
     ];
 
     /// <summary>Renders one menu as a standalone grub.cfg.</summary>

@@ -27,6 +27,9 @@ internal static class IpxeScriptRenderer
         (BootArchitecture.EfiIA32, "efi-i386"),
         (BootArchitecture.EfiX64, "efi-x86_64"),
         (BootArchitecture.EfiArm64, "efi-arm64"),
+        (BootArchitecture.EfiArm32, "efi-arm32"),
+        (BootArchitecture.EfiRiscV64, "efi-riscv64"),
+        (BootArchitecture.EfiLoongArch64, "efi-loong64"),
     ];
 
     /// <summary>An unset setting: expands to nothing, used to protect words that start with '#' or are separators.</summary>

@@ -140,6 +140,15 @@ public sealed class BootEntryValidatorTests : IDisposable
     [InlineData("EfiBCHttp", BootArchitecture.EfiX64)]
     [InlineData("EfiIA32Http", BootArchitecture.EfiIA32)]
     [InlineData("BiosHttp", BootArchitecture.Bios)]
+    [InlineData("EfiArm32", BootArchitecture.EfiArm32)]
+    [InlineData("armhf", BootArchitecture.EfiArm32)]
+    [InlineData("EfiArm32Http", BootArchitecture.EfiArm32)]
+    [InlineData("efiriscv64", BootArchitecture.EfiRiscV64)]
+    [InlineData("riscv64", BootArchitecture.EfiRiscV64)]
+    [InlineData("EfiRiscV64Http", BootArchitecture.EfiRiscV64)]
+    [InlineData("EfiLoongArch64", BootArchitecture.EfiLoongArch64)]
+    [InlineData("loong64", BootArchitecture.EfiLoongArch64)]
+    [InlineData("EfiLoongArch64Http", BootArchitecture.EfiLoongArch64)]
     public void Architecture_names_parse(string name, BootArchitecture expected)
     {
         Assert.True(BootArchitectures.TryParse(name, out var parsed));
@@ -151,9 +160,11 @@ public sealed class BootEntryValidatorTests : IDisposable
     [InlineData("None")]
     [InlineData("7")]
     [InlineData("0")]
-    [InlineData("EfiArm32")]
-    [InlineData("EfiRiscV64")]
-    [InlineData("EfiLoongArch64Http")]
+    [InlineData("EfiRiscV32")]
+    [InlineData("EfiRiscV128Http")]
+    [InlineData("EfiLoongArch32")]
+    [InlineData("Arm64Uboot")]
+    [InlineData("Itanium")]
     [InlineData("")]
     public void Names_of_no_menu_platform_do_not_parse(string name) => Assert.False(BootArchitectures.TryParse(name, out _));
 
@@ -177,16 +188,66 @@ public sealed class BootEntryValidatorTests : IDisposable
     [InlineData(15, BootArchitecture.EfiIA32)]
     [InlineData(17, BootArchitecture.EfiX64)]
     [InlineData(20, BootArchitecture.Bios)]
+    [InlineData(10, BootArchitecture.EfiArm32)]
+    [InlineData(18, BootArchitecture.EfiArm32)]
+    [InlineData(27, BootArchitecture.EfiRiscV64)]
+    [InlineData(28, BootArchitecture.EfiRiscV64)]
+    [InlineData(39, BootArchitecture.EfiLoongArch64)]
+    [InlineData(40, BootArchitecture.EfiLoongArch64)]
     public void Rfc4578_values_map_to_platforms(ushort value, BootArchitecture expected) =>
         Assert.Equal(expected, BootArchitectures.FromClientArchitecture((ClientArchitecture)value));
 
     [Theory]
     [InlineData(2)]
-    [InlineData(10)]
-    [InlineData(18)]
-    [InlineData(27)]
-    [InlineData(28)]
-    [InlineData(39)]
+    [InlineData(22)]
+    [InlineData(25)]
+    [InlineData(29)]
+    [InlineData(37)]
     [InlineData(41)]
     public void Rfc4578_values_no_menu_serves_map_to_nothing(ushort value) => Assert.Null(BootArchitectures.FromClientArchitecture((ClientArchitecture)value));
+
+    [Fact]
+    public void Every_architecture_the_policy_serves_has_exactly_one_platform_and_every_platform_is_served()
+    {
+        var served = BootPolicy.DefaultBootFiles.Keys
+            .SelectMany(k => Enum.GetValues<ClientArchitecture>().Where(a => ClientArchitectures.WithoutHttp(a) == ClientArchitectures.WithoutHttp(k)))
+            .ToHashSet();
+        Assert.Contains(ClientArchitecture.EfiRiscV64Http, served);
+        foreach (var architecture in served)
+        {
+            var platform = BootArchitectures.FromClientArchitecture(architecture);
+            Assert.True(platform is { } p && BootArchitectures.Singles.Contains(p), $"{architecture} has no single platform");
+        }
+
+        Assert.Equal(BootArchitecture.All, BootArchitectures.Singles.Aggregate(BootArchitecture.None, (set, p) => set | p));
+        foreach (var platform in BootArchitectures.Singles)
+        {
+            // A platform is named after the architecture it stands for, the policy serves that architecture, and it maps back.
+            var client = BootArchitectures.ToClientArchitecture(platform);
+            Assert.Equal(platform.ToString(), client?.ToString());
+            Assert.True(BootPolicy.DefaultBootFiles.ContainsKey(client!.Value), $"{platform} is no architecture the policy serves");
+            Assert.Equal(platform, BootArchitectures.FromClientArchitecture(client.Value));
+            Assert.Single(GrubMenuRenderer.PlatformKeys, k => k.Architecture == platform);
+            Assert.Single(IpxeScriptRenderer.PlatformKeys, k => k.Architecture == platform);
+        }
+
+        Assert.Null(BootArchitectures.ToClientArchitecture(BootArchitecture.Efi));
+    }
+
+    [Fact]
+    public void Entry_files_written_before_the_new_platforms_still_load()
+    {
+        const string json = """
+            { "version": 1, "entries": [
+              { "name": "a", "kind": "Linux", "architecture": "All", "loader": "All", "kernel": "k" },
+              { "name": "b", "kind": "Linux", "architecture": "Bios, EfiIA32, EfiX64, EfiArm64", "loader": "Grub", "kernel": "k" },
+              { "name": "c", "kind": "Linux", "architecture": "Efi", "loader": "All", "kernel": "k" } ] }
+            """;
+        var (_, entries) = BootEntryFile.Deserialize(json);
+        Assert.Equal(BootArchitecture.All, entries[0].Architecture);
+        Assert.Equal(BootArchitecture.Bios | BootArchitecture.EfiIA32 | BootArchitecture.EfiX64 | BootArchitecture.EfiArm64, entries[1].Architecture);
+        Assert.Equal(BootArchitecture.Efi, entries[2].Architecture);
+        Assert.True((entries[2].Architecture & BootArchitecture.EfiLoongArch64) != 0);
+        Assert.Contains("\"architecture\": \"EfiRiscV64\"", BootEntryFile.Serialize(new BootMenuSettings(), [entries[0] with { Architecture = BootArchitecture.EfiRiscV64 }]), StringComparison.Ordinal);
+    }
 }
