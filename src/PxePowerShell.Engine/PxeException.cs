@@ -4,7 +4,7 @@ namespace PxePowerShell.Engine;
 /// The base of every failure the engine reports to its callers: a stable <see cref="ErrorId"/> (one of
 /// <see cref="PxeErrorIds"/>, which scripts may match on) and a <see cref="Category"/>. The module turns it into an
 /// ErrorRecord in one place; typed exceptions (boot entries, ISO images, configuration) derive from it. The one
-/// engine failure that needs another base, <see cref="Storage.PxeStorageException"/> (an IOException, so I/O handlers
+/// engine failure that needs another base, <see cref="PxeStorageException"/> (an IOException, so I/O handlers
 /// catch it), carries the same two values through <see cref="IPxeError"/>.
 /// </summary>
 public class PxeException : Exception, IPxeError

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;

@@ -1,3 +1,4 @@
+using PxePowerShell.Engine;
 using System.Management.Automation;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Net;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Dhcp6;

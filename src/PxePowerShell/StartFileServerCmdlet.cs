@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Hosting;

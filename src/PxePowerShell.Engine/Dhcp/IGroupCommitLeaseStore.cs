@@ -12,7 +12,7 @@ public interface IGroupCommitLeaseStore : ILeaseStore
 
     /// <summary>
     /// Completes when every record written so far is durable (at once when none is pending); faults with a
-    /// <see cref="Storage.PxeStorageException"/> when the flush covering them failed.
+    /// <see cref="PxeStorageException"/> when the flush covering them failed.
     /// </summary>
     Task WhenCommitted();
 }

@@ -132,7 +132,7 @@ internal sealed class JournalCommitQueue : IDisposable
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
             {
                 failure = ex as PxeStorageException ?? new PxeStorageException(
-                    "JournalFlushFailed", PxeStorageErrorCategory.WriteError, $"The lease journal in '{_location}' could not be flushed to disk: {ex.Message}", ex);
+                    "JournalFlushFailed", PxeErrorCategory.WriteError, $"The lease journal in '{_location}' could not be flushed to disk: {ex.Message}", ex);
             }
 
             Interlocked.Increment(ref _flushes);
@@ -159,5 +159,5 @@ internal sealed class JournalCommitQueue : IDisposable
     }
 
     private PxeStorageException Closed() =>
-        new("JournalClosed", PxeStorageErrorCategory.ResourceUnavailable, $"The lease journal in '{_location}' is closed.");
+        new("JournalClosed", PxeErrorCategory.ResourceUnavailable, $"The lease journal in '{_location}' is closed.");
 }

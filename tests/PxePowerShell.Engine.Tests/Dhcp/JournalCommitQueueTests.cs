@@ -62,7 +62,7 @@ public sealed class JournalCommitQueueTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<PxeStorageException>(() => failed.WaitAsync(Timeout));
         Assert.Equal("JournalFlushFailed", ex.ErrorId);
-        Assert.Equal(PxeStorageErrorCategory.WriteError, ex.Category);
+        Assert.Equal(PxeErrorCategory.WriteError, ex.Category);
         Assert.IsType<IOException>(ex.InnerException);
         Assert.Contains("/data/leases", ex.Message, StringComparison.Ordinal);
         Assert.Throws<PxeStorageException>(() => queue.WaitCommitted(doomed)); // once failed, not silently committed later

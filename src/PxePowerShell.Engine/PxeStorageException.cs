@@ -1,7 +1,7 @@
-namespace PxePowerShell.Engine.Storage;
+namespace PxePowerShell.Engine;
 
 /// <summary>
-/// A failure of the storage behind the seam (<see cref="IPxeStorage"/>), with a stable <see cref="ErrorId"/> and a
+/// A failure of the storage behind the seam (<see cref="Storage.IPxeStorage"/>), with a stable <see cref="ErrorId"/> and a
 /// <see cref="Category"/> the cmdlets turn into an ErrorRecord. The storage library's own exception is the
 /// <see cref="Exception.InnerException"/>; callers never need to know its type. An <see cref="IOException"/>, so code
 /// that handles I/O failures (the DHCP receive path, which then stays silent and lets the client retry) handles it too.
