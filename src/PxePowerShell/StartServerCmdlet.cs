@@ -92,6 +92,20 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         }
     }
 
+    /// <summary>The storage failure (an unwritable lease directory) behind <paramref name="ex"/>, else null.</summary>
+    private static Engine.Storage.PxeStorageException? StorageFailure(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Engine.Storage.PxeStorageException storage)
+            {
+                return storage;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>"TFTP part of the PXE server" when the failure is marked with the part of a composed server that failed.</summary>
     private static string PartOf(Exception ex, string what) => PxeStartFailures.PartOf(ex) is { } part ? $"{part} part of the {what}" : what;
 
@@ -126,6 +140,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
             _ when ex is UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
             _ when ex is ArgumentException => Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),
+            _ when StorageFailure(ex) is { } storage => Error(storage.ErrorId, Enum.Parse<ErrorCategory>(storage.Category.ToString()), target, $"The {what} could not start: {message}", ex),
             _ => Error(ErrorIds.ServerStartFailed, ErrorCategory.OpenError, target, $"The {what} could not start: {message}", ex),
         };
     }

@@ -17,4 +17,7 @@ public enum PxeStorageErrorCategory
 
     /// <summary>The process may not use the storage.</summary>
     PermissionDenied,
+
+    /// <summary>Another server holds the storage (an embedded lease journal admits one server at a time).</summary>
+    ResourceBusy,
 }
