@@ -34,6 +34,7 @@ internal static class ErrorIds
     public const string MountPointNotFound = "MountPointNotFound";
     public const string IsoItemNotFound = "IsoItemNotFound";
     public const string IPv4AddressRequired = "IPv4AddressRequired";
+    public const string IPv6AddressRequired = "IPv6AddressRequired";
     public const string StopTimedOut = "StopTimedOut";
     public const string StopFailed = "StopFailed";
     public const string ReservationNotFound = "ReservationNotFound";

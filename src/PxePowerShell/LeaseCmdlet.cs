@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
@@ -8,15 +9,21 @@ namespace PxePowerShell;
 public abstract class LeaseCmdlet : PxeCmdlet
 {
     /// <summary>The running DHCP servers whose names match <paramref name="names"/> (all when null); ServerNotFound errors for missing names.</summary>
-    internal List<DhcpServer> FindServers(string[]? names)
+    internal List<DhcpServer> FindServers(string[]? names) => FindServers(names, ModuleState.Servers.AllServices.OfType<DhcpServer>().ToList());
+
+    /// <summary>The running DHCP and DHCPv6 servers whose names match <paramref name="names"/>; ServerNotFound errors for missing names.</summary>
+    internal List<IPxeService> FindLeaseServers(string[]? names) =>
+        FindServers(names, ModuleState.Servers.AllServices.Where(s => s is DhcpServer or Engine.Dhcp6.Dhcp6Server).ToList());
+
+    private List<T> FindServers<T>(string[]? names, List<T> servers)
+        where T : IPxeService
     {
-        var servers = ModuleState.Servers.AllServices.OfType<DhcpServer>().ToList();
         if (names is null || names.Length == 0)
         {
             return servers;
         }
 
-        var result = new List<DhcpServer>();
+        var result = new List<T>();
         foreach (var name in names)
         {
             var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell;
@@ -55,6 +56,13 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     [Parameter]
     [Alias("NextServer")]
     public IPAddress? TftpServer { get; set; }
+
+    /// <summary>
+    /// DHCPv6 for UEFI PXE and HTTP boot over IPv6 (UDP 547): Start-PxeProxyDhcp boot-only, Start-PxeDhcpServer a full
+    /// DHCPv6 server leasing -Range, Start-PxeServer the DHCPv6 part beside the others (-Dhcp6Range for full).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Dhcp6 { get; set; }
 
     /// <summary>Never put options into the sname/file fields (dnsmasq's dhcp-no-override).</summary>
     [Parameter]
@@ -123,6 +131,71 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
 
         return files;
     }
+
+    /// <summary>
+    /// Reads IPv6 reservations: hashtables or objects with IPAddress (IPv6) and Duid or MacAddress (ClientId), optionally
+    /// Name; a terminating error (IPv6AddressRequired, InvalidParameter) for a bad entry.
+    /// </summary>
+    protected List<Dhcp6Reservation> ParseReservations6(object[]? reservations, string parameter)
+    {
+        var list = new List<Dhcp6Reservation>();
+        foreach (var raw in reservations ?? [])
+        {
+            object? item = raw is PSObject p ? p.BaseObject : raw;
+            if (item is Dhcp6Reservation r)
+            {
+                list.Add(r);
+                continue;
+            }
+
+            var fields = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            if (item is IDictionary table)
+            {
+                foreach (DictionaryEntry e in table)
+                {
+                    fields[e.Key?.ToString() ?? string.Empty] = e.Value is PSObject v ? v.BaseObject : e.Value;
+                }
+            }
+            else
+            {
+                foreach (var property in PSObject.AsPSObject(raw).Properties)
+                {
+                    fields[property.Name] = property.Value is PSObject v ? v.BaseObject : property.Value;
+                }
+            }
+
+            string? Field(params string[] names) => names.Select(n => fields.TryGetValue(n, out var v) ? v?.ToString() : null).FirstOrDefault(v => v is not null);
+            var ip = Field("IPAddress");
+            IPAddress? address = ip is not null && IPAddress.TryParse(ip, out var parsed) ? parsed : null;
+            if (address is not null)
+            {
+                RequireIPv6(parameter, address);
+            }
+
+            var reservation = Dhcp6Reservation.Create(address, Field("Duid", "ClientDuid"), Field("MacAddress", "ClientId"), Field("Name"), out string? error);
+            if (reservation is null)
+            {
+                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, raw, $"-{parameter}: {error}"));
+            }
+
+            list.Add(reservation!);
+        }
+
+        return list;
+    }
+
+    /// <summary>A terminating InvalidParameter error listing what is wrong with DHCPv6 settings, when anything is.</summary>
+    protected void RequireValid(Dhcp6ServerOptions options, object target)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, string.Join(" ", problems)));
+        }
+    }
+
+    /// <summary>The DHCPv6 server port: -Port when given, else 547.</summary>
+    protected int Dhcp6PortOrDefault => MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : 547;
 
     /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
     protected static IPAddress? SubnetMaskFor(IPAddress address) => Engine.Hosting.PxeServer.SubnetMaskFor(address);

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell;
 
@@ -137,6 +138,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
                 $"{message} Pass an existing interface name to -Interface or one of its addresses to -Address.",
                 ex),
             PxeStartFailure.NoInterface => Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
+            _ when ex is PxeStorageException storage => Error(storage.ErrorId, Enum.Parse<ErrorCategory>(storage.Category.ToString()), target, $"The {what} could not start: {message}", ex),
             _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
             _ when ex is UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
             _ when ex is ArgumentException => Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),

@@ -79,6 +79,11 @@ $cases = @{
     'Remove-PxeBootEntry#2'         = @{ Arrange = $entries; Assert = '-not (Get-PxeBootEntry rescue-db01 -ErrorAction SilentlyContinue)' }
     'Remove-PxeLease#3'             = @{ Arrange = "Start-PxeDhcpServer -Range 192.168.0.77, 192.168.0.80 -Interface eth0 -Name dhcp1 | Out-Null`nTest-PxeServer -Interface eth0 -MacAddress 52-54-00-12-34-56 -Timeout 00:00:01 | Out-Null" }
     'Set-PxeBootEntry#1'            = @{ Arrange = $entries; Assert = "(Get-PxeBootEntry -Default).Name -eq 'ubuntu-installer'" }
+    # IPv6 (docs/ipv6.md): the DHCPv6 servers bind 547 on the runner's interfaces, which have link-local addresses.
+    'Get-PxeLease#4'                = @{ Arrange = 'Start-PxeDhcpServer -Dhcp6 -Range fd00:77::100, fd00:77::1ff -Interface eth0 -Name dhcp6 | Out-Null'; Assert = "(Get-PxeServer dhcp6).Role -eq 'Dhcp6'" }
+    'Start-PxeDhcpServer#4'         = @{ Assert = "`$ExampleOutput -match 'dhcp6\s+Dhcp6\s+Running'" }
+    'Start-PxeProxyDhcp#5'          = @{ Assert = "`$ExampleOutput -match 'boot6\s+ProxyDhcp6\s+Running'" }
+    'Start-PxeServer#8'             = @{ Assert = "`$ExampleOutput -match 'Dhcp6'" }
     'Start-PxeServer#2'             = @{ During = $fetch; Assert = "(Import-Csv boots.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
     'Start-PxeTftpServer#3'         = @{ During = $fetch; Assert = "(Import-Csv transfers.csv).Path -contains 'hello.txt'"; EndByStopPxeServer = $true }
 }

@@ -24,7 +24,7 @@ public static class PxeConfigurationValues
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
         "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort",
         "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "BootMenu",
-        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port",
+        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port", "Dhcp6Reservations",
     ];
 
     /// <summary>
@@ -72,6 +72,7 @@ public static class PxeConfigurationValues
                 "Dhcp6RangeStart" => c with { Dhcp6RangeStart = Address6(key, value) },
                 "Dhcp6RangeEnd" => c with { Dhcp6RangeEnd = Address6(key, value) },
                 "Dhcp6Port" => c with { Dhcp6Port = Integer(key, value, 0, 65535) },
+                "Dhcp6Reservations" => c with { Dhcp6Reservations = List(key, value).Select(v => Reservation6(key, v)).ToList() },
                 "PxePort" => c with { PxePort = Integer(key, value, 0, 65535) },
                 "ClientPort" => c with { ClientPort = Integer(key, value, 1, 65535) },
                 "Tftp" => c with { Tftp = Boolean(key, value) },
@@ -159,6 +160,7 @@ public static class PxeConfigurationValues
         Add("Dhcp6RangeStart", c.Dhcp6RangeStart?.ToString(), c.Dhcp6RangeStart is not null);
         Add("Dhcp6RangeEnd", c.Dhcp6RangeEnd?.ToString(), c.Dhcp6RangeEnd is not null);
         Add("Dhcp6Port", c.Dhcp6Port, c.Dhcp6Port != d.Dhcp6Port);
+        Add("Dhcp6Reservations", c.Dhcp6Reservations.Select(r => (object)Ordered(("IPAddress", r.IPAddress.ToString()), ("Duid", r.Duid), ("MacAddress", r.MacAddress), ("Name", r.Name))).ToList(), c.Dhcp6Reservations.Count > 0);
         return list;
     }
 
@@ -411,6 +413,34 @@ public static class PxeConfigurationValues
         }
 
         return new DhcpReservation(address, normalized, name, lease);
+    }
+
+    private static Dhcp6.Dhcp6Reservation Reservation6(string key, object? value)
+    {
+        IPAddress? address = null;
+        string? duid = null, mac = null, name = null;
+        foreach (DictionaryEntry entry in Table(key, value))
+        {
+            switch (entry.Key?.ToString()?.ToLowerInvariant())
+            {
+                case "ipaddress":
+                    address = Address6($"{key}.IPAddress", entry.Value);
+                    break;
+                case "duid" or "clientduid":
+                    duid = Text($"{key}.Duid", entry.Value);
+                    break;
+                case "macaddress" or "clientid":
+                    mac = Text($"{key}.MacAddress", entry.Value);
+                    break;
+                case "name":
+                    name = Text($"{key}.Name", entry.Value);
+                    break;
+                default:
+                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use IPAddress, Duid or MacAddress, and Name.");
+            }
+        }
+
+        return Dhcp6.Dhcp6Reservation.Create(address, duid, mac, name, out string? error) ?? throw new PxeConfigurationException(key, $"{key}: {error}");
     }
 
     private static object ReservationValue(DhcpReservation r) => Ordered(

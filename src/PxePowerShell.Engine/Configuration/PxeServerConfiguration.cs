@@ -145,6 +145,9 @@ public sealed record PxeServerConfiguration
     /// <summary>Last IPv6 address leased (full DHCPv6).</summary>
     public IPAddress? Dhcp6RangeEnd { get; init; }
 
+    /// <summary>IPv6 addresses reserved by DUID or MAC (full DHCPv6).</summary>
+    public IReadOnlyList<Dhcp6.Dhcp6Reservation> Dhcp6Reservations { get; init; } = [];
+
     /// <summary>The DHCPv6 server port (547).</summary>
     public int Dhcp6Port { get; init; } = 547;
 

@@ -172,8 +172,9 @@ public sealed class BootPolicy
     public static string UrlHost(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !address.IsIPv4MappedToIPv6
             ? "[" + new IPAddress(address.GetAddressBytes()) + "]"
+            : address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString()
             : address.ToString();
     }
 

@@ -17,6 +17,8 @@ public sealed class DhcpLeaseResponder
     private readonly LeasePool _pool;
     private readonly TimeProvider _time;
     private readonly BootPolicy? _boot;
+    private readonly ILeaseAllocator? _allocator;
+    private readonly List<IPAddress> _excluded = [];
 
     /// <summary>Creates the responder; loads leases from <paramref name="store"/> when given.</summary>
     public DhcpLeaseResponder(DhcpServerOptions options, ILeaseStore? store, TimeProvider? timeProvider = null)
@@ -25,6 +27,7 @@ public sealed class DhcpLeaseResponder
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _pool = new LeasePool(options, store);
+        _allocator = store as ILeaseAllocator; // a shared store allocates in its own transaction (several servers, one pool)
         _boot = options.Boot is null ? null : new BootPolicy(options.Boot);
     }
 
@@ -40,6 +43,7 @@ public sealed class DhcpLeaseResponder
         lock (_gate)
         {
             _pool.Exclude(address);
+            _excluded.Add(address);
         }
     }
 
@@ -165,6 +169,11 @@ public sealed class DhcpLeaseResponder
             return DhcpResponse.Ignore(pxe, refused);
         }
 
+        if (_allocator is not null)
+        {
+            return Allocated(request, pxe, client, pxe.RequestedAddress, server, now, AddressState.Offered, null);
+        }
+
         uint? requested = pxe.RequestedAddress is { } r ? IPv4.ToUInt32(r) : null;
         if (_pool.Choose(client, requested, now) is not uint address)
         {
@@ -225,9 +234,38 @@ public sealed class DhcpLeaseResponder
                 : $"{phase}: {target} is not available to this client");
         }
 
+        if (_allocator is not null)
+        {
+            return Allocated(request, pxe, mac, target, server, now, AddressState.Active, phase);
+        }
+
         _pool.Commit(a, mac, pxe.HostName, now);
         var reply = Build(request, pxe, DhcpMessageType.Ack, server, target);
         return new DhcpResponse(reply, PxeEventKind.DhcpAck, pxe, phase);
+    }
+
+    /// <summary>
+    /// DISCOVER (an offer) or REQUEST (an ACK of <paramref name="requested"/>, else a NAK) through the shared store's
+    /// allocation: what the database gave is what the client gets, so no other server can give it too.
+    /// </summary>
+    private DhcpResponse Allocated(DhcpMessage request, PxeRequest pxe, string client, IPAddress? requested, IPAddress server, DateTimeOffset now, AddressState state, string? phase)
+    {
+        var duration = state == AddressState.Offered ? _options.OfferHoldTime : _options.LeaseDuration;
+        var lease = _allocator!.TryAllocate(LeaseRange.Of(_options, [.. _excluded]), client, pxe.HostName, requested, now, duration, state);
+        if (lease is null)
+        {
+            return state == AddressState.Offered ? DhcpResponse.Ignore(pxe, "address pool exhausted") : Nak(request, pxe, server, $"{phase}: {requested} is not available to this client");
+        }
+
+        _pool.Adopt(lease);
+        if (state == AddressState.Offered)
+        {
+            return new DhcpResponse(Build(request, pxe, DhcpMessageType.Offer, server, lease.IPAddress), PxeEventKind.DhcpOffer, pxe, null);
+        }
+
+        return lease.IPAddress.Equals(requested)
+            ? new DhcpResponse(Build(request, pxe, DhcpMessageType.Ack, server, lease.IPAddress), PxeEventKind.DhcpAck, pxe, phase)
+            : Nak(request, pxe, server, $"{phase}: {requested} is held by another client (shared store)");
     }
 
     private DhcpResponse Decline(PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)

@@ -183,6 +183,15 @@ public sealed class LeasePool
         return lease;
     }
 
+    /// <summary>Takes in a lease a shared store allocated (<see cref="ILeaseAllocator"/>): memory only, the store has it already.</summary>
+    public void Adopt(DhcpLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        uint address = IPv4.ToUInt32(lease.IPAddress);
+        Take(address, lease.ClientId);
+        _byAddress[address] = new Entry(address, lease.ClientId, lease.HostName, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue);
+    }
+
     /// <summary>
     /// How many addresses <paramref name="client"/> has on probation now (its declines that have not expired). Counted
     /// from the pool itself, so the count survives a restart with the journal.

@@ -19,6 +19,9 @@ public sealed class Dhcp6LeasePool
     private readonly Dictionary<UInt128, Dhcp6Binding> _byAddress = [];
     private readonly Dictionary<string, UInt128> _byClient = new(StringComparer.Ordinal);
     private readonly HashSet<UInt128> _excluded = [];
+    private readonly Dictionary<string, uint> _iaids = new(StringComparer.Ordinal);
+    private readonly HashSet<UInt128> _reserved = [];
+    private readonly Dictionary<string, int> _declines = new(StringComparer.Ordinal);
     private UInt128 _cursor;
 
     /// <summary>Creates the pool over a range and loads the store's leases.</summary>
@@ -36,6 +39,11 @@ public sealed class Dhcp6LeasePool
         _start = Dhcp6Addresses.ToUInt128(options.StartRange);
         _end = Dhcp6Addresses.ToUInt128(options.EndRange);
         _cursor = _start;
+        foreach (var r in options.Reservations)
+        {
+            _reserved.Add(Dhcp6Addresses.ToUInt128(r.IPAddress));
+        }
+
         ScopeId = Dhcp6Addresses.FromUInt128(_start & ~(UInt128.MaxValue >> options.PrefixLength));
         if (store is not null)
         {
@@ -45,7 +53,11 @@ public sealed class Dhcp6LeasePool
             {
                 var a = Dhcp6Addresses.ToUInt128(lease.IPAddress);
                 _byAddress[a] = new Dhcp6Binding(lease.ClientId, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue);
-                if (lease.ClientId.Length > 0)
+                if (lease.ClientId.Length > 0 && lease.AddressState == AddressState.Declined)
+                {
+                    _declines[lease.ClientId] = _declines.GetValueOrDefault(lease.ClientId) + 1;
+                }
+                else if (lease.ClientId.Length > 0)
                 {
                     _byClient[lease.ClientId] = a;
                 }
@@ -71,6 +83,17 @@ public sealed class Dhcp6LeasePool
     /// <summary>An address for the client: its current one, the one it hints at, then a never-used one, then the longest expired; null when none is free.</summary>
     public IPAddress? Choose(string duid, IPAddress? hint, DateTimeOffset now)
     {
+        if (OnProbation(duid, now) >= _options.DeclineLimit)
+        {
+            return null; // a client that declined DeclineLimit addresses gets no more until their probation ends
+        }
+
+        if (ReservedFor(duid) is { } reserved)
+        {
+            // A reserved client gets its address (or nothing while another client still holds it).
+            return IsAvailableFor(reserved, duid, now) ? Dhcp6Addresses.FromUInt128(reserved) : null;
+        }
+
         if (_byClient.TryGetValue(duid, out var previous) && IsAvailableFor(previous, duid, now))
         {
             return Dhcp6Addresses.FromUInt128(previous);
@@ -89,7 +112,7 @@ public sealed class Dhcp6LeasePool
         {
             var a = _cursor;
             _cursor = _cursor >= _end ? _start : _cursor + 1;
-            if (_excluded.Contains(a))
+            if (_excluded.Contains(a) || _reserved.Contains(a))
             {
                 continue;
             }
@@ -109,8 +132,9 @@ public sealed class Dhcp6LeasePool
     }
 
     /// <summary>Holds an address for the client for a short while (an Advertise); not persisted.</summary>
-    public void Offer(string duid, IPAddress address, DateTimeOffset now)
+    public void Offer(string duid, IPAddress address, DateTimeOffset now, uint? iaid = null)
     {
+        NoteIaid(duid, iaid);
         var a = Dhcp6Addresses.ToUInt128(address);
         if (_byAddress.TryGetValue(a, out var b) && b.State == AddressState.Active && b.ClientId == duid)
         {
@@ -121,15 +145,17 @@ public sealed class Dhcp6LeasePool
     }
 
     /// <summary>Grants (or extends) the client's lease on the address; null when the address is not available to it.</summary>
-    public DhcpLease? Commit(string duid, IPAddress address, DateTimeOffset now)
+    public DhcpLease? Commit(string duid, IPAddress address, DateTimeOffset now, uint? iaid = null)
     {
-        var a = Dhcp6Addresses.ToUInt128(address);
+        NoteIaid(duid, iaid);
+        var a = ReservedFor(duid) ?? Dhcp6Addresses.ToUInt128(address); // a reserved client gets its address whatever it asks
         return IsAvailableFor(a, duid, now) ? Bind(a, duid, AddressState.Active, now + _options.LeaseDuration, persist: true) : null;
     }
 
     /// <summary>Extends the client's existing lease on the address (Renew, Rebind); null when it holds no such lease.</summary>
-    public DhcpLease? Extend(string duid, IPAddress address, DateTimeOffset now)
+    public DhcpLease? Extend(string duid, IPAddress address, DateTimeOffset now, uint? iaid = null)
     {
+        NoteIaid(duid, iaid);
         var a = Dhcp6Addresses.ToUInt128(address);
         return _byAddress.TryGetValue(a, out var b) && b.ClientId == duid && b.State is AddressState.Active or AddressState.Offered && now < b.Expiry
             ? Bind(a, duid, AddressState.Active, now + _options.LeaseDuration, persist: true)
@@ -140,13 +166,14 @@ public sealed class Dhcp6LeasePool
     public bool Release(string duid, IPAddress address)
     {
         var a = Dhcp6Addresses.ToUInt128(address);
-        if (!_byAddress.TryGetValue(a, out var b) || b.ClientId != duid)
+        if (!_byAddress.TryGetValue(a, out var b) || b.ClientId != duid || b.State == AddressState.Declined)
         {
             return false;
         }
 
         _byAddress.Remove(a);
         _byClient.Remove(duid);
+        _iaids.Remove(duid);
         _store?.DeleteLease(Dhcp6Addresses.FromUInt128(a));
         return true;
     }
@@ -155,13 +182,16 @@ public sealed class Dhcp6LeasePool
     public bool Decline(string duid, IPAddress address, DateTimeOffset now)
     {
         var a = Dhcp6Addresses.ToUInt128(address);
-        if (!_byAddress.TryGetValue(a, out var b) || b.ClientId != duid)
+        if (!_byAddress.TryGetValue(a, out var b) || b.ClientId != duid || b.State == AddressState.Declined)
         {
             return false;
         }
 
         _byClient.Remove(duid);
-        Bind(a, string.Empty, AddressState.Declined, now + _options.DeclineProbation, persist: true);
+        _iaids.Remove(duid);
+        // The decliner is kept on the address (also in the journal), so DeclineLimit holds across a restart.
+        _declines[duid] = _declines.GetValueOrDefault(duid) + 1;
+        Bind(a, duid, AddressState.Declined, now + _options.DeclineProbation, persist: true);
         return true;
     }
 
@@ -179,9 +209,80 @@ public sealed class Dhcp6LeasePool
         return list;
     }
 
+    /// <summary>The IPv6 view of every known address: DUID, the MAC inside it, the IAID last seen.</summary>
+    public IReadOnlyList<Dhcp6Lease> GetLeases6(DateTimeOffset now)
+    {
+        var leases = GetLeases(now);
+        var list = new List<Dhcp6Lease>(leases.Count);
+        foreach (var lease in leases)
+        {
+            list.Add(Dhcp6Lease.From(lease, lease.ClientId.Length > 0 && _iaids.TryGetValue(lease.ClientId, out var iaid) ? iaid : null));
+        }
+
+        return list;
+    }
+
+    /// <summary>How many addresses the client declined whose probation has not ended.</summary>
+    private int OnProbation(string duid, DateTimeOffset now)
+    {
+        if (!_declines.TryGetValue(duid, out int count) || count == 0)
+        {
+            return 0;
+        }
+
+        int live = 0;
+        foreach (var b in _byAddress.Values)
+        {
+            if (b.State == AddressState.Declined && now < b.Expiry && b.ClientId == duid)
+            {
+                live++;
+            }
+        }
+
+        if (live == 0)
+        {
+            _declines.Remove(duid);
+        }
+        else
+        {
+            _declines[duid] = live;
+        }
+
+        return live;
+    }
+
+    private void NoteIaid(string duid, uint? iaid)
+    {
+        if (iaid is { } i && duid.Length > 0)
+        {
+            _iaids[duid] = i;
+        }
+    }
+
+    /// <summary>The address reserved for the client (by its DUID, or the MAC in a DUID-LL/LLT), if any.</summary>
+    private UInt128? ReservedFor(string duid)
+    {
+        if (_options.Reservations.Count == 0)
+        {
+            return null;
+        }
+
+        string? mac = Dhcp6Duid.TryParse(duid, out var bytes) ? Dhcp6Duid.MacAddressOf(bytes) : null;
+        foreach (var r in _options.Reservations)
+        {
+            if (r.Matches(duid, mac))
+            {
+                return Dhcp6Addresses.ToUInt128(r.IPAddress);
+            }
+        }
+
+        return null;
+    }
+
     private bool IsAvailableFor(UInt128 a, string duid, DateTimeOffset now)
     {
-        if (a < _start || a > _end || _excluded.Contains(a))
+        bool own = _reserved.Count > 0 && ReservedFor(duid) == a;
+        if (_excluded.Contains(a) || (!own && (a < _start || a > _end || _reserved.Contains(a))))
         {
             return false;
         }
@@ -196,20 +297,22 @@ public sealed class Dhcp6LeasePool
 
     private DhcpLease Bind(UInt128 a, string duid, AddressState state, DateTimeOffset expiry, bool persist)
     {
-        if (duid.Length > 0 && _byClient.TryGetValue(duid, out var old) && old != a && _byAddress.TryGetValue(old, out var previous) && previous.ClientId == duid)
+        if (duid.Length > 0 && _byClient.TryGetValue(duid, out var old) && old != a && _byAddress.TryGetValue(old, out var previous) && previous.ClientId == duid
+            && previous.State != AddressState.Declined)
         {
             _byAddress.Remove(old);
             _store?.DeleteLease(Dhcp6Addresses.FromUInt128(old));
         }
 
-        if (_byAddress.TryGetValue(a, out var displaced) && displaced.ClientId.Length > 0 && displaced.ClientId != duid)
+        if (_byAddress.TryGetValue(a, out var displaced) && displaced.ClientId.Length > 0 && displaced.ClientId != duid
+            && _byClient.TryGetValue(displaced.ClientId, out var held) && held == a)
         {
             _byClient.Remove(displaced.ClientId);
         }
 
         var binding = new Dhcp6Binding(duid, state, expiry);
         _byAddress[a] = binding;
-        if (duid.Length > 0)
+        if (duid.Length > 0 && state != AddressState.Declined)
         {
             _byClient[duid] = a;
         }

@@ -63,9 +63,22 @@ public sealed record Dhcp6Message
         }
     }
 
-    /// <summary>Parses a datagram. Never throws; on failure <paramref name="error"/> says what was wrong.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> data, out Dhcp6Message? message, out string? error) =>
-        TryParse(data.ToArray(), 0, out message, out error);
+    /// <summary>
+    /// Parses a datagram. Never throws; on failure <paramref name="error"/> says what was wrong. A datagram over
+    /// <see cref="MaxMessageSize"/> is refused: the server never receives one (its buffer is that size), and a message
+    /// this codec accepts must fit what it writes.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, out Dhcp6Message? message, out string? error)
+    {
+        if (data.Length > MaxMessageSize)
+        {
+            message = null;
+            error = $"a DHCPv6 message is at most {MaxMessageSize} bytes here, this one {data.Length}";
+            return false;
+        }
+
+        return TryParse(data.ToArray(), 0, out message, out error);
+    }
 
     /// <summary>The value of the first option with the code.</summary>
     public bool TryGet(Dhcp6OptionCode code, out ReadOnlyMemory<byte> value)

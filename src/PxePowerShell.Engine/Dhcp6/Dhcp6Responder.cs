@@ -55,6 +55,15 @@ public sealed class Dhcp6Responder
         }
     }
 
+    /// <summary>The leases with their DUID, MAC and IAID (empty in boot-only mode).</summary>
+    public IReadOnlyList<Dhcp6Lease> GetLeases6(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return _pool?.GetLeases6(now) ?? [];
+        }
+    }
+
     /// <summary>Decides the answer to a message (a client message or a Relay-forw).</summary>
     public Dhcp6Response Respond(Dhcp6Message message, IPAddress serverAddress, DateTimeOffset now)
     {
@@ -205,11 +214,11 @@ public sealed class Dhcp6Responder
                     {
                         if (commit)
                         {
-                            pool.Commit(duid, address, now);
+                            pool.Commit(duid, address, now, first.Iaid);
                         }
                         else
                         {
-                            pool.Offer(duid, address, now);
+                            pool.Offer(duid, address, now, first.Iaid);
                         }
 
                         granted = address;
@@ -242,8 +251,8 @@ public sealed class Dhcp6Responder
                     if (granted is null)
                     {
                         lease = message.MessageType == Dhcp6MessageType.Request
-                            ? pool.Commit(duid, want ?? pool.AddressOf(duid) ?? pool.Choose(duid, null, now) ?? IPAddress.IPv6None, now)
-                            : want is null ? null : pool.Extend(duid, want, now);
+                            ? pool.Commit(duid, want ?? pool.AddressOf(duid) ?? pool.Choose(duid, null, now) ?? IPAddress.IPv6None, now, ia.Iaid)
+                            : want is null ? null : pool.Extend(duid, want, now, ia.Iaid);
                     }
 
                     if (lease is null)

@@ -62,6 +62,17 @@ public sealed class Dhcp6Server : PxeServiceBase
         return Storage()?.Read().Leases ?? [];
     }
 
+    /// <summary>The IPv6 leases with DUID, MAC and IAID: live while running, else read from the data directory (IAID unknown).</summary>
+    public IReadOnlyList<Dhcp6Lease> GetLeases6()
+    {
+        if (_responder is { } r && State == PxeServerState.Running)
+        {
+            return r.GetLeases6(Time.GetUtcNow());
+        }
+
+        return GetLeases().Select(l => Dhcp6Lease.From(l, null)).ToList();
+    }
+
     /// <summary>Where the leases are kept: <see cref="Dhcp6ServerOptions.LeaseStorage"/>, else the journal of <see cref="Dhcp6ServerOptions.DataDirectory"/>, else nowhere.</summary>
     private ILeaseStorage? Storage() => Options.LeaseStorage ?? (Options.DataDirectory is { } dir ? new JournalLeaseStorage(dir) : null);
 

@@ -38,6 +38,9 @@ public sealed record Dhcp6ServerOptions
     /// <summary>How long a declined address stays out of use.</summary>
     public TimeSpan DeclineProbation { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How many declined addresses one client (DUID) may have on probation at once; past it, no more for it.</summary>
+    public int DeclineLimit { get; init; } = 3;
+
     /// <summary>Interfaces to serve by name; empty = every up interface with IPv6.</summary>
     public IReadOnlyList<string> Interfaces { get; init; } = [];
 
@@ -58,6 +61,9 @@ public sealed record Dhcp6ServerOptions
 
     /// <summary>The server DUID; null = a DUID-LL of the first served interface's MAC.</summary>
     public byte[]? ServerDuid { get; init; }
+
+    /// <summary>Addresses reserved for clients by DUID or MAC (full mode); each on the range's prefix.</summary>
+    public IReadOnlyList<Dhcp6Reservation> Reservations { get; init; } = [];
 
     /// <summary>True when the server assigns addresses.</summary>
     public bool AssignsAddresses => StartRange is not null;
@@ -91,6 +97,12 @@ public sealed record Dhcp6ServerOptions
             }
         }
 
+        ValidateReservations(errors);
+        if (DeclineLimit < 1)
+        {
+            errors.Add($"The decline limit {DeclineLimit} must be at least 1.");
+        }
+
         if (PrefixLength is < 1 or > 128)
         {
             errors.Add($"The prefix length {PrefixLength} is not between 1 and 128.");
@@ -107,5 +119,36 @@ public sealed record Dhcp6ServerOptions
         }
 
         return errors;
+    }
+
+    private void ValidateReservations(List<string> errors)
+    {
+        if (Reservations.Count > 0 && StartRange is null)
+        {
+            errors.Add("Reservations need an IPv6 range (full DHCPv6); a boot-only server assigns no addresses.");
+            return;
+        }
+
+        var seen = new HashSet<IPAddress>();
+        foreach (var r in Reservations)
+        {
+            if (r.IPAddress.AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                errors.Add($"The reserved address {r.IPAddress} is not an IPv6 address.");
+            }
+            else if (StartRange is not null && !Dhcp6Addresses.SamePrefix(r.IPAddress, StartRange, PrefixLength))
+            {
+                errors.Add($"The reserved address {r.IPAddress} is not in the range's /{PrefixLength} prefix.");
+            }
+            else if (!seen.Add(r.IPAddress))
+            {
+                errors.Add($"The address {r.IPAddress} is reserved twice.");
+            }
+
+            if (r.Duid is null && r.MacAddress is null)
+            {
+                errors.Add($"The reservation of {r.IPAddress} names no client: give its DUID or MAC address.");
+            }
+        }
     }
 }

@@ -169,20 +169,34 @@ public sealed class GeneratedMenuSource : IBootFileSource
     }
 
     /// <summary>
-    /// The options a request is rendered with: <see cref="Options"/>, or — when they name no server and the request
-    /// says which address it arrived on — those options with that address and the HTTP base built from <see cref="HttpBaseTemplate"/>.
+    /// The options a request is rendered with: <see cref="Options"/>, or — when they name no server (or an IPv4 one and the
+    /// request came over IPv6) and the request says which address it arrived on — those options with that address
+    /// (IPv6 in brackets, without zone id: <c>[2001:db8::1]</c>, <c>[fe80::1]</c>) and the HTTP base built from
+    /// <see cref="HttpBaseTemplate"/> (or the pinned base with its host replaced).
     /// </summary>
     public BootRenderOptions OptionsFor(BootRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (Options.ServerAddress is not null || context.Server is not { } server)
+        if (context.Server is not { } server)
         {
             return Options;
         }
 
-        string address = server.ToString();
+        // An IPv6 request gets IPv6 URLs even where an IPv4 address was pinned: {server} bracketed, without zone id.
+        server = server.IsIPv4MappedToIPv6 ? server.MapToIPv4() : server;
+        bool ipv6 = server.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        if (Options.ServerAddress is { } pinned && !(ipv6 && !pinned.Contains(':', StringComparison.Ordinal)))
+        {
+            return Options;
+        }
+
+        string address = Dhcp.BootPolicy.UrlHost(server);
         Uri? http = Options.HttpBaseUri;
-        if (http is null && HttpBaseTemplate is not null
+        if (http is not null && Options.ServerAddress is { } v4 && string.Equals(http.Host, v4, StringComparison.Ordinal))
+        {
+            http = new UriBuilder(http) { Host = address }.Uri; // our own HTTP server, reached over IPv6
+        }
+        else if (http is null && HttpBaseTemplate is not null
             && Uri.TryCreate(HttpBaseTemplate.Replace("{server}", address, StringComparison.Ordinal), UriKind.Absolute, out var built))
         {
             http = built;

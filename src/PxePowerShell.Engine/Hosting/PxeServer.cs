@@ -129,8 +129,9 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         var bindAddress = ServerAddress is not null && (Configuration.Addresses.Count == 1 || Configuration.Interfaces.Count == 1)
             ? ServerAddress
             : IPAddress.Any;
-        // With DHCPv6, HTTP and TFTP listen dual-stack ([::] takes IPv4 too) unless bound to one IPv4 address.
-        var dualStackAddress = Configuration.Dhcp6 && bindAddress.Equals(IPAddress.Any) ? IPAddress.IPv6Any : bindAddress;
+        // With DHCPv6, HTTP and TFTP listen dual-stack ([::] takes IPv4 too) unless bound to one IPv4 address by -Address:
+        // an interface chosen by name (-Interface) has IPv6 addresses too, which the DHCPv6 boot URLs name.
+        var dualStackAddress = Configuration.Dhcp6 && (bindAddress.Equals(IPAddress.Any) || Configuration.Addresses.Count == 0) ? IPAddress.IPv6Any : bindAddress;
 
         if (Configuration.Http)
         {
@@ -301,6 +302,8 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             Port = Configuration.Dhcp6Port,
             StartRange = Configuration.Dhcp6RangeStart,
             EndRange = Configuration.Dhcp6RangeEnd,
+            Reservations = Configuration.Dhcp6Reservations,
+            DeclineLimit = Configuration.DeclineLimit,
             LeaseDuration = Configuration.LeaseDuration,
             DataDirectory = Configuration.Dhcp6RangeStart is null ? null : Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases6"),
             LeaseStorage = Configuration.Dhcp6RangeStart is null ? null : LeaseStorage(LeaseFamily.IPv6),

@@ -1,13 +1,14 @@
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
 
-/// <summary>Lists the leases of the running DHCP servers, or of a lease journal on disk.</summary>
+/// <summary>Lists the leases of the running DHCP and DHCPv6 servers, or of a lease journal on disk.</summary>
 [Cmdlet(VerbsCommon.Get, "PxeLease", DefaultParameterSetName = Running)]
-[OutputType(typeof(DhcpLease))]
+[OutputType(typeof(DhcpLease), typeof(Dhcp6Lease))]
 public sealed class GetPxeLeaseCommand : LeaseCmdlet
 {
     private const string Running = "Server";
@@ -35,6 +36,11 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
     [Alias("ClientId")]
     public string[]? MacAddress { get; set; }
 
+    /// <summary>Only these IPv6 clients (DUID as hex, with or without separators).</summary>
+    [Parameter]
+    [Alias("ClientDuid")]
+    public string[]? Duid { get; set; }
+
     /// <summary>Only leases in these states.</summary>
     [Parameter]
     public AddressState[]? AddressState { get; set; }
@@ -60,6 +66,28 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
             }
         }
 
+        HashSet<string>? duids = null;
+        if (Duid is not null)
+        {
+            duids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var text in Duid)
+            {
+                if (Dhcp6Duid.TryParse(text, out var bytes))
+                {
+                    duids.Add(Dhcp6Duid.ToText(bytes));
+                }
+                else
+                {
+                    WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, text, $"-Duid: '{text}' is not a DUID; give its bytes in hex, such as 00-03-00-01-52-54-00-12-34-56."));
+                }
+            }
+
+            if (duids.Count == 0)
+            {
+                return;
+            }
+        }
+
         if (ParameterSetName == OnDisk)
         {
             string directory = ResolvePath(DataDirectory!);
@@ -74,17 +102,51 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
                 WriteWarning($"{contents.DiscardedRecords} torn or corrupt record(s) in the journal were skipped.");
             }
 
-            Write(contents.Leases, null);
+            if (contents.Leases.Any(l => l.IPAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
+            {
+                Write6(contents.Leases.Select(l => Dhcp6Lease.From(l, null)), null); // a DHCPv6 server's leases6 journal
+            }
+            else
+            {
+                Write(contents.Leases, null);
+            }
+
             return;
         }
 
-        foreach (var server in FindServers(Server))
+        foreach (var server in FindLeaseServers(Server))
         {
-            Write(server.GetLeases(), server.Name);
+            if (server is Dhcp6Server v6)
+            {
+                Write6(v6.GetLeases6(), v6.Name);
+            }
+            else if (server is DhcpServer v4)
+            {
+                Write(v4.GetLeases(), v4.Name);
+            }
+        }
+
+        void Write6(IEnumerable<Dhcp6Lease> leases, string? server)
+        {
+            foreach (var lease in leases)
+            {
+                if ((IPAddress is null || IPAddress.Contains(lease.IPAddress))
+                    && (macs is null || (lease.MacAddress is not null && macs.Contains(lease.MacAddress)))
+                    && (duids is null || duids.Contains(lease.Duid))
+                    && (AddressState is null || AddressState.Contains(lease.AddressState)))
+                {
+                    WriteObject(WithServer(lease, server));
+                }
+            }
         }
 
         void Write(IEnumerable<DhcpLease> leases, string? server)
         {
+            if (duids is not null)
+            {
+                return; // IPv4 leases have no DUID
+            }
+
             foreach (var lease in leases.OrderBy(l => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(l.IPAddress.GetAddressBytes())))
             {
                 if ((IPAddress is null || IPAddress.Contains(lease.IPAddress))

@@ -8,7 +8,7 @@ namespace PxePowerShell.Cmdlets;
 
 /// <summary>Starts a full DHCP server (addresses from a range, leases kept in a journal) that also tells PXE clients what to boot.</summary>
 [Cmdlet(VerbsLifecycle.Start, "PxeDhcpServer", SupportsShouldProcess = true, DefaultParameterSetName = ByRange)]
-[OutputType(typeof(DhcpServer), typeof(Engine.Events.PxeEvent))]
+[OutputType(typeof(DhcpServer), typeof(Engine.Dhcp6.Dhcp6Server), typeof(Engine.Events.PxeEvent))]
 public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
 {
     private const string ByRange = "Range";
@@ -60,7 +60,10 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     [ValidateRange(1, 65536)]
     public int DeclineLimit { get; set; } = 3;
 
-    /// <summary>Reservations: hashtables or objects with IPAddress and ClientId (or MacAddress), optionally Name.</summary>
+    /// <summary>
+    /// Reservations: hashtables or objects with IPAddress and ClientId (or MacAddress), optionally Name; with -Dhcp6,
+    /// an IPv6 IPAddress and Duid or MacAddress.
+    /// </summary>
     [Parameter]
     [ValidateNotNull]
     public object[] Reservation { get; set; } = [];
@@ -70,9 +73,20 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
 
+    /// <summary>A PostgreSQL connection string: leases and reservations in a database several servers share (docs/fleet.md).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (Dhcp6)
+        {
+            StartDhcp6();
+            return;
+        }
+
         RequireIPv4Parameters();
         RequireIPv4(nameof(Range), Range);
         RequireIPv4(nameof(StartRange), StartRange);
@@ -111,11 +125,59 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         string name = ServerName("Dhcp");
-        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {directory}", "Start"))
+        if (Store is not null)
+        {
+            options = options with { LeaseStorage = StoreSetting.Leases(Store, name) };
+        }
+
+        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
         {
             return;
         }
 
         StartServer(new DhcpServer(name, options, ModuleState.Events), "DHCP server", Port);
+    }
+
+    /// <summary>-Dhcp6: a full DHCPv6 server leasing the IPv6 range (IA_NA), leases in the data directory's "leases6".</summary>
+    private void StartDhcp6()
+    {
+        var given = MyInvocation.BoundParameters;
+        foreach (var v4Only in new[] { nameof(SubnetMask), nameof(Router), nameof(DomainName), nameof(ClientPort), nameof(Address), nameof(NoOverride) })
+        {
+            if (given.ContainsKey(v4Only))
+            {
+                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, v4Only, $"-{v4Only} is a DHCPv4 setting that DHCPv6 does not use; leave it out with -Dhcp6 (-Interface chooses where DHCPv6 listens)."));
+            }
+        }
+
+        IPAddress start = ParameterSetName == ByRange ? Range[0] : StartRange!;
+        IPAddress end = ParameterSetName == ByRange ? Range[1] : EndRange!;
+        RequireIPv6(ParameterSetName == ByRange ? nameof(Range) : nameof(StartRange), start);
+        RequireIPv6(ParameterSetName == ByRange ? nameof(Range) : nameof(EndRange), end);
+        RequireIPv6(nameof(DnsServer), DnsServer);
+        RequireIPv6(nameof(TftpServer), TftpServer);
+        string directory = DataDirectory is null ? Path.Combine(PxeDataDirectory.Resolve(), "leases6") : ResolvePath(DataDirectory);
+        var options = new Engine.Dhcp6.Dhcp6ServerOptions
+        {
+            Interfaces = Interface,
+            Port = Dhcp6PortOrDefault,
+            StartRange = start,
+            EndRange = end,
+            LeaseDuration = LeaseTime,
+            DeclineProbation = DeclineProbation,
+            DeclineLimit = DeclineLimit,
+            DnsServers = DnsServer,
+            Reservations = ParseReservations6(Reservation, nameof(Reservation)),
+            DataDirectory = directory,
+            Boot = HasBootParameters ? BuildBootOptions() : new PxeBootOptions(),
+        };
+        RequireValid(options, $"{start}-{end}");
+        string name = ServerName("Dhcp6");
+        if (!ShouldProcess($"DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}, leasing {start}-{end} for {LeaseTime}, leases in {directory}", "Start"))
+        {
+            return;
+        }
+
+        StartServer(new Engine.Dhcp6.Dhcp6Server(name, options, ModuleState.Events), "DHCPv6 server", options.Port);
     }
 }

@@ -6,7 +6,7 @@ namespace PxePowerShell.Cmdlets;
 
 /// <summary>Starts a proxyDHCP server (boot options only, never addresses) beside an existing DHCP server.</summary>
 [Cmdlet(VerbsLifecycle.Start, "PxeProxyDhcp", SupportsShouldProcess = true)]
-[OutputType(typeof(ProxyDhcpServer), typeof(Engine.Events.PxeEvent))]
+[OutputType(typeof(ProxyDhcpServer), typeof(Engine.Dhcp6.Dhcp6Server), typeof(Engine.Events.PxeEvent))]
 public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
 {
     /// <summary>How long the prompt waits before booting the first entry, in whole seconds up to 00:04:15 (255 s = forever).</summary>
@@ -21,6 +21,12 @@ public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (Dhcp6)
+        {
+            StartBootOnlyDhcp6();
+            return;
+        }
+
         RequireIPv4Parameters();
         int timeout = PromptSeconds(nameof(Timeout), Timeout);
         var boot = BuildBootOptions() with
@@ -47,5 +53,28 @@ public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
         }
 
         StartServer(new ProxyDhcpServer(name, options, ModuleState.Events), "proxyDHCP server", Port);
+    }
+
+    /// <summary>-Dhcp6: the boot-only DHCPv6 server (the boot-file URL to network-boot clients, never an address).</summary>
+    private void StartBootOnlyDhcp6()
+    {
+        foreach (var v4Only in new[] { nameof(Address), nameof(ClientPort), nameof(PxePort), nameof(Menu), nameof(Prompt), nameof(Timeout), nameof(DiscoveryControl), nameof(NoOverride) })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(v4Only))
+            {
+                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, v4Only, $"-{v4Only} is a DHCPv4/PXE-menu setting that DHCPv6 does not use; leave it out with -Dhcp6 (-Interface chooses where DHCPv6 listens)."));
+            }
+        }
+
+        RequireIPv6(nameof(TftpServer), TftpServer);
+        var options = new Engine.Dhcp6.Dhcp6ServerOptions { Interfaces = Interface, Port = Dhcp6PortOrDefault, Boot = BuildBootOptions() };
+        RequireValid(options, Interface);
+        string name = ServerName("ProxyDhcp6");
+        if (!ShouldProcess($"boot-only DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}", "Start"))
+        {
+            return;
+        }
+
+        StartServer(new Engine.Dhcp6.Dhcp6Server(name, options, ModuleState.Events), "DHCPv6 server", options.Port);
     }
 }

@@ -97,6 +97,21 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     [ValidateNotNull]
     public object[]? Reservation { get; set; }
 
+    /// <summary>The first and last IPv6 address leased by DHCPv6 (full DHCPv6, one /64); implies -Dhcp6.</summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    public IPAddress[]? Dhcp6Range { get; set; }
+
+    /// <summary>The DHCPv6 server port (547).</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int Dhcp6Port { get; set; } = 547;
+
+    /// <summary>IPv6 reservations (full DHCPv6): hashtables with an IPv6 IPAddress and Duid or MacAddress, optionally Name.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object[]? Dhcp6Reservation { get; set; }
+
     /// <summary>How long the PXE prompt waits before booting the first item, in whole seconds up to 00:04:15.</summary>
     [Parameter]
     public TimeSpan PromptTimeout { get; set; }
@@ -163,8 +178,14 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         RequireIPv4(nameof(SubnetMask), SubnetMask);
         RequireIPv4(nameof(Router), Router);
         RequireIPv4(nameof(DnsServer), DnsServer);
+        RequireIPv6(nameof(Dhcp6Range), Dhcp6Range);
         RequireTimeSpan(nameof(ConflictCheckTimeout), ConflictCheckTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10), allowMinimum: true, "00:00:02");
         var configuration = BuildConfiguration();
+        if (configuration.Dhcp6)
+        {
+            RequireValid(new Engine.Dhcp6.Dhcp6ServerOptions { StartRange = configuration.Dhcp6RangeStart, EndRange = configuration.Dhcp6RangeEnd, Reservations = configuration.Dhcp6Reservations, Port = configuration.Dhcp6Port }, "Dhcp6Range");
+        }
+
         if (string.IsNullOrEmpty(configuration.Root))
         {
             ThrowTerminatingError(Error(ErrorIds.RootNotFound, ErrorCategory.InvalidArgument, null, "Start-PxeServer needs a root to serve: pass -Root <directory> or a -ConfigurationPath file that sets Root."));
@@ -315,6 +336,16 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             c = c with { RangeStart = Range[0], RangeEnd = Range[1] };
         }
 
+        if (Dhcp6Range is { Length: 2 })
+        {
+            c = c with { Dhcp6 = true, Dhcp6RangeStart = Dhcp6Range[0], Dhcp6RangeEnd = Dhcp6Range[1] };
+        }
+
+        if (Dhcp6Reservation is not null)
+        {
+            c = c with { Dhcp6Reservations = ParseReservations6(Dhcp6Reservation, nameof(Dhcp6Reservation)) };
+        }
+
         if (Has(nameof(Interface)))
         {
             c = c with { Interfaces = Interface };
@@ -385,6 +416,8 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             ConflictCheckTimeout = Has(nameof(ConflictCheckTimeout)) ? ConflictCheckTimeout : c.ConflictCheckTimeout,
             NoOverride = Has(nameof(NoOverride)) ? NoOverride.IsPresent : c.NoOverride,
             DhcpPort = Has(nameof(Port)) ? Port : c.DhcpPort,
+            Dhcp6 = Has(nameof(Dhcp6)) ? Dhcp6.IsPresent || Dhcp6Range is not null : c.Dhcp6,
+            Dhcp6Port = Has(nameof(Dhcp6Port)) ? Dhcp6Port : c.Dhcp6Port,
             PxePort = Has(nameof(PxePort)) ? PxePort : c.PxePort,
             ClientPort = Has(nameof(ClientPort)) ? ClientPort : c.ClientPort,
             TftpPort = Has(nameof(TftpPort)) ? TftpPort : c.TftpPort,
@@ -458,6 +491,11 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
             DhcpMode.Dhcp => $"DHCP on UDP {c.DhcpPort} leasing {c.RangeStart}-{c.RangeEnd}",
             _ => "no DHCP",
         };
+        if (c.Dhcp6)
+        {
+            dhcp += c.Dhcp6RangeStart is null ? $", boot-only DHCPv6 on UDP {c.Dhcp6Port}" : $", DHCPv6 on UDP {c.Dhcp6Port} leasing {c.Dhcp6RangeStart}-{c.Dhcp6RangeEnd}";
+        }
+
         string where = c.Interfaces.Count == 0 && c.Addresses.Count == 0 ? "every interface" : string.Join(", ", c.Interfaces.Concat(c.Addresses.Select(a => a.ToString())));
         return $"PXE server '{c.Name}' on {where}: {dhcp}, TFTP on UDP {c.TftpPort}{(c.Http ? $", HTTP on TCP {c.HttpPort}" : string.Empty)}{(c.SecureBoot ? ", Secure Boot chain for UEFI x64" : string.Empty)}, serving {c.Root}";
     }

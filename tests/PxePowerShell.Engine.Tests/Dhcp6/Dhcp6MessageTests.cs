@@ -162,6 +162,25 @@ public sealed class Dhcp6MessageTests
     }
 
     [Fact]
+    public void Fuzz_a_datagram_larger_than_the_codec_writes_is_refused()
+    {
+        // What AFL++ found (fuzz run of 2 Dec 2026, six inputs of 21-28 KB): a well-formed Rebind or Request with
+        // options filling 20 KB parsed, and the parsed message could not be written within MaxMessageSize.
+        var options = new List<Dhcp6Option> { new(Dhcp6OptionCode.ClientId, Dhcp6TestPackets.ClientDuid(1)) };
+        for (int i = 0; i < 10; i++)
+        {
+            options.Add(new(Dhcp6OptionCode.VendorOptions, new byte[2100]));
+        }
+
+        byte[] big = new Dhcp6Message { MessageType = Dhcp6MessageType.Rebind, TransactionId = 7, Options = options }.ToArray();
+        Assert.True(big.Length > Dhcp6Message.MaxMessageSize);
+        Assert.False(Dhcp6Message.TryParse(big, out var parsed, out var error));
+        Assert.Null(parsed);
+        Assert.Contains($"at most {Dhcp6Message.MaxMessageSize} bytes", error, StringComparison.Ordinal);
+        Assert.True(Dhcp6Message.TryParse(big.AsSpan(0, 4 + 14), out _, out _)); // the same message cut to its client id parses
+    }
+
+    [Fact]
     public void Every_truncation_and_every_single_byte_change_of_a_solicit_parses_or_fails_without_throwing()
     {
         for (int n = 0; n <= Solicit.Length; n++)

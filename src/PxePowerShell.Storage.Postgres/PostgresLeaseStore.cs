@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using NpgsqlTypes;
+using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Storage;
+
+namespace PxePowerShell.Storage.Postgres;
+
+/// <summary>
+/// Leases and reservations in PostgreSQL, shared by every server of the database. <see cref="TryAllocate"/> chooses and
+/// writes an address in one transaction: one row per address (its primary key), at most one address per client and
+/// scope (a partial unique index), free rows taken with <c>FOR UPDATE SKIP LOCKED</c>, so two servers allocating at the
+/// same moment never get the same address and never give one client two. Disposing it closes the database only when
+/// it was opened for it (<see cref="PostgresLeaseStorage.Connect"/>). <see cref="SaveLease"/> (the embedded pool's write-through) refuses to overwrite a lease another
+/// client holds unexpired (<see cref="StoreErrorIds.LeaseHeld"/>), so even a server that chose in memory never acknowledges
+/// an address twice.
+/// </summary>
+public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
+{
+    private const string Columns = "host(address), host(scope), client_id, host_name, state, expiry";
+
+    private const string OwnSql = """
+        UPDATE pxe_lease SET
+            state = CASE WHEN $5 = 'Offered' AND state IN ('Active', 'ActiveReservation') AND expiry > $6 THEN state ELSE $5 END,
+            expiry = CASE WHEN $5 = 'Offered' AND state IN ('Active', 'ActiveReservation') AND expiry > $6 THEN expiry ELSE $7 END,
+            host_name = coalesce($4, host_name), server = $8, updated = now()
+        WHERE address = (
+            SELECT address FROM pxe_lease l
+            WHERE scope = $1 AND client_id = $2 AND state <> 'Declined' AND address BETWEEN $9 AND $10 AND address <> ALL($11)
+              AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
+            LIMIT 1 FOR UPDATE)
+        RETURNING host(address), host(scope), client_id, host_name, state, expiry
+        """;
+
+    private const string FreeSql = """
+        UPDATE pxe_lease SET client_id = $2, host_name = $4, state = $5, expiry = $7, server = $8, updated = now()
+        WHERE address = (
+            SELECT address FROM pxe_lease l
+            WHERE scope = $1 AND address BETWEEN $9 AND $10 AND address <> ALL($11)
+              AND (client_id IS NULL OR state = 'Expired' OR expiry <= $6)
+              AND ($3::inet IS NULL OR address = $3)
+              AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
+            ORDER BY client_id IS NOT NULL, expiry NULLS FIRST, address
+            LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING host(address), host(scope), client_id, host_name, state, expiry
+        """;
+
+    private const string ClearClientSql = """
+        UPDATE pxe_lease SET client_id = NULL, host_name = NULL, state = 'Free', expiry = NULL, server = $3, updated = now()
+        WHERE scope = $1 AND client_id = $2 AND state <> 'Declined' AND address <> $4
+        """;
+
+    private const string UpsertSql = """
+        INSERT INTO pxe_lease AS l (address, scope, client_id, host_name, state, expiry, server) VALUES ($4, $1, $2, $5, $6, $7, $3)
+        ON CONFLICT (address) DO UPDATE SET scope = $1, client_id = $2, host_name = $5, state = $6, expiry = $7, server = $3, updated = now()
+        """;
+
+    private const string Returning = " RETURNING host(address), host(scope), client_id, host_name, state, expiry";
+
+    // A lease another client holds unexpired (by the database's clock, the fleet's one arbiter) is not overwritten.
+    private const string UnlessHeldSql = UpsertSql + """
+         WHERE l.client_id IS NULL OR l.client_id = $2 OR l.state IN ('Free', 'Expired') OR l.expiry <= now() OR $6 IN ('Declined', 'Expired')
+        """ + Returning;
+
+    private readonly PostgresStore _store;
+    private readonly int _family;
+    private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
+
+    private readonly bool _owned;
+
+    internal PostgresLeaseStore(PostgresStore store, LeaseFamily family, bool owned = false)
+    {
+        _store = store;
+        _owned = owned;
+        _family = family == LeaseFamily.IPv6 ? 6 : 4;
+    }
+
+    /// <inheritdoc />
+    public LeaseStoreContents Load() => _store.Transact("read the leases", (c, tx) =>
+    {
+        var leases = new List<DhcpLease>();
+        using (var cmd = new NpgsqlCommand($"SELECT {Columns} FROM pxe_lease WHERE client_id IS NOT NULL AND family(address) = {_family} ORDER BY address", c, tx))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                leases.Add(ReadLease(reader));
+            }
+        }
+
+        var reservations = new List<DhcpReservation>();
+        using (var cmd = new NpgsqlCommand($"SELECT host(address), client_id, name, lease_seconds FROM pxe_reservation WHERE family(address) = {_family} ORDER BY address", c, tx))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                TimeSpan? duration = reader.IsDBNull(3) ? null : TimeSpan.FromSeconds(reader.GetInt64(3));
+                reservations.Add(new DhcpReservation(IPAddress.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), duration));
+            }
+        }
+
+        return new LeaseStoreContents(leases, reservations, 0);
+    });
+
+    /// <inheritdoc />
+    public void SaveLease(DhcpLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var scope = lease.ScopeId ?? Unspecified(lease.IPAddress);
+        _store.Transact("record a lease", (c, tx) =>
+        {
+            if (lease.AddressState != AddressState.Declined && lease.ClientId.Length > 0)
+            {
+                Run(c, tx, ClearClientSql, Inet(scope), Text(lease.ClientId), Text(_store.ServerName), Inet(lease.IPAddress));
+            }
+
+            return Single(c, tx, UnlessHeldSql, Inet(scope), Text(lease.ClientId), Text(_store.ServerName), Inet(lease.IPAddress), Text(lease.HostName), Text(lease.AddressState.ToString()), Time(lease.LeaseExpiryTime))
+                ?? throw new PxeStorageException(StoreErrorIds.LeaseHeld, PxeStorageErrorCategory.WriteError, $"{lease.IPAddress} is leased to another client by another server ({_store.Location}); nothing was recorded.");
+        });
+    }
+
+    /// <inheritdoc />
+    public void DeleteLease(IPAddress address) => _store.Transact("remove a lease", (c, tx) =>
+        Run(c, tx, "UPDATE pxe_lease SET client_id = NULL, host_name = NULL, state = 'Free', expiry = NULL, server = $2, updated = now() WHERE address = $1", Inet(address), Text(_store.ServerName)));
+
+    /// <inheritdoc />
+    public void SaveReservation(DhcpReservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        long? seconds = reservation.LeaseDuration is { } d ? (long)d.TotalSeconds : null;
+        _store.Transact("record a reservation", (c, tx) =>
+        {
+            Run(c, tx, "DELETE FROM pxe_reservation WHERE client_id = $1 AND address <> $2", Text(reservation.MacAddress), Inet(reservation.IPAddress));
+            return Run(
+                c,
+                tx,
+                "INSERT INTO pxe_reservation (address, client_id, name, lease_seconds) VALUES ($1, $2, $3, $4) ON CONFLICT (address) DO UPDATE SET client_id = $2, name = $3, lease_seconds = $4",
+                Inet(reservation.IPAddress),
+                Text(reservation.MacAddress),
+                Text(reservation.Name),
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)seconds ?? DBNull.Value });
+        });
+    }
+
+    /// <inheritdoc />
+    public void DeleteReservation(IPAddress address) => _store.Transact("remove a reservation", (c, tx) =>
+        Run(c, tx, "DELETE FROM pxe_reservation WHERE address = $1", Inet(address)));
+
+    /// <inheritdoc />
+    public DhcpLease? TryAllocate(LeaseRange range, string clientId, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        string client = MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId; // a client identifier (option 61) stays as it is
+        EnsureRange(range);
+        return _store.Transact("allocate an address", (c, tx) =>
+        {
+            if (Reserved(c, tx, range, client) is { } reservation)
+            {
+                var (reserved, reservedDuration) = reservation;
+                var reservedState = state == AddressState.Offered ? AddressState.Offered : AddressState.ActiveReservation;
+                Run(c, tx, ClearClientSql, Inet(range.ScopeId), Text(client), Text(_store.ServerName), Inet(reserved));
+                return Upsert(c, tx, range.ScopeId, reserved, client, hostName, reservedState.ToString(), now + (state == AddressState.Offered ? duration : reservedDuration ?? duration));
+            }
+
+            var parameters = new Func<IPAddress?, NpgsqlParameter[]>(want =>
+            [
+                Inet(range.ScopeId), Text(client), Inet(want), Text(hostName), Text(state.ToString()), Time(now), Time(now + duration),
+                Text(_store.ServerName), Inet(range.StartRange), Inet(range.EndRange),
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet, Value = range.Excluded.ToArray() },
+            ]);
+            if (Single(c, tx, OwnSql, parameters(null)) is { } current)
+            {
+                return current;
+            }
+
+            // The client moves: its other rows in the scope (an address that left the range) are freed first, so the
+            // unique index holds; a concurrent allocation for the same client then fails on it and is retried.
+            Run(c, tx, ClearClientSql, Inet(range.ScopeId), Text(client), Text(_store.ServerName), Inet(range.StartRange));
+            return (requested is null ? null : Single(c, tx, FreeSql, parameters(requested))) ?? Single(c, tx, FreeSql, parameters(null));
+        });
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_owned)
+        {
+            _store.Dispose();
+        }
+    }
+
+    private static IPAddress Unspecified(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+
+    private static NpgsqlParameter Inet(IPAddress? value) => new() { NpgsqlDbType = NpgsqlDbType.Inet, Value = (object?)value ?? DBNull.Value };
+
+    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    private static NpgsqlParameter Time(DateTimeOffset? value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)value?.ToUniversalTime() ?? DBNull.Value };
+
+    private static int Run(NpgsqlConnection c, NpgsqlTransaction tx, string sql, params NpgsqlParameter[] parameters)
+    {
+        using var cmd = new NpgsqlCommand(sql, c, tx);
+        cmd.Parameters.AddRange(parameters);
+        return cmd.ExecuteNonQuery();
+    }
+
+    private static DhcpLease? Single(NpgsqlConnection c, NpgsqlTransaction tx, string sql, params NpgsqlParameter[] parameters)
+    {
+        using var cmd = new NpgsqlCommand(sql, c, tx);
+        cmd.Parameters.AddRange(parameters);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? ReadLease(reader) : null;
+    }
+
+    private static DhcpLease ReadLease(NpgsqlDataReader reader) => new()
+    {
+        IPAddress = IPAddress.Parse(reader.GetString(0)),
+        ScopeId = IPAddress.Parse(reader.GetString(1)),
+        ClientId = reader.GetString(2),
+        HostName = reader.IsDBNull(3) ? null : reader.GetString(3),
+        AddressState = Enum.Parse<AddressState>(reader.GetString(4)),
+        LeaseExpiryTime = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+    };
+
+    private static (IPAddress, TimeSpan?)? Reserved(NpgsqlConnection c, NpgsqlTransaction tx, LeaseRange range, string client)
+    {
+        int prefix = 0;
+        foreach (byte b in range.SubnetMask.GetAddressBytes())
+        {
+            prefix += System.Numerics.BitOperations.PopCount(b);
+        }
+
+        using var cmd = new NpgsqlCommand("SELECT host(address), lease_seconds FROM pxe_reservation WHERE client_id = $1 AND address <<= $2::cidr", c, tx);
+        cmd.Parameters.Add(Text(client));
+        cmd.Parameters.Add(Text($"{range.ScopeId}/{prefix}"));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? (IPAddress.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : TimeSpan.FromSeconds(reader.GetInt64(1))) : null;
+    }
+
+    private DhcpLease Upsert(NpgsqlConnection c, NpgsqlTransaction tx, IPAddress scope, IPAddress address, string client, string? hostName, string state, DateTimeOffset? expiry) =>
+        Single(c, tx, UpsertSql + Returning, Inet(scope), Text(client), Text(_store.ServerName), Inet(address), Text(hostName), Text(state), Time(expiry))!;
+
+    private void EnsureRange(LeaseRange range)
+    {
+        if (_ranges.ContainsKey((range.StartRange, range.EndRange)))
+        {
+            return;
+        }
+
+        _store.Transact("create the range's addresses", (c, tx) => Run(
+            c,
+            tx,
+            "INSERT INTO pxe_lease (address, scope) SELECT $1 + g, $2 FROM generate_series(0::bigint, $3 - 1) g ON CONFLICT DO NOTHING",
+            Inet(range.StartRange),
+            Inet(range.ScopeId),
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = range.Size }));
+        _ranges[(range.StartRange, range.EndRange)] = true;
+    }
+}

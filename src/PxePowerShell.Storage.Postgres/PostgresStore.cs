@@ -1,0 +1,105 @@
+using Npgsql;
+using PxePowerShell.Engine.Storage;
+
+namespace PxePowerShell.Storage.Postgres;
+
+/// <summary>
+/// One PostgreSQL database that several boot servers share (docs/fleet.md): a pool of connections, the schema created
+/// and migrated when opened, and the stores over it (<see cref="Leases"/>). Safe to use from several threads.
+/// </summary>
+public sealed class PostgresStore : IDisposable
+{
+    private readonly NpgsqlDataSource _source;
+
+    private PostgresStore(NpgsqlDataSource source, string where, string serverName, int foundVersion)
+    {
+        _source = source;
+        Location = where;
+        ServerName = serverName;
+        FoundSchemaVersion = foundVersion;
+        Leases = new PostgresLeaseStore(this, LeaseFamily.IPv4);
+    }
+
+    /// <summary>The schema version this module creates and migrates to.</summary>
+    public static int SchemaVersion => SchemaMigrator.CurrentVersion;
+
+    /// <summary>Host, port and database (never the password), for messages.</summary>
+    public string Location { get; }
+
+    /// <summary>The name this server writes into the rows it changes.</summary>
+    public string ServerName { get; }
+
+    /// <summary>The schema version the database had before it was opened (0: it was empty).</summary>
+    public int FoundSchemaVersion { get; }
+
+    /// <summary>The DHCPv4 leases and reservations, with transactional allocation (for a server: <see cref="PostgresStorage"/>).</summary>
+    public PostgresLeaseStore Leases { get; }
+
+    /// <summary>
+    /// Opens the database named by <paramref name="connectionString"/> (Npgsql syntax: <c>Host=db;Database=pxe;Username=pxe</c>)
+    /// and brings its schema to <see cref="SchemaVersion"/>.
+    /// </summary>
+    /// <exception cref="PxeStorageException">The setting is invalid, the database unreachable, or its schema newer than this module's.</exception>
+    public static PostgresStore Open(string connectionString, string? serverName = null)
+    {
+        NpgsqlConnectionStringBuilder settings;
+        try
+        {
+            settings = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeStorageErrorCategory.InvalidData, $"The store setting is not a PostgreSQL connection string ({ex.Message}); write it as 'Host=server;Database=pxe;Username=pxe'.", ex);
+        }
+
+        if (string.IsNullOrEmpty(settings.Host))
+        {
+            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeStorageErrorCategory.InvalidData, "The store setting names no Host; write it as 'Host=server;Database=pxe;Username=pxe'.");
+        }
+
+        settings.ApplicationName ??= "PxePowerShell";
+        string where = $"'{settings.Host}:{settings.Port}/{settings.Database ?? settings.Username}'";
+        var source = NpgsqlDataSource.Create(settings);
+        try
+        {
+            using var connection = source.OpenConnection();
+            int found = SchemaMigrator.Migrate(connection, where);
+            return new PostgresStore(source, where, serverName ?? Environment.MachineName, found);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            source.Dispose();
+            throw PostgresErrors.Open(ex, where);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _source.Dispose();
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in one transaction (read committed), committing it; runs it again when a concurrent
+    /// transaction made it fail in a way a retry resolves (<see cref="PostgresErrors.IsRetryable"/>).
+    /// </summary>
+    internal T Transact<T>(string operation, Func<NpgsqlConnection, NpgsqlTransaction, T> body)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var connection = _source.OpenConnection();
+                using var tx = connection.BeginTransaction();
+                T result = body(connection, tx);
+                tx.Commit();
+                return result;
+            }
+            catch (Exception ex) when (attempt < 20 && PostgresErrors.IsRetryable(ex))
+            {
+                // another server allocated for the same client or address at the same moment: look again
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            {
+                throw PostgresErrors.Operation(ex, Location, operation);
+            }
+        }
+    }
+}
