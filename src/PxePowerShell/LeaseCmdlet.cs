@@ -2,6 +2,7 @@ using System.Management.Automation;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

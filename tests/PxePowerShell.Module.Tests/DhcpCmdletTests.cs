@@ -156,6 +156,13 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='xx' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidMacAddress");
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='soon' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
 
+        // A reservation field the model does not know is refused, as in a configuration file (it used to be ignored).
+        var field = host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation ([pscustomobject]@{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; Colour='blue' }}) -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
+        Assert.Contains("'Colour' is not a reservation field", field.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.InvalidArgument, field.CategoryInfo.Category);
+        var server = host.Invoke($"Start-PxeServer -Root $dir -Dhcp -Range 127.0.0.50,127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; MacAddress='52-54-00-aa-bb-07'; Colour='blue' }} -Interface lo -Port {FreeUdpPort()} -WhatIf", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
+        Assert.Contains("'Colour' is not a reservation field", server.Exception.Message, StringComparison.Ordinal);
+
         // A reservation row with its own lease time is kept as given.
         string name = $"mt-res-lease-{_id}";
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='2.00:00:00' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir -Name {name} | Out-Null", new Dictionary<string, object?> { ["dir"] = _data }).AssertNoErrors();

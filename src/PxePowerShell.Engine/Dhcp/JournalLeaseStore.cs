@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Engine.Dhcp;
@@ -9,11 +9,12 @@ namespace PxePowerShell.Engine.Dhcp;
 /// <summary>
 /// A write-ahead journal of leases in a data directory: one checksummed text line per change, appended with
 /// a single write and flushed to disk (fsync) before the call returns, so a lease survives <c>kill -9</c> at any
-/// moment. Opening folds the journal (dropping a torn last record) and rewrites it compacted through a
+/// moment. The fsyncs are grouped (<see cref="JournalCommitQueue"/>): one covers every record written while the
+/// previous one ran; a server that sets <see cref="DeferCommit"/> holds its replies until <see cref="WhenCommitted"/>. Opening folds the journal (dropping a torn last record) and rewrites it compacted through a
 /// temporary file and an atomic rename. A lock file keeps two servers off one directory. Every failure of the file
 /// system leaves as a <see cref="PxeStorageException"/> with one of the ids below.
 /// </summary>
-public sealed class JournalLeaseStore : ILeaseStore
+public sealed class JournalLeaseStore : IGroupCommitLeaseStore
 {
     /// <summary>The journal's file name in the data directory.</summary>
     public const string FileName = "leases.journal";
@@ -33,7 +34,9 @@ public sealed class JournalLeaseStore : ILeaseStore
     private readonly FileStream _lock;
     private readonly Dictionary<IPAddress, DhcpLease> _leases = [];
     private readonly Dictionary<IPAddress, DhcpReservation> _reservations = [];
+    private readonly JournalCommitQueue _commits;
     private FileStream _journal;
+    private int _generation;
     private int _records;
     private LeaseStoreContents _loaded;
 
@@ -64,7 +67,7 @@ public sealed class JournalLeaseStore : ILeaseStore
         catch (IOException ex)
         {
             throw PxeStartFailures.Tag(
-                new PxeStorageException(InUseErrorId, PxeStorageErrorCategory.ResourceBusy, $"The lease directory '{directory}' is in use by another DHCP server.", ex),
+                new PxeStorageException(InUseErrorId, PxeErrorCategory.ResourceBusy, $"The lease directory '{directory}' is in use by another DHCP server.", ex),
                 PxeStartFailure.DataDirectoryInUse);
         }
 
@@ -79,10 +82,21 @@ public sealed class JournalLeaseStore : ILeaseStore
             _lock.Dispose();
             throw Failure(UnavailableErrorId, $"The lease journal in '{directory}' cannot be opened for writing: {ex.Message}", ex);
         }
+
+        _commits = new JournalCommitQueue(FlushJournal, directory);
     }
 
     /// <summary>The data directory.</summary>
     public string DataDirectory { get; }
+
+    /// <inheritdoc />
+    public bool DeferCommit { get; set; }
+
+    /// <summary>fsyncs run so far (one covers every record written while the previous one ran).</summary>
+    public long Flushes => _commits.Flushes;
+
+    /// <inheritdoc />
+    public Task WhenCommitted() => _commits.WhenCommitted(_commits.WrittenCount);
 
     /// <summary>Reads a journal without opening it for writing (for listing leases of a stopped server).</summary>
     /// <exception cref="PxeStorageException">The journal cannot be read.</exception>
@@ -97,7 +111,7 @@ public sealed class JournalLeaseStore : ILeaseStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new PxeStorageException(UnavailableErrorId, PxeStorageErrorCategory.ReadError, $"The lease journal in '{directory}' cannot be read: {ex.Message}", ex);
+            throw new PxeStorageException(UnavailableErrorId, PxeErrorCategory.ReadError, $"The lease journal in '{directory}' cannot be read: {ex.Message}", ex);
         }
     }
 
@@ -135,6 +149,7 @@ public sealed class JournalLeaseStore : ILeaseStore
     /// <inheritdoc />
     public void Dispose()
     {
+        _commits.Dispose();
         lock (_gate)
         {
             _journal.Dispose();
@@ -145,13 +160,13 @@ public sealed class JournalLeaseStore : ILeaseStore
     private void Append(string record, Action apply)
     {
         var bytes = Encode(record);
+        long sequence;
         lock (_gate)
         {
             try
             {
-                // One write(2) per record, then fsync: the record is either whole on disk or detectably torn.
+                // One write(2) per record, fsync'd by the commit queue: the record is either whole on disk or detectably torn.
                 _journal.Write(bytes);
-                _journal.Flush(flushToDisk: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -160,12 +175,40 @@ public sealed class JournalLeaseStore : ILeaseStore
             }
 
             apply();
+            sequence = _commits.Written();
             _records++;
             if (_records > (2 * (_leases.Count + _reservations.Count)) + 1024)
             {
                 _journal.Dispose();
                 _journal = Compact();
+                _generation++;
             }
+        }
+
+        if (!DeferCommit)
+        {
+            _commits.WaitCommitted(sequence);
+        }
+    }
+
+    /// <summary>fsyncs the journal (outside the lock, so writers go on); a compaction meanwhile already fsync'd everything.</summary>
+    private void FlushJournal()
+    {
+        FileStream journal;
+        int generation;
+        lock (_gate)
+        {
+            journal = _journal;
+            generation = _generation;
+        }
+
+        try
+        {
+            journal.Flush(flushToDisk: true);
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _generation) != generation)
+        {
+            // compacted while we flushed: the compacted file (fsync'd before the rename) holds every record written before
         }
     }
 
@@ -194,7 +237,7 @@ public sealed class JournalLeaseStore : ILeaseStore
     }
 
     private static PxeStorageException Failure(string errorId, string message, Exception ex) =>
-        new(errorId, ex is UnauthorizedAccessException ? PxeStorageErrorCategory.PermissionDenied : PxeStorageErrorCategory.WriteError, message, ex);
+        new(errorId, ex is UnauthorizedAccessException ? PxeErrorCategory.PermissionDenied : PxeErrorCategory.WriteError, message, ex);
 
     private static byte[] Encode(string record)
     {

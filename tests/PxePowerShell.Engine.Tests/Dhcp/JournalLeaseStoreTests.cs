@@ -1,6 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
@@ -117,7 +117,7 @@ public sealed class JournalLeaseStoreTests : IDisposable
         var ex = Assert.Throws<PxeStorageException>(() => new JournalLeaseStore(_dir));
         Assert.Contains("in use", ex.Message, StringComparison.Ordinal);
         Assert.Equal("DataDirectoryInUse", ex.ErrorId);
-        Assert.Equal(PxeStorageErrorCategory.ResourceBusy, ex.Category);
+        Assert.Equal(PxeErrorCategory.ResourceBusy, ex.Category);
         Assert.Equal(PxeStartFailure.DataDirectoryInUse, PxeStartFailures.Of(ex));
     }
 
@@ -130,7 +130,7 @@ public sealed class JournalLeaseStoreTests : IDisposable
         {
             var ex = Assert.Throws<PxeStorageException>(() => new JournalLeaseStore(Path.Combine(_dir, "leases")));
             Assert.Equal(JournalLeaseStore.UnavailableErrorId, ex.ErrorId);
-            Assert.Equal(PxeStorageErrorCategory.WriteError, ex.Category);
+            Assert.Equal(PxeErrorCategory.WriteError, ex.Category);
             Assert.Contains(_dir, ex.Message, StringComparison.Ordinal);
         }
         finally
