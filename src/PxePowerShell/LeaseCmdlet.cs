@@ -3,6 +3,7 @@ using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

@@ -3,10 +3,11 @@ using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Configuration;
-using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Dhcp6;
-using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

@@ -4,6 +4,7 @@ using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

@@ -148,6 +148,10 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         Assert.Contains("EfiArm64", arch.Exception.Message, StringComparison.Ordinal);
         host.Invoke($"Start-PxeProxyDhcp -Interface lo -Port {FreeUdpPort()} -PxePort 0 -Menu @{{ Label='x'; Bogus='y' }}").SingleError("UnknownArchitecture");
         host.Invoke($"Start-PxeProxyDhcp -Interface nosuch-{_id[..4]} -Port {FreeUdpPort()} -PxePort 0").SingleError("InterfaceNotFound");
+        var blocked = Path.Combine(_data, "a-file");
+        File.WriteAllText(blocked, "not a directory");
+        var storage = host.Invoke($"Start-PxeDhcpServer -Range 127.0.0.50,127.0.0.60 -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = Path.Combine(blocked, "leases") }).SingleError("LeaseStoreUnavailable");
+        Assert.Equal(ErrorCategory.WriteError, storage.CategoryInfo.Category);
         host.Invoke($"Start-PxeDhcpServer -Range 127.0.0.60,127.0.0.50 -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='xx' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidMacAddress");
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='soon' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
