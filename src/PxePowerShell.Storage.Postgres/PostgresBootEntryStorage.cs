@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PxePowerShell.Engine;
 using PxePowerShell.Engine.Boot;
 
 namespace PxePowerShell.Storage.Postgres;
@@ -34,7 +35,7 @@ public sealed class PostgresBootEntryStorage : IBootEntryStorage
             return null;
         }
 
-        var (settings, entries) = BootEntryFile.Deserialize(body, BootErrorIds.StoreUnreadable, _location);
+        var (settings, entries) = BootEntryFile.Deserialize(body, PxeErrorIds.StoreUnreadable, _location);
         return new BootConfiguration(settings, entries, updated);
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using NpgsqlTypes;
+using PxePowerShell.Engine;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Storage;
@@ -118,7 +119,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
             }
 
             return Single(c, tx, UnlessHeldSql, Inet(scope), Text(lease.ClientId), Text(_store.ServerName), Inet(lease.IPAddress), Text(lease.HostName), Text(lease.AddressState.ToString()), Time(lease.LeaseExpiryTime))
-                ?? throw new PxeStorageException(StoreErrorIds.LeaseHeld, PxeStorageErrorCategory.WriteError, $"{lease.IPAddress} is leased to another client by another server ({_store.Location}); nothing was recorded.");
+                ?? throw new PxeStorageException(StoreErrorIds.LeaseHeld, PxeErrorCategory.WriteError, $"{lease.IPAddress} is leased to another client by another server ({_store.Location}); nothing was recorded.");
         });
     }
 

@@ -1,3 +1,4 @@
+using PxePowerShell.Engine;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Dhcp;

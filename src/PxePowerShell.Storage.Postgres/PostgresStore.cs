@@ -1,4 +1,5 @@
 using Npgsql;
+using PxePowerShell.Engine;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Storage.Postgres;
@@ -49,12 +50,12 @@ public sealed class PostgresStore : IDisposable
         }
         catch (ArgumentException ex)
         {
-            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeStorageErrorCategory.InvalidData, $"The store setting is not a PostgreSQL connection string ({ex.Message}); write it as 'Host=server;Database=pxe;Username=pxe'.", ex);
+            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeErrorCategory.InvalidData, $"The store setting is not a PostgreSQL connection string ({ex.Message}); write it as 'Host=server;Database=pxe;Username=pxe'.", ex);
         }
 
         if (string.IsNullOrEmpty(settings.Host))
         {
-            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeStorageErrorCategory.InvalidData, "The store setting names no Host; write it as 'Host=server;Database=pxe;Username=pxe'.");
+            throw new PxeStorageException(StoreErrorIds.InvalidStoreSetting, PxeErrorCategory.InvalidData, "The store setting names no Host; write it as 'Host=server;Database=pxe;Username=pxe'.");
         }
 
         settings.ApplicationName ??= "PxePowerShell";

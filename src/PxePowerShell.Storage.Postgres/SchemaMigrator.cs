@@ -1,5 +1,6 @@
 using System.Reflection;
 using Npgsql;
+using PxePowerShell.Engine;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Storage.Postgres;
@@ -33,7 +34,7 @@ internal static class SchemaMigrator
 
         if (found > CurrentVersion)
         {
-            throw new PxeStorageException(StoreErrorIds.StoreSchemaTooNew, PxeStorageErrorCategory.InvalidData, $"The database {where} has schema version {found}, newer than this module's {CurrentVersion}; update the PxePowerShell module on this server (a newer server migrated it).");
+            throw new PxeStorageException(StoreErrorIds.StoreSchemaTooNew, PxeErrorCategory.InvalidData, $"The database {where} has schema version {found}, newer than this module's {CurrentVersion}; update the PxePowerShell module on this server (a newer server migrated it).");
         }
 
         foreach (var (version, name, sql) in Migrations)

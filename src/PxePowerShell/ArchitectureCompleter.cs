@@ -7,8 +7,8 @@ using PxePowerShell.Engine.Dhcp;
 namespace PxePowerShell;
 
 /// <summary>
-/// Completes -Architecture: the platforms of boot entries (Bios, EfiIA32, EfiX64, EfiArm64, Efi, All) for the boot-entry and
-/// boot-menu cmdlets, the client architectures of RFC 4578 (Bios, EfiX64, EfiArm64Http…) for the others.
+/// Completes -Architecture: the platforms of boot entries (Bios, EfiIA32, EfiX64, EfiArm64, EfiArm32, EfiRiscV64, EfiLoongArch64,
+/// Efi, All) for the boot-entry and boot-menu cmdlets, the client architectures of RFC 4578 (Bios, EfiX64, EfiArm64Http…) for the others.
 /// </summary>
 public sealed class ArchitectureCompleter : IArgumentCompleter
 {

@@ -3,7 +3,7 @@ using System.Reflection;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Files;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 
@@ -49,7 +49,7 @@ public abstract class BootEntryCmdlet : PxeCmdlet
         {
             return operation();
         }
-        catch (BootEntryException ex) when (ex.ErrorId == BootErrorIds.StoreUnreadable)
+        catch (BootEntryException ex) when (ex.ErrorId == ErrorIds.StoreUnreadable)
         {
             ThrowTerminatingError(BootError(ex, ex.Target ?? target));
             throw; // not reached
@@ -67,22 +67,14 @@ public abstract class BootEntryCmdlet : PxeCmdlet
     }
 
     /// <summary>The ErrorRecord for an engine refusal: its ErrorId, the matching category, <paramref name="target"/>.</summary>
-    internal static ErrorRecord BootError(BootEntryException exception, object? target) =>
-        Error(exception.ErrorId, Category(exception.ErrorId), target, exception.Message, exception);
+    internal static ErrorRecord BootError(BootEntryException exception, object? target) => Error(exception, target);
 
     /// <summary>The ErrorRecord for a validation issue.</summary>
     internal static ErrorRecord BootError(BootEntryIssue issue, object? target) =>
         Error(issue.Id, Category(issue.Id), target, issue.Message);
 
     /// <summary>The ErrorCategory of a boot ErrorId (see docs/boot-entries.md).</summary>
-    internal static ErrorCategory Category(string errorId) => errorId switch
-    {
-        BootErrorIds.DuplicateName or BootErrorIds.DefaultConflict => ErrorCategory.ResourceExists,
-        BootErrorIds.EntryNotFound or BootErrorIds.KernelNotFound or BootErrorIds.InitrdNotFound or BootErrorIds.ModuleNotFound
-            or BootErrorIds.ChainTargetNotFound or BootErrorIds.ConfigNotFound => ErrorCategory.ObjectNotFound,
-        BootErrorIds.StoreUnreadable or BootErrorIds.ImportUnreadable => ErrorCategory.ReadError,
-        _ => ErrorCategory.InvalidArgument,
-    };
+    internal static ErrorCategory Category(string errorId) => ToErrorCategory(ErrorIds.CategoryOf(errorId));
 
     /// <summary>
     /// Parses architecture names with <see cref="BootArchitectures.TryParse(IEnumerable{string}, out BootArchitecture, out string?)"/>;
@@ -96,12 +88,12 @@ public abstract class BootEntryCmdlet : PxeCmdlet
         }
 
         WriteError(Error(
-            BootErrorIds.UnknownArchitecture,
+            ErrorIds.UnknownArchitecture,
             ErrorCategory.InvalidArgument,
             unknown ?? target,
             unknown is null
-                ? "No architecture was named; use Bios, EfiIA32, EfiX64, EfiArm64, Efi or All."
-                : $"'{unknown}' is not an architecture; use Bios, EfiIA32, EfiX64, EfiArm64, Efi or All (EfiX64Http and EfiArm64Http mean their platform)."));
+                ? $"No architecture was named; use {BootArchitectures.Names}."
+                : $"'{unknown}' is not an architecture; use {BootArchitectures.Names} (HTTP-boot names such as EfiX64Http mean their platform)."));
         return null;
     }
 
@@ -115,7 +107,7 @@ public abstract class BootEntryCmdlet : PxeCmdlet
 
         if (!BootArchitectures.Singles.Contains(architecture))
         {
-            WriteError(Error(BootErrorIds.UnknownArchitecture, ErrorCategory.InvalidArgument, name, $"'{name}' names several platforms; a menu is for one: Bios, EfiIA32, EfiX64 or EfiArm64."));
+            WriteError(Error(ErrorIds.UnknownArchitecture, ErrorCategory.InvalidArgument, name, $"'{name}' names several platforms; a menu is for one of {string.Join(", ", BootArchitectures.Singles)}."));
             return null;
         }
 
@@ -247,7 +239,7 @@ public abstract class BootEntryCmdlet : PxeCmdlet
 
     /// <summary>The EntryNotFound error for <paramref name="name"/>.</summary>
     internal static ErrorRecord NotFound(string name) =>
-        Error(BootErrorIds.EntryNotFound, ErrorCategory.ObjectNotFound, name, $"There is no boot entry named '{name}'; Get-PxeBootEntry lists them.");
+        Error(ErrorIds.EntryNotFound, ErrorCategory.ObjectNotFound, name, $"There is no boot entry named '{name}'; Get-PxeBootEntry lists them.");
 
     /// <summary>Entries in menu order: Order, then Name.</summary>
     internal static IEnumerable<BootEntry> InMenuOrder(IEnumerable<BootEntry> entries) =>

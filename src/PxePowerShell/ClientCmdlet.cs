@@ -1,3 +1,4 @@
+using PxePowerShell.Engine;
 using System.Management.Automation;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
@@ -78,7 +79,7 @@ public abstract class ClientCmdlet : PxeCmdlet
         client.MacAddress is { } mac && (pattern.IsMatch(mac) || pattern.IsMatch(mac.Replace("-", string.Empty, StringComparison.Ordinal)));
 
     private static bool IsInventoryFailure(Exception ex) =>
-        ex is Engine.Storage.PxeStorageException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException
+        ex is Engine.PxeStorageException or InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException
             or TypeInitializationException or ObjectDisposedException or EntryPointNotFoundException or BadImageFormatException;
 
     private static ErrorRecord InventoryError(Exception ex)

@@ -114,7 +114,7 @@ public abstract class IsoItemCmdlet : PxeCmdlet
         }
         catch (IsoFormatException ex)
         {
-            WriteError(Error(ErrorIds.InvalidIsoImage, ErrorCategory.InvalidData, Path, $"The image mounted at '{mount.MountPoint}' is damaged here: {ex.Message}", ex));
+            WriteError(Error(ex, Path, $"The image mounted at '{mount.MountPoint}' is damaged here: {ex.Message}"));
             return null;
         }
     }

@@ -1,7 +1,9 @@
 using System.Management.Automation;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

@@ -1,15 +1,141 @@
+using System.Collections;
+using System.Collections.Specialized;
 using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
+using PxePowerShell.Engine;
+using PxePowerShell.Engine.Configuration;
 
 namespace PxePowerShell;
 
 /// <summary>What every PxePowerShell cmdlet shares: error records with stable ids and path resolution.</summary>
 public abstract class PxeCmdlet : PSCmdlet
 {
+    /// <summary>The one mapping between the engine's error categories and PowerShell's.</summary>
+    private static readonly (PxeErrorCategory Engine, ErrorCategory PowerShell)[] s_categories =
+    [
+        (PxeErrorCategory.NotSpecified, ErrorCategory.NotSpecified),
+        (PxeErrorCategory.InvalidArgument, ErrorCategory.InvalidArgument),
+        (PxeErrorCategory.InvalidData, ErrorCategory.InvalidData),
+        (PxeErrorCategory.InvalidOperation, ErrorCategory.InvalidOperation),
+        (PxeErrorCategory.ObjectNotFound, ErrorCategory.ObjectNotFound),
+        (PxeErrorCategory.ResourceExists, ErrorCategory.ResourceExists),
+        (PxeErrorCategory.ResourceBusy, ErrorCategory.ResourceBusy),
+        (PxeErrorCategory.ResourceUnavailable, ErrorCategory.ResourceUnavailable),
+        (PxeErrorCategory.PermissionDenied, ErrorCategory.PermissionDenied),
+        (PxeErrorCategory.OpenError, ErrorCategory.OpenError),
+        (PxeErrorCategory.ReadError, ErrorCategory.ReadError),
+        (PxeErrorCategory.WriteError, ErrorCategory.WriteError),
+        (PxeErrorCategory.OperationTimeout, ErrorCategory.OperationTimeout),
+    ];
+
+    /// <summary>PowerShell's ErrorCategory for an engine category.</summary>
+    internal static ErrorCategory ToErrorCategory(PxeErrorCategory category) =>
+        Array.Find(s_categories, c => c.Engine == category).PowerShell;
+
+    /// <summary>The engine's category for a PowerShell ErrorCategory (NotSpecified for one the engine does not use).</summary>
+    internal static PxeErrorCategory ToPxeErrorCategory(ErrorCategory category) =>
+        Array.Find(s_categories, c => c.PowerShell == category).Engine;
+
     /// <summary>Builds an ErrorRecord with a stable id, a category and the object it concerns.</summary>
-    protected static ErrorRecord Error(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>
-        new(new PxeOperationException(message, inner), errorId, category, target);
+    protected internal static ErrorRecord Error(string errorId, ErrorCategory category, object? target, string message, Exception? inner = null) =>
+        new(new PxeOperationException(errorId, ToPxeErrorCategory(category), message, inner), errorId, category, target);
+
+    /// <summary>
+    /// The ErrorRecord of an engine failure: its ErrorId and category (mapped here, in one place) and
+    /// <paramref name="target"/>; <paramref name="message"/> replaces the exception's message when it needs context.
+    /// </summary>
+    protected internal static ErrorRecord Error<TException>(TException exception, object? target, string? message = null)
+        where TException : Exception, IPxeError
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var category = ToErrorCategory(exception.Category);
+        return message is null
+            ? new ErrorRecord(exception, exception.ErrorId, category, target)
+            : Error(exception.ErrorId, category, target, message, exception);
+    }
+
+    /// <summary>
+    /// The parameters bound to this invocation that are settings of the configuration model, as plain values for the
+    /// engine's one parser (<see cref="PxeConfigurationParameters"/>): common parameters and <paramref name="notSettings"/>
+    /// left out, switches as booleans, PowerShell wrappers removed, Import-Csv rows and other custom objects as tables,
+    /// and the path parameters in <paramref name="paths"/> resolved against PowerShell's location.
+    /// </summary>
+    protected OrderedDictionary BoundSettings(IEnumerable<string> notSettings, params string[] paths)
+    {
+        var settings = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in MyInvocation.BoundParameters)
+        {
+            if (CommonParameters.Contains(name) || OptionalCommonParameters.Contains(name) || notSettings.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            object? plain = PlainValue(value);
+            settings[name] = plain is string path && paths.Contains(name, StringComparer.OrdinalIgnoreCase) ? ResolvePath(path) : plain;
+        }
+
+        return settings;
+    }
+
+    /// <summary>
+    /// Lays <paramref name="settings"/> (see <see cref="BoundSettings"/>) over <paramref name="configuration"/> (a file's,
+    /// or the defaults); a value the engine refuses is a terminating error with the engine's ErrorId, naming the parameter.
+    /// </summary>
+    protected PxeServerConfiguration ApplySettings(PxeServerConfiguration configuration, IDictionary settings)
+    {
+        try
+        {
+            return PxeConfigurationParameters.Apply(configuration, settings);
+        }
+        catch (PxeConfigurationException ex)
+        {
+            string parameter = ex.Key.Split('.')[0];
+            string message = ex.Message.StartsWith(parameter, StringComparison.OrdinalIgnoreCase) ? $"-{ex.Message}" : ex.Message;
+            ThrowTerminatingError(Error(ex, settings.Contains(parameter) ? settings[parameter] : parameter, message));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>A bound value as the engine's parser takes it: no PSObject, switches as booleans, custom objects as tables.</summary>
+    internal static object? PlainValue(object? value)
+    {
+        switch (value)
+        {
+            case PSObject { BaseObject: PSCustomObject } custom:
+                var row = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                foreach (var property in custom.Properties)
+                {
+                    row[property.Name] = PlainValue(property.Value);
+                }
+
+                return row;
+            case PSObject wrapped:
+                return PlainValue(wrapped.BaseObject);
+            case SwitchParameter flag:
+                return flag.IsPresent;
+            case string:
+                return value;
+            case IDictionary table:
+                var plain = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                foreach (DictionaryEntry entry in table)
+                {
+                    plain[entry.Key?.ToString() ?? string.Empty] = PlainValue(entry.Value);
+                }
+
+                return plain;
+            case Array items:
+                var list = new List<object?>(items.Length);
+                foreach (var item in items)
+                {
+                    list.Add(PlainValue(item));
+                }
+
+                return list;
+            default:
+                return value;
+        }
+    }
 
     /// <summary>Resolves a path the user typed against PowerShell's current location (it may not exist yet).</summary>
     protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
@@ -60,7 +186,7 @@ public abstract class PxeCmdlet : PSCmdlet
     }
 
     /// <summary>The PortAccessDenied record for a port below 1024, saying how to fix it; <paramref name="detail"/> is appended in parentheses.</summary>
-    protected static ErrorRecord PrivilegedPortError(int port, object target, Exception inner, string? detail = null) => Error(
+    protected internal static ErrorRecord PrivilegedPortError(int port, object target, Exception inner, string? detail = null) => Error(
         ErrorIds.PortAccessDenied,
         ErrorCategory.PermissionDenied,
         target,
@@ -68,7 +194,7 @@ public abstract class PxeCmdlet : PSCmdlet
         inner);
 
     /// <summary>Turns a failure to bind a socket into an ErrorRecord that says how to fix it.</summary>
-    protected static ErrorRecord SocketBindError(SocketException exception, string what, int port, object target) => exception.SocketErrorCode switch
+    protected internal static ErrorRecord SocketBindError(SocketException exception, string what, int port, object target) => exception.SocketErrorCode switch
     {
         SocketError.AccessDenied when port is > 0 and < 1024 => PrivilegedPortError(port, target, exception),
         SocketError.AccessDenied => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind port {port}: {exception.Message}", exception),
@@ -185,14 +311,4 @@ public abstract class PxeCmdlet : PSCmdlet
     /// <summary>MountPointNotFound for <paramref name="name"/>.</summary>
     protected static ErrorRecord MountPointNotFound(string name) =>
         Error(ErrorIds.MountPointNotFound, ErrorCategory.ObjectNotFound, name, $"No image is mounted at '{name}'; Get-PxeIso lists the mounts.");
-}
-
-/// <summary>The exception behind the module's ErrorRecords.</summary>
-public sealed class PxeOperationException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public PxeOperationException(string message, Exception? inner = null)
-        : base(message, inner)
-    {
-    }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 

@@ -1,18 +1,40 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Net;
-using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Services;
+using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp6;
+using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 
 /// <summary>
-/// The shared half of Start-PxeProxyDhcp and Start-PxeDhcpServer: the interfaces to serve and the boot options
-/// (-BootFile hashtable by architecture, -HttpBootUrl, -IpxeScript, -TftpServer, -NoOverride).
+/// The shared half of Start-PxeProxyDhcp, Start-PxeDhcpServer and Start-PxeServer: the interfaces to serve and the boot
+/// options (-BootFile hashtable by architecture, -HttpBootUrl, -IpxeScript, -TftpServer, -NoOverride). Parameters are
+/// read by the engine's one configuration parser (<see cref="PxeConfigurationParameters"/>), never here.
 /// </summary>
-public abstract class StartDhcpCmdlet : StartServerCmdlet
+public abstract class StartDhcpCmdlet : PxeCmdlet, IDisposable
 {
+    private readonly ServerLauncher _launcher;
+
+    /// <summary>Creates the cmdlet with its <see cref="ServerLauncher"/>.</summary>
+    protected StartDhcpCmdlet()
+    {
+        _launcher = new ServerLauncher(this);
+    }
+
+    /// <summary>The server's name in this session (default: the role and a number, "tftp1").</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Run in the foreground: write the server's events to the pipeline until it stops, Ctrl+C, SIGTERM or SIGINT, then stop it.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
     /// <summary>Interface names to serve (eth0, enp3s0...).</summary>
     [Parameter]
     [Alias("InterfaceAlias")]
@@ -68,69 +90,29 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     [Parameter]
     public SwitchParameter NoOverride { get; set; }
 
-    /// <summary>
-    /// Refuses IPv6 addresses in the DHCPv4 parameters this class declares (-Address, -TftpServer) before anything
-    /// starts: a terminating IPv4AddressRequired error. <paramref name="address"/> false leaves -Address to the caller
-    /// (Start-PxeServer -NoDhcp binds only TFTP and HTTP there).
-    /// </summary>
-    protected void RequireIPv4Parameters(bool address = true)
-    {
-        if (address)
-        {
-            RequireIPv4(nameof(Address), Address);
-        }
-
-        RequireIPv4(nameof(TftpServer), TftpServer);
-    }
-
     /// <summary>True when any boot parameter was given.</summary>
     protected bool HasBootParameters =>
-        BootFile is not null || HttpBootUrl is not null || IpxeScript is not null || TftpServer is not null;
-
-    /// <summary>The boot options from the common parameters; a terminating UnknownArchitecture error for a bad key.</summary>
-    protected PxeBootOptions BuildBootOptions() => new()
-    {
-        BootFiles = BootFile is null ? new Dictionary<ClientArchitecture, string>() : ParseBootFiles(BootFile, "BootFile", allowLabel: false),
-        HttpBootUrl = HttpBootUrl,
-        IpxeScript = IpxeScript,
-        TftpServer = TftpServer,
-    };
+        new[] { nameof(BootFile), nameof(HttpBootUrl), nameof(IpxeScript), nameof(TftpServer) }.Any(MyInvocation.BoundParameters.ContainsKey);
 
     /// <summary>
-    /// Reads a hashtable of architecture name -> boot file. With <paramref name="allowLabel"/>, a "Label" key is skipped
-    /// (menu entries). Unknown keys are a terminating UnknownArchitecture error listing the valid names.
+    /// The configuration the bound parameters describe, from the engine's one parser laid over the defaults (the same
+    /// validation and ErrorIds as a configuration file); <paramref name="notSettings"/> are this cmdlet's parameters that
+    /// are not settings (besides -Name and -Wait, which every server cmdlet handles itself).
     /// </summary>
-    protected Dictionary<ClientArchitecture, string> ParseBootFiles(IDictionary table, string parameter, bool allowLabel)
+    protected PxeServerConfiguration BoundConfiguration(params string[] notSettings) =>
+        ApplySettings(new PxeServerConfiguration(), BoundSettings([nameof(Name), nameof(Wait), .. notSettings]));
+
+    /// <summary>The boot options (boot files, iPXE script, HTTP URL, next server, PXE menu and prompt) of <paramref name="c"/>.</summary>
+    protected static PxeBootOptions BootOptions(PxeServerConfiguration c) => new()
     {
-        var files = new Dictionary<ClientArchitecture, string>();
-        foreach (DictionaryEntry entry in table)
-        {
-            string key = entry.Key?.ToString() ?? string.Empty;
-            if (allowLabel && string.Equals(key, "Label", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (!ClientArchitectures.TryParse(key, out var architecture))
-            {
-                ThrowTerminatingError(Error(
-                    ErrorIds.UnknownArchitecture,
-                    ErrorCategory.InvalidArgument,
-                    key,
-                    $"-{parameter}: '{key}' is not a client architecture. Use one of: {string.Join(", ", Enum.GetNames<ClientArchitecture>())}."));
-            }
-
-            string? file = LanguagePrimitives.ConvertTo<string>(entry.Value is PSObject p ? p.BaseObject : entry.Value);
-            if (string.IsNullOrWhiteSpace(file))
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, key, $"-{parameter}: the boot file for {architecture} is empty; give a file name such as 'pxelinux.0'."));
-            }
-
-            files[architecture] = file!;
-        }
-
-        return files;
-    }
+        BootFiles = c.BootFiles,
+        HttpBootUrl = c.HttpBootUrl,
+        IpxeScript = c.IpxeScript,
+        TftpServer = c.TftpServer,
+        Menu = c.Menu,
+        Prompt = c.Prompt,
+        Timeout = c.PromptTimeout,
+    };
 
     /// <summary>
     /// Reads IPv6 reservations: hashtables or objects with IPAddress (IPv6) and Duid or MacAddress (ClientId), optionally
@@ -184,6 +166,21 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
         return list;
     }
 
+    /// <summary>
+    /// The DHCPv6 boot options: -BootFile through the engine's one parser (the same architecture names and ErrorIds as
+    /// DHCPv4), -HttpBootUrl and -IpxeScript as given, and -TftpServer as the IPv6 address the caller checked.
+    /// </summary>
+    protected PxeBootOptions Dhcp6BootOptions()
+    {
+        var bootFiles = new System.Collections.Specialized.OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+        if (BootFile is not null)
+        {
+            bootFiles[nameof(BootFile)] = BoundSettings([])[nameof(BootFile)];
+        }
+
+        return BootOptions(ApplySettings(new PxeServerConfiguration(), bootFiles)) with { TftpServer = TftpServer };
+    }
+
     /// <summary>A terminating InvalidParameter error listing what is wrong with DHCPv6 settings, when anything is.</summary>
     protected void RequireValid(Dhcp6ServerOptions options, object target)
     {
@@ -204,85 +201,22 @@ public abstract class StartDhcpCmdlet : StartServerCmdlet
     protected string Where() =>
         Interface.Length == 0 && Address.Length == 0 ? "every interface" : string.Join(", ", Interface.Concat(Address.Select(a => a.ToString())));
 
-    /// <summary>Reads -Reservation: hashtables or objects with IPAddress and ClientId (or MacAddress), optionally Name.</summary>
-    protected List<DhcpReservation> ParseReservations(object[] reservations)
+    /// <summary>The name to give a server of <paramref name="role"/> (-Name when given).</summary>
+    protected string ServerName(string role) => ServerLauncher.ServerName(role, Name);
+
+    /// <summary>Registers and starts <paramref name="server"/> (see <see cref="ServerLauncher.StartServer"/>); <paramref name="port"/> is named in errors.</summary>
+    protected void StartServer(IPxeService server, string what, int port) => _launcher.StartServer(server, what, port, Wait);
+
+    /// <summary>Serves the mounted ISO images in <paramref name="boot"/>, the namespace of <paramref name="serverName"/>, until it stops.</summary>
+    protected void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName) => _launcher.AttachIsoMounts(boot, serverName);
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _launcher.Stop();
+
+    /// <inheritdoc />
+    public void Dispose()
     {
-        var list = new List<DhcpReservation>();
-        foreach (var raw in reservations)
-        {
-            object? item = raw is PSObject p ? p.BaseObject : raw;
-            string? ip = null, client = null, label = null;
-            TimeSpan? lease = null;
-            if (item is DhcpReservation r)
-            {
-                RequireIPv4(nameof(DhcpReservation), r.IPAddress);
-                list.Add(r);
-                continue;
-            }
-
-            if (item is IDictionary table)
-            {
-                foreach (DictionaryEntry e in table)
-                {
-                    Assign(e.Key?.ToString(), e.Value);
-                }
-            }
-            else
-            {
-                foreach (var property in PSObject.AsPSObject(raw).Properties)
-                {
-                    Assign(property.Name, property.Value);
-                }
-            }
-
-            if (ip is null || !IPAddress.TryParse(ip, out var address) || client is null)
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, raw, "-Reservation entries need IPAddress and ClientId, e.g. @{ IPAddress='192.168.0.20'; ClientId='52-54-00-12-34-56' }."));
-                continue;
-            }
-
-            RequireIPv4(nameof(DhcpReservation), address);
-
-            if (!MacAddress.TryNormalizeHardwareAddress(client, out var mac))
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, client, $"-Reservation {ip}: '{client}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff."));
-            }
-
-            list.Add(new DhcpReservation(address!, mac!, label, lease));
-
-            void Assign(string? key, object? value)
-            {
-                string? text = value is null ? null : (value is PSObject v ? v.BaseObject : value).ToString();
-                switch (key?.ToLowerInvariant())
-                {
-                    case "ipaddress":
-                        ip = text;
-                        break;
-                    case "clientid" or "macaddress":
-                        client = text;
-                        break;
-                    case "name":
-                        label = text;
-                        break;
-                    case "leaseduration" or "leasetime" when !string.IsNullOrEmpty(text):
-                        if ((value is PSObject w ? w.BaseObject : value) is TimeSpan t)
-                        {
-                            lease = t;
-                        }
-                        else if (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-                        {
-                            lease = parsed;
-                        }
-                        else
-                        {
-                            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, value, $"-Reservation: LeaseDuration '{text}' is not a duration; use e.g. '12:00:00' (12 hours)."));
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        return list;
+        _launcher.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

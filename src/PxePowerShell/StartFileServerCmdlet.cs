@@ -1,7 +1,10 @@
 using System.Management.Automation;
 using System.Net;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell;
 
@@ -11,8 +14,25 @@ namespace PxePowerShell;
 /// menus generated live from the boot entries (pxelinux.cfg/, efi64/ and efi32/pxelinux.cfg/, boot.ipxe,
 /// grub/grub.cfg) unless -NoBootMenu is given or the root has its own file or directory at that path.
 /// </summary>
-public abstract class StartFileServerCmdlet : StartServerCmdlet
+public abstract class StartFileServerCmdlet : PxeCmdlet, IDisposable
 {
+    private readonly ServerLauncher _launcher;
+
+    /// <summary>Creates the cmdlet with its <see cref="ServerLauncher"/>.</summary>
+    protected StartFileServerCmdlet()
+    {
+        _launcher = new ServerLauncher(this);
+    }
+
+    /// <summary>The server's name in this session (default: the role and a number, "tftp1").</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Run in the foreground: write the server's events to the pipeline until it stops, Ctrl+C, SIGTERM or SIGINT, then stop it.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
     /// <summary>The directory to serve.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Path", "TftpRoot")]
@@ -78,5 +98,24 @@ public abstract class StartFileServerCmdlet : StartServerCmdlet
         }
 
         return boot;
+    }
+
+    /// <summary>The name to give a server of <paramref name="role"/> (-Name when given).</summary>
+    protected string ServerName(string role) => ServerLauncher.ServerName(role, Name);
+
+    /// <summary>Registers and starts <paramref name="server"/> (see <see cref="ServerLauncher.StartServer"/>); <paramref name="port"/> is named in errors.</summary>
+    protected void StartServer(IPxeService server, string what, int port) => _launcher.StartServer(server, what, port, Wait);
+
+    /// <summary>Serves the mounted ISO images in <paramref name="boot"/>, the namespace of <paramref name="serverName"/>, until it stops.</summary>
+    protected void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName) => _launcher.AttachIsoMounts(boot, serverName);
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _launcher.Stop();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _launcher.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -86,6 +86,17 @@ Describe 'New-PxeBootEntry seed recipes (docs/cmdlets/New-PxeBootEntry.md)' {
         Get-PxeBootMenu | Should -Not -Match 'rescue-db01'
     }
 
+    It 'Example 9: the Debian installer for RISC-V 64 clients' {
+        New-PxeBootEntry -Name debian-riscv64 -Label 'Debian installer (riscv64)' -Kernel debian-installer/riscv64/linux -Initrd debian-installer/riscv64/initrd.gz -Architecture EfiRiscV64
+        $menu = Get-PxeBootMenu -Format Grub -Architecture EfiRiscV64
+        $menu | Should -Match '(?m)^menuentry ''Debian installer \(riscv64\)'' --id debian-riscv64 \{$'
+        $menu | Should -Match '(?m)^  linux /debian-installer/riscv64/linux$'
+        (Get-PxeBootEntry -Architecture EfiRiscV64Http).Name | Should -Be 'debian-riscv64'
+        Get-PxeBootMenu -Format Grub -Architecture EfiArm64 | Should -Not -Match 'riscv64'
+        # The one grub.cfg every GRUB reads sends ${grub_platform}-${grub_cpu} = efi-riscv64 to this entry.
+        Get-PxeBootMenu -Format Grub | Should -Match "'default-efi-riscv64'"
+    }
+
     It 'refuses a missing kernel with -Strict, a duplicate name and an unknown architecture' {
         $root = New-TftpRoot 'present/vmlinuz'
         New-PxeBootEntry -Name missing -Kernel absent/vmlinuz -Root $root -Strict -ErrorVariable e -ErrorAction SilentlyContinue

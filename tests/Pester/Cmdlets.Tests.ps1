@@ -106,10 +106,10 @@ Describe 'Stop-PxeServer always returns' {
         $script:NewTestServer = Invoke-Expression @'
 # Its sockets never close: StopAsync never completes. StopCalled is set once a stop has begun.
 [NoRunspaceAffinity()]
-class HangingServer : PxePowerShell.Engine.Hosting.IPxeService {
+class HangingServer : PxePowerShell.Engine.Services.IPxeService {
     [string] $Name = 'cm-hanging'
     [string] $Role = 'Tftp'
-    [PxePowerShell.Engine.Hosting.PxeServerState] $State = 'Running'
+    [PxePowerShell.Engine.Services.PxeServerState] $State = 'Running'
     [Nullable[DateTimeOffset]] $StartTime = [DateTimeOffset]::UtcNow
     [System.Collections.Generic.IReadOnlyList[System.Net.IPEndPoint]] $EndPoints = [System.Net.IPEndPoint[]]@()
     [PxePowerShell.Engine.Events.EventHub] $Events = [PxePowerShell.Engine.Events.EventHub]::new()
@@ -124,7 +124,7 @@ class HangingServer : PxePowerShell.Engine.Hosting.IPxeService {
 # A server of the engine's base class whose receive loop died of the error a DHCP option with an IPv6 address raised:
 # closing its sockets rethrows it.
 [NoRunspaceAffinity()]
-class BrokenServer : PxePowerShell.Engine.Hosting.PxeServiceBase {
+class BrokenServer : PxePowerShell.Engine.Services.PxeServiceBase {
     BrokenServer() : base('cm-broken', 'Dhcp', $null, $null) { }
     [System.Collections.Generic.IReadOnlyList[System.Net.IPEndPoint]] get_EndPoints() { return [System.Net.IPEndPoint[]]@() }
     [object] GetStatistics() { return $null }

@@ -89,7 +89,7 @@ internal static class PxeServerHost
     {
         // Counters first: a transfer counted as ended has closed its socket, so the descriptors read after them include
         // none of the transfers those counters no longer show as active.
-        var statistics = (PxeServerStatistics)server.GetStatistics();
+        var statistics = server.GetStatistics();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

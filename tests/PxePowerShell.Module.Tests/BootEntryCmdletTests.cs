@@ -228,7 +228,7 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
                 $options = [PxePowerShell.Engine.Boot.BootRenderOptions]::new()
                 if ('{{label}}' -eq 'http') { $options = [PxePowerShell.Engine.Boot.BootRenderOptions]@{ ServerAddress = '192.168.0.1'; HttpBaseUri = [Uri]'http://192.168.0.1:8080/' } }
                 $ns = [PxePowerShell.Engine.Files.BootNamespace]::new()
-                $null = [PxePowerShell.Engine.Files.GeneratedMenuSource]::MountAll($ns, [Func[PxePowerShell.Engine.Boot.BootConfiguration]]{ $store.Current }, $options)
+                $null = [PxePowerShell.Engine.Boot.GeneratedMenuSource]::MountAll($ns, [Func[PxePowerShell.Engine.Boot.BootConfiguration]]{ $store.Current }, $options)
                 foreach ($name in $names) {
                     $r = $ns.OpenAsync([PxePowerShell.Engine.Files.BootPath]::Parse($name), [PxePowerShell.Engine.Files.BootRequestContext]::Local, [Threading.CancellationToken]::None).Result
                     $buffer = [byte[]]::new($r.File.Length)
@@ -315,6 +315,25 @@ public sealed partial class BootEntryCmdletTests(ModuleHost host) : IClassFixtur
         string syslinux = Run("Get-PxeBootMenu -Architecture x64").AssertNoErrors().Output.Single().ToString();
         Assert.Contains("KERNEL ::/u/vmlinuz", syslinux, StringComparison.Ordinal);
         Run("Get-PxeBootMenu -MacAddress nonsense").SingleError("InvalidMacAddress");
+    }
+
+    [Fact]
+    public void Entries_target_arm32_riscv64_and_loongarch64_by_their_client_architecture_names()
+    {
+        var riscv = Run("New-PxeBootEntry -Name riscv -Kernel debian-installer/riscv64/linux -Architecture EfiRiscV64Http, loong64").AssertNoErrors().Output.Single();
+        Assert.Equal("EfiRiscV64, EfiLoongArch64", riscv.Properties["Architecture"].Value?.ToString());
+        Run("New-PxeBootEntry -Name arm32 -Kernel arm/zImage -Architecture EfiArm32").AssertNoErrors();
+        Assert.Equal(["riscv"], Names(Run("Get-PxeBootEntry -Architecture EfiRiscV64")));
+        Assert.Equal(["arm32"], Names(Run("Get-PxeBootEntry -Architecture EfiArm32Http")));
+        string grub = Run("Get-PxeBootMenu -Format Grub -Architecture EfiLoongArch64").AssertNoErrors().Output.Single().ToString();
+        Assert.Contains("--id riscv", grub, StringComparison.Ordinal);
+        Assert.DoesNotContain("arm32", grub, StringComparison.Ordinal);
+        string served = Run("Get-PxeBootMenu -Format Grub").AssertNoErrors().Output.Single().ToString();
+        Assert.Contains("'default-efi-riscv64'", served, StringComparison.Ordinal);
+        var several = Run("Get-PxeBootMenu -Format Grub -Architecture Efi").SingleError("UnknownArchitecture");
+        Assert.Contains("EfiLoongArch64", several.Exception.Message, StringComparison.Ordinal);
+        var unknown = Run("New-PxeBootEntry -Name rv32 -Kernel k -Architecture EfiRiscV32").SingleError("UnknownArchitecture");
+        Assert.Contains("EfiRiscV64", unknown.Exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

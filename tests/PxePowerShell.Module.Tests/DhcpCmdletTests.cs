@@ -148,9 +148,20 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         Assert.Contains("EfiArm64", arch.Exception.Message, StringComparison.Ordinal);
         host.Invoke($"Start-PxeProxyDhcp -Interface lo -Port {FreeUdpPort()} -PxePort 0 -Menu @{{ Label='x'; Bogus='y' }}").SingleError("UnknownArchitecture");
         host.Invoke($"Start-PxeProxyDhcp -Interface nosuch-{_id[..4]} -Port {FreeUdpPort()} -PxePort 0").SingleError("InterfaceNotFound");
+        var blocked = Path.Combine(_data, "a-file");
+        File.WriteAllText(blocked, "not a directory");
+        var storage = host.Invoke($"Start-PxeDhcpServer -Range 127.0.0.50,127.0.0.60 -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = Path.Combine(blocked, "leases") }).SingleError("LeaseStoreUnavailable");
+        Assert.Equal(ErrorCategory.WriteError, storage.CategoryInfo.Category);
         host.Invoke($"Start-PxeDhcpServer -Range 127.0.0.60,127.0.0.50 -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='xx' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidMacAddress");
         host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; LeaseDuration='soon' }} -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
+
+        // A reservation field the model does not know is refused, as in a configuration file (it used to be ignored).
+        var field = host.Invoke($"Start-PxeDhcpServer -StartRange 127.0.0.50 -EndRange 127.0.0.60 -Reservation ([pscustomobject]@{{ IPAddress='127.0.0.70'; ClientId='52-54-00-aa-bb-07'; Colour='blue' }}) -Interface lo -Port {FreeUdpPort()} -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
+        Assert.Contains("'Colour' is not a reservation field", field.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.InvalidArgument, field.CategoryInfo.Category);
+        var server = host.Invoke($"Start-PxeServer -Root $dir -Dhcp -Range 127.0.0.50,127.0.0.60 -Reservation @{{ IPAddress='127.0.0.70'; MacAddress='52-54-00-aa-bb-07'; Colour='blue' }} -Interface lo -Port {FreeUdpPort()} -WhatIf", new Dictionary<string, object?> { ["dir"] = _data }).SingleError("InvalidParameter");
+        Assert.Contains("'Colour' is not a reservation field", server.Exception.Message, StringComparison.Ordinal);
 
         // A reservation row with its own lease time is kept as given.
         string name = $"mt-res-lease-{_id}";

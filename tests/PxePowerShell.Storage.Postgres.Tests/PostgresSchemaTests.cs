@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PxePowerShell.Engine;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Storage.Postgres.Tests;
@@ -51,7 +52,7 @@ public sealed class PostgresSchemaTests(PostgresCluster cluster)
 
         var ex = Assert.Throws<PxeStorageException>(() => PostgresStore.Open(db));
         Assert.Equal(StoreErrorIds.StoreSchemaTooNew, ex.ErrorId);
-        Assert.Equal(PxeStorageErrorCategory.InvalidData, ex.Category);
+        Assert.Equal(PxeErrorCategory.InvalidData, ex.Category);
         Assert.Contains("999", ex.Message, StringComparison.Ordinal);
         Assert.Contains("update the PxePowerShell module", ex.Message, StringComparison.Ordinal);
     }
@@ -68,7 +69,7 @@ public sealed class PostgresSchemaTests(PostgresCluster cluster)
 
         var ex = Assert.Throws<PxeStorageException>(() => PostgresStore.Open($"Host=127.0.0.1;Port={port};Database=pxe;Username=pxe;Password=secret;Timeout=5"));
         Assert.Equal(StoreErrorIds.StoreUnreachable, ex.ErrorId);
-        Assert.Equal(PxeStorageErrorCategory.ResourceUnavailable, ex.Category);
+        Assert.Equal(PxeErrorCategory.ResourceUnavailable, ex.Category);
         Assert.Contains($"127.0.0.1:{port}/pxe", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
     }

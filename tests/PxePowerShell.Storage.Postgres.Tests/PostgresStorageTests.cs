@@ -1,3 +1,4 @@
+using PxePowerShell.Engine;
 using System.Net;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Configuration;

@@ -5,16 +5,33 @@ namespace PxePowerShell.Engine.Boot;
 /// <summary>Parsing and mapping helpers for <see cref="BootArchitecture"/>.</summary>
 public static class BootArchitectures
 {
-    /// <summary>The single platforms, in the order menus are generated.</summary>
-    public static IReadOnlyList<BootArchitecture> Singles { get; } =
-        [BootArchitecture.Bios, BootArchitecture.EfiIA32, BootArchitecture.EfiX64, BootArchitecture.EfiArm64];
+    private static readonly BootArchitecture[] SingleValues = Enum.GetValues<BootArchitecture>()
+        .Where(static v => v != BootArchitecture.None && ((int)v & ((int)v - 1)) == 0)
+        .Order()
+        .ToArray();
+
+    // The one mapping between the two enums: a single platform is named after the option 93 architecture it stands for.
+    private static readonly Dictionary<ClientArchitecture, BootArchitecture> PlatformOf = SingleValues
+        .Select(static p => (Ok: Enum.TryParse(p.ToString(), out ClientArchitecture client) && Enum.IsDefined(client), Client: client, Platform: p))
+        .Where(static x => x.Ok)
+        .ToDictionary(static x => x.Client, static x => x.Platform);
+
+    /// <summary>
+    /// The single platforms (every one-bit value of <see cref="BootArchitecture"/>), in the order menus are generated:
+    /// Bios, EfiIA32, EfiX64, EfiArm64, EfiArm32, EfiRiscV64, EfiLoongArch64.
+    /// </summary>
+    public static IReadOnlyList<BootArchitecture> Singles => SingleValues;
+
+    /// <summary>The names a user can give, for messages: the single platforms, Efi and All.</summary>
+    public static string Names { get; } = string.Join(", ", SingleValues) + ", Efi or All";
 
     /// <summary>
     /// Parses one architecture name, case-insensitively. Accepts the enum names, "All"/"Any", "Efi", every client
     /// architecture name of DHCP option 93 (<see cref="ClientArchitecture"/>) that boots as one of the platforms — the
-    /// HTTP-boot names ("EfiX64Http" → EfiX64, "EfiArm64Http" → EfiArm64, "EfiIA32Http" → EfiIA32, "BiosHttp" → Bios) and
+    /// HTTP-boot names ("EfiX64Http" → EfiX64, "EfiArm64Http" → EfiArm64, "EfiRiscV64Http" → EfiRiscV64, "BiosHttp" → Bios ...) and
     /// "EfiBC" (what x64 firmware sends) — plus the common aliases "x86"/"pc"/"pcbios" (Bios), "x64"/"amd64"/"x86_64"
-    /// (EfiX64), "ia32"/"i386" (EfiIA32), "arm64"/"aarch64" (EfiArm64).
+    /// (EfiX64), "ia32"/"i386" (EfiIA32), "arm64"/"aarch64" (EfiArm64), "arm"/"arm32"/"armhf" (EfiArm32), "riscv64" (EfiRiscV64),
+    /// "loongarch64"/"loong64" (EfiLoongArch64).
     /// </summary>
     public static bool TryParse(string? name, out BootArchitecture architecture)
     {
@@ -44,6 +61,18 @@ public static class BootArchitectures
             case "arm64":
             case "aarch64":
                 architecture = BootArchitecture.EfiArm64;
+                return true;
+            case "arm":
+            case "arm32":
+            case "armhf":
+                architecture = BootArchitecture.EfiArm32;
+                return true;
+            case "riscv64":
+                architecture = BootArchitecture.EfiRiscV64;
+                return true;
+            case "loongarch64":
+            case "loong64":
+                architecture = BootArchitecture.EfiLoongArch64;
                 return true;
             case "efi":
                 architecture = BootArchitecture.Efi;
@@ -88,18 +117,27 @@ public static class BootArchitectures
     }
 
     /// <summary>
-    /// Maps a client system architecture (DHCP option 93) to the platform whose menus it reads: an HTTP-boot architecture
-    /// as its PXE one, 7 (EFI BC) as x64 UEFI; null for architectures no generated menu serves (Itanium, ARM32, RISC-V,
-    /// LoongArch, ...), which boot from their boot file alone.
+    /// Maps a client system architecture (DHCP option 93) to the platform whose menus it reads: the platform named after
+    /// its PXE architecture (<see cref="ClientArchitectures.WithoutHttp"/>), so an HTTP-boot architecture counts as its PXE
+    /// one and 7 (EFI BC) as x64 UEFI; null for architectures no platform stands for (Itanium, RISC-V 32/128, U-Boot,
+    /// LoongArch32, ...), which boot from their boot file alone.
     /// </summary>
-    public static BootArchitecture? FromClientArchitecture(ClientArchitecture architecture) => ClientArchitectures.WithoutHttp(architecture) switch
+    public static BootArchitecture? FromClientArchitecture(ClientArchitecture architecture) =>
+        PlatformOf.TryGetValue(ClientArchitectures.WithoutHttp(architecture), out var platform) ? platform : null;
+
+    /// <summary>The option 93 (PXE) architecture a single platform stands for; null for a set or None.</summary>
+    public static ClientArchitecture? ToClientArchitecture(BootArchitecture platform)
     {
-        ClientArchitecture.Bios => BootArchitecture.Bios,
-        ClientArchitecture.EfiIA32 => BootArchitecture.EfiIA32,
-        ClientArchitecture.EfiX64 => BootArchitecture.EfiX64,
-        ClientArchitecture.EfiArm64 => BootArchitecture.EfiArm64,
-        _ => null,
-    };
+        foreach (var (client, single) in PlatformOf)
+        {
+            if (single == platform)
+            {
+                return client;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The single platforms contained in <paramref name="set"/>.</summary>
     public static IEnumerable<BootArchitecture> Split(BootArchitecture set)

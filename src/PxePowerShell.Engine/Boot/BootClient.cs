@@ -9,11 +9,11 @@ public sealed record BootClient(string? MacAddress, string? Uuid = null)
     public static BootClient FromMac(string macAddress) =>
         BootEntry.TryNormalizeMacAddress(macAddress, out var mac)
             ? new BootClient(mac)
-            : throw new BootEntryException(BootErrorIds.InvalidMacAddress, $"'{macAddress}' is not a MAC address; use the form aa-bb-cc-dd-ee-ff.", target: macAddress);
+            : throw new BootEntryException(PxeErrorIds.InvalidMacAddress, $"'{macAddress}' is not a MAC address; use the form aa-bb-cc-dd-ee-ff.", target: macAddress);
 
     /// <summary>A client known by UUID; throws on a malformed UUID.</summary>
     public static BootClient FromUuid(string uuid) =>
         BootEntry.TryNormalizeUuid(uuid, out var normalized)
             ? new BootClient(null, normalized)
-            : throw new BootEntryException(BootErrorIds.InvalidUuid, $"'{uuid}' is not a UUID.", target: uuid);
+            : throw new BootEntryException(PxeErrorIds.InvalidUuid, $"'{uuid}' is not a UUID.", target: uuid);
 }

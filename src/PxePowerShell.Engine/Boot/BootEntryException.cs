@@ -1,13 +1,12 @@
 namespace PxePowerShell.Engine.Boot;
 
-/// <summary>A boot-entry operation refused: carries a stable <see cref="ErrorId"/> (one of <see cref="BootErrorIds"/>).</summary>
-public sealed class BootEntryException : Exception
+/// <summary>A boot-entry operation refused: carries a stable <see cref="PxeException.ErrorId"/> (one of <see cref="PxeErrorIds"/>).</summary>
+public sealed class BootEntryException : PxeException
 {
     /// <summary>Creates the exception.</summary>
     public BootEntryException(string errorId, string message, string? entryName = null, string? target = null, Exception? innerException = null)
-        : base(message, innerException)
+        : base(errorId, PxeErrorIds.CategoryOf(errorId), message, innerException)
     {
-        ErrorId = errorId;
         EntryName = entryName;
         Target = target;
     }
@@ -17,9 +16,6 @@ public sealed class BootEntryException : Exception
         : this(issue?.Id ?? throw new ArgumentNullException(nameof(issue)), issue.Message, issue.EntryName, issue.Target)
     {
     }
-
-    /// <summary>The stable error identifier.</summary>
-    public string ErrorId { get; }
 
     /// <summary>The entry concerned, if any.</summary>
     public string? EntryName { get; }

@@ -46,7 +46,7 @@ public static class BootEntryFile
     /// Parses the file format. Throws <see cref="BootEntryException"/> with <paramref name="errorId"/> when the text is not
     /// valid JSON of this format or has a newer version. Entries are not validated here.
     /// </summary>
-    public static (BootMenuSettings Settings, ImmutableArray<BootEntry> Entries) Deserialize(string json, string errorId = BootErrorIds.ImportUnreadable, string? source = null)
+    public static (BootMenuSettings Settings, ImmutableArray<BootEntry> Entries) Deserialize(string json, string errorId = PxeErrorIds.ImportUnreadable, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         FileDocument? document;
@@ -95,7 +95,7 @@ public static class BootEntryFile
     }
 
     /// <summary>Reads and parses a file (see <see cref="Deserialize"/>).</summary>
-    public static (BootMenuSettings Settings, ImmutableArray<BootEntry> Entries) Read(string path, string errorId = BootErrorIds.ImportUnreadable)
+    public static (BootMenuSettings Settings, ImmutableArray<BootEntry> Entries) Read(string path, string errorId = PxeErrorIds.ImportUnreadable)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string json;

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Boot;
 
 /// <summary>One problem found by <see cref="BootEntryValidator"/>.</summary>
-/// <param name="Id">A stable identifier (one of <see cref="BootErrorIds"/>), fit for an ErrorRecord's ErrorId.</param>
+/// <param name="Id">A stable identifier (one of <see cref="PxeErrorIds"/>), fit for an ErrorRecord's ErrorId.</param>
 /// <param name="Severity">Warning or error.</param>
 /// <param name="EntryName">The entry concerned.</param>
 /// <param name="Message">What is wrong and what to do, in words.</param>

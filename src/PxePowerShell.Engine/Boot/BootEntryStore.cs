@@ -106,7 +106,7 @@ public sealed class BootEntryStore
             var current = Current;
             if (current.Find(normalized.Name) is { } existing)
             {
-                throw new BootEntryException(BootErrorIds.DuplicateName, $"A boot entry named '{existing.Name}' exists already; choose another name or change it with Set-PxeBootEntry.", normalized.Name, normalized.Name);
+                throw new BootEntryException(PxeErrorIds.DuplicateName, $"A boot entry named '{existing.Name}' exists already; choose another name or change it with Set-PxeBootEntry.", normalized.Name, normalized.Name);
             }
 
             CheckDefault(normalized, current.Entries);
@@ -153,7 +153,7 @@ public sealed class BootEntryStore
             var others = current.Entries.RemoveAt(index);
             if (IndexOf(others, normalized.Name) >= 0)
             {
-                throw new BootEntryException(BootErrorIds.DuplicateName, $"A boot entry named '{normalized.Name}' exists already.", normalized.Name, normalized.Name);
+                throw new BootEntryException(PxeErrorIds.DuplicateName, $"A boot entry named '{normalized.Name}' exists already.", normalized.Name, normalized.Name);
             }
 
             CheckDefault(normalized, others);
@@ -187,7 +187,7 @@ public sealed class BootEntryStore
         ArgumentNullException.ThrowIfNull(settings);
         if (BootText.HasControl(settings.Title))
         {
-            throw new BootEntryException(BootErrorIds.InvalidCharacter, "The menu title contains a control character or line break.", target: settings.Title);
+            throw new BootEntryException(PxeErrorIds.InvalidCharacter, "The menu title contains a control character or line break.", target: settings.Title);
         }
 
         lock (_gate)
@@ -220,7 +220,7 @@ public sealed class BootEntryStore
     /// </summary>
     public ImmutableArray<BootEntry> Import(string path, bool overwrite = false)
     {
-        var (_, entries) = BootEntryFile.Read(path, BootErrorIds.ImportUnreadable);
+        var (_, entries) = BootEntryFile.Read(path, PxeErrorIds.ImportUnreadable);
         return ImportEntries(entries, overwrite);
     }
 
@@ -289,7 +289,7 @@ public sealed class BootEntryStore
         {
             if (!seen.Add(entry.Name))
             {
-                throw new BootEntryException(BootErrorIds.DuplicateName, $"The set names '{entry.Name}' twice.", entry.Name, entry.Name);
+                throw new BootEntryException(PxeErrorIds.DuplicateName, $"The set names '{entry.Name}' twice.", entry.Name, entry.Name);
             }
         }
 
@@ -299,7 +299,7 @@ public sealed class BootEntryStore
             int index = IndexOf(result, entry.Name);
             if (index >= 0 && !overwrite)
             {
-                throw new BootEntryException(BootErrorIds.DuplicateName, $"A boot entry named '{entry.Name}' exists already; use -Force to replace it.", entry.Name, entry.Name);
+                throw new BootEntryException(PxeErrorIds.DuplicateName, $"A boot entry named '{entry.Name}' exists already; use -Force to replace it.", entry.Name, entry.Name);
             }
 
             result = index >= 0 ? result.SetItem(index, entry) : result.Add(entry);
@@ -331,7 +331,7 @@ public sealed class BootEntryStore
             {
                 var shared = entry.Architecture & other.Architecture;
                 throw new BootEntryException(
-                    BootErrorIds.DefaultConflict,
+                    PxeErrorIds.DefaultConflict,
                     $"'{other.Name}' is already the default for {shared}; clear it first (Set-PxeBootEntry {other.Name} -IsDefault:$false) or narrow -Architecture.",
                     entry.Name,
                     other.Name);
@@ -353,7 +353,7 @@ public sealed class BootEntryStore
     }
 
     private static BootEntryException NotFound(string name) =>
-        new(BootErrorIds.EntryNotFound, $"There is no boot entry named '{name}'; Get-PxeBootEntry lists them.", name, name);
+        new(PxeErrorIds.EntryNotFound, $"There is no boot entry named '{name}'; Get-PxeBootEntry lists them.", name, name);
 
     private void Commit(BootMenuSettings settings, ImmutableArray<BootEntry> entries)
     {

@@ -19,27 +19,27 @@ public static class BootEntryValidator
 
         if (!BootEntry.IsValidName(entry.Name))
         {
-            Error(BootErrorIds.InvalidName, $"'{entry.Name}' is not a valid entry name; use letters, digits, '.', '_' and '-', starting with a letter or digit, at most {BootEntry.MaxNameLength} characters.", entry.Name);
+            Error(PxeErrorIds.InvalidName, $"'{entry.Name}' is not a valid entry name; use letters, digits, '.', '_' and '-', starting with a letter or digit, at most {BootEntry.MaxNameLength} characters.", entry.Name);
         }
 
         if ((entry.Architecture & BootArchitecture.All) == 0 || (entry.Architecture & ~BootArchitecture.All) != 0)
         {
-            Error(BootErrorIds.UnknownArchitecture, $"Entry '{name}' must apply to at least one of Bios, EfiIA32, EfiX64, EfiArm64.", entry.Architecture.ToString());
+            Error(PxeErrorIds.UnknownArchitecture, $"Entry '{name}' must apply to at least one of {string.Join(", ", BootArchitectures.Singles)}.", entry.Architecture.ToString());
         }
 
         if ((entry.Loader & BootLoader.All) == 0 || (entry.Loader & ~BootLoader.All) != 0)
         {
-            Error(BootErrorIds.NoLoader, $"Entry '{name}' must appear in at least one of Pxelinux, Ipxe, Grub.", entry.Loader.ToString());
+            Error(PxeErrorIds.NoLoader, $"Entry '{name}' must appear in at least one of Pxelinux, Ipxe, Grub.", entry.Loader.ToString());
         }
 
         if (BootText.HasControl(entry.Label))
         {
-            Error(BootErrorIds.InvalidCharacter, $"The label of '{name}' contains a control character or line break.", entry.Label);
+            Error(PxeErrorIds.InvalidCharacter, $"The label of '{name}' contains a control character or line break.", entry.Label);
         }
 
         if (BootText.HasControl(entry.HelpText, allowNewLines: true))
         {
-            Error(BootErrorIds.InvalidCharacter, $"The help text of '{name}' contains a control character.", entry.HelpText);
+            Error(PxeErrorIds.InvalidCharacter, $"The help text of '{name}' contains a control character.", entry.HelpText);
         }
 
         CheckArguments(entry.Arguments, "arguments");
@@ -51,44 +51,44 @@ public static class BootEntryValidator
         bool needsKernel = entry.Kind is BootEntryKind.Linux or BootEntryKind.Multiboot or BootEntryKind.Image;
         if (needsKernel && string.IsNullOrWhiteSpace(entry.Kernel))
         {
-            Error(BootErrorIds.KernelRequired, $"Entry '{name}' of kind {entry.Kind} needs -Kernel.");
+            Error(PxeErrorIds.KernelRequired, $"Entry '{name}' of kind {entry.Kind} needs -Kernel.");
         }
         else if (!needsKernel && !string.IsNullOrEmpty(entry.Kernel))
         {
-            Error(BootErrorIds.UnusedProperty, $"Entry '{name}' of kind {entry.Kind} does not use -Kernel; use -ChainTarget or -ConfigPath, or change -Kind.", entry.Kernel);
+            Error(PxeErrorIds.UnusedProperty, $"Entry '{name}' of kind {entry.Kind} does not use -Kernel; use -ChainTarget or -ConfigPath, or change -Kind.", entry.Kernel);
         }
 
         if (entry.Kind == BootEntryKind.Chainload && string.IsNullOrWhiteSpace(entry.ChainTarget))
         {
-            Error(BootErrorIds.ChainTargetRequired, $"Entry '{name}' of kind Chainload needs -ChainTarget (a boot file such as undionly.kpxe or a URL).");
+            Error(PxeErrorIds.ChainTargetRequired, $"Entry '{name}' of kind Chainload needs -ChainTarget (a boot file such as undionly.kpxe or a URL).");
         }
 
         if (entry.Kind == BootEntryKind.ConfigInclude && string.IsNullOrWhiteSpace(entry.ConfigPath))
         {
-            Error(BootErrorIds.ConfigPathRequired, $"Entry '{name}' of kind ConfigInclude needs -ConfigPath.");
+            Error(PxeErrorIds.ConfigPathRequired, $"Entry '{name}' of kind ConfigInclude needs -ConfigPath.");
         }
 
         if ((entry.Initrd?.Count ?? 0) > 0 && entry.Kind != BootEntryKind.Linux)
         {
-            Error(BootErrorIds.UnusedProperty, $"Entry '{name}' of kind {entry.Kind} does not use -Initrd; for Xen put images in -Module.");
+            Error(PxeErrorIds.UnusedProperty, $"Entry '{name}' of kind {entry.Kind} does not use -Initrd; for Xen put images in -Module.");
         }
 
         if ((entry.Modules?.Count ?? 0) > 0 && entry.Kind != BootEntryKind.Multiboot)
         {
-            Error(BootErrorIds.UnusedProperty, $"Entry '{name}' of kind {entry.Kind} does not use -Module.");
+            Error(PxeErrorIds.UnusedProperty, $"Entry '{name}' of kind {entry.Kind} does not use -Module.");
         }
 
         foreach (var (path, what) in Paths(entry))
         {
             if (path is null)
             {
-                Error(BootErrorIds.InvalidPath, $"Entry '{name}' has an empty {what} path.");
+                Error(PxeErrorIds.InvalidPath, $"Entry '{name}' has an empty {what} path.");
                 continue;
             }
 
             if (BootText.PathProblem(path) is { } problem)
             {
-                Error(BootErrorIds.InvalidPath, $"The {what} path '{path}' of '{name}' is refused: {problem}.", path);
+                Error(PxeErrorIds.InvalidPath, $"The {what} path '{path}' of '{name}' is refused: {problem}.", path);
             }
         }
 
@@ -96,7 +96,7 @@ public static class BootEntryValidator
         {
             if (!BootEntry.TryNormalizeMacAddress(mac, out _))
             {
-                Error(BootErrorIds.InvalidMacAddress, $"'{mac}' is not a MAC address; use the form aa-bb-cc-dd-ee-ff.", mac);
+                Error(PxeErrorIds.InvalidMacAddress, $"'{mac}' is not a MAC address; use the form aa-bb-cc-dd-ee-ff.", mac);
             }
         }
 
@@ -104,7 +104,7 @@ public static class BootEntryValidator
         {
             if (!BootEntry.TryNormalizeUuid(uuid, out _))
             {
-                Error(BootErrorIds.InvalidUuid, $"'{uuid}' is not a UUID.", uuid);
+                Error(PxeErrorIds.InvalidUuid, $"'{uuid}' is not a UUID.", uuid);
             }
         }
 
@@ -119,17 +119,17 @@ public static class BootEntryValidator
 
             if (BootText.HasControl(arguments))
             {
-                Error(BootErrorIds.InvalidCharacter, $"The {what} of '{name}' contain a control character or line break.", arguments);
+                Error(PxeErrorIds.InvalidCharacter, $"The {what} of '{name}' contain a control character or line break.", arguments);
             }
 
             if (arguments.Contains("${", StringComparison.Ordinal))
             {
-                Error(BootErrorIds.UnescapableArgument, $"The {what} of '{name}' contain '${{', which iPXE expands as a setting and cannot escape.", arguments);
+                Error(PxeErrorIds.UnescapableArgument, $"The {what} of '{name}' contain '${{', which iPXE expands as a setting and cannot escape.", arguments);
             }
 
             if (entry.Kind == BootEntryKind.Multiboot && arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("---"))
             {
-                Error(BootErrorIds.UnescapableArgument, $"The {what} of '{name}' contain '---', which mboot.c32 reads as the module separator.", arguments);
+                Error(PxeErrorIds.UnescapableArgument, $"The {what} of '{name}' contain '---', which mboot.c32 reads as the module separator.", arguments);
             }
         }
     }
@@ -163,11 +163,11 @@ public static class BootEntryValidator
 
             string id = what switch
             {
-                "kernel" => BootErrorIds.KernelNotFound,
-                "initrd" => BootErrorIds.InitrdNotFound,
-                "module" => BootErrorIds.ModuleNotFound,
-                "chain target" => BootErrorIds.ChainTargetNotFound,
-                _ => BootErrorIds.ConfigNotFound,
+                "kernel" => PxeErrorIds.KernelNotFound,
+                "initrd" => PxeErrorIds.InitrdNotFound,
+                "module" => PxeErrorIds.ModuleNotFound,
+                "chain target" => PxeErrorIds.ChainTargetNotFound,
+                _ => PxeErrorIds.ConfigNotFound,
             };
             issues.Add(new BootEntryIssue(id, severity, entry.Name, $"The {what} '{path}' of '{entry.Name}' is not in the boot namespace ({result.Reason ?? result.Status.ToString()}); mount or copy it, or fix the path.", path));
         }

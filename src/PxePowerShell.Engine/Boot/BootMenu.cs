@@ -92,7 +92,8 @@ public sealed record BootMenu(
     /// <summary>
     /// True when the loader behind <paramref name="format"/> can boot the entry's kind on <paramref name="architecture"/>:
     /// multiboot needs mboot.c32 (pxelinux on BIOS only), iPXE's multiboot (BIOS only) or GRUB's multiboot2;
-    /// pxelinux.cfg served to BIOS clients is never shown to syslinux.efi and the other way round.
+    /// pxelinux.cfg served to BIOS clients is never shown to syslinux.efi and the other way round, and platforms without a
+    /// syslinux.efi (ARM32, RISC-V, LoongArch) have empty syslinux menus.
     /// </summary>
     public static bool CanBoot(BootEntry entry, BootMenuFormat format, BootArchitecture architecture)
     {
@@ -102,7 +103,7 @@ public sealed record BootMenu(
             return false;
         }
 
-        if (format == BootMenuFormat.Syslinux && architecture == BootArchitecture.Bios)
+        if (format == BootMenuFormat.Syslinux && !BootMenuLayout.HasSyslinuxEfi(architecture))
         {
             return false;
         }

@@ -5,7 +5,7 @@ namespace PxePowerShell.Engine.Boot;
 
 /// <summary>
 /// Writes generated menus to disk (Export-PxeBootMenu), for people who serve files with dnsmasq or another TFTP server:
-/// the same files, names and layout (<see cref="BootMenuLayout"/>) that <see cref="Files.GeneratedMenuSource"/> serves.
+/// the same files, names and layout (<see cref="BootMenuLayout"/>) that <see cref="Boot.GeneratedMenuSource"/> serves.
 /// Files are written atomically; per-client files of clients no longer targeted are left alone.
 /// </summary>
 public static class BootMenuExporter

@@ -22,12 +22,20 @@ public static class BootMenuLayout
     /// <summary>The GRUB configuration (grubnetx64.efi's prefix is usually /grub).</summary>
     public const string GrubConfig = "grub/grub.cfg";
 
-    /// <summary>The pxelinux.cfg directory for a syslinux.efi platform.</summary>
+    /// <summary>
+    /// True for the UEFI platforms this layout has a syslinux.efi directory for; the others (ARM32, RISC-V, LoongArch)
+    /// have no syslinux build and read GRUB and iPXE menus only.
+    /// </summary>
+    public static bool HasSyslinuxEfi(BootArchitecture architecture) =>
+        architecture is BootArchitecture.EfiIA32 or BootArchitecture.EfiX64 or BootArchitecture.EfiArm64;
+
+    /// <summary>The pxelinux.cfg directory for a syslinux.efi platform (BIOS: the root's pxelinux.cfg).</summary>
     public static string SyslinuxDirectory(BootArchitecture architecture) => architecture switch
     {
         BootArchitecture.EfiIA32 => SyslinuxEfi32,
         BootArchitecture.EfiX64 => SyslinuxEfi64,
         BootArchitecture.EfiArm64 => "efiarm64/pxelinux.cfg",
-        _ => Pxelinux,
+        BootArchitecture.Bios => Pxelinux,
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, $"No syslinux.efi reads menus for {architecture}; it boots GRUB or iPXE."),
     };
 }

@@ -9,7 +9,7 @@ namespace PxePowerShell.Engine.Boot;
 /// <param name="Number">The section's number (0 for the first), used to keep labels unique.</param>
 /// <param name="Keys">The dispatch keys that select this section.</param>
 /// <param name="Menu">The menu (its Client and Architecture are those of the first key).</param>
-public sealed record BootMenuSection(int Number, ImmutableArray<string> Keys, BootMenu Menu)
+internal sealed record BootMenuSection(int Number, ImmutableArray<string> Keys, BootMenu Menu)
 {
     /// <summary>
     /// Plans the sections of a dispatching script for <paramref name="format"/>: one per distinct menu over every client

@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Boot;
 /// menu, <c>$net_default_server</c> in a GRUB netboot menu): the ones that name the boot server become the entry
 /// placeholder <c>{server}</c>; any other is reported, because no menu the module renders can fill it in. Pure.
 /// </summary>
-public static class BootVariables
+internal static class BootVariables
 {
     private static readonly Dictionary<string, string> Known = new(StringComparer.Ordinal)
     {

@@ -16,7 +16,7 @@ namespace PxePowerShell.Engine.Boot;
 /// back around a parameter that holds a space, so <c>acpi_osi="Windows 2012"</c> reaches the kernel with the same meaning.
 /// Files are named from $root ("/path"): the TFTP server GRUB came from, or <c>(http,host,port)</c> when an HTTP base is set.
 /// </remarks>
-public static class GrubMenuRenderer
+internal static class GrubMenuRenderer
 {
     /// <summary>The (platform, key) pairs a dispatching grub.cfg distinguishes, from ${grub_platform}-${grub_cpu}.</summary>
     public static IReadOnlyList<(BootArchitecture Architecture, string Key)> PlatformKeys { get; } =
@@ -25,6 +25,9 @@ public static class GrubMenuRenderer
         (BootArchitecture.EfiIA32, "efi-i386"),
         (BootArchitecture.EfiX64, "efi-x86_64"),
         (BootArchitecture.EfiArm64, "efi-arm64"),
+        (BootArchitecture.EfiArm32, "efi-arm"),
+        (BootArchitecture.EfiRiscV64, "efi-riscv64"),
+        (BootArchitecture.EfiLoongArch64, "efi-loongarch64"),
     ];
 
     /// <summary>Renders one menu as a standalone grub.cfg.</summary>

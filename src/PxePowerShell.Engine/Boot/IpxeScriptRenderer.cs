@@ -18,7 +18,7 @@ namespace PxePowerShell.Engine.Boot;
 /// Files load from the HTTP base URL when one is set, otherwise from "/path", which iPXE resolves against the
 /// script's own URL (TFTP or HTTP, same server).
 /// </remarks>
-public static class IpxeScriptRenderer
+internal static class IpxeScriptRenderer
 {
     /// <summary>The (platform, key) pairs a dispatching script distinguishes, from ${platform} and ${buildarch}.</summary>
     public static IReadOnlyList<(BootArchitecture Architecture, string Key)> PlatformKeys { get; } =
@@ -27,6 +27,9 @@ public static class IpxeScriptRenderer
         (BootArchitecture.EfiIA32, "efi-i386"),
         (BootArchitecture.EfiX64, "efi-x86_64"),
         (BootArchitecture.EfiArm64, "efi-arm64"),
+        (BootArchitecture.EfiArm32, "efi-arm32"),
+        (BootArchitecture.EfiRiscV64, "efi-riscv64"),
+        (BootArchitecture.EfiLoongArch64, "efi-loong64"),
     ];
 
     /// <summary>An unset setting: expands to nothing, used to protect words that start with '#' or are separators.</summary>
@@ -91,7 +94,7 @@ public static class IpxeScriptRenderer
         ArgumentNullException.ThrowIfNull(word);
         if (word.Contains("${", StringComparison.Ordinal))
         {
-            throw new BootEntryException(BootErrorIds.UnescapableArgument, $"'{word}' contains '${{', which iPXE expands and cannot escape.", target: word);
+            throw new BootEntryException(PxeErrorIds.UnescapableArgument, $"'{word}' contains '${{', which iPXE expands and cannot escape.", target: word);
         }
 
         return word.StartsWith('#') || word is "||" or "&&" or ";" ? Nil + word : word;

@@ -47,13 +47,13 @@ public sealed class JsonBootEntryStorage : IBootEntryStorage
             return null;
         }
 
-        var (settings, entries) = BootEntryFile.Read(FilePath, BootErrorIds.StoreUnreadable);
+        var (settings, entries) = BootEntryFile.Read(FilePath, PxeErrorIds.StoreUnreadable);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries)
         {
             if (!seen.Add(entry.Name ?? string.Empty))
             {
-                throw new BootEntryException(BootErrorIds.StoreUnreadable, $"'{FilePath}' names the boot entry '{entry.Name}' twice; fix the file by hand.", entry.Name, FilePath);
+                throw new BootEntryException(PxeErrorIds.StoreUnreadable, $"'{FilePath}' names the boot entry '{entry.Name}' twice; fix the file by hand.", entry.Name, FilePath);
             }
         }
 

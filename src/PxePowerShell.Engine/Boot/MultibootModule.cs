@@ -15,7 +15,7 @@ public sealed record MultibootModule(string Path, string? Arguments = null)
         var parts = text.Trim().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
         return parts.Length switch
         {
-            0 => throw new BootEntryException(BootErrorIds.InvalidPath, "A module needs a path.", target: text),
+            0 => throw new BootEntryException(PxeErrorIds.InvalidPath, "A module needs a path.", target: text),
             1 => new MultibootModule(parts[0]),
             _ => new MultibootModule(parts[0], parts[1].Trim()),
         };

@@ -16,7 +16,7 @@ namespace PxePowerShell.Engine.Boot;
 /// would end the help early and is written as "[ENDTEXT]". Kernels whose extension syslinux would read as another
 /// file type (.bin, .bs, .0, .c32, .com, .cbt, .img, .bss) are written with <c>LINUX</c>, which forces the Linux format.
 /// </remarks>
-public static class PxelinuxMenuRenderer
+internal static class PxelinuxMenuRenderer
 {
     /// <summary>Longest TIMEOUT syslinux accepts (tenths of a second).</summary>
     public const int MaxTimeoutTenths = 35996;

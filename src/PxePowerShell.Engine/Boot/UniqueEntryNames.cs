@@ -5,7 +5,7 @@ namespace PxePowerShell.Engine.Boot;
 /// "ubuntu" becomes "ubuntu-2", the third "ubuntu-3"; names are cut to <see cref="BootEntry.MaxNameLength"/>.
 /// Each claim costs constant time however many entries share a name.
 /// </summary>
-public sealed class UniqueEntryNames
+internal sealed class UniqueEntryNames
 {
     private readonly HashSet<string> _taken = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _nextSuffix = new(StringComparer.OrdinalIgnoreCase);

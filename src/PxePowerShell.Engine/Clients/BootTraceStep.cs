@@ -36,10 +36,10 @@ public sealed record BootTraceStep
     public uint? TransactionId { get; init; }
 
     /// <summary>The type of the DHCP message the client sent (what a reply or an Ignored step answers).</summary>
-    public Dhcp.DhcpMessageType? MessageType { get; init; }
+    public Net.DhcpMessageType? MessageType { get; init; }
 
     /// <summary>True when the step is, or answers, a DHCP DISCOVER.</summary>
-    public bool IsDiscover => MessageType == Dhcp.DhcpMessageType.Discover || Kind == PxeEventKind.DhcpDiscover;
+    public bool IsDiscover => MessageType == Net.DhcpMessageType.Discover || Kind == PxeEventKind.DhcpDiscover;
 
     /// <summary>The DHCP server the client's message names (option 54): whose offer it took.</summary>
     public IPAddress? ServerIdentifier { get; init; }

@@ -130,7 +130,7 @@ internal sealed class TraceWriter : IDisposable
                 Architecture = Text(5),
                 UserClass = Text(6),
                 TransactionId = Number(7) is { } xid ? (uint)xid : null,
-                MessageType = Enum.TryParse<Dhcp.DhcpMessageType>(Text(8), out var type) ? type : null,
+                MessageType = Enum.TryParse<Net.DhcpMessageType>(Text(8), out var type) ? type : null,
                 ServerIdentifier = Address(9),
                 IPAddress = Address(10),
                 BootFile = Text(11),

@@ -32,10 +32,21 @@ public static class PxeConfigurationValues
     /// <paramref name="baseDirectory"/> when given.
     /// </summary>
     /// <exception cref="PxeConfigurationException">A key is unknown or a value has the wrong type or form.</exception>
-    public static PxeServerConfiguration FromValues(IDictionary values, string? baseDirectory = null)
+    public static PxeServerConfiguration FromValues(IDictionary values, string? baseDirectory = null) =>
+        RequireDhcpAddresses(Apply(new PxeServerConfiguration(), values, baseDirectory), "Addresses");
+
+    /// <summary>
+    /// Lays <paramref name="values"/> over <paramref name="configuration"/>: each setting named replaces the one there, the
+    /// others stay. This is the one parser of settings: files (<see cref="FromValues"/>) and cmdlet parameters
+    /// (<see cref="PxeConfigurationParameters"/>) both go through it, so they accept the same values and fail with the same
+    /// errors. Keys are setting names or the cmdlet parameter names that stand for them (Port, BootFile, Reservation ...).
+    /// </summary>
+    /// <exception cref="PxeConfigurationException">A key is unknown or a value has the wrong type or form.</exception>
+    public static PxeServerConfiguration Apply(PxeServerConfiguration configuration, IDictionary values, string? baseDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(values);
-        var c = new PxeServerConfiguration();
+        var c = configuration;
         foreach (DictionaryEntry item in values)
         {
             string key = item.Key?.ToString() ?? string.Empty;
@@ -46,7 +57,7 @@ public static class PxeConfigurationValues
                 "Root" => c with { Root = FullPath(Text(key, value), baseDirectory) },
                 "DhcpMode" => c with { DhcpMode = Enumeration<DhcpMode>(key, value) },
                 "Interfaces" => c with { Interfaces = List(key, value).Select(v => Text(key, v)).ToList() },
-                "Addresses" => c with { Addresses = List(key, value).Select(v => Address(key, v)).ToList() },
+                "Addresses" => c with { Addresses = List(key, value).Select(v => AnyAddress(key, v)).ToList() },
                 "RangeStart" => c with { RangeStart = Address(key, value) },
                 "RangeEnd" => c with { RangeEnd = Address(key, value) },
                 "Range" => WithRange(c, key, value),
@@ -63,10 +74,10 @@ public static class PxeConfigurationValues
                 "HttpBootUrl" => c with { HttpBootUrl = Text(key, value) },
                 "Menu" => c with { Menu = List(key, value).Select(v => MenuEntry(key, v)).ToList() },
                 "Prompt" => c with { Prompt = Text(key, value) },
-                "PromptTimeout" => c with { PromptTimeout = Integer(key, value, 0, 255) },
+                "PromptTimeout" => c with { PromptTimeout = PromptSeconds(key, value) },
                 "NoOverride" => c with { NoOverride = Boolean(key, value) },
                 "TftpServer" => c with { TftpServer = Address(key, value) },
-                "ConflictCheckTimeout" => c with { ConflictCheckTimeout = Duration(key, value) },
+                "ConflictCheckTimeout" => c with { ConflictCheckTimeout = Duration(key, value, TimeSpan.Zero, TimeSpan.FromMinutes(10), "00:00:02") },
                 "DhcpPort" => c with { DhcpPort = Integer(key, value, 0, 65535) },
                 "Dhcp6" => c with { Dhcp6 = Boolean(key, value) },
                 "Dhcp6RangeStart" => c with { Dhcp6RangeStart = Address6(key, value) },
@@ -185,6 +196,11 @@ public static class PxeConfigurationValues
             "mount" => "Mounts",
             "range" => "Range",
             "leasetime" => "LeaseDuration",
+            "startrange" => "RangeStart",
+            "endrange" => "RangeEnd",
+            "port" => "DhcpPort",
+            "maxsessions" => "TftpMaxSessions",
+            "timeout" => "PromptTimeout",
             _ => key,
         };
     }
@@ -241,10 +257,16 @@ public static class PxeConfigurationValues
         string text = value is IPAddress ip ? ip.ToString() : Text(key, value);
         return IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
             ? address
-            : throw new PxeConfigurationException(key, $"{key}: '{text}' is not an IPv6 address.");
+            : throw new PxeConfigurationException(key, $"{key}: '{text}' is not an IPv6 address; DHCPv6 ranges and options carry only IPv6 addresses such as fd00:77::100.", errorId: PxeErrorIds.IPv6AddressRequired);
     }
 
     private static IPAddress Address(string key, object? value)
+    {
+        var address = AnyAddress(key, value);
+        return address.AddressFamily == AddressFamily.InterNetwork ? address : throw NotIPv4(key, address);
+    }
+
+    private static IPAddress AnyAddress(string key, object? value)
     {
         if (value is IPAddress ip)
         {
@@ -252,12 +274,54 @@ public static class PxeConfigurationValues
         }
 
         string text = Text(key, value);
-        if (!IPAddress.TryParse(text, out var address) || address.AddressFamily != AddressFamily.InterNetwork)
+        return IPAddress.TryParse(text, out var address)
+            ? address
+            : throw new PxeConfigurationException(key, $"{key}: '{text}' is not an IPv4 address.");
+    }
+
+    private static PxeConfigurationException NotIPv4(string key, IPAddress address) => new(
+        key,
+        $"{key}: '{address}' is not an IPv4 address; DHCPv4 options and fields carry only IPv4 addresses such as 192.168.0.1.",
+        errorId: PxeErrorIds.IPv4AddressRequired);
+
+    /// <summary>
+    /// IPv4AddressRequired unless every interface address is IPv4 or no DHCP runs (with DhcpMode None, TFTP and HTTP may
+    /// listen on an IPv6 address); <paramref name="key"/> is the name the addresses were given under.
+    /// </summary>
+    internal static PxeServerConfiguration RequireDhcpAddresses(PxeServerConfiguration c, string key)
+    {
+        if (c.DhcpMode != DhcpMode.None && c.Addresses.FirstOrDefault(a => a.AddressFamily != AddressFamily.InterNetwork) is { } address)
         {
-            throw new PxeConfigurationException(key, $"{key}: '{text}' is not an IPv4 address.");
+            throw NotIPv4(key, address);
         }
 
-        return address;
+        return c;
+    }
+
+    private static int PromptSeconds(string key, object? value)
+    {
+        if (value is not TimeSpan time)
+        {
+            return Integer(key, value, 0, 255);
+        }
+
+        _ = Duration(key, time, TimeSpan.Zero, TimeSpan.FromSeconds(255), "00:00:10");
+        if (time.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new PxeConfigurationException(
+                key,
+                $"{key} {time:c} is not a whole number of seconds; write a TimeSpan such as 00:00:10 or (New-TimeSpan -Seconds 10) (PowerShell turns a bare integer into ticks, not seconds).");
+        }
+
+        return (int)time.TotalSeconds;
+    }
+
+    private static TimeSpan Duration(string key, object? value, TimeSpan minimum, TimeSpan maximum, string example)
+    {
+        var time = Duration(key, value);
+        return time >= minimum && time <= maximum
+            ? time
+            : throw new PxeConfigurationException(key, $"{key} {time:c} is out of range: it must be at least {minimum:c} and at most {maximum:c}, for example {example}.");
     }
 
     private static int Integer(string key, object? value, int min, int max)
@@ -341,7 +405,10 @@ public static class PxeConfigurationValues
 
             if (!ClientArchitectures.TryParse(name, out var architecture))
             {
-                throw new PxeConfigurationException(key, $"{key}: '{name}' is not a client architecture. Use one of: {string.Join(", ", Enum.GetNames<ClientArchitecture>())}.");
+                throw new PxeConfigurationException(
+                    key,
+                    $"{key}: '{name}' is not a client architecture. Use one of: {string.Join(", ", Enum.GetNames<ClientArchitecture>())}.",
+                    errorId: PxeErrorIds.UnknownArchitecture);
             }
 
             files[architecture] = Text($"{key}.{name}", entry.Value);
@@ -378,6 +445,12 @@ public static class PxeConfigurationValues
 
     private static DhcpReservation Reservation(string key, object? value)
     {
+        if (value is DhcpReservation given)
+        {
+            _ = Address($"{key}.IPAddress", given.IPAddress);
+            return given;
+        }
+
         IPAddress? address = null;
         string? mac = null, name = null;
         TimeSpan? lease = null;
@@ -392,13 +465,13 @@ public static class PxeConfigurationValues
                     mac = Text($"{key}.MacAddress", entry.Value);
                     break;
                 case "name":
-                    name = Text($"{key}.Name", entry.Value);
+                    name = IsEmpty(entry.Value) ? null : Text($"{key}.Name", entry.Value);
                     break;
                 case "leaseduration" or "leasetime":
-                    lease = Duration($"{key}.LeaseDuration", entry.Value);
+                    lease = IsEmpty(entry.Value) ? null : Duration($"{key}.LeaseDuration", entry.Value);
                     break;
                 default:
-                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use IPAddress, MacAddress, Name and LeaseDuration.");
+                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use IPAddress, MacAddress (or ClientId), Name and LeaseDuration.");
             }
         }
 
@@ -409,7 +482,10 @@ public static class PxeConfigurationValues
 
         if (!MacAddress.TryNormalizeHardwareAddress(mac, out var normalized))
         {
-            throw new PxeConfigurationException(key, $"{key} {address}: '{mac}' is not a MAC address.");
+            throw new PxeConfigurationException(
+                key,
+                $"{key} {address}: '{mac}' is not a MAC address; use aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF or aabb.ccdd.eeff.",
+                errorId: PxeErrorIds.InvalidMacAddress);
         }
 
         return new DhcpReservation(address, normalized, name, lease);
@@ -442,6 +518,9 @@ public static class PxeConfigurationValues
 
         return Dhcp6.Dhcp6Reservation.Create(address, duid, mac, name, out string? error) ?? throw new PxeConfigurationException(key, $"{key}: {error}");
     }
+
+    /// <summary>An optional field left empty (a blank column of an Import-Csv row): the same as not given.</summary>
+    private static bool IsEmpty(object? value) => value is null || value is string { Length: 0 };
 
     private static object ReservationValue(DhcpReservation r) => Ordered(
         ("IPAddress", r.IPAddress.ToString()),

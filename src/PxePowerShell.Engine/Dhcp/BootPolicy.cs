@@ -6,7 +6,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// Chooses what a client boots from its architecture, whether it is already iPXE and whether it is an
 /// HTTP-boot client. Pure and thread-safe.
 /// </summary>
-public sealed class BootPolicy
+internal sealed class BootPolicy
 {
     /// <summary>
     /// Boot files used when none is configured: the dnsmasq-era syslinux names for x86 (pxelinux.0,

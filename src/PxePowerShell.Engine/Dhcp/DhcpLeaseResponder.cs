@@ -1,5 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -10,7 +11,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// that is free in the range gets it even without a record (a lost lease file never strands a client).
 /// Thread-safe; the clock is injected; leases are durable before an ACK leaves.
 /// </summary>
-public sealed class DhcpLeaseResponder
+internal sealed class DhcpLeaseResponder
 {
     private readonly object _gate = new();
     private readonly DhcpServerOptions _options;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using PxePowerShell.Engine.Hosting;
+using System.Text;
 using PxePowerShell.Engine.Interop.Linux;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -149,6 +150,38 @@ internal sealed class DhcpListener : IDisposable
             return;
         }
 
+        Send(send.AsSpan(0, length), destination, source, counters);
+    }
+
+    /// <summary>
+    /// Sends a reply once <paramref name="commit"/> completes (the group commit covering its lease), without holding up
+    /// the receive loop; a failed commit drops the reply (counted as a send error) and the client retries.
+    /// </summary>
+    public void SendAfter(Task commit, byte[] datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters) =>
+        commit.ContinueWith(
+            done =>
+            {
+                if (!done.IsCompletedSuccessfully)
+                {
+                    counters.SendError();
+                    return;
+                }
+
+                try
+                {
+                    Send(datagram, destination, source, counters);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // stopped meanwhile: the client retries against the next server
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
+    {
         if (Interface.IsLoopback && destination.Address.Equals(IPAddress.Broadcast))
         {
             // Loopback has no broadcast: answer the sender (tests and local tools).
@@ -157,7 +190,7 @@ internal sealed class DhcpListener : IDisposable
 
         try
         {
-            Socket.SendTo(send.AsSpan(0, length), SocketFlags.None, destination);
+            Socket.SendTo(datagram, SocketFlags.None, destination);
         }
         catch (SocketException)
         {

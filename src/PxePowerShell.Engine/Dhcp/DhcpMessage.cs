@@ -1,3 +1,4 @@
+using PxePowerShell.Engine.Net;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
@@ -10,7 +11,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// bad input yields false and a reason. <see cref="WriteTo"/> uses option overload (52) into file/sname
 /// when the options do not fit, splits long options (RFC 3396) and pads to the BOOTP minimum of 300 bytes.
 /// </summary>
-public sealed class DhcpMessage
+internal sealed class DhcpMessage
 {
     /// <summary>Size of the fixed BOOTP header before the magic cookie.</summary>
     public const int FixedHeaderLength = 236;

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Dhcp;
 
 /// <summary>DHCP option codes used by the engine (RFC 2132, RFC 3396, RFC 4578, PXE 2.1, iPXE).</summary>
-public enum DhcpOptionCode : byte
+internal enum DhcpOptionCode : byte
 {
     /// <summary>Padding (no length byte).</summary>
     Pad = 0,

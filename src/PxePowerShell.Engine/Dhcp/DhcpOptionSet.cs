@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// The options of a DHCP message, in order, one value per code. Parsing concatenates repeated codes
 /// (RFC 3396); writing splits values longer than 255 bytes into consecutive instances.
 /// </summary>
-public sealed class DhcpOptionSet
+internal sealed class DhcpOptionSet
 {
     private readonly List<KeyValuePair<byte, byte[]>> _items = [];
 

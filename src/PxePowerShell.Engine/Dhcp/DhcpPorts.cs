@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Dhcp;
 
 /// <summary>The well-known DHCP ports (RFC 2131 section 4.1, PXE 2.1 for 4011).</summary>
-public static class DhcpPorts
+internal static class DhcpPorts
 {
     /// <summary>The server port (bootps).</summary>
     public const int Server = 67;

@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// server into a broadcaster (the subnet's broadcast address), a talker to itself (its own address) or a reflector
 /// (loopback, multicast). Such requests are dropped and counted. Pure.
 /// </summary>
-public static class DhcpRelayCheck
+internal static class DhcpRelayCheck
 {
     /// <summary>
     /// Null when <paramref name="giaddr"/> is 0.0.0.0 (not relayed) or a plausible relay agent; else why it is not.

@@ -1,9 +1,10 @@
+using PxePowerShell.Engine.Net;
 using System.Net;
 
 namespace PxePowerShell.Engine.Dhcp;
 
 /// <summary>Where a reply goes (RFC 2131 section 4.1, PXE 2.1 for port 4011). Pure.</summary>
-public static class DhcpReplyRouting
+internal static class DhcpReplyRouting
 {
     /// <summary>
     /// The destination of <paramref name="reply"/> to <paramref name="request"/> that came from <paramref name="source"/>:

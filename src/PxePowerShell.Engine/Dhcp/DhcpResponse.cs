@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// <param name="Kind">The event kind that reports the outcome (ProxyOffer, DhcpAck, Ignored...).</param>
 /// <param name="Request">The request's PXE view, or null when it was not a BOOTREQUEST.</param>
 /// <param name="Reason">Why it was ignored or refused, or detail.</param>
-public sealed record DhcpResponse(DhcpMessage? Reply, PxeEventKind Kind, PxeRequest? Request, string? Reason)
+internal sealed record DhcpResponse(DhcpMessage? Reply, PxeEventKind Kind, PxeRequest? Request, string? Reason)
 {
     /// <summary>The boot file or URL named in the reply, if any.</summary>
     public string? BootFile => Reply is { BootFileName.Length: > 0 } r ? r.BootFileName : null;

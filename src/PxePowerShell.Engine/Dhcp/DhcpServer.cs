@@ -1,6 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -14,6 +15,7 @@ public sealed class DhcpServer : PxeServiceBase
     private readonly DhcpCounters _counters = new();
     private readonly DhcpListenerGroup _listeners = new();
     private ILeaseStore? _store;
+    private IGroupCommitLeaseStore? _commits;
     private DhcpLeaseResponder? _responder;
 
     /// <summary>Creates the server; throws <see cref="ArgumentException"/> listing what is wrong with the options.</summary>
@@ -40,7 +42,7 @@ public sealed class DhcpServer : PxeServiceBase
     public override IReadOnlyList<IPEndPoint> EndPoints => _listeners.EndPoints;
 
     /// <inheritdoc />
-    public override object GetStatistics() => _counters.Snapshot();
+    public override DhcpServerStatistics GetStatistics() => _counters.Snapshot();
 
     /// <summary>The counters.</summary>
     public DhcpServerStatistics Statistics => _counters.Snapshot();
@@ -57,7 +59,7 @@ public sealed class DhcpServer : PxeServiceBase
     }
 
     /// <summary>Removes a lease (running server only); false when the address has none.</summary>
-    public bool RemoveLease(IPAddress address) => RunningResponder().RemoveLease(address);
+    public bool RemoveLease(IPAddress address) => Committed(RunningResponder().RemoveLease(address));
 
     /// <summary>The reservations: live while running, else those of the options and the data directory.</summary>
     public IReadOnlyList<DhcpReservation> GetReservations()
@@ -72,10 +74,14 @@ public sealed class DhcpServer : PxeServiceBase
     }
 
     /// <summary>Removes the reservation of an address (running server only); false when there is none.</summary>
-    public bool RemoveReservation(IPAddress address) => RunningResponder().RemoveReservation(address);
+    public bool RemoveReservation(IPAddress address) => Committed(RunningResponder().RemoveReservation(address));
 
     /// <summary>Adds a reservation (running server only); throws <see cref="ArgumentException"/> when it conflicts.</summary>
-    public void AddReservation(DhcpReservation reservation) => RunningResponder().AddReservation(reservation);
+    public void AddReservation(DhcpReservation reservation)
+    {
+        RunningResponder().AddReservation(reservation);
+        Committed(true);
+    }
 
     /// <summary>Where the leases are kept: <see cref="DhcpServerOptions.LeaseStorage"/>, else the journal of <see cref="DhcpServerOptions.DataDirectory"/>, else nowhere.</summary>
     private ILeaseStorage? Storage() => Options.LeaseStorage ?? (Options.DataDirectory is { } dir ? new JournalLeaseStorage(dir) : null);
@@ -96,6 +102,13 @@ public sealed class DhcpServer : PxeServiceBase
         }
 
         _store = Storage()?.Open();
+        if (_store is IGroupCommitLeaseStore grouped)
+        {
+            // Replies wait for the group commit covering them (see Handle), so the receive loop never waits for a disk.
+            grouped.DeferCommit = true;
+            _commits = grouped;
+        }
+
         _responder = new DhcpLeaseResponder(Options, _store, Time);
         foreach (var iface in serving)
         {
@@ -125,6 +138,13 @@ public sealed class DhcpServer : PxeServiceBase
             ? IPv4.SameSubnet(i.Address, Options.StartRange, i.SubnetMask) && IPv4.SameSubnet(i.Address, Options.StartRange, Options.SubnetMask)
             : false;
 
+    /// <summary>Waits until what the cmdlet just changed is durable (the store throws its PxeStorageException when not).</summary>
+    private T Committed<T>(T result)
+    {
+        _commits?.WhenCommitted().GetAwaiter().GetResult();
+        return result;
+    }
+
     private DhcpLeaseResponder RunningResponder() =>
         _responder is { } r && State == PxeServerState.Running ? r : throw new InvalidOperationException($"The DHCP server '{Name}' is not running.");
 
@@ -138,7 +158,7 @@ public sealed class DhcpServer : PxeServiceBase
             return 0;
         }
 
-        if (Diagnostics.DhcpServerProbe.IsFromThisHost(request, source, listener.Interface.Address))
+        if (DhcpProbeFilter.IsFromThisHost(request, source, listener.Interface.Address))
         {
             return 0; // this host looking for other servers (the conflict check, Find-PxeDhcpServer)
         }
@@ -167,6 +187,15 @@ public sealed class DhcpServer : PxeServiceBase
         }
 
         destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, DhcpPorts.ServerOrDefault(Options.Port), pxePort: false);
-        return response.Reply.WriteTo(reply, response.MaxMessageSize, !Options.NoOverride);
+        int length = response.Reply.WriteTo(reply, response.MaxMessageSize, !Options.NoOverride);
+        if (length > 0 && _commits?.WhenCommitted() is { IsCompletedSuccessfully: false } commit)
+        {
+            // Leases written and not yet on disk (this one's or one it depends on): the reply leaves after their fsync.
+            listener.SendAfter(commit, reply[..length].ToArray(), destination, source, _counters);
+            destination = null;
+            return 0;
+        }
+
+        return length;
     }
 }

@@ -12,8 +12,8 @@ public interface ILeaseStorage
 
     /// <summary>
     /// Opens the store one running server writes through; the caller owns it and disposes it when the server stops.
-    /// An embedded store admits one open store per location at a time and throws <see cref="IOException"/> (tagged
-    /// DataDirectoryInUse) for a second; a shared store admits one per server and arbitrates in <see cref="ILeaseStore"/>.
+    /// An embedded store admits one open store per location at a time and throws <see cref="IOException"/> (a PxeStorageException with
+    /// the id DataDirectoryInUse) for a second; a shared store admits one per server and arbitrates in <see cref="ILeaseStore"/>.
     /// </summary>
     ILeaseStore Open();
 

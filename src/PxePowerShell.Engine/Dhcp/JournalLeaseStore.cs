@@ -1,20 +1,32 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
+using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Engine.Dhcp;
 
 /// <summary>
 /// A write-ahead journal of leases in a data directory: one checksummed text line per change, appended with
 /// a single write and flushed to disk (fsync) before the call returns, so a lease survives <c>kill -9</c> at any
-/// moment. Opening folds the journal (dropping a torn last record) and rewrites it compacted through a
-/// temporary file and an atomic rename. A lock file keeps two servers off one directory.
+/// moment. The fsyncs are grouped (<see cref="JournalCommitQueue"/>): one covers every record written while the
+/// previous one ran; a server that sets <see cref="DeferCommit"/> holds its replies until <see cref="WhenCommitted"/>. Opening folds the journal (dropping a torn last record) and rewrites it compacted through a
+/// temporary file and an atomic rename. A lock file keeps two servers off one directory. Every failure of the file
+/// system leaves as a <see cref="PxeStorageException"/> with one of the ids below.
 /// </summary>
-public sealed class JournalLeaseStore : ILeaseStore
+public sealed class JournalLeaseStore : IGroupCommitLeaseStore
 {
     /// <summary>The journal's file name in the data directory.</summary>
     public const string FileName = "leases.journal";
+
+    /// <summary>The ErrorId when another server holds the directory.</summary>
+    public const string InUseErrorId = "DataDirectoryInUse";
+
+    /// <summary>The ErrorId when the directory or its journal cannot be opened, read or compacted.</summary>
+    public const string UnavailableErrorId = "LeaseStoreUnavailable";
+
+    /// <summary>The ErrorId when a change could not be made durable (a full or read-only disk).</summary>
+    public const string WriteFailedErrorId = "LeaseWriteFailed";
 
     private const string LockName = "leases.lock";
     private readonly object _gate = new();
@@ -22,42 +34,85 @@ public sealed class JournalLeaseStore : ILeaseStore
     private readonly FileStream _lock;
     private readonly Dictionary<IPAddress, DhcpLease> _leases = [];
     private readonly Dictionary<IPAddress, DhcpReservation> _reservations = [];
+    private readonly JournalCommitQueue _commits;
     private FileStream _journal;
+    private int _generation;
     private int _records;
     private LeaseStoreContents _loaded;
 
     /// <summary>Opens (creating if needed) the journal in <paramref name="directory"/>.</summary>
-    /// <exception cref="IOException">Another server holds the directory, or it cannot be written.</exception>
+    /// <exception cref="PxeStorageException">Another server holds the directory (tagged DataDirectoryInUse), or it cannot be written.</exception>
     public JournalLeaseStore(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        System.IO.Directory.CreateDirectory(directory);
         DataDirectory = directory;
         _path = Path.Combine(directory, FileName);
         try
         {
+            System.IO.Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Failure(UnavailableErrorId, $"The lease directory '{directory}' cannot be created: {ex.Message}", ex);
+        }
+
+        try
+        {
             _lock = new FileStream(Path.Combine(directory, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw Failure(UnavailableErrorId, $"The lease directory '{directory}' cannot be written: {ex.Message}", ex);
         }
         catch (IOException ex)
         {
-            throw PxeStartFailures.Tag(new IOException($"The lease directory '{directory}' is in use by another DHCP server.", ex), PxeStartFailure.DataDirectoryInUse);
+            throw PxeStartFailures.Tag(
+                new PxeStorageException(InUseErrorId, PxeErrorCategory.ResourceBusy, $"The lease directory '{directory}' is in use by another DHCP server.", ex),
+                PxeStartFailure.DataDirectoryInUse);
         }
 
-        int discarded = Fold(_path, _leases, _reservations);
-        _loaded = new LeaseStoreContents([.. _leases.Values], [.. _reservations.Values], discarded);
-        _journal = Compact();
+        try
+        {
+            int discarded = Fold(_path, _leases, _reservations);
+            _loaded = new LeaseStoreContents([.. _leases.Values], [.. _reservations.Values], discarded);
+            _journal = Compact();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _lock.Dispose();
+            throw Failure(UnavailableErrorId, $"The lease journal in '{directory}' cannot be opened for writing: {ex.Message}", ex);
+        }
+
+        _commits = new JournalCommitQueue(FlushJournal, directory);
     }
 
     /// <summary>The data directory.</summary>
     public string DataDirectory { get; }
 
+    /// <inheritdoc />
+    public bool DeferCommit { get; set; }
+
+    /// <summary>fsyncs run so far (one covers every record written while the previous one ran).</summary>
+    public long Flushes => _commits.Flushes;
+
+    /// <inheritdoc />
+    public Task WhenCommitted() => _commits.WhenCommitted(_commits.WrittenCount);
+
     /// <summary>Reads a journal without opening it for writing (for listing leases of a stopped server).</summary>
+    /// <exception cref="PxeStorageException">The journal cannot be read.</exception>
     public static LeaseStoreContents Read(string directory)
     {
         var leases = new Dictionary<IPAddress, DhcpLease>();
         var reservations = new Dictionary<IPAddress, DhcpReservation>();
-        int discarded = Fold(Path.Combine(directory, FileName), leases, reservations);
-        return new LeaseStoreContents([.. leases.Values], [.. reservations.Values], discarded);
+        try
+        {
+            int discarded = Fold(Path.Combine(directory, FileName), leases, reservations);
+            return new LeaseStoreContents([.. leases.Values], [.. reservations.Values], discarded);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PxeStorageException(UnavailableErrorId, PxeErrorCategory.ReadError, $"The lease journal in '{directory}' cannot be read: {ex.Message}", ex);
+        }
     }
 
     /// <inheritdoc />
@@ -94,6 +149,7 @@ public sealed class JournalLeaseStore : ILeaseStore
     /// <inheritdoc />
     public void Dispose()
     {
+        _commits.Dispose();
         lock (_gate)
         {
             _journal.Dispose();
@@ -104,18 +160,55 @@ public sealed class JournalLeaseStore : ILeaseStore
     private void Append(string record, Action apply)
     {
         var bytes = Encode(record);
+        long sequence;
         lock (_gate)
         {
-            // One write(2) per record, then fsync: the record is either whole on disk or detectably torn.
-            _journal.Write(bytes);
-            _journal.Flush(flushToDisk: true);
+            try
+            {
+                // One write(2) per record, fsync'd by the commit queue: the record is either whole on disk or detectably torn.
+                _journal.Write(bytes);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Not applied: the caller (the DHCP receive path) answers nothing and the client retries.
+                throw Failure(WriteFailedErrorId, $"A lease change could not be written to '{_path}': {ex.Message}", ex);
+            }
+
             apply();
+            sequence = _commits.Written();
             _records++;
             if (_records > (2 * (_leases.Count + _reservations.Count)) + 1024)
             {
                 _journal.Dispose();
                 _journal = Compact();
+                _generation++;
             }
+        }
+
+        if (!DeferCommit)
+        {
+            _commits.WaitCommitted(sequence);
+        }
+    }
+
+    /// <summary>fsyncs the journal (outside the lock, so writers go on); a compaction meanwhile already fsync'd everything.</summary>
+    private void FlushJournal()
+    {
+        FileStream journal;
+        int generation;
+        lock (_gate)
+        {
+            journal = _journal;
+            generation = _generation;
+        }
+
+        try
+        {
+            journal.Flush(flushToDisk: true);
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _generation) != generation)
+        {
+            // compacted while we flushed: the compacted file (fsync'd before the rename) holds every record written before
         }
     }
 
@@ -142,6 +235,9 @@ public sealed class JournalLeaseStore : ILeaseStore
         _records = _leases.Count + _reservations.Count;
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
     }
+
+    private static PxeStorageException Failure(string errorId, string message, Exception ex) =>
+        new(errorId, ex is UnauthorizedAccessException ? PxeErrorCategory.PermissionDenied : PxeErrorCategory.WriteError, message, ex);
 
     private static byte[] Encode(string record)
     {

@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// written through to an <see cref="ILeaseStore"/> before a lease is acknowledged. Not thread-safe: the
 /// <see cref="DhcpLeaseResponder"/> serializes access.
 /// </summary>
-public sealed class LeasePool
+internal sealed class LeasePool
 {
     private readonly DhcpServerOptions _options;
     private readonly ILeaseStore? _store;

@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// to its journal), serialized by a lock, with the pool's own range and lease durations (<paramref name="pool"/>'s options).
 /// </summary>
 /// <param name="pool">The pool; nothing else may use it at the same time.</param>
-public sealed class PoolLeaseAllocator(LeasePool pool) : ILeaseAllocator
+internal sealed class PoolLeaseAllocator(LeasePool pool) : ILeaseAllocator
 {
     private readonly object _gate = new();
 

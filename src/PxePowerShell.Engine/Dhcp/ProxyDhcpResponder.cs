@@ -1,5 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -9,7 +10,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// HTTP and iPXE clients). Port 4011 (or a port-67 REQUEST naming this server): REQUEST → ACK with the boot file.
 /// Pure and thread-safe: request and receiving address in, reply and reason out.
 /// </summary>
-public sealed class ProxyDhcpResponder
+internal sealed class ProxyDhcpResponder
 {
     private readonly BootPolicy _policy;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -34,7 +34,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
     public override IReadOnlyList<IPEndPoint> EndPoints => _listeners.EndPoints;
 
     /// <inheritdoc />
-    public override object GetStatistics() => _counters.Snapshot();
+    public override DhcpServerStatistics GetStatistics() => _counters.Snapshot();
 
     /// <summary>The counters.</summary>
     public DhcpServerStatistics Statistics => _counters.Snapshot();
@@ -81,7 +81,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
             return 0;
         }
 
-        if (Diagnostics.DhcpServerProbe.IsFromThisHost(request, source, listener.Interface.Address))
+        if (DhcpProbeFilter.IsFromThisHost(request, source, listener.Interface.Address))
         {
             return 0; // this host looking for other servers (the conflict check, Find-PxeDhcpServer)
         }

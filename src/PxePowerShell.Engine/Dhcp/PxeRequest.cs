@@ -1,10 +1,11 @@
+using PxePowerShell.Engine.Net;
 using System.Globalization;
 using System.Net;
 
 namespace PxePowerShell.Engine.Dhcp;
 
 /// <summary>What a DHCP request says about the client: identity, firmware and what it asks for.</summary>
-public sealed record PxeRequest
+internal sealed record PxeRequest
 {
     /// <summary>The message type.</summary>
     public required DhcpMessageType MessageType { get; init; }

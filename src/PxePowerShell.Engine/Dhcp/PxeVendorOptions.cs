@@ -10,7 +10,7 @@ namespace PxePowerShell.Engine.Dhcp;
 /// boot servers (8), boot menu (9), menu prompt (10) and boot item (71). Encoded in the order dnsmasq uses
 /// (6, 10, 8, 9, 71) and terminated by 255.
 /// </summary>
-public sealed record PxeVendorOptions
+internal sealed record PxeVendorOptions
 {
     /// <summary>Sub-option 6: bit 0 disables broadcast discovery, bit 1 multicast, bit 2 uses only the boot server list, bit 3 boots the file in the offer without a menu.</summary>
     public byte? DiscoveryControl { get; init; }

@@ -4,7 +4,7 @@ using System.Net;
 namespace PxePowerShell.Engine.Dhcp6;
 
 /// <summary>IPv6 address arithmetic and URL forms.</summary>
-public static class Dhcp6Addresses
+internal static class Dhcp6Addresses
 {
     /// <summary>The address as a 128-bit number.</summary>
     public static UInt128 ToUInt128(IPAddress address)

@@ -1,6 +1,6 @@
 using System.Net;
-using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp6;
 

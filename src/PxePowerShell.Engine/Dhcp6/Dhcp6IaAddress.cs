@@ -6,4 +6,4 @@ namespace PxePowerShell.Engine.Dhcp6;
 /// <param name="Address">The IPv6 address.</param>
 /// <param name="PreferredLifetime">Preferred lifetime in seconds.</param>
 /// <param name="ValidLifetime">Valid lifetime in seconds.</param>
-public sealed record Dhcp6IaAddress(IPAddress Address, uint PreferredLifetime, uint ValidLifetime);
+internal sealed record Dhcp6IaAddress(IPAddress Address, uint PreferredLifetime, uint ValidLifetime);

@@ -4,7 +4,7 @@ using System.Net;
 namespace PxePowerShell.Engine.Dhcp6;
 
 /// <summary>An identity association for non-temporary addresses (option 3): IAID, T1, T2, addresses and a status.</summary>
-public sealed record Dhcp6IaNa
+internal sealed record Dhcp6IaNa
 {
     /// <summary>The client's identifier of the IA.</summary>
     public required uint Iaid { get; init; }

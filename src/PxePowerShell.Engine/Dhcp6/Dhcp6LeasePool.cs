@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Dhcp6;
 /// addresses; a lease is written through to an <see cref="ILeaseStore"/> (the same journal as DHCPv4, in its own
 /// directory) before the Reply that grants it. One address per client DUID. Not thread-safe: the responder serializes.
 /// </summary>
-public sealed class Dhcp6LeasePool
+internal sealed class Dhcp6LeasePool
 {
     private const int ScanLimit = 65536;
     private static readonly TimeSpan OfferTime = TimeSpan.FromMinutes(2);

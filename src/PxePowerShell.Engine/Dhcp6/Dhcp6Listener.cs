@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
-using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Interop.Linux;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp6;
 

@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Dhcp6;
 /// (type, hop count, link and peer address, options, the relayed message parsed from option 9). Parsing checks every
 /// length against the datagram and never throws: bad input is a parse failure with a reason.
 /// </summary>
-public sealed record Dhcp6Message
+internal sealed record Dhcp6Message
 {
     /// <summary>Largest message this codec writes (a reply through a few relays fits well within it).</summary>
     public const int MaxMessageSize = 8192;

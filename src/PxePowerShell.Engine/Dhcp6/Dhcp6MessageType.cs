@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Dhcp6;
 
 /// <summary>DHCPv6 message types (RFC 8415 section 7.3).</summary>
-public enum Dhcp6MessageType : byte
+internal enum Dhcp6MessageType : byte
 {
     /// <summary>Not a known message type.</summary>
     None = 0,

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Dhcp6;
 
 /// <summary>DHCPv6 option codes used by network boot (RFC 8415, RFC 5970, RFC 4649, RFC 6939).</summary>
-public enum Dhcp6OptionCode : ushort
+internal enum Dhcp6OptionCode : ushort
 {
     /// <summary>Client DUID.</summary>
     ClientId = 1,

@@ -4,7 +4,7 @@ using System.Text;
 namespace PxePowerShell.Engine.Dhcp6;
 
 /// <summary>Decoders and encoders of DHCPv6 option values. Decoders return false (never throw) on malformed data.</summary>
-public static class Dhcp6OptionValues
+internal static class Dhcp6OptionValues
 {
     /// <summary>A list of 16-bit values (option request 6, client architecture 61).</summary>
     public static bool TryDecodeUInt16List(ReadOnlySpan<byte> value, out ushort[] values)

@@ -1,10 +1,11 @@
 using System.Globalization;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Dhcp6;
 
 /// <summary>What a DHCPv6 client message says about the client: identity, firmware and what it asks for.</summary>
-public sealed record Dhcp6Request
+internal sealed record Dhcp6Request
 {
     /// <summary>The message type.</summary>
     public required Dhcp6MessageType MessageType { get; init; }

@@ -13,7 +13,7 @@ namespace PxePowerShell.Engine.Dhcp6;
 /// leases IA_NA addresses to every client. Boot URLs come from the same <see cref="BootPolicy"/> as DHCPv4.
 /// Thread-safe (one lock around the pool).
 /// </summary>
-public sealed class Dhcp6Responder
+internal sealed class Dhcp6Responder
 {
     private const uint PxeEnterprise = 343;
     private readonly object _gate = new();

@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Dhcp6;
 /// <param name="Kind">The event kind reporting the outcome (DhcpOffer for Advertise, DhcpAck for Reply, ProxyOffer/ProxyAck in boot-only mode, Ignored...).</param>
 /// <param name="Request">The client message's view, or null when it did not parse as a client message.</param>
 /// <param name="Reason">Why it was ignored, or detail.</param>
-public sealed record Dhcp6Response(Dhcp6Message? Reply, PxeEventKind Kind, Dhcp6Request? Request, string? Reason)
+internal sealed record Dhcp6Response(Dhcp6Message? Reply, PxeEventKind Kind, Dhcp6Request? Request, string? Reason)
 {
     /// <summary>The boot-file URL sent (option 59), or null.</summary>
     public string? BootFileUrl { get; init; }

@@ -1,7 +1,8 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp6;
 
@@ -46,7 +47,7 @@ public sealed class Dhcp6Server : PxeServiceBase
     public override IReadOnlyList<IPEndPoint> EndPoints => _endPoints;
 
     /// <inheritdoc />
-    public override object GetStatistics() => _counters.Snapshot();
+    public override DhcpServerStatistics GetStatistics() => _counters.Snapshot();
 
     /// <summary>The counters.</summary>
     public DhcpServerStatistics Statistics => _counters.Snapshot();

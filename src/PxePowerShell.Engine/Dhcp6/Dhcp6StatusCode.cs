@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Dhcp6;
 
 /// <summary>DHCPv6 status codes (RFC 8415 section 21.13).</summary>
-public enum Dhcp6StatusCode : ushort
+internal enum Dhcp6StatusCode : ushort
 {
     /// <summary>Success.</summary>
     Success = 0,

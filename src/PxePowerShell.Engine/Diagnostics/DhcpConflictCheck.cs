@@ -11,7 +11,7 @@ namespace PxePowerShell.Engine.Diagnostics;
 /// it is any other DHCP server offering addresses, and any other PXE server. The router's plain DHCP server beside a
 /// proxyDHCP is how proxyDHCP is meant to work and is never a warning.
 /// </summary>
-public static class DhcpConflictCheck
+internal static class DhcpConflictCheck
 {
     /// <summary>Probes every interface in <paramref name="interfaces"/> at once and returns the warnings, one per competing server and interface.</summary>
     public static async Task<IReadOnlyList<string>> RunAsync(

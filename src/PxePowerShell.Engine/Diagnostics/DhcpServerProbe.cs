@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Interop.Linux;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Diagnostics;
 
@@ -24,7 +25,7 @@ public static class DhcpServerProbe
 
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         socket.Bind(new IPEndPoint(IPAddress.Any, clientPort));
-        byte[] mac = [0x02, 0x50, 0x58, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256)];
+        byte[] mac = [.. DhcpProbeFilter.ProbeMacPrefix, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256)];
         uint pxeXid = (uint)Random.Shared.Next(1, int.MaxValue);
         uint plainXid = pxeXid ^ 0x5A5A5A5A;
         var target = new IPEndPoint(IPAddress.Broadcast, serverPort);
@@ -60,39 +61,6 @@ public static class DhcpServerProbe
 
         return [.. answers.Values];
     }
-
-    /// <summary>
-    /// True when <paramref name="request"/> is a probe this host sent (a probe MAC, 02-50-58-xx-xx-xx, from the receiving
-    /// interface's own address or another address of this machine): the module's servers let it pass unanswered, so a server's own conflict check and a
-    /// Find-PxeDhcpServer run on the server's machine list the other servers only, and the inventory gets no phantom client.
-    /// </summary>
-    public static bool IsFromThisHost(DhcpMessage request, IPEndPoint source, IPAddress interfaceAddress)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(source);
-        return request.ClientHardwareAddress.AsSpan(0, 3).SequenceEqual(ProbeMacPrefix)
-            && (source.Address.Equals(interfaceAddress) || IsLocalAddress(source.Address));
-    }
-
-    /// <summary>
-    /// True when <paramref name="address"/> belongs to this machine: a broadcast sent on loopback (or with
-    /// SO_BINDTODEVICE) leaves from the address of the default route's interface, not the listener's.
-    /// Asked only for the probe's own MAC prefix, so the interface list is read rarely.
-    /// </summary>
-    private static bool IsLocalAddress(IPAddress address)
-    {
-        try
-        {
-            return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
-                .Any(i => i.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)));
-        }
-        catch (System.Net.NetworkInformation.NetworkInformationException)
-        {
-            return false;
-        }
-    }
-
-    private static ReadOnlySpan<byte> ProbeMacPrefix => [0x02, 0x50, 0x58];
 
     /// <summary>A DISCOVER as PXE firmware (BIOS, vendor class PXEClient, options 93/94/97) or a plain client sends it.</summary>
     internal static DhcpMessage Discover(byte[] mac, uint xid, bool pxe)

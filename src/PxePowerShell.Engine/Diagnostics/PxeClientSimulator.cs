@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Interop.Linux;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Diagnostics;
 

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Diagnostics;
 
 /// <summary>The names of the steps of a simulated PXE boot.</summary>
-public static class PxeTestStepNames
+internal static class PxeTestStepNames
 {
     /// <summary>The DISCOVER was sent.</summary>
     public const string Discover = "Discover";

@@ -56,7 +56,7 @@ public sealed record PxeEvent
     public uint? TransactionId { get; init; }
 
     /// <summary>The type of the DHCP message the client sent (the request that a reply or an Ignored event answers).</summary>
-    public Dhcp.DhcpMessageType? MessageType { get; init; }
+    public Net.DhcpMessageType? MessageType { get; init; }
 
     /// <summary>The path requested or transferred.</summary>
     public string? Path { get; init; }

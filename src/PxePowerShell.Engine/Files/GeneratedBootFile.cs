@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Files;
 
 /// <summary>An in-memory boot file (generated content): positional reads over an immutable byte array.</summary>
-public sealed class GeneratedBootFile : IBootFile
+internal sealed class GeneratedBootFile : IBootFile
 {
     private readonly byte[] _content;
 

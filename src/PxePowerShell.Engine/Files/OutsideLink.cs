@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Files;
 /// <param name="Target">Where it points (resolved, absolute).</param>
 /// <param name="Image">The ISO image loop-mounted where the target lies, or null.</param>
 /// <param name="InImage">The target's path inside that image, or null.</param>
-public sealed record OutsideLink(string Link, string Target, string? Image, string? InImage)
+internal sealed record OutsideLink(string Link, string Target, string? Image, string? InImage)
 {
     /// <summary>What to do instead: the Mount-PxeIso line when the target is in a loop-mounted image, else copy the file in.</summary>
     public string Advice

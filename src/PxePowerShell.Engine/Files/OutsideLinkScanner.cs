@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Files;
 /// dnsmasq), and for each the loop-mounted image its target lies in, from /proc/self/mountinfo and the loop device's
 /// backing file. Bounded: at most <see cref="MaxEntries"/> directory entries are looked at.
 /// </summary>
-public static class OutsideLinkScanner
+internal static class OutsideLinkScanner
 {
     /// <summary>How many directory entries one scan looks at, at most.</summary>
     public const int MaxEntries = 20000;

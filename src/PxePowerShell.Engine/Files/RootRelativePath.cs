@@ -5,7 +5,7 @@ namespace PxePowerShell.Engine.Files;
 /// <c>/tftpboot/xenserver/xen.gz</c> (or a menu's <c>APPEND ... /tftpboot/xenserver/xen.gz</c>) names
 /// <c>xenserver/xen.gz</c> below the root. The TFTP side and the menu importers share this one reduction.
 /// </summary>
-public static class RootRelativePath
+internal static class RootRelativePath
 {
     /// <summary>
     /// True when <paramref name="path"/> (leading '/' optional) lies below <paramref name="root"/> (an absolute

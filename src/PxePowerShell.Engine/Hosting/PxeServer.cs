@@ -8,6 +8,7 @@ using PxePowerShell.Engine.Diagnostics;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Storage;
 using PxePowerShell.Engine.Tftp;
 
@@ -93,7 +94,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     public override IReadOnlyList<IPEndPoint> EndPoints => Services.SelectMany(s => s.EndPoints).ToList();
 
     /// <inheritdoc />
-    public override object GetStatistics() => new PxeServerStatistics(
+    public override PxeServerStatistics GetStatistics() => new PxeServerStatistics(
         (Dhcp as ProxyDhcpServer)?.Statistics ?? (Dhcp as DhcpServer)?.Statistics,
         Tftp?.Statistics,
         Http?.Statistics);

@@ -1,3 +1,4 @@
+using PxePowerShell.Engine.Services;
 namespace PxePowerShell.Engine.Hosting;
 
 /// <summary>The servers running in this process, by unique name.</summary>

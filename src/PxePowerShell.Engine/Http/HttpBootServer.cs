@@ -4,8 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
-using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Interop.Linux;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Http;
 
@@ -126,7 +126,7 @@ public sealed class HttpBootServer : PxeServiceBase
     }
 
     /// <summary>Returns <see cref="Statistics"/>.</summary>
-    public override object GetStatistics() => Statistics;
+    public override HttpStatistics GetStatistics() => Statistics;
 
     /// <inheritdoc />
     protected override Task OnStartAsync(CancellationToken cancellationToken)

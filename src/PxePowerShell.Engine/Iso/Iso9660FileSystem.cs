@@ -9,7 +9,7 @@ namespace PxePowerShell.Engine.Iso;
 /// SUSP entries of the primary tree, with relocated deep directories put back where they belong). Directories are read
 /// when first listed and cached; every length is checked against the image.
 /// </summary>
-public sealed class Iso9660FileSystem : IIsoFileSystem
+internal sealed class Iso9660FileSystem : IIsoFileSystem
 {
     /// <summary>The largest directory extent read (a directory of 100,000 files is ~5 MiB).</summary>
     public const long MaxDirectoryBytes = 64L * 1024 * 1024;

@@ -13,7 +13,7 @@ namespace PxePowerShell.Engine.Storage;
 internal sealed class EmbeddedClientStore : IClientStore
 {
     /// <summary>The ErrorId of every inventory failure.</summary>
-    public const string ErrorId = "InventoryUnavailable";
+    public const string ErrorId = PxeErrorIds.InventoryUnavailable;
 
     private readonly SqliteClientStore _inner;
 
@@ -76,11 +76,11 @@ internal sealed class EmbeddedClientStore : IClientStore
     internal static PxeStorageException? Translate(Exception ex) => ex switch
     {
         PxeStorageException => null,
-        SqliteException => new(ErrorId, PxeStorageErrorCategory.ResourceUnavailable, ex.Message, ex),
-        InvalidDataException => new(ErrorId, PxeStorageErrorCategory.InvalidData, ex.Message, ex),
-        UnauthorizedAccessException => new(ErrorId, PxeStorageErrorCategory.PermissionDenied, ex.Message, ex),
+        SqliteException => new(ErrorId, PxeErrorCategory.ResourceUnavailable, ex.Message, ex),
+        InvalidDataException => new(ErrorId, PxeErrorCategory.InvalidData, ex.Message, ex),
+        UnauthorizedAccessException => new(ErrorId, PxeErrorCategory.PermissionDenied, ex.Message, ex),
         IOException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException or ObjectDisposedException
-            => new(ErrorId, PxeStorageErrorCategory.ResourceUnavailable, ex.Message, ex),
+            => new(ErrorId, PxeErrorCategory.ResourceUnavailable, ex.Message, ex),
         _ => null,
     };
 }

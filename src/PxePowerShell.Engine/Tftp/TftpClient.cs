@@ -9,7 +9,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// broadcast or live in another network namespace): the socket edge of <see cref="TftpDownload"/>. Used by Test-PxeServer's
 /// simulated client, the start-up warm-up and the tests. Never throws for the network's sake; the result says how it ended.
 /// </summary>
-public sealed class TftpClient
+internal sealed class TftpClient
 {
     private readonly Socket _socket;
     private readonly TftpClientOptions _options;

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>What a <see cref="TftpClient"/> asks for and how long it waits.</summary>
-public sealed record TftpClientOptions
+internal sealed record TftpClientOptions
 {
     /// <summary>The blksize option (RFC 2348) to ask for; null asks for none and keeps 512-byte blocks.</summary>
     public int? BlockSize { get; init; }

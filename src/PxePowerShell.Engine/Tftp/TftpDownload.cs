@@ -10,7 +10,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// a block is missing or repeated. It locks onto the server's first transfer ID and answers another port of the server
 /// with ERROR 5 (RFC 1350); datagrams from other hosts are ignored (any host may answer a request sent to broadcast).
 /// </summary>
-public sealed class TftpDownload
+internal sealed class TftpDownload
 {
     private readonly IPEndPoint _server;
     private readonly string _file;

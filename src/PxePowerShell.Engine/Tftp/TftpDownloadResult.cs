@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// <param name="AnnouncedSize">The size the server announced (tsize), if it did.</param>
 /// <param name="ErrorCode">The server's error code for <see cref="TftpDownloadStatus.ServerError"/>.</param>
 /// <param name="ErrorMessage">The server's error message, or the socket's.</param>
-public sealed record TftpDownloadResult(TftpDownloadStatus Status, long Bytes, int BlockSize, long? AnnouncedSize, TftpErrorCode? ErrorCode = null, string? ErrorMessage = null)
+internal sealed record TftpDownloadResult(TftpDownloadStatus Status, long Bytes, int BlockSize, long? AnnouncedSize, TftpErrorCode? ErrorCode = null, string? ErrorMessage = null)
 {
     /// <summary>True when the file arrived whole or up to <see cref="TftpClientOptions.MaxBytes"/>.</summary>
     public bool Succeeded => Status is TftpDownloadStatus.Completed or TftpDownloadStatus.Capped;

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>How a <see cref="TftpDownload"/> ended.</summary>
-public enum TftpDownloadStatus
+internal enum TftpDownloadStatus
 {
     /// <summary>Still running.</summary>
     Running,

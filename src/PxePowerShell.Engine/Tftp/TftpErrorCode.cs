@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>TFTP error codes (RFC 1350, RFC 2347).</summary>
-public enum TftpErrorCode : ushort
+internal enum TftpErrorCode : ushort
 {
     /// <summary>Not defined, see the message.</summary>
     NotDefined = 0,

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>What a transfer made of a datagram.</summary>
-public enum TftpInputResult
+internal enum TftpInputResult
 {
     /// <summary>The datagram moved the transfer on (or ended it).</summary>
     Accepted,

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>The transfer mode named in a request.</summary>
-public enum TftpMode
+internal enum TftpMode
 {
     /// <summary>Raw bytes ("octet", "binary").</summary>
     Octet,

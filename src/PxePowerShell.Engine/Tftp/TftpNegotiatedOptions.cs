@@ -6,7 +6,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// <param name="Timeout">Retransmission timeout.</param>
 /// <param name="TransferSize">The size answered or announced with tsize, or null.</param>
 /// <param name="Acknowledged">The options to put in the OACK; empty when no OACK is sent.</param>
-public sealed record TftpNegotiatedOptions(int BlockSize, int WindowSize, TimeSpan Timeout, long? TransferSize, IReadOnlyList<TftpOption> Acknowledged)
+internal sealed record TftpNegotiatedOptions(int BlockSize, int WindowSize, TimeSpan Timeout, long? TransferSize, IReadOnlyList<TftpOption> Acknowledged)
 {
     /// <summary>True when the server answers with an OACK.</summary>
     public bool SendOptionAck => Acknowledged.Count > 0;

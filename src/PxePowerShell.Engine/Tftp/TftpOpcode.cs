@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>TFTP packet types (RFC 1350, RFC 2347).</summary>
-public enum TftpOpcode : ushort
+internal enum TftpOpcode : ushort
 {
     /// <summary>Not a valid opcode (too short or unknown).</summary>
     None = 0,

@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// Values out of an option's range make the server ignore that option (it is left out of the OACK);
 /// unknown options are ignored. Pure: no I/O.
 /// </summary>
-public static class TftpOptionNegotiator
+internal static class TftpOptionNegotiator
 {
     /// <summary>Smallest block size of RFC 2348.</summary>
     public const int MinBlockSize = 8;

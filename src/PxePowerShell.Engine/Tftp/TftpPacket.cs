@@ -9,7 +9,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// packets in spans. Parsing never throws: bad input yields false (and a reason for requests), which the
 /// server counts as a malformed datagram and drops. No I/O.
 /// </summary>
-public static class TftpPacket
+internal static class TftpPacket
 {
     /// <summary>Bytes of a DATA header (opcode + block).</summary>
     public const int DataHeaderLength = 4;

@@ -10,7 +10,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// cause a retransmission (no Sorcerer's Apprentice); an ACK for a block inside the window slides the window
 /// to the block after it and sends from there (the client lost the later ones).
 /// </summary>
-public sealed class TftpReadTransfer : TftpTransfer
+internal sealed class TftpReadTransfer : TftpTransfer
 {
     private readonly IBootFile _file;
     private readonly bool _netAscii;

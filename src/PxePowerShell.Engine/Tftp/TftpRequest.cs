@@ -5,7 +5,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// <param name="FileName">The file name as sent.</param>
 /// <param name="Mode">The transfer mode.</param>
 /// <param name="Options">The options, in the order sent (RFC 2347).</param>
-public sealed record TftpRequest(TftpOpcode Opcode, string FileName, TftpMode Mode, IReadOnlyList<TftpOption> Options)
+internal sealed record TftpRequest(TftpOpcode Opcode, string FileName, TftpMode Mode, IReadOnlyList<TftpOption> Options)
 {
     /// <summary>True for a read request.</summary>
     public bool IsRead => Opcode == TftpOpcode.ReadRequest;

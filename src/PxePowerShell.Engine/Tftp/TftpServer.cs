@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Tftp;
 
@@ -91,7 +91,7 @@ public sealed class TftpServer : PxeServiceBase
     }
 
     /// <inheritdoc />
-    public override object GetStatistics() => Statistics;
+    public override TftpStatistics GetStatistics() => Statistics;
 
     /// <inheritdoc />
     protected override Task OnStartAsync(CancellationToken cancellationToken)

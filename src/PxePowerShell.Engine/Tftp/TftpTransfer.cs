@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// <see cref="ITftpPacketSink"/>), a retransmission deadline and an outcome out. No sockets; the clock is
 /// injected. Not thread-safe: the caller serializes <see cref="Receive"/>, <see cref="CheckTimeout"/> and <see cref="Abort"/>.
 /// </summary>
-public abstract class TftpTransfer : IDisposable
+internal abstract class TftpTransfer : IDisposable
 {
     private readonly long _timeoutTicks;
     private byte[]? _buffer;

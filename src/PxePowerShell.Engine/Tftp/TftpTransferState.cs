@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>Where a <see cref="TftpTransfer"/> is.</summary>
-public enum TftpTransferState
+internal enum TftpTransferState
 {
     /// <summary>Created; <see cref="TftpTransfer.Start"/> not called yet.</summary>
     Created,

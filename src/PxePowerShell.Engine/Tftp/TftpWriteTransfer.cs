@@ -9,7 +9,7 @@ namespace PxePowerShell.Engine.Tftp;
 /// when the final (short) block arrives and discarded when the transfer fails. Bytes of a netascii upload
 /// are stored as received.
 /// </summary>
-public sealed class TftpWriteTransfer : TftpTransfer
+internal sealed class TftpWriteTransfer : TftpTransfer
 {
     private readonly IBootFileWriter _writer;
     private readonly int _blockSize;

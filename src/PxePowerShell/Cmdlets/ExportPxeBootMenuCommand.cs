@@ -79,7 +79,7 @@ public sealed class ExportPxeBootMenuCommand : BootEntryCmdlet
 
             if (architecture is not (BootArchitecture.EfiX64 or BootArchitecture.EfiIA32))
             {
-                WriteError(Error(BootErrorIds.UnknownArchitecture, ErrorCategory.InvalidArgument, Architecture, $"syslinux.efi menus are written for EfiX64 (efi64/) or EfiIA32 (efi32/), not {architecture}."));
+                WriteError(Error(ErrorIds.UnknownArchitecture, ErrorCategory.InvalidArgument, Architecture, $"syslinux.efi menus are written for EfiX64 (efi64/) or EfiIA32 (efi32/), not {architecture}."));
                 return;
             }
         }

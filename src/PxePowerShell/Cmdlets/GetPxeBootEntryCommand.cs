@@ -66,13 +66,13 @@ public sealed class GetPxeBootEntryCommand : BootEntryCmdlet
             string? uuid = null;
             if (MacAddress is not null && !BootEntry.TryNormalizeMacAddress(MacAddress, out mac))
             {
-                WriteError(Error(BootErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, MacAddress, $"'{MacAddress}' is not a MAC address; use the form aa-bb-cc-dd-ee-ff."));
+                WriteError(Error(ErrorIds.InvalidMacAddress, ErrorCategory.InvalidArgument, MacAddress, $"'{MacAddress}' is not a MAC address; use the form aa-bb-cc-dd-ee-ff."));
                 return;
             }
 
             if (Uuid is not null && !BootEntry.TryNormalizeUuid(Uuid, out uuid))
             {
-                WriteError(Error(BootErrorIds.InvalidUuid, ErrorCategory.InvalidArgument, Uuid, $"'{Uuid}' is not a UUID."));
+                WriteError(Error(ErrorIds.InvalidUuid, ErrorCategory.InvalidArgument, Uuid, $"'{Uuid}' is not a UUID."));
                 return;
             }
 

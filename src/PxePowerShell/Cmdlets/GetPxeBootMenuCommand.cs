@@ -2,8 +2,8 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Boot;
-using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Cmdlets;
 

@@ -96,7 +96,19 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
                 ThrowTerminatingError(Error(ErrorIds.LeaseNotFound, ErrorCategory.ObjectNotFound, DataDirectory, $"There is no lease journal ({JournalLeaseStore.FileName}) in '{directory}'; pass the -DataDirectory of a DHCP server."));
             }
 
-            var contents = JournalLeaseStore.Read(directory);
+            // Through the seam (ILeaseStorage), as a server started with this -DataDirectory writes it.
+            ILeaseStorage storage = new JournalLeaseStorage(directory);
+            LeaseStoreContents contents;
+            try
+            {
+                contents = storage.Read();
+            }
+            catch (Engine.Storage.PxeStorageException ex)
+            {
+                ThrowTerminatingError(Error(ex.ErrorId, Enum.Parse<ErrorCategory>(ex.Category.ToString()), DataDirectory, ex.Message, ex));
+                return;
+            }
+
             if (contents.DiscardedRecords > 0)
             {
                 WriteWarning($"{contents.DiscardedRecords} torn or corrupt record(s) in the journal were skipped.");

@@ -45,7 +45,7 @@ public sealed class ImportPxeBootEntryCommand : BootEntryCmdlet
         System.Collections.Immutable.ImmutableArray<BootEntry> entries;
         try
         {
-            (_, entries) = BootEntryFile.Read(path, BootErrorIds.ImportUnreadable);
+            (_, entries) = BootEntryFile.Read(path, ErrorIds.ImportUnreadable);
         }
         catch (BootEntryException ex)
         {

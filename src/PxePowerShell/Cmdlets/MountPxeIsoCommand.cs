@@ -85,7 +85,7 @@ public sealed class MountPxeIsoCommand : PxeCmdlet
         }
         catch (IsoFormatException ex)
         {
-            WriteError(Error(ex.Truncated ? ErrorIds.IsoTruncated : ErrorIds.InvalidIsoImage, ErrorCategory.InvalidData, path, $"'{path}' cannot be mounted: {ex.Message}", ex));
+            WriteError(Error(ex, path, $"'{path}' cannot be mounted: {ex.Message}"));
             return;
         }
         catch (InvalidOperationException ex)

@@ -171,7 +171,7 @@ public sealed class NewPxeBootEntryCommand : BootEntryCmdlet
         if (_store!.Refresh().Find(entry.Name) is { } existing)
         {
             // Checked here too so that -WhatIf reports it; the store checks again under its lock.
-            WriteError(Error(BootErrorIds.DuplicateName, ErrorCategory.ResourceExists, entry, $"A boot entry named '{existing.Name}' exists already; choose another name or change it with Set-PxeBootEntry."));
+            WriteError(Error(ErrorIds.DuplicateName, ErrorCategory.ResourceExists, entry, $"A boot entry named '{existing.Name}' exists already; choose another name or change it with Set-PxeBootEntry."));
             return;
         }
 

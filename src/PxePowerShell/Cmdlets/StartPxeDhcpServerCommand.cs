@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Configuration;
@@ -87,36 +86,30 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             return;
         }
 
-        RequireIPv4Parameters();
-        RequireIPv4(nameof(Range), Range);
-        RequireIPv4(nameof(StartRange), StartRange);
-        RequireIPv4(nameof(EndRange), EndRange);
-        RequireIPv4(nameof(SubnetMask), SubnetMask);
-        RequireIPv4(nameof(Router), Router);
-        RequireIPv4(nameof(DnsServer), DnsServer);
-        IPAddress start = ParameterSetName == ByRange ? Range[0] : StartRange!;
-        IPAddress end = ParameterSetName == ByRange ? Range[1] : EndRange!;
+        var c = BoundConfiguration(nameof(DataDirectory), nameof(Store));
+        IPAddress start = c.RangeStart!;
+        IPAddress end = c.RangeEnd!;
         string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
         var options = new DhcpServerOptions
         {
-            Interfaces = Interface,
-            Addresses = Address,
-            Port = Port,
-            ClientPort = ClientPort,
+            Interfaces = c.Interfaces,
+            Addresses = c.Addresses,
+            Port = c.DhcpPort,
+            ClientPort = c.ClientPort,
             StartRange = start,
             EndRange = end,
-            SubnetMask = SubnetMask ?? SubnetMaskFor(start) ?? IPAddress.Parse("255.255.255.0"),
-            Router = Router,
-            DnsServers = DnsServer,
-            DomainName = DomainName,
-            LeaseDuration = LeaseTime,
-            DeclineProbation = DeclineProbation,
-            DeclineLimit = DeclineLimit,
-            Reservations = ParseReservations(Reservation),
+            SubnetMask = c.SubnetMask ?? SubnetMaskFor(start) ?? IPAddress.Parse("255.255.255.0"),
+            Router = c.Router,
+            DnsServers = c.DnsServers,
+            DomainName = c.DomainName,
+            LeaseDuration = c.LeaseDuration,
+            DeclineProbation = c.DeclineProbation,
+            DeclineLimit = c.DeclineLimit,
+            Reservations = c.Reservations,
             DataDirectory = directory,
             LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
-            Boot = HasBootParameters ? BuildBootOptions() : null,
-            NoOverride = NoOverride,
+            Boot = HasBootParameters ? BootOptions(c) : null,
+            NoOverride = c.NoOverride,
         };
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -130,12 +123,12 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             options = options with { LeaseStorage = StoreSetting.Leases(Store, name) };
         }
 
-        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {Port}, leasing {start}-{end}/{options.SubnetMask} for {LeaseTime}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
+        if (!ShouldProcess($"DHCP server '{name}' on {Where()}, UDP port {c.DhcpPort}, leasing {start}-{end}/{options.SubnetMask} for {c.LeaseDuration}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
         {
             return;
         }
 
-        StartServer(new DhcpServer(name, options, ModuleState.Events), "DHCP server", Port);
+        StartServer(new DhcpServer(name, options, ModuleState.Events), "DHCP server", c.DhcpPort);
     }
 
     /// <summary>-Dhcp6: a full DHCPv6 server leasing the IPv6 range (IA_NA), leases in the data directory's "leases6".</summary>
@@ -169,7 +162,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             DnsServers = DnsServer,
             Reservations = ParseReservations6(Reservation, nameof(Reservation)),
             DataDirectory = directory,
-            Boot = HasBootParameters ? BuildBootOptions() : new PxeBootOptions(),
+            Boot = HasBootParameters ? Dhcp6BootOptions() : new PxeBootOptions(),
         };
         RequireValid(options, $"{start}-{end}");
         string name = ServerName("Dhcp6");

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using PxePowerShell.Engine.Dhcp;
 
@@ -7,8 +6,23 @@ namespace PxePowerShell.Cmdlets;
 /// <summary>Starts a proxyDHCP server (boot options only, never addresses) beside an existing DHCP server.</summary>
 [Cmdlet(VerbsLifecycle.Start, "PxeProxyDhcp", SupportsShouldProcess = true)]
 [OutputType(typeof(ProxyDhcpServer), typeof(Engine.Dhcp6.Dhcp6Server), typeof(Engine.Events.PxeEvent))]
-public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
+public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
 {
+    /// <summary>The PXE boot server port (4011).</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int PxePort { get; set; } = 4011;
+
+    /// <summary>The PXE boot menu (option 43): labels, or hashtables with Label and per-architecture files.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? Menu { get; set; }
+
+    /// <summary>The text BIOS firmware shows before the menu (pxe-prompt).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Prompt { get; set; }
+
     /// <summary>How long the prompt waits before booting the first entry, in whole seconds up to 00:04:15 (255 s = forever).</summary>
     [Parameter]
     [Alias("PromptTimeout")]
@@ -27,32 +41,24 @@ public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
             return;
         }
 
-        RequireIPv4Parameters();
-        int timeout = PromptSeconds(nameof(Timeout), Timeout);
-        var boot = BuildBootOptions() with
-        {
-            Menu = ParseMenu(Menu),
-            Prompt = Prompt,
-            Timeout = timeout,
-            DiscoveryControl = DiscoveryControl,
-        };
+        var c = BoundConfiguration(nameof(DiscoveryControl));
         var options = new ProxyDhcpServerOptions
         {
-            Interfaces = Interface,
-            Addresses = Address,
-            Port = Port,
-            ClientPort = ClientPort,
-            PxePort = PxePort,
-            Boot = boot,
-            NoOverride = NoOverride,
+            Interfaces = c.Interfaces,
+            Addresses = c.Addresses,
+            Port = c.DhcpPort,
+            ClientPort = c.ClientPort,
+            PxePort = c.PxePort,
+            Boot = BootOptions(c) with { DiscoveryControl = DiscoveryControl },
+            NoOverride = c.NoOverride,
         };
         string name = ServerName("ProxyDhcp");
-        if (!ShouldProcess($"proxyDHCP server '{name}' on {Where()}, UDP ports {Port} and {PxePort}", "Start"))
+        if (!ShouldProcess($"proxyDHCP server '{name}' on {Where()}, UDP ports {c.DhcpPort} and {c.PxePort}", "Start"))
         {
             return;
         }
 
-        StartServer(new ProxyDhcpServer(name, options, ModuleState.Events), "proxyDHCP server", Port);
+        StartServer(new ProxyDhcpServer(name, options, ModuleState.Events), "proxyDHCP server", c.DhcpPort);
     }
 
     /// <summary>-Dhcp6: the boot-only DHCPv6 server (the boot-file URL to network-boot clients, never an address).</summary>
@@ -67,7 +73,7 @@ public sealed class StartPxeProxyDhcpCommand : StartPxeMenuCmdlet
         }
 
         RequireIPv6(nameof(TftpServer), TftpServer);
-        var options = new Engine.Dhcp6.Dhcp6ServerOptions { Interfaces = Interface, Port = Dhcp6PortOrDefault, Boot = BuildBootOptions() };
+        var options = new Engine.Dhcp6.Dhcp6ServerOptions { Interfaces = Interface, Port = Dhcp6PortOrDefault, Boot = Dhcp6BootOptions() };
         RequireValid(options, Interface);
         string name = ServerName("ProxyDhcp6");
         if (!ShouldProcess($"boot-only DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}", "Start"))

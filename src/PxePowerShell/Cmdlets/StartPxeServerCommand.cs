@@ -14,7 +14,7 @@ namespace PxePowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "PxeServer", SupportsShouldProcess = true, DefaultParameterSetName = ProxySet)]
 [OutputType(typeof(PxeServer), typeof(Engine.Events.PxeEvent))]
-public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
+public sealed class StartPxeServerCommand : StartDhcpCmdlet
 {
     private const string ProxySet = "ProxyDhcp";
     private const string DhcpSet = "Dhcp";
@@ -112,6 +112,21 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     [ValidateNotNull]
     public object[]? Dhcp6Reservation { get; set; }
 
+    /// <summary>The PXE boot server port (4011).</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int PxePort { get; set; } = 4011;
+
+    /// <summary>The PXE boot menu (option 43): labels, or hashtables with Label and per-architecture files.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? Menu { get; set; }
+
+    /// <summary>The text BIOS firmware shows before the menu (pxe-prompt).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Prompt { get; set; }
+
     /// <summary>How long the PXE prompt waits before booting the first item, in whole seconds up to 00:04:15.</summary>
     [Parameter]
     public TimeSpan PromptTimeout { get; set; }
@@ -173,13 +188,6 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        RequireIPv4Parameters(address: !NoDhcp);
-        RequireIPv4(nameof(Range), Range);
-        RequireIPv4(nameof(SubnetMask), SubnetMask);
-        RequireIPv4(nameof(Router), Router);
-        RequireIPv4(nameof(DnsServer), DnsServer);
-        RequireIPv6(nameof(Dhcp6Range), Dhcp6Range);
-        RequireTimeSpan(nameof(ConflictCheckTimeout), ConflictCheckTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10), allowMinimum: true, "00:00:02");
         var configuration = BuildConfiguration();
         if (configuration.Dhcp6)
         {
@@ -305,133 +313,16 @@ public sealed class StartPxeServerCommand : StartPxeMenuCmdlet
         }
     }
 
-    /// <summary>The configuration file (if any) with every parameter that was given laid over it.</summary>
+    /// <summary>
+    /// The configuration file (if any) with every parameter that was given laid over it by the engine's one parser:
+    /// parameter over file over default.
+    /// </summary>
     private PxeServerConfiguration BuildConfiguration()
     {
-        var c = ConfigurationPath is null ? new PxeServerConfiguration() : ReadConfigurationFile(ResolvePath(ConfigurationPath));
-        var given = MyInvocation.BoundParameters;
-        bool Has(string name) => given.ContainsKey(name);
-
-        c = c with { Name = Name ?? (ConfigurationPath is null ? ServerName("Pxe") : c.Name) };
-        if (Has(nameof(Root)))
-        {
-            c = c with { Root = ResolvePath(Root!) };
-        }
-
-        if (Dhcp)
-        {
-            c = c with { DhcpMode = DhcpMode.Dhcp };
-        }
-        else if (NoDhcp)
-        {
-            c = c with { DhcpMode = DhcpMode.None };
-        }
-        else if (ProxyDhcp)
-        {
-            c = c with { DhcpMode = DhcpMode.ProxyDhcp };
-        }
-
-        if (Range is { Length: 2 })
-        {
-            c = c with { RangeStart = Range[0], RangeEnd = Range[1] };
-        }
-
-        if (Dhcp6Range is { Length: 2 })
-        {
-            c = c with { Dhcp6 = true, Dhcp6RangeStart = Dhcp6Range[0], Dhcp6RangeEnd = Dhcp6Range[1] };
-        }
-
-        if (Dhcp6Reservation is not null)
-        {
-            c = c with { Dhcp6Reservations = ParseReservations6(Dhcp6Reservation, nameof(Dhcp6Reservation)) };
-        }
-
-        if (Has(nameof(Interface)))
-        {
-            c = c with { Interfaces = Interface };
-        }
-
-        if (Has(nameof(Address)))
-        {
-            c = c with { Addresses = Address };
-        }
-
-        if (Has(nameof(SubnetMask)))
-        {
-            c = c with { SubnetMask = SubnetMask };
-        }
-
-        if (Router is not null)
-        {
-            c = c with { Router = Router };
-        }
-
-        if (DnsServer is not null)
-        {
-            c = c with { DnsServers = DnsServer };
-        }
-
-        if (DomainName is not null)
-        {
-            c = c with { DomainName = DomainName };
-        }
-
-        if (Has(nameof(LeaseTime)))
-        {
-            c = c with { LeaseDuration = LeaseTime };
-        }
-
-        if (Has(nameof(DeclineProbation)))
-        {
-            c = c with { DeclineProbation = DeclineProbation };
-        }
-
-        if (Has(nameof(DeclineLimit)))
-        {
-            c = c with { DeclineLimit = DeclineLimit };
-        }
-
-        if (Reservation is not null)
-        {
-            c = c with { Reservations = ParseReservations(Reservation) };
-        }
-
-        if (BootFile is not null)
-        {
-            c = c with { BootFiles = ParseBootFiles(BootFile, nameof(BootFile), allowLabel: false) };
-        }
-
-        if (Menu is not null)
-        {
-            c = c with { Menu = ParseMenu(Menu) };
-        }
-
-        c = c with
-        {
-            IpxeScript = IpxeScript ?? c.IpxeScript,
-            HttpBootUrl = HttpBootUrl ?? c.HttpBootUrl,
-            TftpServer = TftpServer ?? c.TftpServer,
-            Prompt = Prompt ?? c.Prompt,
-            PromptTimeout = Has(nameof(PromptTimeout)) ? PromptSeconds(nameof(PromptTimeout), PromptTimeout) : c.PromptTimeout,
-            ConflictCheckTimeout = Has(nameof(ConflictCheckTimeout)) ? ConflictCheckTimeout : c.ConflictCheckTimeout,
-            NoOverride = Has(nameof(NoOverride)) ? NoOverride.IsPresent : c.NoOverride,
-            DhcpPort = Has(nameof(Port)) ? Port : c.DhcpPort,
-            Dhcp6 = Has(nameof(Dhcp6)) ? Dhcp6.IsPresent || Dhcp6Range is not null : c.Dhcp6,
-            Dhcp6Port = Has(nameof(Dhcp6Port)) ? Dhcp6Port : c.Dhcp6Port,
-            PxePort = Has(nameof(PxePort)) ? PxePort : c.PxePort,
-            ClientPort = Has(nameof(ClientPort)) ? ClientPort : c.ClientPort,
-            TftpPort = Has(nameof(TftpPort)) ? TftpPort : c.TftpPort,
-            TftpMaxSessions = Has(nameof(MaxSessions)) ? MaxSessions : c.TftpMaxSessions,
-            Http = Has(nameof(Http)) ? Http.IsPresent : c.Http,
-            HttpPort = Has(nameof(HttpPort)) ? HttpPort : c.HttpPort,
-            HttpMaxConnectionsPerAddress = Has(nameof(HttpMaxConnectionsPerAddress)) ? HttpMaxConnectionsPerAddress : c.HttpMaxConnectionsPerAddress,
-            HttpIgnoreCase = Has(nameof(HttpIgnoreCase)) ? HttpIgnoreCase.IsPresent : c.HttpIgnoreCase,
-            BootMenu = Has(nameof(NoBootMenu)) ? !NoBootMenu.IsPresent : c.BootMenu,
-            DataDirectory = DataDirectory is null ? c.DataDirectory : ResolvePath(DataDirectory),
-            SecureBoot = Has(nameof(SecureBoot)) ? SecureBoot.IsPresent : c.SecureBoot || SecureBootPath is not null,
-            SecureBootPath = SecureBootPath is null ? c.SecureBootPath : ResolvePath(SecureBootPath),
-        };
-        return c;
+        var file = ConfigurationPath is null ? null : ReadConfigurationFile(ResolvePath(ConfigurationPath));
+        var settings = BoundSettings([nameof(ConfigurationPath), nameof(Wait)], nameof(Root), nameof(DataDirectory), nameof(SecureBootPath));
+        var c = ApplySettings(file ?? new PxeServerConfiguration(), settings);
+        return Name is null && file is null ? c with { Name = ServerName("Pxe") } : c;
     }
 
     /// <summary>Reads a psd1 (PowerShell's parser, data only: no commands run) or JSON configuration file.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Cmdlets;
 

@@ -95,7 +95,7 @@ public sealed class BootEntryStoreTests : IDisposable
     {
         _dir.File(Path.Combine("data", BootEntryStore.DefaultFileName), "{ \"version\": 1, \"entries\": [ { \"name\": ");
         var ex = Assert.Throws<BootEntryException>(Open);
-        Assert.Equal(BootErrorIds.StoreUnreadable, ex.ErrorId);
+        Assert.Equal(PxeErrorIds.StoreUnreadable, ex.ErrorId);
         Assert.Equal("{ \"version\": 1, \"entries\": [ { \"name\": ", File.ReadAllText(StorePath));
     }
 
@@ -103,7 +103,7 @@ public sealed class BootEntryStoreTests : IDisposable
     public void A_newer_file_version_is_refused()
     {
         _dir.File(Path.Combine("data", BootEntryStore.DefaultFileName), "{ \"version\": 99, \"entries\": [] }");
-        Assert.Equal(BootErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(Open).ErrorId);
+        Assert.Equal(PxeErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(Open).ErrorId);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class BootEntryStoreTests : IDisposable
         var store = Open();
         store.Add(Debian());
         var ex = Assert.Throws<BootEntryException>(() => store.Add(Debian("DEBIAN")));
-        Assert.Equal(BootErrorIds.DuplicateName, ex.ErrorId);
+        Assert.Equal(PxeErrorIds.DuplicateName, ex.ErrorId);
         Assert.Equal("DEBIAN", ex.EntryName);
         Assert.Single(Open().Entries);
     }
@@ -124,7 +124,7 @@ public sealed class BootEntryStoreTests : IDisposable
         store.Add(Debian("bios", isDefault: true, architecture: BootArchitecture.Bios));
         store.Add(Debian("efi", isDefault: true, architecture: BootArchitecture.EfiX64));
         var ex = Assert.Throws<BootEntryException>(() => store.Add(Debian("both", isDefault: true, architecture: BootArchitecture.Bios | BootArchitecture.EfiArm64)));
-        Assert.Equal(BootErrorIds.DefaultConflict, ex.ErrorId);
+        Assert.Equal(PxeErrorIds.DefaultConflict, ex.ErrorId);
         Assert.Equal("bios", ex.Target);
         store.Add(Debian("arm", isDefault: true, architecture: BootArchitecture.EfiArm64));
         Assert.Equal(3, store.Entries.Length);
@@ -137,7 +137,7 @@ public sealed class BootEntryStoreTests : IDisposable
         store.Add(Debian("general", isDefault: true));
         store.Add(Debian("mine", isDefault: true) with { MacAddresses = ["52-54-00-12-34-56"] });
         var ex = Assert.Throws<BootEntryException>(() => store.Add(Debian("also-mine", isDefault: true) with { MacAddresses = ["52:54:00:12:34:56"] }));
-        Assert.Equal(BootErrorIds.DefaultConflict, ex.ErrorId);
+        Assert.Equal(PxeErrorIds.DefaultConflict, ex.ErrorId);
     }
 
     [Fact]
@@ -155,19 +155,19 @@ public sealed class BootEntryStoreTests : IDisposable
         var removed = store.Remove("debian12");
         Assert.Equal("debian12", removed.Name);
         Assert.Empty(Open().Entries);
-        Assert.Equal(BootErrorIds.EntryNotFound, Assert.Throws<BootEntryException>(() => store.Remove("debian12")).ErrorId);
-        Assert.Equal(BootErrorIds.EntryNotFound, Assert.Throws<BootEntryException>(() => store.Set(Debian("nope"))).ErrorId);
+        Assert.Equal(PxeErrorIds.EntryNotFound, Assert.Throws<BootEntryException>(() => store.Remove("debian12")).ErrorId);
+        Assert.Equal(PxeErrorIds.EntryNotFound, Assert.Throws<BootEntryException>(() => store.Set(Debian("nope"))).ErrorId);
     }
 
     [Fact]
     public void Invalid_entries_are_refused_with_stable_ids_and_nothing_changes()
     {
         var store = Open();
-        Assert.Equal(BootErrorIds.KernelRequired, Assert.Throws<BootEntryException>(() => store.Add(new BootEntry { Name = "k" })).ErrorId);
-        Assert.Equal(BootErrorIds.InvalidName, Assert.Throws<BootEntryException>(() => store.Add(Debian("no spaces"))).ErrorId);
-        Assert.Equal(BootErrorIds.InvalidMacAddress, Assert.Throws<BootEntryException>(() => store.Add(Debian() with { MacAddresses = ["52:54:00"] })).ErrorId);
-        Assert.Equal(BootErrorIds.UnknownArchitecture, Assert.Throws<BootEntryException>(() => store.Add(Debian() with { Architecture = BootArchitecture.None })).ErrorId);
-        Assert.Equal(BootErrorIds.InvalidPath, Assert.Throws<BootEntryException>(() => store.Add(Debian() with { Kernel = "../etc/passwd" })).ErrorId);
+        Assert.Equal(PxeErrorIds.KernelRequired, Assert.Throws<BootEntryException>(() => store.Add(new BootEntry { Name = "k" })).ErrorId);
+        Assert.Equal(PxeErrorIds.InvalidName, Assert.Throws<BootEntryException>(() => store.Add(Debian("no spaces"))).ErrorId);
+        Assert.Equal(PxeErrorIds.InvalidMacAddress, Assert.Throws<BootEntryException>(() => store.Add(Debian() with { MacAddresses = ["52:54:00"] })).ErrorId);
+        Assert.Equal(PxeErrorIds.UnknownArchitecture, Assert.Throws<BootEntryException>(() => store.Add(Debian() with { Architecture = BootArchitecture.None })).ErrorId);
+        Assert.Equal(PxeErrorIds.InvalidPath, Assert.Throws<BootEntryException>(() => store.Add(Debian() with { Kernel = "../etc/passwd" })).ErrorId);
         Assert.Empty(store.Entries);
         Assert.False(File.Exists(StorePath));
     }
@@ -219,7 +219,7 @@ public sealed class BootEntryStoreTests : IDisposable
         string file = Path.Combine(_dir.Path, "in.json");
         BootEntryFile.Write(file, new BootMenuSettings(), [new BootEntry { Name = "new", Kind = BootEntryKind.LocalBoot }, Debian() with { Arguments = "changed" }]);
 
-        Assert.Equal(BootErrorIds.DuplicateName, Assert.Throws<BootEntryException>(() => store.Import(file)).ErrorId);
+        Assert.Equal(PxeErrorIds.DuplicateName, Assert.Throws<BootEntryException>(() => store.Import(file)).ErrorId);
         Assert.Null(store.Find("new"));
 
         store.Import(file, overwrite: true);
@@ -231,13 +231,13 @@ public sealed class BootEntryStoreTests : IDisposable
     public void Import_of_a_broken_file_says_so()
     {
         string file = _dir.File("broken.json", "not json");
-        Assert.Equal(BootErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
-        Assert.Equal(BootErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(Path.Combine(_dir.Path, "missing.json"))).ErrorId);
+        Assert.Equal(PxeErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
+        Assert.Equal(PxeErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(Path.Combine(_dir.Path, "missing.json"))).ErrorId);
     }
 
     [Fact]
     public void Export_of_an_unknown_name_fails() =>
-        Assert.Equal(BootErrorIds.EntryNotFound, Assert.Throws<BootEntryException>(() => Open().Export(Path.Combine(_dir.Path, "x.json"), ["nope"])).ErrorId);
+        Assert.Equal(PxeErrorIds.EntryNotFound, Assert.Throws<BootEntryException>(() => Open().Export(Path.Combine(_dir.Path, "x.json"), ["nope"])).ErrorId);
 
     [Fact]
     public void Two_sessions_on_one_file_do_not_lose_each_others_changes()
@@ -260,8 +260,8 @@ public sealed class BootEntryStoreTests : IDisposable
 
         File.WriteAllText(StorePath, "{ broken");
         Assert.Equal(["debian"], server.Refresh().Entries.Select(e => e.Name));
-        Assert.Equal(BootErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(server.Reload).ErrorId);
-        Assert.Equal(BootErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(() => server.Add(Debian("x"))).ErrorId);
+        Assert.Equal(PxeErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(server.Reload).ErrorId);
+        Assert.Equal(PxeErrorIds.StoreUnreadable, Assert.Throws<BootEntryException>(() => server.Add(Debian("x"))).ErrorId);
         Assert.Equal("{ broken", File.ReadAllText(StorePath));
     }
 
@@ -269,13 +269,13 @@ public sealed class BootEntryStoreTests : IDisposable
     public void An_import_entry_without_a_name_is_refused()
     {
         string file = _dir.File("noname.json", "{ \"version\": 1, \"entries\": [ { \"kernel\": \"vmlinuz\" } ] }");
-        Assert.Equal(BootErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
+        Assert.Equal(PxeErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
     }
 
     [Fact]
     public void An_import_entry_with_a_bad_architecture_name_is_refused()
     {
         string file = _dir.File("arch.json", "{ \"version\": 1, \"entries\": [ { \"name\": \"x\", \"kernel\": \"k\", \"architecture\": \"Sparc\" } ] }");
-        Assert.Equal(BootErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
+        Assert.Equal(PxeErrorIds.ImportUnreadable, Assert.Throws<BootEntryException>(() => Open().Import(file)).ErrorId);
     }
 }

@@ -52,6 +52,47 @@ public sealed class BootMenuTests : IDisposable
     }
 
     [Fact]
+    public void Arm32_riscv_and_loongarch_clients_get_their_own_grub_and_ipxe_menus()
+    {
+        var riscv = Linux("riscv") with { Architecture = BootArchitecture.EfiRiscV64, IsDefault = true };
+        var loong = Linux("loong") with { Architecture = BootArchitecture.EfiLoongArch64 | BootArchitecture.EfiArm32 };
+        var config = BootConfiguration.Create([riscv, loong, Linux("everywhere", 1)]);
+        Assert.Equal(["riscv", "everywhere"], BootMenu.Select(config, BootMenuFormat.Grub, BootArchitecture.EfiRiscV64).Entries.Select(e => e.Name));
+        Assert.Equal(["loong", "everywhere"], BootMenu.Select(config, BootMenuFormat.Ipxe, BootArchitecture.EfiArm32).Entries.Select(e => e.Name));
+        Assert.Equal(["everywhere"], BootMenu.Select(config, BootMenuFormat.Grub, BootArchitecture.EfiArm64).Entries.Select(e => e.Name));
+        Assert.Empty(BootMenu.Select(config, BootMenuFormat.Syslinux, BootArchitecture.EfiRiscV64).Entries);
+        Assert.Throws<ArgumentOutOfRangeException>(() => BootMenuLayout.SyslinuxDirectory(BootArchitecture.EfiLoongArch64));
+
+        // The one grub.cfg: each platform's key (${grub_platform}-${grub_cpu}) leads to its own section.
+        string grub = GrubMenuRenderer.RenderScript(config);
+        Assert.Empty(GrubGrammar.Check(grub));
+        Assert.Equal(["riscv", "everywhere"], GrubSectionEntries(grub, "default-efi-riscv64"));
+        Assert.Equal(["loong", "everywhere"], GrubSectionEntries(grub, "default-efi-loongarch64"));
+        Assert.Equal(["loong", "everywhere"], GrubSectionEntries(grub, "default-efi-arm"));
+        Assert.Equal(["everywhere"], GrubSectionEntries(grub, "default-efi-arm64"));
+
+        string ipxe = IpxeScriptRenderer.RenderScript(config);
+        Assert.Empty(IpxeGrammar.Check(ipxe));
+        foreach (var key in new[] { "efi-arm32", "efi-riscv64", "efi-loong64" })
+        {
+            Assert.Contains("default-" + key, ipxe, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The menuentry ids of the grub.cfg section whose condition names <paramref name="key"/>.</summary>
+    private static string[] GrubSectionEntries(string grub, string key)
+    {
+        var lines = grub.Split('\n');
+        int start = Array.FindIndex(lines, l => (l.StartsWith("if ", StringComparison.Ordinal) || l.StartsWith("elif ", StringComparison.Ordinal)) && l.Contains("'" + key + "'", StringComparison.Ordinal));
+        Assert.True(start >= 0, $"no section for {key}");
+        return lines.Skip(start + 1)
+            .TakeWhile(l => l.StartsWith(' '))
+            .Where(l => l.TrimStart().StartsWith("menuentry ", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(" --id ", StringComparison.Ordinal) + 6)..].Split(' ')[0])
+            .ToArray();
+    }
+
+    [Fact]
     public void Select_needs_a_single_platform() =>
         Assert.Throws<ArgumentException>(() => BootMenu.Select(BootConfiguration.Empty, BootMenuFormat.Grub, BootArchitecture.All));
 
@@ -77,7 +118,7 @@ public sealed class BootMenuTests : IDisposable
         Assert.Equal(
             [Path.Combine(_dir.Path, "pxelinux.cfg", "default"), Path.Combine(_dir.Path, "pxelinux.cfg", "01-52-54-00-12-34-56")],
             pxelinux);
-        var source = new PxePowerShell.Engine.Files.GeneratedMenuSource(() => config, BootMenuFormat.Pxelinux);
+        var source = new PxePowerShell.Engine.Boot.GeneratedMenuSource(() => config, BootMenuFormat.Pxelinux);
         Assert.Equal(source.Render(PxePowerShell.Engine.Files.BootPath.Parse("01-52-54-00-12-34-56"), config), File.ReadAllText(pxelinux[1]));
 
         Assert.Equal([Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "default"), Path.Combine(_dir.Path, "efi64", "pxelinux.cfg", "01-52-54-00-12-34-56")], BootMenuExporter.Export(config, BootMenuFormat.Syslinux, _dir.Path));
@@ -100,5 +141,5 @@ public sealed class BootMenuTests : IDisposable
 
     [Fact]
     public void An_empty_module_is_refused() =>
-        Assert.Equal(BootErrorIds.InvalidPath, Assert.Throws<BootEntryException>(() => MultibootModule.Parse("  ")).ErrorId);
+        Assert.Equal(PxeErrorIds.InvalidPath, Assert.Throws<BootEntryException>(() => MultibootModule.Parse("  ")).ErrorId);
 }

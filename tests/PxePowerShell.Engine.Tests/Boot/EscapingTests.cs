@@ -25,7 +25,7 @@ public sealed class EscapingTests
     public void Ipxe_refuses_setting_expansions_in_arguments()
     {
         var ex = Assert.Throws<BootEntryException>(() => IpxeScriptRenderer.EscapeArguments("root=${x}"));
-        Assert.Equal(BootErrorIds.UnescapableArgument, ex.ErrorId);
+        Assert.Equal(PxeErrorIds.UnescapableArgument, ex.ErrorId);
     }
 
     [Fact]

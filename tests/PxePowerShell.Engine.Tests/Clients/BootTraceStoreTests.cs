@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using PxePowerShell.Engine.Clients;
-using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Net;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Clients;
-using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Tests.Clients;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.TestSupport;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
@@ -114,6 +115,84 @@ public sealed class DhcpCrashRestartTests : IDisposable
         }
 
         Assert.Equal(all.Length, JournalLeaseStore.Read(_dir).Leases.Count(l => l.AddressState == AddressState.Active));
+    }
+
+    [Fact]
+    public async Task Kill_9_during_a_burst_of_group_committed_requests_loses_no_acked_lease()
+    {
+        // 200 clients send their REQUESTs at once, so the server groups many leases per fsync; it is killed as soon as
+        // 40 ACKs arrived. Every ACK the clients saw (also those still in the socket) must be in the journal, and after
+        // a restart every client gets one address, no address two clients, and the ACKed ones their own back.
+        Assert.True(NetnsLab.Available, "needs root and iproute2");
+        using var lab = new NetnsLab();
+        int port = Random.Shared.Next(20000, 40000);
+        using var client = new NamespaceDhcpClient(lab);
+        var server = new IPEndPoint(IPAddress.Broadcast, port);
+        var macs = Enumerable.Range(1, 200).Select(i => TestPackets.Mac(0x30000 + i)).ToArray();
+        var host = await StartHostAsync(lab, port);
+        var acked = new Dictionary<string, IPAddress>();
+        try
+        {
+            var offers = await client.ExchangeAsync([.. macs.Select((m, i) => TestPackets.Request(DhcpMessageType.Discover, m, (uint)(0x300000 + i)))], server);
+            var requests = macs.Select((m, i) => TestPackets.Request(DhcpMessageType.Request, m, (uint)(0x310000 + i))
+                .With(DhcpOptionCode.ServerIdentifier, lab.ServerAddress).With(DhcpOptionCode.RequestedAddress, offers[(uint)(0x300000 + i)].YourAddress)).ToList();
+            foreach (var r in requests)
+            {
+                await client.SendAsync(r, server);
+            }
+
+            while (acked.Count < 40 && await client.ReceiveReplyAsync(TimeSpan.FromSeconds(10)) is { } reply)
+            {
+                Record(reply);
+            }
+
+            host.Kill(); // SIGKILL, with the rest of the burst queued or in flight
+            await host.WaitForExitAsync();
+            while (await client.ReceiveReplyAsync(TimeSpan.FromMilliseconds(200)) is { } late)
+            {
+                Record(late); // sent before the kill
+            }
+
+            Assert.True(acked.Count >= 40, $"only {acked.Count} ACKs before the kill");
+            var journal = JournalLeaseStore.Read(_dir);
+            foreach (var address in acked.Values)
+            {
+                Assert.Contains(journal.Leases, l => l.IPAddress.Equals(address) && l.AddressState == AddressState.Active);
+            }
+
+            host.Dispose();
+            host = await StartHostAsync(lab, port);
+            var again = await client.ExchangeAsync([.. macs.Select((m, i) => TestPackets.Request(DhcpMessageType.Discover, m, (uint)(0x320000 + i)))], server);
+            var final = await client.ExchangeAsync([.. macs.Select((m, i) => TestPackets.Request(DhcpMessageType.Request, m, (uint)(0x330000 + i))
+                .With(DhcpOptionCode.ServerIdentifier, lab.ServerAddress).With(DhcpOptionCode.RequestedAddress, again[(uint)(0x320000 + i)].YourAddress))], server);
+            Assert.All(final.Values, a => Assert.Equal(DhcpMessageType.Ack, a.MessageType));
+            var addresses = macs.Select((m, i) => (Mac: Convert.ToHexString(m), Address: final[(uint)(0x330000 + i)].YourAddress)).ToList();
+            Assert.Equal(200, addresses.Select(a => a.Address).Distinct().Count());
+            foreach (var (mac, address) in acked)
+            {
+                Assert.Equal(address, addresses.Single(a => a.Mac == mac).Address);
+            }
+        }
+        finally
+        {
+            if (!host.HasExited)
+            {
+                host.Kill();
+                await host.WaitForExitAsync();
+            }
+
+            host.Dispose();
+        }
+
+        void Record(DhcpMessage reply)
+        {
+            if (reply.MessageType == DhcpMessageType.Ack)
+            {
+                string mac = Convert.ToHexString(reply.ClientHardwareAddress.AsSpan(0, 6));
+                Assert.False(acked.TryGetValue(mac, out var had) && !had.Equals(reply.YourAddress), $"{mac} ACKed two addresses");
+                acked[mac] = reply.YourAddress;
+            }
+        }
     }
 
     [Fact]

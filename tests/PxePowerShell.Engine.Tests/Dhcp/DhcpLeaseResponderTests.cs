@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.TestSupport;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;

@@ -1,7 +1,8 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
 
@@ -65,7 +66,7 @@ public sealed class DhcpServerTests : IAsyncLifetime
         Assert.Empty(_server.GetLeases());
         _server.AddReservation(new DhcpReservation(IPAddress.Parse("127.0.0.200"), "52-54-00-00-00-32"));
         Assert.Equal(AddressState.InactiveReservation, Assert.Single(_server.GetLeases()).AddressState);
-        var stats = (DhcpServerStatistics)_server.GetStatistics();
+        var stats = _server.GetStatistics();
         Assert.Equal(1, stats.Offers);
         Assert.Equal(1, stats.Acks);
     }

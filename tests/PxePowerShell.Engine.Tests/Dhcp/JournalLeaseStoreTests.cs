@@ -1,5 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Services;
+using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
 
@@ -112,8 +114,39 @@ public sealed class JournalLeaseStoreTests : IDisposable
     public void Two_servers_cannot_share_a_directory()
     {
         using var first = new JournalLeaseStore(_dir);
-        var ex = Assert.Throws<IOException>(() => new JournalLeaseStore(_dir));
+        var ex = Assert.Throws<PxeStorageException>(() => new JournalLeaseStore(_dir));
         Assert.Contains("in use", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("DataDirectoryInUse", ex.ErrorId);
+        Assert.Equal(PxeErrorCategory.ResourceBusy, ex.Category);
+        Assert.Equal(PxeStartFailure.DataDirectoryInUse, PxeStartFailures.Of(ex));
+    }
+
+    [Fact]
+    public void A_directory_that_cannot_be_created_fails_as_a_storage_error_with_its_id()
+    {
+        // A regular file where a directory must be: refused even to root, like a read-only mount.
+        File.WriteAllText(_dir, "not a directory");
+        try
+        {
+            var ex = Assert.Throws<PxeStorageException>(() => new JournalLeaseStore(Path.Combine(_dir, "leases")));
+            Assert.Equal(JournalLeaseStore.UnavailableErrorId, ex.ErrorId);
+            Assert.Equal(PxeErrorCategory.WriteError, ex.Category);
+            Assert.Contains(_dir, ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(_dir);
+        }
+    }
+
+    [Fact]
+    public void A_journal_that_cannot_be_rewritten_fails_as_a_storage_error_with_its_id()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, JournalLeaseStore.FileName)); // a directory where the journal file must be
+        var ex = Assert.Throws<PxeStorageException>(() => new JournalLeaseStore(_dir));
+        Assert.Equal(JournalLeaseStore.UnavailableErrorId, ex.ErrorId);
+        var again = Assert.Throws<PxeStorageException>(() => new JournalLeaseStore(_dir));
+        Assert.Equal(JournalLeaseStore.UnavailableErrorId, again.ErrorId); // not DataDirectoryInUse: the failed open released its lock
     }
 
     public void Dispose()

@@ -82,6 +82,28 @@ internal sealed class NamespaceDhcpClient : IDisposable
         }
     }
 
+    /// <summary>The next server reply, or null after <paramref name="timeout"/> (a burst sent with <see cref="SendAsync"/>).</summary>
+    public async Task<DhcpMessage?> ReceiveReplyAsync(TimeSpan timeout)
+    {
+        var buffer = new byte[2048];
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                int n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+                if (DhcpMessage.TryParse(buffer.AsSpan(0, n), out var m, out _) && m.Op == 2)
+                {
+                    return m;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Sends without waiting for replies (RELEASE, DECLINE, load).</summary>
     public async Task SendAsync(DhcpMessage request, IPEndPoint destination) => await _socket.SendToAsync(request.ToArray(), SocketFlags.None, destination);
 

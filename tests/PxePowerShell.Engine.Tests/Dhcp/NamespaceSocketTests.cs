@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.TestSupport;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;

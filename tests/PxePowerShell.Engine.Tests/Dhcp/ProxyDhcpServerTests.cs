@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
 
@@ -50,7 +51,7 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
         Assert.Equal(7, e.ArchitectureId);
         Assert.Equal("syslinux.efi", e.BootFile);
         Assert.Equal(PxeProtocol.ProxyDhcp, e.Protocol);
-        var stats = (DhcpServerStatistics)_server.GetStatistics();
+        var stats = _server.GetStatistics();
         Assert.Equal(1, stats.ProxyOffers);
         Assert.Equal(1, stats.ProxyAcks);
     }
@@ -67,7 +68,7 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
         await _client.SendAsync(TestPackets.Pxe(DhcpMessageType.Discover, TestPackets.Mac(0x23), ClientArchitecture.Bios, 9), DhcpPort);
         var offer = await _client.ReceiveAsync();
         Assert.Equal(9u, offer.TransactionId);
-        var stats = (DhcpServerStatistics)_server.GetStatistics();
+        var stats = _server.GetStatistics();
         Assert.Equal(1, stats.Malformed);
         Assert.Equal(1, stats.Ignored);
         Assert.Equal(3, stats.Received);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Tests.TestSupport;
 
 namespace PxePowerShell.Engine.Tests.Dhcp6;

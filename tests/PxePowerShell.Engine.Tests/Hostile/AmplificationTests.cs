@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.Dhcp;
 using PxePowerShell.Engine.Tftp;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.Dhcp;
 using PxePowerShell.Engine.Tests.TestSupport;
 using PxePowerShell.Engine.Tests.Tftp;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tftp;
 using PxePowerShell.Engine.Tests.Dhcp;
 using PxePowerShell.Engine.Tests.TestSupport;

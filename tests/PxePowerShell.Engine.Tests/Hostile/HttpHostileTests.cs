@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PxePowerShell.Engine.Files;
-using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Tests.Http;
 using Xunit.Abstractions;
 

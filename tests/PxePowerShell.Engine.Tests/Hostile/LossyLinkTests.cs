@@ -2,6 +2,7 @@ using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tftp;
 using PxePowerShell.Engine.Tests.Dhcp;
 using PxePowerShell.Engine.Tests.TestSupport;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
-using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Tests.Tftp;
 using PxePowerShell.Engine.Tftp;
 using Xunit.Abstractions;

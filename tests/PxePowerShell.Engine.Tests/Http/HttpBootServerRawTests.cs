@@ -290,7 +290,7 @@ public sealed class HttpBootServerRawTests(HttpSiteFixture fixture) : IClassFixt
         await site.RawExchangeAsync("GET /digits.txt HTTP/1.1\r\n\r\nGET /nope HTTP/1.1\r\nConnection: close\r\n\r\n");
         await site.RawExchangeAsync("NOT HTTP AT ALL\r\n\r\n");
         await WaitUntilAsync(() => site.Server.Statistics.ActiveConnections == 0);
-        var stats = Assert.IsType<HttpStatistics>(site.Server.GetStatistics());
+        var stats = site.Server.GetStatistics();
         Assert.Equal(3, stats.Requests);
         Assert.Equal(1, stats.Responses2xx);
         Assert.Equal(2, stats.Responses4xx);

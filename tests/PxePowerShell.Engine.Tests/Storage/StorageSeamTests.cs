@@ -3,6 +3,7 @@ using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Storage;
 using PxePowerShell.Engine.Tests.Dhcp;
 

@@ -13,7 +13,7 @@ namespace PxePowerShell.Engine.Boot.Grub;
 /// from a callback, so the same parser reads a TFTP root, a directory or an ISO image. Conditions (if/elif/else) are
 /// not evaluated: every branch is read, which a warning says when a branch holds entries.
 /// </summary>
-public static class GrubConfigParser
+internal static class GrubConfigParser
 {
     /// <summary>Includes nested deeper than this are refused.</summary>
     public const int MaxIncludeDepth = 16;

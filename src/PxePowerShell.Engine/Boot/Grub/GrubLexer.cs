@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Boot.Grub;
 /// backslash quoting the next character (a backslash-newline joins lines). <c>{</c> and <c>}</c> come out as commands of
 /// their own, so a menuentry's body is the commands between them. Pure and bounded by the input's length.
 /// </summary>
-public static class GrubLexer
+internal static class GrubLexer
 {
     /// <summary>The commands of <paramref name="text"/>, each a non-empty list of words.</summary>
     public static List<IReadOnlyList<GrubWord>> Commands(string text)

@@ -6,7 +6,7 @@ namespace PxePowerShell.Engine.Boot.Grub;
 /// </summary>
 /// <param name="Parts">The text pieces, in order, with whether each is literal.</param>
 /// <param name="Line">The 1-based line the word starts on.</param>
-public sealed record GrubWord(IReadOnlyList<(string Text, bool Literal)> Parts, int Line)
+internal sealed record GrubWord(IReadOnlyList<(string Text, bool Literal)> Parts, int Line)
 {
     /// <summary>The word's text with no variable expanded.</summary>
     public string Raw => string.Concat(Parts.Select(p => p.Text));

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Boot.Syslinux;
 
 /// <summary>A parsed syslinux/pxelinux/isolinux configuration, INCLUDEs followed.</summary>
-public sealed record SyslinuxConfig
+internal sealed record SyslinuxConfig
 {
     /// <summary>The labels, in file order.</summary>
     public required IReadOnlyList<SyslinuxLabel> Labels { get; init; }

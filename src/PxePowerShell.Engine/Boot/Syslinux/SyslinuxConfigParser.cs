@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Boot.Syslinux;
 /// Directives that only change the look or timing of the menu (TIMEOUT, PROMPT, MENU COLOR, F1...) are skipped
 /// silently; ones that change what boots and cannot be translated become warnings.
 /// </summary>
-public static class SyslinuxConfigParser
+internal static class SyslinuxConfigParser
 {
     /// <summary>INCLUDEs nested deeper than this are refused (a loop, or a configuration no one can follow).</summary>
     public const int MaxIncludeDepth = 16;

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Boot.Syslinux;
 
 /// <summary>One LABEL of a syslinux configuration, as written (paths not yet resolved).</summary>
-public sealed record SyslinuxLabel
+internal sealed record SyslinuxLabel
 {
     /// <summary>The label's name (what DEFAULT and the boot prompt use).</summary>
     public required string Name { get; init; }

@@ -10,7 +10,7 @@ namespace PxePowerShell.Engine.Boot.Syslinux;
 /// pxelinux.0 or isolinux.bin), absolute ("/x", "::x") from the root of the TFTP tree or image; the root prefix
 /// places that root in the boot namespace (an ISO's mount point).
 /// </summary>
-public static class SyslinuxTranslator
+internal static class SyslinuxTranslator
 {
     private static readonly string[] MenuModules = ["menu.c32", "vesamenu.c32"];
 

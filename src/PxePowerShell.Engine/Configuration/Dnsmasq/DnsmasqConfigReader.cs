@@ -5,7 +5,7 @@ namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 /// '#' comments, and the conf-file= and conf-dir= includes (conf-dir with its ",.ext" exclusions and "*.conf"
 /// selections), bounded in depth, loops refused. I/O only; the meaning is <see cref="DnsmasqConverter"/>'s.
 /// </summary>
-public static class DnsmasqConfigReader
+internal static class DnsmasqConfigReader
 {
     /// <summary>How deep includes may nest.</summary>
     public const int MaxDepth = 8;

@@ -13,7 +13,7 @@ namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 /// (router, DNS, domain, 66/67), dhcp-host reservations, enable-tftp, tftp-root, tftp-max, interface and
 /// listen-address. Everything else becomes a warning naming the line: nothing is dropped silently. Pure: no I/O.
 /// </summary>
-public sealed class DnsmasqConverter
+internal sealed class DnsmasqConverter
 {
     private readonly List<DnsmasqWarning> _warnings = [];
     private readonly Dictionary<string, List<ClientArchitecture>> _archTags = new(StringComparer.Ordinal);

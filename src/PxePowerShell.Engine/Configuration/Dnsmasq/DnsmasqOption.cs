@@ -5,7 +5,7 @@ namespace PxePowerShell.Engine.Configuration.Dnsmasq;
 /// <param name="Value">The text after '=', or null.</param>
 /// <param name="File">The file it came from.</param>
 /// <param name="Line">Its line number (1-based).</param>
-public sealed record DnsmasqOption(string Key, string? Value, string File, int Line)
+internal sealed record DnsmasqOption(string Key, string? Value, string File, int Line)
 {
     /// <summary>"file:line" for messages.</summary>
     public string Where => $"{File}:{Line}";

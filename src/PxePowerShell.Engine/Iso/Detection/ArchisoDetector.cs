@@ -4,7 +4,7 @@ namespace PxePowerShell.Engine.Iso.Detection;
 /// archiso images — Arch Linux (arch/) and SystemRescue (sysresccd/): the kernel and initramfs under
 /// &lt;base&gt;/boot/x86_64, microcode images first, and the root image fetched over HTTP (archiso_http_srv=).
 /// </summary>
-public sealed class ArchisoDetector(string distribution, string baseDirectory) : IDistributionDetector
+internal sealed class ArchisoDetector(string distribution, string baseDirectory) : IDistributionDetector
 {
     /// <summary>Arch Linux.</summary>
     public static ArchisoDetector Arch { get; } = new("Arch Linux", "arch");

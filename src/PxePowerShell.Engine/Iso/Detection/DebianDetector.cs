@@ -4,7 +4,7 @@ namespace PxePowerShell.Engine.Iso.Detection;
 /// Debian and Ubuntu: the installer (install.amd/, netboot debian-installer/amd64/), live-boot images (live/, fetch=)
 /// and Ubuntu's casper images (casper/, url= of the image).
 /// </summary>
-public sealed class DebianDetector : IDistributionDetector
+internal sealed class DebianDetector : IDistributionDetector
 {
     /// <inheritdoc />
     public DetectionResult? Detect(IsoImage image, string mountPoint)

@@ -6,4 +6,4 @@ namespace PxePowerShell.Engine.Iso.Detection;
 /// <param name="Distribution">The distribution found ("Arch Linux", "Debian installer"...), or null when none was recognised.</param>
 /// <param name="ProposedEntries">Boot entries whose paths lie under the mount point; empty when none could be proposed.</param>
 /// <param name="Warnings">What the admin should know (nothing proposed, what the entry needs).</param>
-public sealed record DetectionResult(string? Distribution, IReadOnlyList<BootEntry> ProposedEntries, IReadOnlyList<string> Warnings);
+internal sealed record DetectionResult(string? Distribution, IReadOnlyList<BootEntry> ProposedEntries, IReadOnlyList<string> Warnings);

@@ -7,7 +7,7 @@ namespace PxePowerShell.Engine.Iso.Detection;
 /// returns the first match; an image none recognises gets the entries of its own isolinux/syslinux menu, translated,
 /// and otherwise still mounts, with a warning that no entry was proposed.
 /// </summary>
-public static class DistributionDetector
+internal static class DistributionDetector
 {
     /// <summary>The detectors, in the order they are tried.</summary>
     public static IReadOnlyList<IDistributionDetector> Detectors { get; } =
@@ -42,7 +42,7 @@ public static class DistributionDetector
         // Not a family PxePowerShell knows: translate the image's own isolinux/syslinux menu, as its makers meant it.
         try
         {
-            if (SyslinuxImporter.FromImage(image, mountPoint) is { Entries.Count: > 0 } menu)
+            if (SyslinuxImageMenu.FromImage(image, mountPoint) is { Entries.Count: > 0 } menu)
             {
                 var warnings = new List<string>
                 {

@@ -1,7 +1,7 @@
 namespace PxePowerShell.Engine.Iso.Detection;
 
 /// <summary>Fedora, RHEL, CentOS, Rocky and Alma: images/pxeboot/ with the installer pointed at the image over HTTP (inst.repo=).</summary>
-public sealed class FedoraDetector : IDistributionDetector
+internal sealed class FedoraDetector : IDistributionDetector
 {
     /// <inheritdoc />
     public DetectionResult? Detect(IsoImage image, string mountPoint)

@@ -3,7 +3,7 @@ using PxePowerShell.Engine.Boot;
 namespace PxePowerShell.Engine.Iso.Detection;
 
 /// <summary>memtest86+ images: the BIOS binary (booted by pxelinux as a kernel) and the EFI binary.</summary>
-public sealed class MemtestDetector : IDistributionDetector
+internal sealed class MemtestDetector : IDistributionDetector
 {
     /// <inheritdoc />
     public DetectionResult? Detect(IsoImage image, string mountPoint)

@@ -9,7 +9,7 @@ namespace PxePowerShell.Engine.Iso.Udf;
 /// extents are known. Every descriptor's tag checksum, CRC and location are checked, every length is bounded, and a
 /// directory that appears twice in the tree (a loop) is an <see cref="IsoFormatException"/>.
 /// </summary>
-public sealed class UdfFileSystem : IIsoFileSystem
+internal sealed class UdfFileSystem : IIsoFileSystem
 {
     /// <summary>The largest directory read (a directory of 100,000 files with long names is ~10 MiB).</summary>
     public const long MaxDirectoryBytes = 64L * 1024 * 1024;

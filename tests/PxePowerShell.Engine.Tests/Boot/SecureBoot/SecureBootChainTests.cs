@@ -7,6 +7,8 @@ using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Tests.Dhcp;
 using PxePowerShell.Engine.Tests.Tftp;
 

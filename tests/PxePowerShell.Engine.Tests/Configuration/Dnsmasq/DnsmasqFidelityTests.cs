@@ -4,6 +4,7 @@ using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Configuration.Dnsmasq;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Events;
+using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.Dhcp;
 
 namespace PxePowerShell.Engine.Tests.Configuration.Dnsmasq;

@@ -1,47 +1,41 @@
+using PxePowerShell.Engine;
 using System.Management.Automation;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell;
 
 /// <summary>
-/// The shared half of every Start-Pxe*Server cmdlet: -Name and -Wait, registration in the session,
-/// socket errors turned into ErrorRecords, and the foreground mode that writes events until Ctrl+C.
+/// What every Start-Pxe*Server cmdlet does once it has built its server, composed into the cmdlet rather than
+/// inherited: registration in the session, start failures turned into ErrorRecords, the ISO mounts the server's
+/// namespaces follow, and the foreground mode (-Wait) that writes events until Ctrl+C, SIGTERM or SIGINT.
 /// </summary>
-public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
+internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Engine.Files.BootNamespace> _isoNamespaces = [];
 
-    /// <summary>The server's name in this session (default: the role and a number, "tftp1").</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
+    /// <summary>Cancelled by Ctrl+C (<see cref="Stop"/>), and with -Wait by SIGTERM or SIGINT (<see cref="StopSignals"/>).</summary>
+    private CancellationToken Cancellation => _stopping.Token;
 
-    /// <summary>Run in the foreground: write the server's events to the pipeline until it stops, Ctrl+C, SIGTERM or SIGINT, then stop it.</summary>
-    [Parameter]
-    public SwitchParameter Wait { get; set; }
-
-    /// <summary>Cancelled by Ctrl+C, and with -Wait by SIGTERM or SIGINT (<see cref="StopSignals"/>).</summary>
-    protected CancellationToken Cancellation => _stopping.Token;
-
-    /// <summary>The name to give a server of <paramref name="role"/>.</summary>
-    protected string ServerName(string role) => Name ?? ModuleState.Servers.NextName(role);
+    /// <summary>The name to give a server of <paramref name="role"/>: <paramref name="name"/> (-Name) when given.</summary>
+    public static string ServerName(string role, string? name) => name ?? ModuleState.Servers.NextName(role);
 
     /// <summary>
-    /// Registers and starts <paramref name="server"/>; writes it (or, with -Wait, its events) to the pipeline.
-    /// <paramref name="port"/> is the port named in errors.
+    /// Registers and starts <paramref name="server"/>; writes it (or, with <paramref name="wait"/>, its events) to the
+    /// pipeline. <paramref name="port"/> is the port named in errors.
     /// </summary>
-    protected void StartServer(IPxeService server, string what, int port)
+    public void StartServer(IPxeService server, string what, int port, bool wait)
     {
-        using var subscription = Wait ? ModuleState.Events.Subscribe() : null;
+        using var subscription = wait ? ModuleState.Events.Subscribe() : null;
         try
         {
             if (ModuleState.Servers.Find(server.Name) is not null)
             {
-                ThrowTerminatingError(Error(ErrorIds.ServerNameInUse, ErrorCategory.ResourceExists, server.Name, $"A server named '{server.Name}' is already running; choose another -Name or stop it with Stop-PxeServer."));
+                cmdlet.ThrowTerminatingError(PxeCmdlet.Error(ErrorIds.ServerNameInUse, ErrorCategory.ResourceExists, server.Name, $"A server named '{server.Name}' is already running; choose another -Name or stop it with Stop-PxeServer."));
             }
 
             EnsureClientInventory();
@@ -51,11 +45,11 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             }
             catch (SocketException ex)
             {
-                ThrowTerminatingError(SocketBindError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
+                cmdlet.ThrowTerminatingError(PxeCmdlet.SocketBindError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
-                ThrowTerminatingError(StartError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
+                cmdlet.ThrowTerminatingError(StartError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
             }
         }
         catch
@@ -67,23 +61,23 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
 
         DetachIsoMountsWhenStopped(server);
         ModuleState.Servers.Add(server);
-        WriteVerbose($"{what} '{server.Name}' listening on {string.Join(", ", server.EndPoints)}.");
-        if (!Wait)
+        cmdlet.WriteVerbose($"{what} '{server.Name}' listening on {string.Join(", ", server.EndPoints)}.");
+        if (!wait)
         {
-            WriteObject(server);
+            cmdlet.WriteObject(server);
             return;
         }
 
-        using var signals = StopSignals.Register(_stopping, Host.Name);
+        using var signals = StopSignals.Register(_stopping, cmdlet.Host.Name);
         try
         {
             bool ours(PxeEvent e) => e.Server == server.Name;
-            EventPump.Run(this, subscription!, ours, server.Completion, Cancellation);
+            EventPump.Run(cmdlet, subscription!, ours, server.Completion, Cancellation);
             if (signals.Received)
             {
                 // SIGTERM or SIGINT: a normal end, not a stopped pipeline. Stop every part, write the stop events, return.
                 server.StopAsync().GetAwaiter().GetResult();
-                EventPump.Run(this, subscription!, ours, server.Completion, CancellationToken.None);
+                EventPump.Run(cmdlet, subscription!, ours, server.Completion, CancellationToken.None);
             }
         }
         finally
@@ -106,29 +100,29 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
         var failure = PxeStartFailures.Of(ex);
         if (failure is null && ex.InnerException is SocketException socket && ex is not UnauthorizedAccessException && socket.SocketErrorCode != SocketError.AddressAlreadyInUse)
         {
-            return SocketBindError(socket, what, port, target);
+            return PxeCmdlet.SocketBindError(socket, what, port, target);
         }
 
         string message = StripParameterName(ex.Message);
         return failure switch
         {
-            PxeStartFailure.PortAccessDenied when port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
-            PxeStartFailure.PortAccessDenied => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
-            PxeStartFailure.PortInUse => Error(ErrorIds.PortInUse, ErrorCategory.ResourceExists, target, $"The {what} cannot listen: port {port} is already in use by another program: {message}", ex),
-            PxeStartFailure.DataDirectoryInUse => Error(ErrorIds.DataDirectoryInUse, ErrorCategory.ResourceBusy, target, $"{message} Stop that server or pass another -DataDirectory.", ex),
-            PxeStartFailure.RangeOutsideSubnet => Error(ErrorIds.RangeOutsideSubnet, ErrorCategory.InvalidArgument, target, message, ex),
-            PxeStartFailure.InterfaceNotFound => Error(
+            PxeStartFailure.PortAccessDenied when port is > 0 and < 1024 => PxeCmdlet.PrivilegedPortError(port, target, ex, message),
+            PxeStartFailure.PortAccessDenied => PxeCmdlet.Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
+            PxeStartFailure.PortInUse => PxeCmdlet.Error(ErrorIds.PortInUse, ErrorCategory.ResourceExists, target, $"The {what} cannot listen: port {port} is already in use by another program: {message}", ex),
+            PxeStartFailure.DataDirectoryInUse => PxeCmdlet.Error(ErrorIds.DataDirectoryInUse, ErrorCategory.ResourceBusy, target, $"{message} Stop that server or pass another -DataDirectory.", ex),
+            PxeStartFailure.RangeOutsideSubnet => PxeCmdlet.Error(ErrorIds.RangeOutsideSubnet, ErrorCategory.InvalidArgument, target, message, ex),
+            PxeStartFailure.InterfaceNotFound => PxeCmdlet.Error(
                 ErrorIds.InterfaceNotFound,
                 ErrorCategory.ObjectNotFound,
                 target,
                 $"{message} Pass an existing interface name to -Interface or one of its addresses to -Address.",
                 ex),
-            PxeStartFailure.NoInterface => Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
-            _ when ex is PxeStorageException storage => Error(storage.ErrorId, Enum.Parse<ErrorCategory>(storage.Category.ToString()), target, $"The {what} could not start: {message}", ex),
-            _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PrivilegedPortError(port, target, ex, message),
-            _ when ex is UnauthorizedAccessException => Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
-            _ when ex is ArgumentException => Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),
-            _ => Error(ErrorIds.ServerStartFailed, ErrorCategory.OpenError, target, $"The {what} could not start: {message}", ex),
+            PxeStartFailure.NoInterface => PxeCmdlet.Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
+            _ when ex is PxeStorageException storage => PxeCmdlet.Error(storage, target, $"The {what} could not start: {message}"),
+            _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PxeCmdlet.PrivilegedPortError(port, target, ex, message),
+            _ when ex is UnauthorizedAccessException => PxeCmdlet.Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
+            _ when ex is ArgumentException => PxeCmdlet.Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),
+            _ => PxeCmdlet.Error(ErrorIds.ServerStartFailed, ErrorCategory.OpenError, target, $"The {what} could not start: {message}", ex),
         };
     }
 
@@ -144,7 +138,7 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     {
         if (ModuleState.Host.OpenClientsOrWarn() is { } warning)
         {
-            WriteWarning(warning);
+            cmdlet.WriteWarning(warning);
         }
     }
 
@@ -153,13 +147,13 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
     /// ISO image (Mount-PxeIso) that server serves — the unscoped ones and those mounted with -Server naming it — now and
     /// as images are mounted later, until the server stops (or fails to start).
     /// </summary>
-    protected void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName)
+    public void AttachIsoMounts(Engine.Files.BootNamespace boot, string serverName)
     {
         ModuleState.Host.AttachIsoMounts(boot, serverName);
         _isoNamespaces.Add(boot);
         foreach (var (mountPoint, error) in ModuleState.TakeIsoRestoreFailures())
         {
-            WriteWarning($"The saved ISO mount '{mountPoint}' was not mounted again: {error}");
+            cmdlet.WriteWarning($"The saved ISO mount '{mountPoint}' was not mounted again: {error}");
         }
     }
 
@@ -197,13 +191,9 @@ public abstract class StartServerCmdlet : PxeCmdlet, IDisposable
             TaskScheduler.Default);
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stopping.Cancel();
+    /// <summary>Ctrl+C: stops waiting (the cmdlet's StopProcessing).</summary>
+    public void Stop() => _stopping.Cancel();
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    public void Dispose() => _stopping.Dispose();
 }

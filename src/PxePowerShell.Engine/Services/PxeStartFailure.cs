@@ -1,4 +1,4 @@
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>Why a server could not start, as a value callers can switch on (see <see cref="PxeStartFailures"/>).</summary>
 public enum PxeStartFailure

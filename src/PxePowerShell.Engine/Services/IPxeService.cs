@@ -1,7 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
 
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>
 /// A server that runs in the background of the process: TFTP, HTTP, DHCP, proxyDHCP, or a composite.
@@ -27,7 +27,11 @@ public interface IPxeService : IAsyncDisposable
     /// <summary>Where its events are published.</summary>
     EventHub Events { get; }
 
-    /// <summary>A snapshot of its counters.</summary>
+    /// <summary>
+    /// A snapshot of its counters. Each server narrows the type (a covariant override of
+    /// <see cref="PxeServiceBase.GetStatistics"/>): DhcpServerStatistics, TftpStatistics, HttpStatistics,
+    /// PxeServerStatistics, so a caller that holds the server reads them without a cast.
+    /// </summary>
     object GetStatistics();
 
     /// <summary>Binds its sockets and starts serving; throws when a socket cannot be bound.</summary>

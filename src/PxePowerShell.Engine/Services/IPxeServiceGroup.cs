@@ -1,4 +1,4 @@
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>A service made of other services (Start-PxeServer's DHCP + TFTP + HTTP), so tools can find the parts.</summary>
 public interface IPxeServiceGroup

@@ -1,4 +1,4 @@
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>The life cycle of a server.</summary>
 public enum PxeServerState

@@ -1,4 +1,4 @@
-namespace PxePowerShell.Engine.Dhcp;
+namespace PxePowerShell.Engine.Net;
 
 /// <summary>DHCP message type (option 53).</summary>
 public enum DhcpMessageType : byte

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
-using PxePowerShell.Engine.Boot;
+using PxePowerShell.Engine.Files;
 
-namespace PxePowerShell.Engine.Files;
+namespace PxePowerShell.Engine.Boot;
 
 /// <summary>
 /// Serves boot menus generated live from the current boot entries (nothing is written into the root). Mount one per

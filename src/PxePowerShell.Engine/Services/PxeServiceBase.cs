@@ -1,7 +1,7 @@
 using System.Net;
 using PxePowerShell.Engine.Events;
 
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>
 /// The life cycle every server shares: created → running → stopping → stopped (or faulted), a lifetime
@@ -56,6 +56,7 @@ public abstract class PxeServiceBase : IPxeService
     protected CancellationToken Lifetime => _lifetime.Token;
 
     /// <inheritdoc />
+    /// <remarks>Servers override it with their own statistics type as the return type.</remarks>
     public abstract object GetStatistics();
 
     /// <inheritdoc />

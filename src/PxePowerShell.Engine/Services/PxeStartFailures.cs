@@ -1,4 +1,4 @@
-namespace PxePowerShell.Engine.Hosting;
+namespace PxePowerShell.Engine.Services;
 
 /// <summary>
 /// Marks the exceptions servers throw at start with a <see cref="PxeStartFailure"/> (in <see cref="Exception.Data"/>, so the

@@ -1,4 +1,4 @@
-namespace PxePowerShell.Engine.Files;
+namespace PxePowerShell.Engine.Boot;
 
 /// <summary>One generated menu of <see cref="GeneratedMenuSource.MountAll"/>.</summary>
 /// <param name="Path">Where it is served (pxelinux.cfg, boot.ipxe...).</param>

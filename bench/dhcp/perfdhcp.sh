@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Full-DHCP benchmark with ISC perfdhcp (Debian kea-admin): DORA of CLIENTS distinct clients at several rates,
+# PERIOD seconds each, against PxePowerShell's DhcpServer (lease journal on a real disk, not tmpfs), dnsmasq
+# (--no-ping) and Kea 4 (memfile). Two namespaces joined by a veth: server 10.203.0.1/16, perfdhcp in the other.
+# Every (server, rate) step starts the server afresh on an empty lease database, so every client is new.
+# Needs root, iproute2, dnsmasq, kea-dhcp4-server, kea-admin (perfdhcp) and the .NET SDK:
+#   apt-get install -y dnsmasq kea-dhcp4-server kea-admin
+# Usage: sudo bench/dhcp/perfdhcp.sh [RATES...]   (env: CLIENTS=20000 PERIOD=5 SERVERS="pxepowershell dnsmasq kea"
+#        DATA=/var/tmp: where the lease databases go; must be a disk)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RATES=${*:-"500 1000 2000 4000 8000"}
+CLIENTS=${CLIENTS:-20000}
+PERIOD=${PERIOD:-5}
+SERVERS=${SERVERS:-"pxepowershell dnsmasq kea"}
+ID=$RANDOM
+SRV=pxp-srv-$ID CLI=pxp-cli-$ID VS=pxps$ID VC=pxpc$ID
+BIN=$(mktemp -d)
+WORK=$(mktemp -d "${DATA:-/var/tmp}/pxe-perfdhcp.XXXXXX")
+[[ $(stat -f -c %T "$WORK") != tmpfs ]] || { echo "$WORK is tmpfs; set DATA to a directory on a disk" >&2; exit 1; }
+
+cleanup() {
+  [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null || true
+  ip netns del "$SRV" 2>/dev/null || true
+  ip netns del "$CLI" 2>/dev/null || true
+  rm -rf "$BIN" "$WORK"
+}
+trap cleanup EXIT
+
+[[ $SERVERS != *pxepowershell* ]] || dotnet build -c Release -o "$BIN/host" tests/PxePowerShell.DhcpTestHost >/dev/null
+
+ip netns add "$SRV"; ip netns add "$CLI"
+ip link add "$VS" type veth peer name "$VC"
+ip link set "$VS" netns "$SRV"; ip link set "$VC" netns "$CLI"
+ip -n "$SRV" addr add 10.203.0.1/16 dev "$VS"; ip -n "$CLI" addr add 10.203.0.2/16 dev "$VC"
+for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
+ip -n "$SRV" link set "$VS" up; ip -n "$CLI" link set "$VC" up
+
+wait_socket() { for _ in $(seq 200); do ip netns exec "$SRV" ss -lun | grep -q ':67 ' && return; sleep 0.05; done; echo "$1 did not start" >&2; exit 1; }
+
+start_pxepowershell() {
+  coproc SERVER { exec ip netns exec "$SRV" dotnet "$BIN/host/PxePowerShell.DhcpTestHost.dll" "$VS" 67 68 10.203.1.0 10.203.255.254 255.255.0.0 "$1"; }
+  SERVER_PID=$SERVER_PID
+  read -r line <&"${SERVER[0]}"; [[ $line == READY* ]] || { echo "server did not start: $line" >&2; exit 1; }
+}
+
+start_dnsmasq() {
+  ip netns exec "$SRV" dnsmasq --no-daemon --conf-file=/dev/null --pid-file= --port=0 --quiet-dhcp --no-ping \
+    --interface="$VS" --dhcp-range=10.203.1.0,10.203.255.254,255.255.0.0,1h --dhcp-lease-max=100000 \
+    --dhcp-authoritative --dhcp-leasefile="$1/dnsmasq.leases" &
+  SERVER_PID=$!
+  wait_socket dnsmasq
+}
+
+start_kea() {
+  cat > "$1/kea.json" <<JSON
+{ "Dhcp4": {
+  "interfaces-config": { "interfaces": [ "$VS" ] },
+  "lease-database": { "type": "memfile", "persist": true, "name": "$1/kea-leases4.csv", "lfc-interval": 0 },
+  "valid-lifetime": 3600,
+  "subnet4": [ { "subnet": "10.203.0.0/16", "pools": [ { "pool": "10.203.1.0 - 10.203.255.254" } ] } ],
+  "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "$1/kea.log" } ], "severity": "WARN" } ]
+} }
+JSON
+  KEA_PIDFILE_DIR=$1 KEA_LOCKFILE_DIR=$1 ip netns exec "$SRV" kea-dhcp4 -c "$1/kea.json" >/dev/null 2>&1 &
+  SERVER_PID=$!
+  wait_socket kea
+}
+
+stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; unset SERVER_PID; }
+
+# perfdhcp -x t prints the timers of every successful exchange; summarise its report and the delays.
+summary() { # server rate output
+  awk -v server="$1" -v rate="$2" '
+    /^\*\*\*Statistics for: DISCOVER-OFFER/ { x = "do" } /^\*\*\*Statistics for: REQUEST-ACK/ { x = "ra" }
+    x == "do" && /^sent packets:/ { sent = $3 } x == "ra" && /^received packets:/ { acks = $3 }
+    x == "ra" && /^avg delay:/ { avg = $3 } x == "ra" && /^max delay:/ { max = $3 }
+    END { printf "%-14s %6d %8d %8d %7.1f%% %10s %10s", server, rate, sent, acks, sent ? 100 * acks / sent : 0, avg, max }' "$3"
+  # p99 of REQUEST-ACK from the per-exchange timestamps (-x t), in ms
+  awk '/^\*\*\*Timestamps for packets: REQUEST-ACK/ { t = 1; next } /^\*\*\*/ { t = 0 }
+    t && /^sent \/ received:/ { print ($6 - $4) * 1000 }' "$3" | sort -n |
+    awk '{ d[NR] = $1 } END { i = int(NR * 0.99); if (i < NR * 0.99) i++; printf " %10s\n", NR ? sprintf("%.3f", d[i]) : "-" }'
+}
+
+echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))"
+printf "%-14s %6s %8s %8s %8s %10s %10s %10s\n" server rate discover acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
+for server in $SERVERS; do
+  for rate in $RATES; do
+    dir="$WORK/$server-$rate"; mkdir -p "$dir"
+    "start_$server" "$dir"
+    ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
+    [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2
+    summary "$server" "$rate" "$dir/perfdhcp.out"
+    stop_server
+  done
+done
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

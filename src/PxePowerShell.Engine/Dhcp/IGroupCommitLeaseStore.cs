@@ -1,0 +1,18 @@
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>
+/// A lease store that can group its commits: with <see cref="DeferCommit"/> set, a save returns once the record is
+/// written (not yet flushed) and the caller holds every reply until <see cref="WhenCommitted"/> completes, so one
+/// flush covers many requests and still no acknowledgement leaves before its lease is durable.
+/// </summary>
+public interface IGroupCommitLeaseStore : ILeaseStore
+{
+    /// <summary>When true, saves and deletes return before their record is durable (the caller awaits <see cref="WhenCommitted"/>).</summary>
+    bool DeferCommit { get; set; }
+
+    /// <summary>
+    /// Completes when every record written so far is durable (at once when none is pending); faults with a
+    /// <see cref="PxeStorageException"/> when the flush covering them failed.
+    /// </summary>
+    Task WhenCommitted();
+}

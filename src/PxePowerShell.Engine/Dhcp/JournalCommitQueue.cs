@@ -1,0 +1,163 @@
+using PxePowerShell.Engine.Storage;
+
+namespace PxePowerShell.Engine.Dhcp;
+
+/// <summary>
+/// Group commit for an append-only journal. Writers number each record after its write(2) (<see cref="Written"/>);
+/// one flusher thread runs the flush (fsync) for everything written before it started, so one fsync covers every
+/// record written while the previous one was in flight; a waiter (<see cref="WhenCommitted"/>) is released only
+/// after the flush that covers its record. A failing flush fails exactly the waiters it covered with a
+/// <see cref="PxeStorageException"/> (JournalFlushFailed), also when asked later; later records get their own flush.
+/// </summary>
+internal sealed class JournalCommitQueue : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Action _flush;
+    private readonly string _location;
+    private readonly Thread _flusher;
+    private TaskCompletionSource _next = NewWaiter();
+    private TaskCompletionSource? _inFlight;
+    private long _written;
+    private long _flushing;
+    private long _committed;
+    private long _flushes;
+    private (long From, long To, PxeStorageException Error)? _failed;
+    private bool _disposed;
+
+    /// <summary>Starts the flusher; <paramref name="flush"/> makes every record written so far durable.</summary>
+    public JournalCommitQueue(Action flush, string location)
+    {
+        _flush = flush;
+        _location = location;
+        _flusher = new Thread(Run) { IsBackground = true, Name = "journal flusher" };
+        _flusher.Start();
+    }
+
+    /// <summary>Flushes run so far (each covering one or more records).</summary>
+    public long Flushes => Interlocked.Read(ref _flushes);
+
+    /// <summary>The number of records written so far.</summary>
+    public long WrittenCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _written;
+            }
+        }
+    }
+
+    /// <summary>Counts a record whose write completed and returns its sequence number (from 1).</summary>
+    public long Written()
+    {
+        lock (_gate)
+        {
+            long sequence = ++_written;
+            Monitor.Pulse(_gate);
+            return sequence;
+        }
+    }
+
+    /// <summary>Completes once record <paramref name="sequence"/> (and every one before it) is flushed; completed at once when it is.</summary>
+    public Task WhenCommitted(long sequence)
+    {
+        lock (_gate)
+        {
+            if (sequence <= _committed)
+            {
+                return _failed is { } f && sequence > f.From && sequence <= f.To ? Task.FromException(f.Error) : Task.CompletedTask;
+            }
+
+            if (_inFlight is { } flight && sequence <= _flushing)
+            {
+                return flight.Task;
+            }
+
+            return _disposed ? Task.FromException(Closed()) : _next.Task;
+        }
+    }
+
+    /// <summary>Blocks until record <paramref name="sequence"/> is flushed; throws the flush's <see cref="PxeStorageException"/>.</summary>
+    public void WaitCommitted(long sequence) => WhenCommitted(sequence).GetAwaiter().GetResult();
+
+    /// <summary>Flushes what is pending, releases its waiters and stops the flusher.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Monitor.Pulse(_gate);
+        }
+
+        _flusher.Join();
+    }
+
+    private static TaskCompletionSource NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Run()
+    {
+        while (true)
+        {
+            TaskCompletionSource flight;
+            long target;
+            lock (_gate)
+            {
+                while (_written == _committed && !_disposed)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_written == _committed)
+                {
+                    _next.TrySetException(Closed());
+                    return;
+                }
+
+                target = _flushing = _written;
+                flight = _inFlight = _next;
+                _next = NewWaiter();
+            }
+
+            PxeStorageException? failure = null;
+            try
+            {
+                _flush();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
+            {
+                failure = ex as PxeStorageException ?? new PxeStorageException(
+                    "JournalFlushFailed", PxeErrorCategory.WriteError, $"The lease journal in '{_location}' could not be flushed to disk: {ex.Message}", ex);
+            }
+
+            Interlocked.Increment(ref _flushes);
+            lock (_gate)
+            {
+                if (failure is not null)
+                {
+                    _failed = (_committed, target, failure); // the latest failed flush stays failed for late waiters
+                }
+
+                _committed = target;
+                _inFlight = null;
+            }
+
+            if (failure is null)
+            {
+                flight.TrySetResult();
+            }
+            else
+            {
+                flight.TrySetException(failure);
+            }
+        }
+    }
+
+    private PxeStorageException Closed() =>
+        new("JournalClosed", PxeErrorCategory.ResourceUnavailable, $"The lease journal in '{_location}' is closed.");
+}
