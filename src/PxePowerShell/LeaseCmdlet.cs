@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Net;
-using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Dhcp;

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Net;
-using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Hosting;

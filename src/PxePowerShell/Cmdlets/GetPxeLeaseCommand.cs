@@ -103,7 +103,7 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
             {
                 contents = storage.Read();
             }
-            catch (Engine.Storage.PxeStorageException ex)
+            catch (Engine.PxeStorageException ex)
             {
                 ThrowTerminatingError(Error(ex.ErrorId, Enum.Parse<ErrorCategory>(ex.Category.ToString()), DataDirectory, ex.Message, ex));
                 return;
