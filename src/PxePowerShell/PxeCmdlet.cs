@@ -237,31 +237,21 @@ public abstract class PxeCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// A terminating IPv4AddressRequired error (InvalidArgument) when any of <paramref name="addresses"/> is not IPv4:
-    /// DHCPv4 carries only IPv4 addresses in its options and fields.
-    /// </summary>
-    protected void RequireIPv4(string parameter, params IPAddress?[]? addresses) => RequireFamily(parameter, AddressFamily.InterNetwork, addresses);
-
-    /// <summary>
     /// A terminating IPv6AddressRequired error (InvalidArgument) when any of <paramref name="addresses"/> is not IPv6:
-    /// DHCPv6 ranges, reservations and options carry only IPv6 addresses.
+    /// DHCPv6 ranges, reservations and options carry only IPv6 addresses. (IPv4 settings are checked by the engine's
+    /// configuration parser, which raises IPv4AddressRequired.)
     /// </summary>
-    protected void RequireIPv6(string parameter, params IPAddress?[]? addresses) => RequireFamily(parameter, AddressFamily.InterNetworkV6, addresses);
-
-    private void RequireFamily(string parameter, AddressFamily family, IPAddress?[]? addresses)
+    protected void RequireIPv6(string parameter, params IPAddress?[]? addresses)
     {
-        bool v4 = family == AddressFamily.InterNetwork;
         foreach (var address in addresses ?? [])
         {
-            if (address is not null && address.AddressFamily != family)
+            if (address is not null && address.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 ThrowTerminatingError(Error(
-                    v4 ? ErrorIds.IPv4AddressRequired : ErrorIds.IPv6AddressRequired,
+                    ErrorIds.IPv6AddressRequired,
                     ErrorCategory.InvalidArgument,
                     address,
-                    v4
-                        ? $"-{parameter}: '{address}' is not an IPv4 address; DHCPv4 options and fields carry only IPv4 addresses such as 192.168.0.1."
-                        : $"-{parameter}: '{address}' is not an IPv6 address; DHCPv6 ranges and options carry only IPv6 addresses such as fd00:77::100."));
+                    $"-{parameter}: '{address}' is not an IPv6 address; DHCPv6 ranges and options carry only IPv6 addresses such as fd00:77::100."));
             }
         }
     }
