@@ -19,8 +19,13 @@ namespace PxePowerShell.Storage.Postgres;
 /// client holds unexpired (<see cref="StoreErrorIds.LeaseHeld"/>), so even a server that chose in memory never acknowledges
 /// an address twice.
 /// </summary>
-public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
+public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservationFeed
 {
+    /// <summary>The name every change of <c>pxe_reservation</c> is announced with on <c>pxe_changed</c>.</summary>
+    internal const string ReservationsChannelName = "reservations";
+
+    private const string NotifyReservationsSql = "SELECT pg_notify('pxe_changed', 'reservations')";
+
     private const string Columns = "host(address), host(scope), client_id, host_name, state, expiry";
 
     private const string OwnSql = """
@@ -71,6 +76,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
 
     private readonly bool _owned;
+    private readonly object _feedGate = new();
+    private EventHandler? _reservationsChanged;
 
     internal PostgresLeaseStore(PostgresStore store, LeaseFamily family, bool owned = false)
     {
@@ -92,19 +99,45 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
             }
         }
 
-        var reservations = new List<DhcpReservation>();
-        using (var cmd = new NpgsqlCommand($"SELECT host(address), client_id, name, lease_seconds FROM pxe_reservation WHERE family(address) = {_family} ORDER BY address", c, tx))
-        using (var reader = cmd.ExecuteReader())
+        return new LeaseStoreContents(leases, Reservations(c, tx), 0);
+    });
+
+    /// <summary>
+    /// Raised (on the store's listener thread) when another server, or this one, changed the reservations, and after
+    /// the listener reconnected to a database it lost; the first subscriber starts the store's LISTEN.
+    /// </summary>
+    public event EventHandler? ReservationsChanged
+    {
+        add
         {
-            while (reader.Read())
+            lock (_feedGate)
             {
-                TimeSpan? duration = reader.IsDBNull(3) ? null : TimeSpan.FromSeconds(reader.GetInt64(3));
-                reservations.Add(new DhcpReservation(IPAddress.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), duration));
+                if (_reservationsChanged is null)
+                {
+                    _store.Changes.Changed += OnStoreChanged;
+                }
+
+                _reservationsChanged += value;
             }
+
+            _store.Changes.Start();
         }
 
-        return new LeaseStoreContents(leases, reservations, 0);
-    });
+        remove
+        {
+            lock (_feedGate)
+            {
+                _reservationsChanged -= value;
+                if (_reservationsChanged is null)
+                {
+                    _store.Changes.Changed -= OnStoreChanged;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DhcpReservation> ReadReservations() => _store.Transact("read the reservations", Reservations);
 
     /// <inheritdoc />
     public void SaveLease(DhcpLease lease)
@@ -135,6 +168,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
         _store.Transact("record a reservation", (c, tx) =>
         {
             Run(c, tx, "DELETE FROM pxe_reservation WHERE client_id = $1 AND address <> $2", Text(reservation.MacAddress), Inet(reservation.IPAddress));
+            Run(c, tx, NotifyReservationsSql);
             return Run(
                 c,
                 tx,
@@ -148,7 +182,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
 
     /// <inheritdoc />
     public void DeleteReservation(IPAddress address) => _store.Transact("remove a reservation", (c, tx) =>
-        Run(c, tx, "DELETE FROM pxe_reservation WHERE address = $1", Inet(address)));
+        Run(c, tx, "DELETE FROM pxe_reservation WHERE address = $1", Inet(address)) + Run(c, tx, NotifyReservationsSql));
 
     /// <inheritdoc />
     public DhcpLease? TryAllocate(LeaseRange range, string clientId, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
@@ -187,10 +221,41 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
     /// <inheritdoc />
     public void Dispose()
     {
+        lock (_feedGate)
+        {
+            if (_reservationsChanged is not null)
+            {
+                _store.Changes.Changed -= OnStoreChanged;
+                _reservationsChanged = null;
+            }
+        }
+
         if (_owned)
         {
             _store.Dispose();
         }
+    }
+
+    private void OnStoreChanged(string name)
+    {
+        if (name is ReservationsChannelName or PostgresChangeListener.Everything)
+        {
+            _reservationsChanged?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    private List<DhcpReservation> Reservations(NpgsqlConnection c, NpgsqlTransaction tx)
+    {
+        var reservations = new List<DhcpReservation>();
+        using var cmd = new NpgsqlCommand($"SELECT host(address), client_id, name, lease_seconds FROM pxe_reservation WHERE family(address) = {_family} ORDER BY address", c, tx);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            TimeSpan? duration = reader.IsDBNull(3) ? null : TimeSpan.FromSeconds(reader.GetInt64(3));
+            reservations.Add(new DhcpReservation(IPAddress.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), duration));
+        }
+
+        return reservations;
     }
 
     private static IPAddress Unspecified(IPAddress address) =>

@@ -12,9 +12,10 @@ public sealed class PostgresStore : IDisposable
 {
     private readonly NpgsqlDataSource _source;
 
-    private PostgresStore(NpgsqlDataSource source, string where, string serverName, int foundVersion)
+    private PostgresStore(NpgsqlDataSource source, NpgsqlConnectionStringBuilder settings, string where, string serverName, int foundVersion)
     {
         _source = source;
+        Changes = new PostgresChangeListener(settings);
         Location = where;
         ServerName = serverName;
         FoundSchemaVersion = foundVersion;
@@ -65,7 +66,7 @@ public sealed class PostgresStore : IDisposable
         {
             using var connection = source.OpenConnection();
             int found = SchemaMigrator.Migrate(connection, where);
-            return new PostgresStore(source, where, serverName ?? Environment.MachineName, found);
+            return new PostgresStore(source, settings, where, serverName ?? Environment.MachineName, found);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -74,8 +75,15 @@ public sealed class PostgresStore : IDisposable
         }
     }
 
+    /// <summary>The LISTEN on <c>pxe_changed</c>: one dedicated connection, started by the first subscriber (<see cref="PostgresLeaseStore"/>).</summary>
+    internal PostgresChangeListener Changes { get; }
+
     /// <inheritdoc />
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        Changes.Dispose();
+        _source.Dispose();
+    }
 
     /// <summary>
     /// Runs <paramref name="body"/> in one transaction (read committed), committing it; runs it again when a concurrent

@@ -20,7 +20,7 @@ internal static class ModuleState
     }
 
     /// <summary>The module's composition root.</summary>
-    public static PxeHost Host { get; } = new(new PxeHostOptions { Servers = ServerRegistry.Default });
+    public static PxeHost Host { get; } = new(new PxeHostOptions { Servers = ServerRegistry.Default, OpenStore = StoreSetting.Open });
 
     /// <summary>The servers started in this process (<see cref="PxeHost.Servers"/>).</summary>
     public static ServerRegistry Servers => Host.Servers;

@@ -13,4 +13,13 @@ internal static class StoreSetting
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ILeaseStorage Leases(string connectionString, string serverName) =>
         Storage.Postgres.PostgresLeaseStorage.Connect(connectionString, serverName);
+
+    /// <summary>
+    /// The storage of the database named by <paramref name="connectionString"/> for one server (Start-PxeServer -Store,
+    /// the configuration's Store key): opened and migrated now, the client inventory in <paramref name="dataDirectory"/>.
+    /// </summary>
+    /// <exception cref="Engine.PxeStorageException">The setting is invalid, the database unreachable, or its schema newer.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Engine.Storage.IPxeStorage Open(string connectionString, string serverName, string dataDirectory) =>
+        Storage.Postgres.PostgresStorage.Open(connectionString, dataDirectory, serverName);
 }

@@ -35,8 +35,7 @@ public sealed class PostgresCluster : IDisposable
             }
 
             Pg("initdb", "-D", _data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C");
-            Pg("pg_ctl", "start", "-w", "-t", "60", "-D", _data, "-l", Path.Combine(_directory, "server.log"),
-                "-o", $"-c listen_addresses='' -k {_directory} -c fsync=off -c synchronous_commit=off -c max_connections=200");
+            Start();
         }
         catch
         {
@@ -49,6 +48,21 @@ public sealed class PostgresCluster : IDisposable
 
     /// <summary>The Unix-socket directory (Npgsql's Host= for a socket).</summary>
     public string Host { get; }
+
+    /// <summary>Starts the server (again, after <see cref="Stop"/>) and waits until it accepts connections.</summary>
+    public void Start() =>
+        Pg("pg_ctl", "start", "-w", "-t", "60", "-D", _data, "-l", Path.Combine(_directory, "server.log"),
+            "-o", $"-c listen_addresses='' -k {_directory} -c fsync=off -c synchronous_commit=off -c max_connections=200");
+
+    /// <summary>
+    /// Stops the server, as an outage: fast (every connection cut, what was committed kept) or immediate (a crash,
+    /// recovered at the next <see cref="Start"/>). Pooled connections of every client are broken afterwards.
+    /// </summary>
+    public void Stop(bool immediate = false) =>
+        Pg("pg_ctl", "stop", "-w", "-t", "60", "-m", immediate ? "immediate" : "fast", "-D", _data);
+
+    /// <summary>True after <see cref="Stop"/> until <see cref="Start"/>.</summary>
+    public bool IsStopped => !File.Exists(Path.Combine(_data, "postmaster.pid"));
 
     /// <summary>Creates a fresh database and returns its connection string.</summary>
     public string CreateDatabase()

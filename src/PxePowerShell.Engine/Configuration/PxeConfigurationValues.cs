@@ -24,7 +24,7 @@ public static class PxeConfigurationValues
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
         "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort",
         "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "BootMenu",
-        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port", "Dhcp6Reservations",
+        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Store", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port", "Dhcp6Reservations",
     ];
 
     /// <summary>
@@ -98,6 +98,7 @@ public static class PxeConfigurationValues
                 "SecureBootPath" => c with { SecureBootPath = FullPath(Text(key, value), baseDirectory) },
                 "Mounts" => c with { Mounts = List(key, value).Select(v => Mount(key, v, baseDirectory)).ToList() },
                 "DataDirectory" => c with { DataDirectory = FullPath(Text(key, value), baseDirectory) },
+                "Store" => c with { Store = Text(key, value) },
                 _ => throw new PxeConfigurationException(key, $"'{key}' is not a setting. Settings: {string.Join(", ", Keys)}."),
             };
         }
@@ -167,6 +168,7 @@ public static class PxeConfigurationValues
         Add("SecureBootPath", c.SecureBootPath, true);
         Add("Mounts", c.Mounts.Select(MountValue).ToList(), c.Mounts.Count > 0);
         Add("DataDirectory", c.DataDirectory, true);
+        Add("Store", c.Store, true);
         Add("Dhcp6", c.Dhcp6, c.Dhcp6 != d.Dhcp6);
         Add("Dhcp6RangeStart", c.Dhcp6RangeStart?.ToString(), c.Dhcp6RangeStart is not null);
         Add("Dhcp6RangeEnd", c.Dhcp6RangeEnd?.ToString(), c.Dhcp6RangeEnd is not null);

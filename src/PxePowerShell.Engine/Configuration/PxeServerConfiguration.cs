@@ -153,4 +153,11 @@ public sealed record PxeServerConfiguration
 
     /// <summary>Where leases and the inventory live; null = the module's data directory.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql's syntax, <c>Host=db;Database=pxe;Username=pxe</c>): the leases,
+    /// reservations and boot entries in a database several servers share (docs/fleet.md); null = the embedded store of
+    /// the data directory.
+    /// </summary>
+    public string? Store { get; init; }
 }

@@ -93,6 +93,15 @@ internal sealed class DhcpLeaseResponder
         }
     }
 
+    /// <summary>Takes in the reservations a shared store holds now (<see cref="IReservationFeed"/>), beside those of the options.</summary>
+    public void ReplaceReservations(IEnumerable<DhcpReservation> stored)
+    {
+        lock (_gate)
+        {
+            _pool.ReplaceReservations(stored);
+        }
+    }
+
     /// <summary>Decides the reply to a request received on the interface with address <paramref name="serverAddress"/>.</summary>
     public DhcpResponse Respond(DhcpMessage request, IPAddress serverAddress)
     {

@@ -110,6 +110,12 @@ public sealed class DhcpServer : PxeServiceBase
         }
 
         _responder = new DhcpLeaseResponder(Options, _store, Time);
+        if (_store is IReservationFeed feed)
+        {
+            // Reservations another server changes reach this one's replies (address, lease time) at once.
+            feed.ReservationsChanged += OnReservationsChanged;
+        }
+
         foreach (var iface in serving)
         {
             _responder.Exclude(iface.Address);
@@ -130,7 +136,29 @@ public sealed class DhcpServer : PxeServiceBase
     protected override async Task OnStopAsync()
     {
         await _listeners.StopAsync().ConfigureAwait(false);
+        if (_store is IReservationFeed feed)
+        {
+            feed.ReservationsChanged -= OnReservationsChanged;
+        }
+
         _store?.Dispose();
+    }
+
+    private void OnReservationsChanged(object? sender, EventArgs e)
+    {
+        if (_store is not IReservationFeed feed || _responder is not { } responder)
+        {
+            return;
+        }
+
+        try
+        {
+            responder.ReplaceReservations(feed.ReadReservations());
+        }
+        catch (IOException)
+        {
+            // The store is down: it announces a change again once it is back, and allocation reads it anyway.
+        }
     }
 
     private bool InScope(DhcpInterface i) =>

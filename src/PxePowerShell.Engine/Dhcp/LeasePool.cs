@@ -299,6 +299,29 @@ internal sealed class LeasePool
         AddReservationCore(reservation);
     }
 
+    /// <summary>
+    /// Replaces the reservations with those of the options and <paramref name="stored"/> (a shared store's, after another
+    /// server changed them): a lease on an address that is no longer reserved stays until it ends, as an ordinary lease.
+    /// </summary>
+    public void ReplaceReservations(IEnumerable<DhcpReservation> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        _reservations.Clear();
+        _reservationByClient.Clear();
+        foreach (var r in _options.Reservations.Concat(stored))
+        {
+            AddReservationCore(r);
+        }
+
+        foreach (var (address, e) in _byAddress.ToList())
+        {
+            if (e.State == AddressState.ActiveReservation && !_reservations.ContainsKey(address))
+            {
+                _byAddress[address] = e with { State = AddressState.Active };
+            }
+        }
+    }
+
     /// <summary>The reservations (from the options and added at run time), by address.</summary>
     public IReadOnlyList<DhcpReservation> Reservations =>
         [.. _reservations.OrderBy(r => r.Key).Select(r => r.Value)];

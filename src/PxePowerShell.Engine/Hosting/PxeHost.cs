@@ -189,7 +189,9 @@ public sealed class PxeHost : IAsyncDisposable, IDisposable
     /// Builds (does not start) the all-in-one server of <paramref name="configuration"/>: its namespace over
     /// <see cref="PxeServerConfiguration.Root"/>, the generated menus from <see cref="BootEntries"/> (re-read when another
     /// process changed them) unless <see cref="PxeServerConfiguration.BootMenu"/> is off, its leases in <see cref="Storage"/>
-    /// (or in <see cref="PxeServerConfiguration.DataDirectory"/> when set), publishing to <see cref="Events"/>. When the
+    /// (or in <see cref="PxeServerConfiguration.DataDirectory"/> when set), publishing to <see cref="Events"/>. With
+    /// <see cref="PxeServerConfiguration.Store"/>, its leases, reservations and boot entries are in that shared store instead,
+    /// opened here (a <see cref="PxeStorageException"/> when it cannot be) and closed when the server stops. When the
     /// boot entries cannot be read, the server serves no generated menus and <paramref name="warn"/> hears why.
     /// </summary>
     public PxeServer CreateServer(PxeServerConfiguration configuration, Action<string>? warn = null)
@@ -200,8 +202,29 @@ public sealed class PxeHost : IAsyncDisposable, IDisposable
             throw new ArgumentException("The server needs a root to serve (PxeServerConfiguration.Root).", nameof(configuration));
         }
 
-        return new PxeServer(configuration, new BootNamespace(configuration.Root), BootEntrySource(configuration, warn), Events, Time, Storage);
+        if (configuration.Store is not { } store)
+        {
+            return new PxeServer(configuration, new BootNamespace(configuration.Root), BootEntrySource(configuration, warn), Events, Time, Storage);
+        }
+
+        var shared = OpenSharedStore(store, configuration.Name, configuration.DataDirectory ?? DataDirectory);
+        try
+        {
+            Func<BootConfiguration>? entries = configuration.BootMenu ? new BootEntryStore(shared.BootEntries, Time).Refresh : null;
+            return new PxeServer(configuration, new BootNamespace(configuration.Root), entries, Events, Time, shared, ownsStorage: true);
+        }
+        catch
+        {
+            shared.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The shared store of a configuration's Store setting, through <see cref="PxeHostOptions.OpenStore"/>.</summary>
+    private IPxeStorage OpenSharedStore(string store, string serverName, string dataDirectory) =>
+        _options.OpenStore is { } open
+            ? open(store, serverName, dataDirectory)
+            : throw new PxeStorageException(StoreErrorIds.StoreUnreachable, PxeErrorCategory.ResourceUnavailable, "This host opens no shared store (PxeHostOptions.OpenStore is not set); leave the Store setting out or run the server through the module.");
 
     /// <summary>
     /// Serves in <paramref name="boot"/>, the namespace of the server named <paramref name="serverName"/>, every mounted

@@ -17,6 +17,14 @@ public sealed record PxeHostOptions
     /// </summary>
     public Func<string, IPxeStorage>? Storage { get; init; }
 
+    /// <summary>
+    /// Opens the shared store a server's configuration names (<see cref="Configuration.PxeServerConfiguration.Store"/>):
+    /// the setting, the server's name and the data directory (for what stays local) give a storage the server owns and
+    /// closes when it stops. Null: a configuration with a Store setting cannot be served (StoreUnreachable). The module
+    /// passes the PostgreSQL store here; it throws <see cref="PxeStorageException"/> when the store cannot be opened.
+    /// </summary>
+    public Func<string, string, string, IPxeStorage>? OpenStore { get; init; }
+
     /// <summary>How many events the host's hub remembers for Get-PxeEvent.</summary>
     public int EventHistorySize { get; init; } = 5000;
 

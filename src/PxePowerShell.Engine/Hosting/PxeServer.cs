@@ -27,6 +27,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     private readonly Func<BootConfiguration>? _bootEntries;
     private readonly object _servicesGate = new();
     private readonly IPxeStorage? _storage;
+    private readonly bool _ownsStorage;
 
     /// <summary>Creates the server; nothing listens until <see cref="PxeServiceBase.StartAsync"/>.</summary>
     /// <param name="configuration">What to run; <see cref="PxeServerConfiguration.Name"/> names this server and its parts.</param>
@@ -39,7 +40,8 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     /// names a directory for them; null = the journal of <see cref="PxeDataDirectory"/>. <see cref="PxeHost.CreateServer"/>
     /// passes the host's storage.
     /// </param>
-    public PxeServer(PxeServerConfiguration configuration, BootNamespace files, Func<BootConfiguration>? bootEntries = null, EventHub? events = null, TimeProvider? timeProvider = null, IPxeStorage? storage = null)
+    /// <param name="ownsStorage">True: <paramref name="storage"/> is this server's own (a shared store of its configuration), closed when it stops.</param>
+    public PxeServer(PxeServerConfiguration configuration, BootNamespace files, Func<BootConfiguration>? bootEntries = null, EventHub? events = null, TimeProvider? timeProvider = null, IPxeStorage? storage = null, bool ownsStorage = false)
         : base(configuration?.Name ?? throw new ArgumentNullException(nameof(configuration)), "Pxe", events, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -47,6 +49,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         Files = files;
         _bootEntries = configuration.BootMenu ? bootEntries : null;
         _storage = storage;
+        _ownsStorage = ownsStorage;
     }
 
     /// <summary>What this server runs.</summary>
@@ -206,6 +209,11 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         {
             await part.StopAsync().ConfigureAwait(false);
         }
+
+        if (_ownsStorage)
+        {
+            _storage?.Dispose();
+        }
     }
 
     /// <summary>
@@ -344,8 +352,8 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         };
     }
 
-    /// <summary>The storage's leases, unless the configuration names a directory for them (then its journal, as <c>DataDirectory</c> says).</summary>
-    private ILeaseStorage? LeaseStorage(LeaseFamily family) => Configuration.DataDirectory is null ? _storage?.Leases(family) : null;
+    /// <summary>The storage's leases, unless the configuration names a directory for them and no shared store (then its journal, as <c>DataDirectory</c> says).</summary>
+    private ILeaseStorage? LeaseStorage(LeaseFamily family) => Configuration.DataDirectory is null || _ownsStorage ? _storage?.Leases(family) : null;
 
     /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
     public static IPAddress? SubnetMaskFor(IPAddress address)

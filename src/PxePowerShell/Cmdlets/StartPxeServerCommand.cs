@@ -176,6 +176,14 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
 
+    /// <summary>
+    /// A PostgreSQL connection string (<c>Host=db;Database=pxe;Username=pxe</c>): leases, reservations and boot entries in
+    /// a database several servers share, changes of one seen by the others within a second (docs/fleet.md).
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>x86-64 UEFI clients get the signed chain: shim → GRUB → the generated grub/grub.cfg (Secure Boot on or off).</summary>
     [Parameter]
     public SwitchParameter SecureBoot { get; set; }
@@ -216,7 +224,17 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
         }
 
         var menuWarnings = new List<string>();
-        var server = ModuleState.Host.CreateServer(configuration, menuWarnings.Add);
+        PxeServer server;
+        try
+        {
+            server = ModuleState.Host.CreateServer(configuration, menuWarnings.Add);
+        }
+        catch (Engine.PxeStorageException ex)
+        {
+            ThrowTerminatingError(Error(ex, configuration.Name, $"The PXE server '{configuration.Name}' could not start: {ex.Message}"));
+            throw; // not reached
+        }
+
         AttachIsoMounts(server.Files, configuration.Name);
         MountConfiguredImages(configuration);
         menuWarnings.ForEach(WriteWarning);
@@ -388,6 +406,6 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
         }
 
         string where = c.Interfaces.Count == 0 && c.Addresses.Count == 0 ? "every interface" : string.Join(", ", c.Interfaces.Concat(c.Addresses.Select(a => a.ToString())));
-        return $"PXE server '{c.Name}' on {where}: {dhcp}, TFTP on UDP {c.TftpPort}{(c.Http ? $", HTTP on TCP {c.HttpPort}" : string.Empty)}{(c.SecureBoot ? ", Secure Boot chain for UEFI x64" : string.Empty)}, serving {c.Root}";
+        return $"PXE server '{c.Name}' on {where}: {dhcp}, TFTP on UDP {c.TftpPort}{(c.Http ? $", HTTP on TCP {c.HttpPort}" : string.Empty)}{(c.SecureBoot ? ", Secure Boot chain for UEFI x64" : string.Empty)}, serving {c.Root}{(c.Store is null ? string.Empty : ", state in a PostgreSQL database")}";
     }
 }

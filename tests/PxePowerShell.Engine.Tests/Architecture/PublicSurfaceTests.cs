@@ -79,6 +79,7 @@ public sealed class PublicSurfaceTests
         "Dhcp.ILeaseStorage",
         "Dhcp.ILeaseStore",
         "Dhcp.IPv4",
+        "Dhcp.IReservationFeed",
         "Dhcp.JournalLeaseStorage",
         "Dhcp.JournalLeaseStore",
         "Dhcp.LeaseRange",
