@@ -188,7 +188,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
     public DhcpLease? TryAllocate(LeaseRange range, string clientId, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
     {
         ArgumentNullException.ThrowIfNull(range);
-        string client = MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId; // a client identifier (option 61) stays as it is
+        // A client identifier (option 61) or a DHCPv6 DUID stays as it is; a MAC is normalized.
+        string client = _family == 4 && MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId;
         EnsureRange(range);
         return _store.Transact("allocate an address", (c, tx) =>
         {

@@ -11,8 +11,8 @@ internal static class StoreSetting
 {
     /// <summary>The leases of the database named by <paramref name="connectionString"/>, connected when the server starts.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static ILeaseStorage Leases(string connectionString, string serverName) =>
-        Storage.Postgres.PostgresLeaseStorage.Connect(connectionString, serverName);
+    public static ILeaseStorage Leases(string connectionString, string serverName, Engine.Storage.LeaseFamily family = Engine.Storage.LeaseFamily.IPv4) =>
+        Storage.Postgres.PostgresLeaseStorage.Connect(connectionString, serverName, family);
 
     /// <summary>
     /// The storage of the database named by <paramref name="connectionString"/> for one server (Start-PxeServer -Store,

@@ -18,6 +18,14 @@ public sealed record LeaseRange(IPAddress ScopeId, IPAddress SubnetMask, IPAddre
         return new LeaseRange(IPv4.ToAddress(network), options.SubnetMask, options.StartRange, options.EndRange, excluded);
     }
 
-    /// <summary>How many addresses the range spans.</summary>
-    public long Size => (long)IPv4.ToUInt32(EndRange) - IPv4.ToUInt32(StartRange) + 1;
+    /// <summary>How many addresses the range spans (an IPv6 range: at most <see cref="MaxSize"/>, counted from its start).</summary>
+    public long Size => EndRange.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+        ? (long)UInt128.Min(Value(EndRange) - Value(StartRange) + 1, (UInt128)MaxSize)
+        : (long)IPv4.ToUInt32(EndRange) - IPv4.ToUInt32(StartRange) + 1;
+
+    /// <summary>The most addresses of one IPv6 range a shared store allocates from (a /64 holds far more than any segment needs).</summary>
+    public static long MaxSize => 65536;
+
+    private static UInt128 Value(IPAddress address) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(address.GetAddressBytes());
 }

@@ -6,7 +6,10 @@ namespace PxePowerShell.Engine.Dhcp6;
 /// <summary>
 /// The IPv6 addresses of one range and which client (DUID) holds them: offers, leases, probation of declined
 /// addresses; a lease is written through to an <see cref="ILeaseStore"/> (the same journal as DHCPv4, in its own
-/// directory) before the Reply that grants it. One address per client DUID. Not thread-safe: the responder serializes.
+/// directory) before the Reply that grants it. One address per client DUID. A store that allocates itself
+/// (<see cref="ILeaseAllocator"/>, a database several servers share) chooses and records every address of a client
+/// without a reservation in one transaction, as for DHCPv4; this pool then only mirrors what it gave. Not thread-safe:
+/// the responder serializes.
 /// </summary>
 internal sealed class Dhcp6LeasePool
 {
@@ -14,6 +17,7 @@ internal sealed class Dhcp6LeasePool
     private static readonly TimeSpan OfferTime = TimeSpan.FromMinutes(2);
     private readonly Dhcp6ServerOptions _options;
     private readonly ILeaseStore? _store;
+    private readonly ILeaseAllocator? _allocator;
     private readonly UInt128 _start;
     private readonly UInt128 _end;
     private readonly Dictionary<UInt128, Dhcp6Binding> _byAddress = [];
@@ -36,6 +40,7 @@ internal sealed class Dhcp6LeasePool
 
         _options = options;
         _store = store;
+        _allocator = store as ILeaseAllocator; // a shared store allocates in its own transaction (several servers, one pool)
         _start = Dhcp6Addresses.ToUInt128(options.StartRange);
         _end = Dhcp6Addresses.ToUInt128(options.EndRange);
         _cursor = _start;
@@ -94,6 +99,11 @@ internal sealed class Dhcp6LeasePool
             return IsAvailableFor(reserved, duid, now) ? Dhcp6Addresses.FromUInt128(reserved) : null;
         }
 
+        if (_allocator is not null)
+        {
+            return Allocate(duid, hint, now, OfferTime, AddressState.Offered)?.IPAddress;
+        }
+
         if (_byClient.TryGetValue(duid, out var previous) && IsAvailableFor(previous, duid, now))
         {
             return Dhcp6Addresses.FromUInt128(previous);
@@ -148,6 +158,11 @@ internal sealed class Dhcp6LeasePool
     public DhcpLease? Commit(string duid, IPAddress address, DateTimeOffset now, uint? iaid = null)
     {
         NoteIaid(duid, iaid);
+        if (_allocator is not null && ReservedFor(duid) is null)
+        {
+            return Granted(duid, address, now);
+        }
+
         var a = ReservedFor(duid) ?? Dhcp6Addresses.ToUInt128(address); // a reserved client gets its address whatever it asks
         return IsAvailableFor(a, duid, now) ? Bind(a, duid, AddressState.Active, now + _options.LeaseDuration, persist: true) : null;
     }
@@ -156,6 +171,11 @@ internal sealed class Dhcp6LeasePool
     public DhcpLease? Extend(string duid, IPAddress address, DateTimeOffset now, uint? iaid = null)
     {
         NoteIaid(duid, iaid);
+        if (_allocator is not null && ReservedFor(duid) is null)
+        {
+            return Granted(duid, address, now); // the database knows whether the client still holds it
+        }
+
         var a = Dhcp6Addresses.ToUInt128(address);
         return _byAddress.TryGetValue(a, out var b) && b.ClientId == duid && b.State is AddressState.Active or AddressState.Offered && now < b.Expiry
             ? Bind(a, duid, AddressState.Active, now + _options.LeaseDuration, persist: true)
@@ -220,6 +240,49 @@ internal sealed class Dhcp6LeasePool
         }
 
         return list;
+    }
+
+    /// <summary>The lease of <paramref name="address"/> for the client from the shared store; null when the store gave it another address, or none.</summary>
+    private DhcpLease? Granted(string duid, IPAddress address, DateTimeOffset now)
+    {
+        var a = Dhcp6Addresses.ToUInt128(address);
+        if (a < _start || a > _end || _excluded.Contains(a) || _reserved.Contains(a))
+        {
+            return null;
+        }
+
+        var lease = Allocate(duid, address, now, _options.LeaseDuration, AddressState.Active);
+        return lease is not null && lease.IPAddress.Equals(address) ? lease : null;
+    }
+
+    /// <summary>
+    /// One allocation in the shared store's transaction, mirrored here (memory only: the store has it already, and the
+    /// client's previous address was freed in the same transaction, so nothing is deleted from here).
+    /// </summary>
+    private DhcpLease? Allocate(string duid, IPAddress? hint, DateTimeOffset now, TimeSpan duration, AddressState state)
+    {
+        var prefix = ~(UInt128.MaxValue >> _options.PrefixLength);
+        var range = new LeaseRange(ScopeId, Dhcp6Addresses.FromUInt128(prefix), _options.StartRange!, _options.EndRange!, [.. _excluded.Concat(_reserved).Select(Dhcp6Addresses.FromUInt128)]);
+        var lease = _allocator!.TryAllocate(range, duid, null, hint, now, duration, state);
+        if (lease is null)
+        {
+            return null;
+        }
+
+        var a = Dhcp6Addresses.ToUInt128(lease.IPAddress);
+        if (_byClient.TryGetValue(duid, out var old) && old != a && _byAddress.TryGetValue(old, out var previous) && previous.ClientId == duid)
+        {
+            _byAddress.Remove(old);
+        }
+
+        if (_byAddress.TryGetValue(a, out var displaced) && displaced.ClientId != duid && _byClient.TryGetValue(displaced.ClientId, out var held) && held == a)
+        {
+            _byClient.Remove(displaced.ClientId);
+        }
+
+        _byAddress[a] = new Dhcp6Binding(duid, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue);
+        _byClient[duid] = a;
+        return lease;
     }
 
     /// <summary>How many addresses the client declined whose probation has not ended.</summary>

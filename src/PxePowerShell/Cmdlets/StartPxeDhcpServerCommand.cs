@@ -166,7 +166,12 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         };
         RequireValid(options, $"{start}-{end}");
         string name = ServerName("Dhcp6");
-        if (!ShouldProcess($"DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}, leasing {start}-{end} for {LeaseTime}, leases in {directory}", "Start"))
+        if (Store is not null)
+        {
+            options = options with { LeaseStorage = StoreSetting.Leases(Store, name, Engine.Storage.LeaseFamily.IPv6) };
+        }
+
+        if (!ShouldProcess($"DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}, leasing {start}-{end} for {LeaseTime}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
         {
             return;
         }
