@@ -49,7 +49,7 @@ if [[ $SERVERS == *-pg* ]]; then
   runuser -u postgres -- "$PGBIN/pg_ctl" start -w -t 120 -D "$PG/data" -l "$PG/server.log" \
     -o "-c listen_addresses='' -k $PG -c max_connections=200" >/dev/null
 fi
-psql_pg() { runuser -u postgres -- "$PGBIN/psql" -h "$PG" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 -c "$1"; }
+psql_pg() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- "$PGBIN/psql" -h "$PG" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 new_database() { psql_pg "DROP DATABASE IF EXISTS $1 WITH (FORCE)" && psql_pg "CREATE DATABASE $1"; } # name
 
 ip netns add "$SRV"; ip netns add "$CLI"
@@ -70,7 +70,7 @@ start_pxepowershell() { # dir [store]
 start_dnsmasq() {
   ip netns exec "$SRV" dnsmasq --no-daemon --conf-file=/dev/null --pid-file= --port=0 --quiet-dhcp --no-ping \
     --interface="$VS" --dhcp-range=10.203.1.0,10.203.255.254,255.255.0.0,1h --dhcp-lease-max=100000 \
-    --dhcp-authoritative --dhcp-leasefile="$1/dnsmasq.leases" &
+    --dhcp-authoritative --dhcp-leasefile="$1/dnsmasq.leases" 2>"$1/dnsmasq.log" &
   SERVER_PID=$!
   wait_socket dnsmasq
 }
@@ -105,13 +105,15 @@ start_kea-pg() {
 
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; unset SERVER_PID; }
 
-# perfdhcp -x t prints the timers of every successful exchange; summarise its report and the delays.
+# perfdhcp -x t prints the timers of every successful exchange; summarise its report (offers and acks: the replies that
+# came within perfdhcp's drop time, 1 s by default; a later one counts as a drop) and the delays.
 summary() { # server rate output
   awk -v server="$1" -v rate="$2" '
     /^\*\*\*Statistics for: DISCOVER-OFFER/ { x = "do" } /^\*\*\*Statistics for: REQUEST-ACK/ { x = "ra" }
-    x == "do" && /^sent packets:/ { sent = $3 } x == "ra" && /^received packets:/ { acks = $3 }
+    x == "do" && /^sent packets:/ { sent = $3 } x == "do" && /^received packets:/ { offers = $3 }
+    x == "ra" && /^received packets:/ { acks = $3 }
     x == "ra" && /^avg delay:/ { avg = $3 } x == "ra" && /^max delay:/ { max = $3 }
-    END { printf "%-16s %6d %8d %8d %7.1f%% %10s %10s", server, rate, sent, acks, sent ? 100 * acks / sent : 0, avg, max }' "$3"
+    END { printf "%-16s %6d %8d %8d %8d %7.1f%% %10s %10s", server, rate, sent, offers, acks, sent ? 100 * acks / sent : 0, avg, max }' "$3"
   # p99 of REQUEST-ACK from the per-exchange timestamps (-x t), in ms
   awk '/^\*\*\*Timestamps for packets: REQUEST-ACK/ { t = 1; next } /^\*\*\*/ { t = 0 }
     t && /^sent \/ received:/ { print ($6 - $4) * 1000 }' "$3" | sort -n |
@@ -119,7 +121,7 @@ summary() { # server rate output
 }
 
 echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
-printf "%-16s %6s %8s %8s %8s %10s %10s %10s\n" server rate discover acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
+printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
 for server in $SERVERS; do
   for rate in $RATES; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
