@@ -7,6 +7,7 @@
 # Every (server, rate) step starts the server afresh on an empty lease database, so every client is new; for the -pg
 # servers that is a new database in one throwaway PostgreSQL 15 cluster (initdb as user postgres, data directory in
 # DATA on disk, fsync and synchronous_commit at their defaults, a Unix socket in its directory only, no TCP port).
+# The servers of one rate run back to back, so a change in the machine's load hits them alike.
 # Needs root, iproute2, dnsmasq, kea-dhcp4-server, kea-admin (perfdhcp, and db-init for kea-pg), postgresql (15)
 # and the .NET SDK:
 #   apt-get install -y dnsmasq kea-dhcp4-server kea-admin postgresql
@@ -122,8 +123,9 @@ summary() { # server rate output
 
 echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
 printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
-for server in $SERVERS; do
-  for rate in $RATES; do
+# Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
+for rate in $RATES; do
+  for server in $SERVERS; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
