@@ -11,7 +11,9 @@ namespace PxePowerShell.Engine.Tests.Dhcp6;
 /// OVMF's own HTTP boot over IPv6 (edk2 HttpBootDxe, the "UEFI HTTPv6" boot option of Debian's ovmf), captured with
 /// tshark on the firmware lab's bridge (tests/e2e Ipv6BootTests' segment, fd00:21:99::/64) while it booted through the
 /// module in full DHCPv6 mode with <c>Http = $true</c> and <c>EfiX64Http = 'snponly.efi'</c>: the HTTPClient Solicit,
-/// the module's Advertise, the Request and the Reply (<c>ovmf-httpv6-exchange.pcap</c>).
+/// the module's Advertise, the Request and the Reply (<c>ovmf-httpv6-exchange.pcap</c>). And the same driver in ARM64
+/// UEFI (AAVMF, Debian's qemu-efi-aarch64, same edk2) on the same segment: its Solicit and Request
+/// (<c>aavmf-httpv6-solicit-request.pcap</c>, answered by dnsmasq in the lab).
 /// </summary>
 public sealed class Dhcp6CapturedHttpBootTests
 {
@@ -20,12 +22,12 @@ public sealed class Dhcp6CapturedHttpBootTests
     private static readonly byte[] LabServerDuid = Dhcp6Duid.FromMacAddress([0xfa, 0x58, 0xa6, 0xef, 0x2e, 0xc3]);
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 7, 52, 0, TimeSpan.Zero);
 
-    private static Dhcp6Responder LabResponder() => new(
+    private static Dhcp6Responder LabResponder(ClientArchitecture architecture = ClientArchitecture.EfiX64Http, string file = "snponly.efi") => new(
         new Dhcp6ServerOptions
         {
             Boot = new PxeBootOptions
             {
-                BootFiles = new Dictionary<ClientArchitecture, string> { [ClientArchitecture.EfiX64Http] = "snponly.efi" },
+                BootFiles = new Dictionary<ClientArchitecture, string> { [architecture] = file },
                 HttpBootUrl = "http://{server}/", // Start-PxeServer -Http on port 80
                 IpxeScript = "boot.ipxe",
             },
@@ -91,5 +93,35 @@ public sealed class Dhcp6CapturedHttpBootTests
         Assert.Equal(343u, enterprise);
         Assert.Equal(["HTTPClient"], classes);
         Assert.Equal("HTTPClient", Encoding.ASCII.GetString(vendor.Span[6..16]));
+    }
+
+    [Fact]
+    public void Aavmfs_arm64_httpv6_solicit_is_architecture_19_and_gets_its_own_http_boot_file()
+    {
+        var payloads = Dhcp6Vectors.Payloads("aavmf-httpv6-solicit-request.pcap");
+        Assert.Equal(2, payloads.Count); // Solicit, Request
+        foreach (var payload in payloads)
+        {
+            Assert.True(Dhcp6Message.TryParse(payload, out var message, out var error), error);
+            var r = Dhcp6Request.From(message!);
+            Assert.Equal("52-54-00-99-00-02", r.MacAddress);
+            Assert.Equal(ClientArchitecture.EfiArm64Http, r.Architecture); // option 61 = 19
+            Assert.Equal("HTTPClient:Arch:00019:UNDI:003000", r.VendorClass);
+            Assert.True(r.IsHttpClient);
+            Assert.Equal([59, 60, 23, 16], r.RequestedOptions);
+            Assert.Equal(payload, message!.ToArray());
+        }
+
+        Assert.True(Dhcp6Message.TryParse(payloads[0], out var solicit, out _));
+        var answer = LabResponder(ClientArchitecture.EfiArm64Http, "arm64/snponly.efi").Respond(solicit!, LabServer, Now);
+        Assert.Equal(PxeEventKind.DhcpOffer, answer.Kind);
+        Assert.Equal("http://[fd00:21:99::2]/arm64/snponly.efi", Url(answer.Reply!));
+        Assert.True(answer.Reply!.TryGet(Dhcp6OptionCode.VendorClass, out var vendor));
+        Assert.Equal("HTTPClient", Encoding.ASCII.GetString(vendor.Span[6..16]));
+
+        // With only the x64 HTTP file configured (the lab server's configuration), the ARM64 client is not sent the x64
+        // binary but the policy's ARM64 default.
+        var x64Only = LabResponder().Respond(solicit!, LabServer, Now);
+        Assert.Equal("http://[fd00:21:99::2]/grubaa64.efi", Url(x64Only.Reply!));
     }
 }
