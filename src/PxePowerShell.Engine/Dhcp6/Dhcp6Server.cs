@@ -153,6 +153,14 @@ public sealed class Dhcp6Server : PxeServiceBase
         }
 
         var now = Time.GetUtcNow();
+        if (source.Address.Equals(IPAddress.IPv6Any) || source.Address.IsIPv6Multicast)
+        {
+            // A reply to [::] goes to this host's own loopback (the BSD rule Linux keeps); to a group, to everyone on it.
+            _counters.Outcome(PxeEventKind.Ignored);
+            Publish(Dhcp6Events.Outcome(Name, now, Dhcp6Response.Ignore(null, $"from {source.Address}, where no reply can go"), source));
+            return null;
+        }
+
         if (message!.MessageType == Dhcp6MessageType.RelayForward && Dhcp6RelayCheck.Problem(message, source.Port, Options.Port) is { } badRelay)
         {
             // The Relay-repl would go to a forged relay: a multicast or unreachable peer, a loop, another port.

@@ -223,4 +223,44 @@ public sealed class Dhcp6AttackTests(ITestOutputHelper output)
 
         await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_solicit_from_the_unspecified_address_is_ignored_and_counted_not_answered_to_the_servers_own_loopback()
+    {
+        Assert.True(NetnsLab.Available, "needs root and iproute2");
+        using var lab = new Dhcp6Lab();
+        await using var server = new Dhcp6Server("dhcp6-unspecified", new Dhcp6ServerOptions { Interfaces = [lab.ServerInterface], Boot = new PxeBootOptions() });
+        lab.Start(server);
+        string mac = lab.InServer("cat", $"/sys/class/net/{lab.ServerInterface}/address").Trim();
+        string script = Path.Combine(Path.GetTempPath(), $"pxt-dhcp6-unspecified-{Guid.NewGuid():N}.py");
+        await File.WriteAllTextAsync(script, """
+            import sys
+            from scapy.all import Ether, IPv6, UDP, Raw, sendp
+            iface, mac, dst, payload = sys.argv[1:5]
+            for _ in range(5):
+                sendp(Ether(dst=mac) / IPv6(src='::', dst=dst) / UDP(sport=546, dport=547) / Raw(bytes.fromhex(payload)), iface=iface, verbose=False)
+            """);
+        try
+        {
+            // A reply to [::]:546 is a reply to this host's own loopback (the BSD rule Linux keeps): nobody asked for it.
+            var (code, _, error) = await lab.Client.ExecAsync(TimeSpan.FromSeconds(60), "/usr/bin/python3", script, lab.Client.ClientInterface, mac, lab.Prefix + "1", Convert.ToHexString(Solicit));
+            Assert.True(code == 0, error);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => server.Statistics.Received >= 5, TimeSpan.FromSeconds(10)), $"received {server.Statistics.Received} of 5");
+        var stats = server.Statistics;
+        Assert.Equal(5, stats.Ignored);
+        Assert.Equal(0, stats.ProxyOffers);
+        Assert.Equal(0, stats.SendErrors);
+
+        // The same Solicit from a real address is answered.
+        using var client = Socket(lab, 546);
+        await client.SendToAsync(Solicit, Server(lab));
+        Assert.Equal(Dhcp6MessageType.Advertise, Innermost(await ReceiveAsync(client, TimeSpan.FromSeconds(5)))?.MessageType);
+        await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
 }

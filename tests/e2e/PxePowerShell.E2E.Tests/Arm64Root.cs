@@ -48,7 +48,7 @@ public sealed class Arm64Root : IDisposable
     /// <summary>
     /// Builds <c>grubaa64-http.efi</c> in <paramref name="directory"/> as docs/arm64.md tells an admin to: GRUB 2.06 loaded
     /// by UEFI HTTP boot learns no server from the firmware, so the image's embedded config gets an address by DHCP and
-    /// reads grub/grub.cfg from <paramref name="server"/> over HTTP (port 80: GRUB 2.06's http takes no port).
+    /// reads grub/grub.cfg over HTTP from <paramref name="server"/> (host or host:port).
     /// </summary>
     public static void BuildHttpGrub(string directory, string server)
     {
