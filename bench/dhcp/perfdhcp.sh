@@ -2,7 +2,8 @@
 # Full-DHCP benchmark with ISC perfdhcp (Debian kea-admin): DORA of CLIENTS distinct clients at several rates,
 # PERIOD seconds each, against PxePowerShell's DhcpServer (lease journal on a real disk, not tmpfs), dnsmasq
 # (--no-ping) and Kea 4 (memfile). Two namespaces joined by a veth: server 10.203.0.1/16, perfdhcp in the other.
-# Every (server, rate) step starts the server afresh on an empty lease database, so every client is new.
+# Every (server, rate) step starts the server afresh on an empty lease database, so every client is new; the
+# servers of one rate run back to back, so a change in the machine's load hits them alike.
 # Needs root, iproute2, dnsmasq, kea-dhcp4-server, kea-admin (perfdhcp) and the .NET SDK:
 #   apt-get install -y dnsmasq kea-dhcp4-server kea-admin
 # Usage: sudo bench/dhcp/perfdhcp.sh [RATES...]   (env: CLIENTS=20000 PERIOD=5 SERVERS="pxepowershell dnsmasq kea"
@@ -84,8 +85,9 @@ summary() { # server rate output
 
 echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))"
 printf "%-14s %6s %8s %8s %8s %10s %10s %10s\n" server rate discover acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
-for server in $SERVERS; do
-  for rate in $RATES; do
+# Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
+for rate in $RATES; do
+  for server in $SERVERS; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
