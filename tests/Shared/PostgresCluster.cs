@@ -7,7 +7,8 @@ namespace PxePowerShell.Storage.Postgres.Tests;
 /// A throwaway PostgreSQL 15 cluster for the tests (Debian's <c>postgresql</c> package): initdb into a temporary
 /// directory as the <c>postgres</c> user when the tests run as root, a server listening only on a Unix socket in that
 /// directory, stopped (immediate) and removed when the collection ends, whatever the tests did.
-/// Each test creates its own database (<see cref="CreateDatabase"/>), so tests stay independent.
+/// Each test creates its own database (<see cref="CreateDatabase"/>), so tests stay independent. Shared (linked) by the
+/// PostgreSQL store's tests and the module tests.
 /// </summary>
 public sealed class PostgresCluster : IDisposable
 {
@@ -49,16 +50,16 @@ public sealed class PostgresCluster : IDisposable
     /// <summary>The Unix-socket directory (Npgsql's Host= for a socket).</summary>
     public string Host { get; }
 
-    /// <summary>Starts the server (again, after <see cref="Stop"/>) and waits until it accepts connections.</summary>
+    /// <summary>Starts the server (again, after <see cref="Stop"/>) on the same socket.</summary>
     public void Start() =>
         Pg("pg_ctl", "start", "-w", "-t", "60", "-D", _data, "-l", Path.Combine(_directory, "server.log"),
             "-o", $"-c listen_addresses='' -k {_directory} -c fsync=off -c synchronous_commit=off -c max_connections=200");
 
     /// <summary>
-    /// Stops the server, as an outage: fast (every connection cut, what was committed kept) or immediate (a crash,
-    /// recovered at the next <see cref="Start"/>). Pooled connections of every client are broken afterwards.
+    /// Stops the server, as an outage: immediate (a crash, recovered at the next <see cref="Start"/>; the default) or
+    /// fast (every connection cut, what was committed kept). Pooled connections of every client are broken afterwards.
     /// </summary>
-    public void Stop(bool immediate = false) =>
+    public void Stop(bool immediate = true) =>
         Pg("pg_ctl", "stop", "-w", "-t", "60", "-m", immediate ? "immediate" : "fast", "-D", _data);
 
     /// <summary>True after <see cref="Stop"/> until <see cref="Start"/>.</summary>
