@@ -96,9 +96,10 @@ public sealed class DhcpServer : PxeServiceBase
         if (serving.Count == 0)
         {
             string have = interfaces.Count == 0 ? "no interface is in that subnet" : "listening on " + string.Join(", ", interfaces.Select(i => $"{i.Name} {i.Address}/{i.SubnetMask}"));
-            throw PxeStartFailures.Tag(
-                new ArgumentException($"The range {Options.StartRange}-{Options.EndRange} is outside the subnet of every listening interface ({have}); pick a range in an interface's subnet."),
-                PxeStartFailure.RangeOutsideSubnet);
+            throw new PxeStartException(
+                PxeErrorIds.RangeOutsideSubnet,
+                PxeErrorCategory.InvalidArgument,
+                $"The range {Options.StartRange}-{Options.EndRange} is outside the subnet of every listening interface ({have}); pick a range in an interface's subnet.");
         }
 
         _store = Storage()?.Open();

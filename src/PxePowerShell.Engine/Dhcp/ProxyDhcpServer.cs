@@ -45,9 +45,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
         var interfaces = DhcpInterface.Resolve(Options.Interfaces, Options.Addresses, i => !i.IsLoopback);
         if (interfaces.Count == 0)
         {
-            throw PxeStartFailures.Tag(
-                new InvalidOperationException("There is no up, non-loopback IPv4 interface to serve; name one with -Interface or -Address."),
-                PxeStartFailure.NoInterface);
+            throw new PxeStartException(PxeErrorIds.InterfaceNotFound, PxeErrorCategory.ObjectNotFound, "There is no up, non-loopback IPv4 interface to serve; name one with -Interface or -Address.");
         }
 
         bool bindToDevice = true;
