@@ -119,6 +119,8 @@ sys.exit(1)
     [InlineData("Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -Reservation @{ IPAddress = '10.0.0.5'; Duid = '000300015254' } -WhatIf", "IPv6AddressRequired")]
     [InlineData("Start-PxeDhcpServer -Range fd00::1,fd00::9 -WhatIf", "IPv4AddressRequired")]
     [InlineData("Start-PxeProxyDhcp -Dhcp6 -Menu 'Boot' -WhatIf", "InvalidParameter")]
+    [InlineData("Start-PxeProxyDhcp -Dhcp6 -BootFile @{ Pdp11 = 'x.efi' } -WhatIf", "UnknownArchitecture")]
+    [InlineData("Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -BootFile @{ Pdp11 = 'x.efi' } -WhatIf", "UnknownArchitecture")]
     [InlineData("Start-PxeServer -Root / -Dhcp6Range 10.0.0.1,10.0.0.9 -WhatIf", "IPv6AddressRequired")]
     [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00:2::9 -WhatIf", "InvalidParameter")]
     [InlineData("Start-PxeServer -Root / -Dhcp6 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; MacAddress = '52-54-00-00-00-01' } -WhatIf", "InvalidParameter")]
