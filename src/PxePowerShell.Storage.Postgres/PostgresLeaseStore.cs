@@ -41,16 +41,25 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         RETURNING host(address), host(scope), client_id, host_name, state, expiry
         """;
 
+    // A free row first (never leased, or released: the partial index pxe_lease_free of migration 5 finds the lowest in
+    // the range without reading the others), else the longest-expired lease (pxe_lease_expiry). Two lookups, each one
+    // index range scan, rather than one sort of every row of the range per DISCOVER.
     private const string FreeSql = """
         UPDATE pxe_lease SET client_id = $2, host_name = $4, state = $5, expiry = $7, server = $8, updated = now()
-        WHERE address = (
-            SELECT address FROM pxe_lease l
-            WHERE scope = $1 AND address BETWEEN $9 AND $10 AND address <> ALL($11)
-              AND (client_id IS NULL OR state = 'Expired' OR expiry <= $6)
-              AND ($3::inet IS NULL OR address = $3)
-              AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
-            ORDER BY client_id IS NOT NULL, expiry NULLS FIRST, address
-            LIMIT 1 FOR UPDATE SKIP LOCKED)
+        WHERE address = coalesce(
+            (SELECT address FROM pxe_lease l
+             WHERE scope = $1 AND client_id IS NULL AND address BETWEEN $9 AND $10 AND address <> ALL($11)
+               AND ($3::inet IS NULL OR address = $3)
+               AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
+             ORDER BY address
+             LIMIT 1 FOR UPDATE SKIP LOCKED),
+            (SELECT address FROM pxe_lease l
+             WHERE scope = $1 AND client_id IS NOT NULL AND (state = 'Expired' OR expiry <= $6)
+               AND address BETWEEN $9 AND $10 AND address <> ALL($11)
+               AND ($3::inet IS NULL OR address = $3)
+               AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
+             ORDER BY expiry, address
+             LIMIT 1 FOR UPDATE SKIP LOCKED))
         RETURNING host(address), host(scope), client_id, host_name, state, expiry
         """;
 
