@@ -19,7 +19,7 @@ namespace PxePowerShell.Storage.Postgres;
 /// client holds unexpired (<see cref="StoreErrorIds.LeaseHeld"/>), so even a server that chose in memory never acknowledges
 /// an address twice.
 /// </summary>
-public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
+public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IHaHeartbeatStore
 {
     private const string Columns = "host(address), host(scope), client_id, host_name, state, expiry";
 
@@ -183,6 +183,12 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator
             return (requested is null ? null : Single(c, tx, FreeSql, parameters(requested))) ?? Single(c, tx, FreeSql, parameters(null));
         });
     }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, TimeSpan> Heartbeat(string server, IReadOnlyList<string> peers) => PostgresHeartbeats.Beat(_store, server, peers);
+
+    /// <inheritdoc />
+    public void Leave(string server) => PostgresHeartbeats.Leave(_store, server);
 
     /// <inheritdoc />
     public void Dispose()
