@@ -1,26 +1,39 @@
 #!/usr/bin/env bash
 # Full-DHCP benchmark with ISC perfdhcp (Debian kea-admin): DORA of CLIENTS distinct clients at several rates,
 # PERIOD seconds each, against PxePowerShell's DhcpServer (lease journal on a real disk, not tmpfs), dnsmasq
-# (--no-ping) and Kea 4 (memfile). Two namespaces joined by a veth: server 10.203.0.1/16, perfdhcp in the other.
-# Every (server, rate) step starts the server afresh on an empty lease database, so every client is new.
-# Needs root, iproute2, dnsmasq, kea-dhcp4-server, kea-admin (perfdhcp) and the .NET SDK:
-#   apt-get install -y dnsmasq kea-dhcp4-server kea-admin
-# Usage: sudo bench/dhcp/perfdhcp.sh [RATES...]   (env: CLIENTS=20000 PERIOD=5 SERVERS="pxepowershell dnsmasq kea"
-#        DATA=/var/tmp: where the lease databases go; must be a disk)
+# (--no-ping), Kea (memfile), and the two PostgreSQL columns: Kea with its pgsql lease backend (kea-pg) and
+# PxePowerShell with the PostgreSQL store (pxepowershell-pg, the module's -Store setting).
+# Two namespaces joined by a veth: server 10.203.0.1/16, perfdhcp in the other.
+# Every (server, rate) step starts the server afresh on an empty lease database, so every client is new; for the -pg
+# servers that is a new database in one throwaway PostgreSQL 15 cluster (initdb as user postgres, data directory in
+# DATA on disk, fsync and synchronous_commit at their defaults, a Unix socket in its directory only, no TCP port).
+# The servers of one rate run back to back, so a change in the machine's load hits them alike.
+# Needs root, iproute2, dnsmasq, kea-dhcp4-server, kea-admin (perfdhcp, and db-init for kea-pg), postgresql (15)
+# and the .NET SDK:
+#   apt-get install -y dnsmasq kea-dhcp4-server kea-admin postgresql
+# Usage: sudo bench/dhcp/perfdhcp.sh [RATES...]
+#        (env: CLIENTS=20000 PERIOD=5 SERVERS="pxepowershell dnsmasq kea pxepowershell-pg kea-pg"
+#        DATA=/var/tmp: where the lease databases and the PostgreSQL cluster go; must be a disk)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATES=${*:-"500 1000 2000 4000 8000"}
 CLIENTS=${CLIENTS:-20000}
 PERIOD=${PERIOD:-5}
-SERVERS=${SERVERS:-"pxepowershell dnsmasq kea"}
+SERVERS=${SERVERS:-"pxepowershell dnsmasq kea pxepowershell-pg kea-pg"}
+PGBIN=/usr/lib/postgresql/15/bin
 ID=$RANDOM
 SRV=pxp-srv-$ID CLI=pxp-cli-$ID VS=pxps$ID VC=pxpc$ID
 BIN=$(mktemp -d)
 WORK=$(mktemp -d "${DATA:-/var/tmp}/pxe-perfdhcp.XXXXXX")
 [[ $(stat -f -c %T "$WORK") != tmpfs ]] || { echo "$WORK is tmpfs; set DATA to a directory on a disk" >&2; exit 1; }
+PG=
 
 cleanup() {
   [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null || true
+  if [[ -n $PG ]]; then
+    [[ ! -f $PG/data/postmaster.pid ]] || runuser -u postgres -- "$PGBIN/pg_ctl" stop -w -m immediate -D "$PG/data" >/dev/null || true
+    rm -rf "$PG"
+  fi
   ip netns del "$SRV" 2>/dev/null || true
   ip netns del "$CLI" 2>/dev/null || true
   rm -rf "$BIN" "$WORK"
@@ -28,6 +41,17 @@ cleanup() {
 trap cleanup EXIT
 
 [[ $SERVERS != *pxepowershell* ]] || dotnet build -c Release -o "$BIN/host" tests/PxePowerShell.DhcpTestHost >/dev/null
+
+# One PostgreSQL cluster for the -pg servers, durable like the journal: on disk, fsync on (the defaults). Unix sockets
+# are files, so the servers inside the namespace reach it through its directory.
+if [[ $SERVERS == *-pg* ]]; then
+  PG=$(mktemp -d "${DATA:-/var/tmp}/pxe-perfdhcp-pg.XXXXXX"); chown postgres: "$PG"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$PG/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+  runuser -u postgres -- "$PGBIN/pg_ctl" start -w -t 120 -D "$PG/data" -l "$PG/server.log" \
+    -o "-c listen_addresses='' -k $PG -c max_connections=200" >/dev/null
+fi
+psql_pg() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- "$PGBIN/psql" -h "$PG" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 -c "$1"; }
+new_database() { psql_pg "DROP DATABASE IF EXISTS $1 WITH (FORCE)" && psql_pg "CREATE DATABASE $1"; } # name
 
 ip netns add "$SRV"; ip netns add "$CLI"
 ip link add "$VS" type veth peer name "$VC"
@@ -38,8 +62,8 @@ ip -n "$SRV" link set "$VS" up; ip -n "$CLI" link set "$VC" up
 
 wait_socket() { for _ in $(seq 200); do ip netns exec "$SRV" ss -lun | grep -q ':67 ' && return; sleep 0.05; done; echo "$1 did not start" >&2; exit 1; }
 
-start_pxepowershell() {
-  coproc SERVER { exec ip netns exec "$SRV" dotnet "$BIN/host/PxePowerShell.DhcpTestHost.dll" "$VS" 67 68 10.203.1.0 10.203.255.254 255.255.0.0 "$1"; }
+start_pxepowershell() { # dir [store]
+  coproc SERVER { exec ip netns exec "$SRV" dotnet "$BIN/host/PxePowerShell.DhcpTestHost.dll" "$VS" 67 68 10.203.1.0 10.203.255.254 255.255.0.0 "$@"; }
   SERVER_PID=$SERVER_PID
   read -r line <&"${SERVER[0]}"; [[ $line == READY* ]] || { echo "server did not start: $line" >&2; exit 1; }
 }
@@ -47,16 +71,23 @@ start_pxepowershell() {
 start_dnsmasq() {
   ip netns exec "$SRV" dnsmasq --no-daemon --conf-file=/dev/null --pid-file= --port=0 --quiet-dhcp --no-ping \
     --interface="$VS" --dhcp-range=10.203.1.0,10.203.255.254,255.255.0.0,1h --dhcp-lease-max=100000 \
-    --dhcp-authoritative --dhcp-leasefile="$1/dnsmasq.leases" &
+    --dhcp-authoritative --dhcp-leasefile="$1/dnsmasq.leases" 2>"$1/dnsmasq.log" &
   SERVER_PID=$!
   wait_socket dnsmasq
 }
 
-start_kea() {
+# The store of the -pg servers: a fresh database per step (ours migrates its schema at start, Kea's is kea-admin db-init).
+start_pxepowershell-pg() {
+  new_database pxe_step
+  start_pxepowershell "$1" "Host=$PG;Username=postgres;Database=pxe_step"
+}
+
+start_kea() { # dir [lease-database]
+  local leases=${2:-"{ \"type\": \"memfile\", \"persist\": true, \"name\": \"$1/kea-leases4.csv\", \"lfc-interval\": 0 }"}
   cat > "$1/kea.json" <<JSON
 { "Dhcp4": {
   "interfaces-config": { "interfaces": [ "$VS" ] },
-  "lease-database": { "type": "memfile", "persist": true, "name": "$1/kea-leases4.csv", "lfc-interval": 0 },
+  "lease-database": $leases,
   "valid-lifetime": 3600,
   "subnet4": [ { "subnet": "10.203.0.0/16", "pools": [ { "pool": "10.203.1.0 - 10.203.255.254" } ] } ],
   "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "$1/kea.log" } ], "severity": "WARN" } ]
@@ -67,25 +98,34 @@ JSON
   wait_socket kea
 }
 
+start_kea-pg() {
+  new_database kea_step
+  kea-admin db-init pgsql -h "$PG" -u postgres -n kea_step >"$1/kea-admin.log" 2>&1 || { cat "$1/kea-admin.log" >&2; exit 1; }
+  start_kea "$1" "{ \"type\": \"postgresql\", \"host\": \"$PG\", \"user\": \"postgres\", \"name\": \"kea_step\" }"
+}
+
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; unset SERVER_PID; }
 
-# perfdhcp -x t prints the timers of every successful exchange; summarise its report and the delays.
+# perfdhcp -x t prints the timers of every successful exchange; summarise its report (offers and acks: the replies that
+# came within perfdhcp's drop time, 1 s by default; a later one counts as a drop) and the delays.
 summary() { # server rate output
   awk -v server="$1" -v rate="$2" '
     /^\*\*\*Statistics for: DISCOVER-OFFER/ { x = "do" } /^\*\*\*Statistics for: REQUEST-ACK/ { x = "ra" }
-    x == "do" && /^sent packets:/ { sent = $3 } x == "ra" && /^received packets:/ { acks = $3 }
+    x == "do" && /^sent packets:/ { sent = $3 } x == "do" && /^received packets:/ { offers = $3 }
+    x == "ra" && /^received packets:/ { acks = $3 }
     x == "ra" && /^avg delay:/ { avg = $3 } x == "ra" && /^max delay:/ { max = $3 }
-    END { printf "%-14s %6d %8d %8d %7.1f%% %10s %10s", server, rate, sent, acks, sent ? 100 * acks / sent : 0, avg, max }' "$3"
+    END { printf "%-16s %6d %8d %8d %8d %7.1f%% %10s %10s", server, rate, sent, offers, acks, sent ? 100 * acks / sent : 0, avg, max }' "$3"
   # p99 of REQUEST-ACK from the per-exchange timestamps (-x t), in ms
   awk '/^\*\*\*Timestamps for packets: REQUEST-ACK/ { t = 1; next } /^\*\*\*/ { t = 0 }
     t && /^sent \/ received:/ { print ($6 - $4) * 1000 }' "$3" | sort -n |
     awk '{ d[NR] = $1 } END { i = int(NR * 0.99); if (i < NR * 0.99) i++; printf " %10s\n", NR ? sprintf("%.3f", d[i]) : "-" }'
 }
 
-echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))"
-printf "%-14s %6s %8s %8s %8s %10s %10s %10s\n" server rate discover acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
-for server in $SERVERS; do
-  for rate in $RATES; do
+echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
+printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
+# Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
+for rate in $RATES; do
+  for server in $SERVERS; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true

@@ -1,8 +1,13 @@
 using System.Globalization;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Hosting;
+using PxePowerShell.Engine.Storage;
+using PxePowerShell.Storage.Postgres;
 
-// Usage: PxePowerShell.DhcpTestHost <interface> <port> <clientPort> <start> <end> <mask> <dataDirectory>
+// Usage: PxePowerShell.DhcpTestHost <interface> <port> <clientPort> <start> <end> <mask> <dataDirectory> [<store>]
+//        (<store>: an Npgsql connection string, the module's -Store: the leases in that PostgreSQL database, through
+//        the host's storage setting PxeHostOptions.Storage, migrated at start; without it the lease journal in <dataDirectory>)
 //        PxePowerShell.DhcpTestHost proxy <interface> <port> <pxePort>        (proxyDHCP, for bench/dhcp)
 //        PxePowerShell.DhcpTestHost pxe key=value...                              (PxeServer with inventory and boot entries, see PxeServerHost)
 // Prints "READY <port>" when serving, then runs until killed (the test kills it with SIGKILL).
@@ -28,11 +33,18 @@ if (args.Length == 4 && args[0] == "proxy")
     return 0;
 }
 
-if (args.Length != 7)
+if (args.Length is not (7 or 8))
 {
-    Console.Error.WriteLine("usage: <interface> <port> <clientPort> <start> <end> <mask> <dataDirectory>");
+    Console.Error.WriteLine("usage: <interface> <port> <clientPort> <start> <end> <mask> <dataDirectory> [<store>]");
     return 2;
 }
+
+string? store = args.Length == 8 ? args[7] : null;
+await using var host = new PxeHost(new PxeHostOptions
+{
+    DataDirectory = args[6],
+    Storage = store is null ? null : directory => PostgresStorage.Open(store, directory, "dhcp-host"),
+});
 
 var options = new DhcpServerOptions
 {
@@ -43,6 +55,7 @@ var options = new DhcpServerOptions
     EndRange = IPAddress.Parse(args[4]),
     SubnetMask = IPAddress.Parse(args[5]),
     DataDirectory = args[6],
+    LeaseStorage = store is null ? null : host.Storage.Leases(LeaseFamily.IPv4),
     LeaseDuration = TimeSpan.FromHours(1),
 };
 await using var server = new DhcpServer("dhcp-host", options);

@@ -73,6 +73,8 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
             // The journal on disk says the same without asking the server.
             var fromDisk = host.Invoke("Get-PxeLease -DataDirectory $dir -AddressState Active", new Dictionary<string, object?> { ["dir"] = _data }).AssertNoErrors().Output;
             Assert.Equal(offered.ToString(), Assert.Single(fromDisk).Properties["IPAddress"].Value.ToString());
+            var noJournal = host.Invoke("Get-PxeLease -DataDirectory $dir", new Dictionary<string, object?> { ["dir"] = Directory.CreateDirectory(Path.Combine(_data, "no-journal")).FullName }).SingleError("LeaseNotFound");
+            Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, noJournal.CategoryInfo.Category);
 
             host.Invoke($"Get-PxeLease -Server {name} -AddressState Active | Remove-PxeLease -WhatIf").AssertNoErrors();
             Assert.Single(host.Invoke($"Get-PxeLease -Server {name} -AddressState Active").AssertNoErrors().Output);

@@ -27,11 +27,21 @@ public sealed class EmbeddedStorage : IPxeStorage
 
     /// <summary>The storage in <paramref name="dataDirectory"/> (created, owner-only, when a store first writes).</summary>
     public EmbeddedStorage(string dataDirectory)
+        : this(dataDirectory, null)
+    {
+    }
+
+    /// <summary>
+    /// The storage in <paramref name="dataDirectory"/>, with the one lease journal of both families in
+    /// <paramref name="leaseDirectory"/> when given: where a DHCP or DHCPv6 server started with its own -DataDirectory
+    /// keeps it (Get-PxeLease -DataDirectory reads such a directory).
+    /// </summary>
+    public EmbeddedStorage(string dataDirectory, string? leaseDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         DataDirectory = Path.GetFullPath(dataDirectory);
-        _leases = new JournalLeaseStorage(Path.Combine(DataDirectory, LeasesDirectoryName));
-        _leases6 = new JournalLeaseStorage(Path.Combine(DataDirectory, Leases6DirectoryName));
+        _leases = new JournalLeaseStorage(leaseDirectory ?? Path.Combine(DataDirectory, LeasesDirectoryName));
+        _leases6 = leaseDirectory is null ? new JournalLeaseStorage(Path.Combine(DataDirectory, Leases6DirectoryName)) : _leases;
         BootEntries = new JsonBootEntryStorage(Path.Combine(DataDirectory, BootEntryStore.DefaultFileName));
         IsoMounts = new JsonIsoMountStorage(Path.Combine(DataDirectory, IsoMountsFileName));
     }

@@ -3,6 +3,7 @@ using System.Net;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Net;
+using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Cmdlets;
 
@@ -96,33 +97,9 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
                 ThrowTerminatingError(Error(ErrorIds.LeaseNotFound, ErrorCategory.ObjectNotFound, DataDirectory, $"There is no lease journal ({JournalLeaseStore.FileName}) in '{directory}'; pass the -DataDirectory of a DHCP server."));
             }
 
-            // Through the seam (ILeaseStorage), as a server started with this -DataDirectory writes it.
-            ILeaseStorage storage = new JournalLeaseStorage(directory);
-            LeaseStoreContents contents;
-            try
-            {
-                contents = storage.Read();
-            }
-            catch (Engine.PxeStorageException ex)
-            {
-                ThrowTerminatingError(Error(ex.ErrorId, Enum.Parse<ErrorCategory>(ex.Category.ToString()), DataDirectory, ex.Message, ex));
-                return;
-            }
-
-            if (contents.DiscardedRecords > 0)
-            {
-                WriteWarning($"{contents.DiscardedRecords} torn or corrupt record(s) in the journal were skipped.");
-            }
-
-            if (contents.Leases.Any(l => l.IPAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
-            {
-                Write6(contents.Leases.Select(l => Dhcp6Lease.From(l, null)), null); // a DHCPv6 server's leases6 journal
-            }
-            else
-            {
-                Write(contents.Leases, null);
-            }
-
+            // Through the storage seam, as the host reads it: an embedded store whose lease journal is this directory.
+            using var storage = new EmbeddedStorage(directory, directory);
+            WriteStored(storage);
             return;
         }
 
@@ -135,6 +112,45 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
             else if (server is DhcpServer v4)
             {
                 Write(v4.GetLeases(), v4.Name);
+            }
+        }
+
+        // The leases kept in a store (no server running; Server is then empty). A store with one journal for both
+        // families (the embedded one over a server's -DataDirectory) is read once, its family told by its addresses.
+        void WriteStored(IPxeStorage storage)
+        {
+            foreach (var family in new[] { LeaseFamily.IPv4, LeaseFamily.IPv6 })
+            {
+                var leases = storage.Leases(family);
+                if (family == LeaseFamily.IPv6 && ReferenceEquals(leases, storage.Leases(LeaseFamily.IPv4)))
+                {
+                    break;
+                }
+
+                LeaseStoreContents contents;
+                try
+                {
+                    contents = leases.Read();
+                }
+                catch (Engine.PxeStorageException ex)
+                {
+                    ThrowTerminatingError(Error(ex, DataDirectory));
+                    return;
+                }
+
+                if (contents.DiscardedRecords > 0)
+                {
+                    WriteWarning($"{contents.DiscardedRecords} torn or corrupt record(s) in the journal were skipped.");
+                }
+
+                if (contents.Leases.Any(l => l.IPAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6))
+                {
+                    Write6(contents.Leases.Select(l => Dhcp6Lease.From(l, null)), null); // a DHCPv6 server's leases6 journal
+                }
+                else
+                {
+                    Write(contents.Leases, null);
+                }
             }
         }
 
