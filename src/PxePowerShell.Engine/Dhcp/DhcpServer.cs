@@ -114,7 +114,13 @@ public sealed class DhcpServer : PxeServiceBase
         if (Options.HighAvailability is { } ha)
         {
             // Heartbeat once before the first packet: the peers see this server, and it sees them, from the start.
-            var beats = _store as IHaHeartbeatStore ?? throw new InvalidOperationException($"High availability (HaPeers) needs a lease store shared by the peers that keeps heartbeats, a PostgreSQL store (-Store); {Storage()?.Location ?? "no store"} does not.");
+            if (_store is not IHaHeartbeatStore beats)
+            {
+                _store?.Dispose(); // an embedded journal would stay locked
+                _store = null;
+                throw new InvalidOperationException($"High availability (HaPeers) needs a lease store shared by the peers that keeps heartbeats, a PostgreSQL store (-Store); {Storage()?.Location ?? "no store"} does not.");
+            }
+
             _peers = new HaPeerSet(ha);
             _peers.Observe(beats.Heartbeat(ha.ServerName, _peers.Peers), Time.GetUtcNow());
             _heartbeats = HeartbeatAsync(ha, beats, Lifetime);
