@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Npgsql;
 using PxePowerShell.Engine;
+using PxePowerShell.Engine.Metrics;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Storage.Postgres;
@@ -10,6 +12,7 @@ namespace PxePowerShell.Storage.Postgres;
 /// </summary>
 public sealed class PostgresStore : IDisposable
 {
+    private static readonly LatencyHistogram s_commits = StoreLatency.For("postgres");
     private readonly NpgsqlDataSource _source;
 
     private PostgresStore(NpgsqlDataSource source, string where, string serverName, int foundVersion)
@@ -87,10 +90,12 @@ public sealed class PostgresStore : IDisposable
         {
             try
             {
+                long started = Stopwatch.GetTimestamp();
                 using var connection = _source.OpenConnection();
                 using var tx = connection.BeginTransaction();
                 T result = body(connection, tx);
                 tx.Commit();
+                s_commits.ObserveSince(started); // pxe_store_commit_duration_seconds{store="postgres"}
                 return result;
             }
             catch (Exception ex) when (attempt < 20 && PostgresErrors.IsRetryable(ex))

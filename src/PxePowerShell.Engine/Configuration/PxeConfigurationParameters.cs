@@ -47,6 +47,9 @@ public static class PxeConfigurationParameters
                 case "nobootmenu":
                     values["BootMenu"] = value is not true;
                     break;
+                case "nometrics":
+                    values["Metrics"] = value is not true;
+                    break;
                 case "securebootpath":
                     values[name] = value;
                     if (!parameters.Contains("SecureBoot"))

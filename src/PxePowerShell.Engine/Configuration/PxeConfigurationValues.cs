@@ -23,7 +23,7 @@ public static class PxeConfigurationValues
         "RangeStart", "RangeEnd", "SubnetMask", "Router", "DnsServers", "DomainName", "LeaseDuration", "DeclineProbation", "DeclineLimit", "Reservations",
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
         "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort",
-        "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "BootMenu",
+        "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "Metrics", "BootMenu",
         "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port", "Dhcp6Reservations",
     ];
 
@@ -93,6 +93,7 @@ public static class PxeConfigurationValues
                 "HttpPort" => c with { HttpPort = Integer(key, value, 0, 65535) },
                 "HttpMaxConnectionsPerAddress" => c with { HttpMaxConnectionsPerAddress = Integer(key, value, 0, 100_000) },
                 "HttpIgnoreCase" => c with { HttpIgnoreCase = Boolean(key, value) },
+                "Metrics" => c with { Metrics = Boolean(key, value) },
                 "BootMenu" => c with { BootMenu = Boolean(key, value) },
                 "SecureBoot" => c with { SecureBoot = Boolean(key, value) },
                 "SecureBootPath" => c with { SecureBootPath = FullPath(Text(key, value), baseDirectory) },
@@ -162,6 +163,7 @@ public static class PxeConfigurationValues
         Add("HttpPort", c.HttpPort, c.HttpPort != d.HttpPort);
         Add("HttpMaxConnectionsPerAddress", c.HttpMaxConnectionsPerAddress, c.HttpMaxConnectionsPerAddress != d.HttpMaxConnectionsPerAddress);
         Add("HttpIgnoreCase", c.HttpIgnoreCase, c.HttpIgnoreCase != d.HttpIgnoreCase);
+        Add("Metrics", c.Metrics, c.Metrics != d.Metrics);
         Add("BootMenu", c.BootMenu, c.BootMenu != d.BootMenu);
         Add("SecureBoot", c.SecureBoot, c.SecureBoot != d.SecureBoot);
         Add("SecureBootPath", c.SecureBootPath, true);

@@ -117,6 +117,12 @@ public sealed record PxeServerConfiguration
     /// <summary>Whether HTTP lookups may match a name that differs only in case (off: URLs are case-sensitive, as in nginx).</summary>
     public bool HttpIgnoreCase { get; init; }
 
+    /// <summary>
+    /// Whether the HTTP part answers <c>GET /-/metrics</c> with this server's counters in the Prometheus text format
+    /// (docs/fleet.md); on by default, <c>-NoMetrics</c> turns it off. A boot file at <c>-/metrics</c> under the root is then not served over HTTP.
+    /// </summary>
+    public bool Metrics { get; init; } = true;
+
     /// <summary>Whether generated menus (pxelinux.cfg/default, boot.ipxe, grub/grub.cfg) are served from the boot entries.</summary>
     public bool BootMenu { get; init; } = true;
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using PxePowerShell.Engine.Metrics;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Engine.Dhcp;
@@ -125,6 +127,7 @@ internal sealed class JournalCommitQueue : IDisposable
             }
 
             PxeStorageException? failure = null;
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 _flush();
@@ -135,6 +138,7 @@ internal sealed class JournalCommitQueue : IDisposable
                     "JournalFlushFailed", PxeErrorCategory.WriteError, $"The lease journal in '{_location}' could not be flushed to disk: {ex.Message}", ex);
             }
 
+            StoreLatency.Journal.ObserveSince(started);
             Interlocked.Increment(ref _flushes);
             lock (_gate)
             {

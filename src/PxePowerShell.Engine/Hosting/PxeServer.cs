@@ -142,6 +142,8 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
                 Port = Configuration.HttpPort,
                 MaxConnectionsPerAddress = Configuration.HttpMaxConnectionsPerAddress,
                 IgnoreCase = Configuration.HttpIgnoreCase,
+                MetricsPath = PxeMetrics.Path,
+                Metrics = Configuration.Metrics ? () => PxeMetrics.Render(Services) : null,
             };
             var http = new HttpBootServer(Name, httpOptions, Files, Events, Time);
             await StartPartAsync(http, "HTTP", Configuration.HttpPort, cancellationToken).ConfigureAwait(false);

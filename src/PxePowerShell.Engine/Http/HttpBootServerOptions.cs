@@ -50,6 +50,15 @@ public sealed record HttpBootServerOptions
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The path answered with <see cref="Metrics"/> in the Prometheus text format instead of a file (matched exactly after
+    /// percent-decoding, before the namespace is looked at), such as <c>/-/metrics</c>; null (or no <see cref="Metrics"/>) = none.
+    /// </summary>
+    public string? MetricsPath { get; init; }
+
+    /// <summary>Renders the metrics text (Prometheus exposition format 0.0.4) for each request of <see cref="MetricsPath"/>.</summary>
+    public Func<string>? Metrics { get; init; }
+
+    /// <summary>
     /// Whether directory requests may be answered with a listing. Off by default. Boot sources have no
     /// listing API yet, so a directory request is answered 403 "directory listing disabled" either way.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
+using PxePowerShell.Engine.Metrics;
 
 namespace PxePowerShell.Engine.Http;
 
@@ -224,6 +225,12 @@ internal sealed class HttpConnection
             _stats.BadRequest();
             await _channel.RefuseAsync(request.Target, 400, targetError, keepAlive: false, headOnly, v10).ConfigureAwait(false);
             return false;
+        }
+
+        if (_options.Metrics is { } metrics && string.Equals(rawPath, _options.MetricsPath, StringComparison.Ordinal))
+        {
+            await _channel.SendTextAsync(PrometheusWriter.ContentType, metrics(), keepAlive, headOnly, v10).ConfigureAwait(false);
+            return keepAlive;
         }
 
         if (!BootPath.TryParse(rawPath, out var path, out var pathError))

@@ -146,6 +146,7 @@ internal sealed class HttpFileResponder
         var remote = _channel.Remote;
         byte[] head = _channel.Head;
         _stats.ResponseSent(statusCode);
+        _stats.TransferStarted();
         long started = _server.Clock.GetTimestamp();
         _server.Report(PxeEventKind.TransferStarted, remote, path.Value, contentLength, null, null);
         long sent = 0;

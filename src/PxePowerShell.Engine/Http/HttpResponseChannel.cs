@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Files;
@@ -100,6 +101,25 @@ internal sealed class HttpResponseChannel : IDisposable
         }
 
         return SendHeadAsync(length, status);
+    }
+
+    /// <summary>Sends 200 with a generated text body (the metrics), never cached; just the head for HEAD.</summary>
+    public async Task SendTextAsync(string contentType, string text, bool keepAlive, bool headOnly, bool version10)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(text);
+        var w = new HttpResponseWriter(Head);
+        w.StatusLine(200);
+        CommonHeaders(ref w, keepAlive, version10);
+        w.Header("Content-Type", contentType);
+        w.Header("Cache-Control", "no-store");
+        w.Header("Content-Length", body.Length);
+        w.End();
+        await SendHeadAsync(w.Length, 200).ConfigureAwait(false);
+        if (!headOnly)
+        {
+            await SendAllAsync(body).ConfigureAwait(false);
+            Disarm();
+        }
     }
 
     /// <summary>The headers of every response: Server, Date and the connection's fate.</summary>

@@ -15,6 +15,7 @@ public sealed class HttpStatistics
     private long _bytesSent;
     private long _badRequests;
     private long _timedOut;
+    private long _transfersStarted;
     private long _transfersCompleted;
     private long _transfersFailed;
 
@@ -57,6 +58,9 @@ public sealed class HttpStatistics
     /// <summary>Connections closed because a client was too slow (head not sent in time, idle keep-alive, stalled reader).</summary>
     public long TimedOut => Interlocked.Read(ref _timedOut);
 
+    /// <summary>Bodies (GET 200/206) whose sending began.</summary>
+    public long TransfersStarted => Interlocked.Read(ref _transfersStarted);
+
     /// <summary>Bodies (GET 200/206) delivered in full.</summary>
     public long TransfersCompleted => Interlocked.Read(ref _transfersCompleted);
 
@@ -97,6 +101,8 @@ public sealed class HttpStatistics
     internal void BadRequest() => Interlocked.Increment(ref _badRequests);
 
     internal void TimeOut() => Interlocked.Increment(ref _timedOut);
+
+    internal void TransferStarted() => Interlocked.Increment(ref _transfersStarted);
 
     internal void TransferCompleted() => Interlocked.Increment(ref _transfersCompleted);
 

@@ -171,6 +171,10 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
     [Parameter]
     public SwitchParameter NoBootMenu { get; set; }
 
+    /// <summary>No Prometheus metrics at /-/metrics on the HTTP port (they are served by default with -Http).</summary>
+    [Parameter]
+    public SwitchParameter NoMetrics { get; set; }
+
     /// <summary>Where leases are kept (default: the module's data directory).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

