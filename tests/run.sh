@@ -41,21 +41,33 @@ install_packages() {
     done
 }
 
-# The ARM64 firmware lab (tests/e2e Arm64BootTests) boots arm64 binaries from Debian: the signed network GRUB and the
+# The ARM64 firmware lab (tests/e2e Arm64BootTests) boots arm64 binaries from Debian: the signed network GRUB, the GRUB
+# modules that grub-mkimage builds the HTTP-boot GRUB from (grub-efi-arm64-bin, the version of grub-common) and the
 # current arm64 kernel, downloaded by exact name from the Debian mirror and unpacked into /var/cache/pxeps-arm64/x.
-# Idempotent: does nothing once both are there. Only as root (the e2e lab needs root anyway).
+# Idempotent: downloads only what is missing. Only as root (the e2e lab needs root anyway).
 arm64_cache=/var/cache/pxeps-arm64
 prepare_arm64() {
     [ "$(id -u)" -eq 0 ] || return 0
-    [ -f "$arm64_cache/x/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed" ] && ls "$arm64_cache"/x/boot/vmlinuz-* >/dev/null 2>&1 && return 0
-    echo "preparing the ARM64 lab (grub-efi-arm64-signed:arm64 and the arm64 kernel) in $arm64_cache"
+    local signed="$arm64_cache/x/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed" modules="$arm64_cache/x/usr/lib/grub/arm64-efi/http.mod"
+    [ -f "$signed" ] && [ -f "$modules" ] && ls "$arm64_cache"/x/boot/vmlinuz-* >/dev/null 2>&1 && return 0
+    echo "preparing the ARM64 lab (grub-efi-arm64-signed:arm64, grub-efi-arm64-bin:arm64 and the arm64 kernel) in $arm64_cache"
     dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64 || return 1
     apt-get update -q || return 1
-    local kernel
-    kernel=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-[0-9]/ { sub(":arm64", "", $2); print $2; exit }')
-    [ -n "$kernel" ] || { echo "no kernel package behind linux-image-arm64:arm64"; return 1; }
+    local kernel packages=()
+    if [ ! -f "$signed" ] || ! ls "$arm64_cache"/x/boot/vmlinuz-* >/dev/null 2>&1; then
+        kernel=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-[0-9]/ { sub(":arm64", "", $2); print $2; exit }')
+        [ -n "$kernel" ] || { echo "no kernel package behind linux-image-arm64:arm64"; return 1; }
+        packages+=(grub-efi-arm64-signed:arm64 "$kernel:arm64")
+    fi
+    if [ ! -f "$modules" ]; then
+        # The arm64 GRUB modules grub-mkimage builds the HTTP-boot GRUB from (docs/arm64.md): exactly the version of this
+        # host's grub-common, whose grub-mkimage reads them.
+        local version
+        version=$(dpkg-query -W -f='${Version}' grub-common) || { echo "grub-common is not installed"; return 1; }
+        packages+=("grub-efi-arm64-bin:arm64=$version")
+    fi
     mkdir -p "$arm64_cache/x" && chmod 755 "$arm64_cache"
-    (cd "$arm64_cache" && apt-get download -q grub-efi-arm64-signed:arm64 "$kernel:arm64") || return 1
+    (cd "$arm64_cache" && apt-get download -q "${packages[@]}") || return 1
     local deb
     for deb in "$arm64_cache"/*.deb; do
         dpkg -x "$deb" "$arm64_cache/x" || return 1

@@ -106,6 +106,20 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IHaHeartb
         return new LeaseStoreContents(leases, reservations, 0);
     });
 
+    /// <summary>Every lease of this family in the database, each with the server that recorded it last (the fleet's view).</summary>
+    public IReadOnlyList<(DhcpLease Lease, string? Server)> LoadWithServers() => _store.Transact("read the leases", (c, tx) =>
+    {
+        var leases = new List<(DhcpLease, string?)>();
+        using var cmd = new NpgsqlCommand($"SELECT {Columns}, server FROM pxe_lease WHERE client_id IS NOT NULL AND family(address) = {_family} ORDER BY address", c, tx);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            leases.Add((ReadLease(reader), reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+
+        return (IReadOnlyList<(DhcpLease, string?)>)leases;
+    });
+
     /// <inheritdoc />
     public void SaveLease(DhcpLease lease)
     {

@@ -2,6 +2,7 @@ using PxePowerShell.Engine;
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Iso;
 using PxePowerShell.Engine.Storage;
 
@@ -9,11 +10,10 @@ namespace PxePowerShell.Storage.Postgres;
 
 /// <summary>
 /// The storage seam over a shared PostgreSQL database (docs/fleet.md): leases and reservations of both families, the
-/// boot entries and each server's ISO mount table in the database; the client inventory stays in
-/// <paramref name="local"/> (the embedded SQLite of this server) until it moves to the database too.
+/// boot entries, each server's ISO mount table, the fleet's one client inventory and its events, all in the database.
 /// </summary>
 /// <param name="store">The opened database; owned (disposed) by this storage.</param>
-/// <param name="local">The embedded storage the client inventory comes from.</param>
+/// <param name="local">The embedded storage of this server's data directory (nothing of the seam is kept there; disposed with this).</param>
 public sealed class PostgresStorage(PostgresStore store, IPxeStorage local) : IPxeStorage
 {
     private readonly PostgresLeaseStorage _leases = new(store, LeaseFamily.IPv4);
@@ -28,6 +28,12 @@ public sealed class PostgresStorage(PostgresStore store, IPxeStorage local) : IP
     /// <inheritdoc />
     public IIsoMountStorage IsoMounts { get; } = new PostgresIsoMountStorage(store);
 
+    /// <summary>The fleet's events (<c>pxe_event</c>), written through by the host's hub.</summary>
+    public PostgresEventStore EventStore { get; } = new(store);
+
+    /// <inheritdoc />
+    public IEventStore? Events => EventStore;
+
     /// <summary>The database.</summary>
     public PostgresStore Store => store;
 
@@ -40,7 +46,7 @@ public sealed class PostgresStorage(PostgresStore store, IPxeStorage local) : IP
     public ILeaseStorage Leases(LeaseFamily family) => family == LeaseFamily.IPv6 ? _leases6 : _leases;
 
     /// <inheritdoc />
-    public IClientStore OpenClients() => local.OpenClients();
+    public IClientStore OpenClients() => new PostgresClientStore(store);
 
     /// <inheritdoc />
     public void Dispose()

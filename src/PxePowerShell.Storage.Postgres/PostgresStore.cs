@@ -22,6 +22,7 @@ public sealed class PostgresStore : IDisposable
         ServerName = serverName;
         FoundSchemaVersion = foundVersion;
         Leases = new PostgresLeaseStore(this, LeaseFamily.IPv4);
+        Leases6 = new PostgresLeaseStore(this, LeaseFamily.IPv6);
     }
 
     /// <summary>The schema version this module creates and migrates to.</summary>
@@ -38,6 +39,9 @@ public sealed class PostgresStore : IDisposable
 
     /// <summary>The DHCPv4 leases and reservations, with transactional allocation (for a server: <see cref="PostgresStorage"/>).</summary>
     public PostgresLeaseStore Leases { get; }
+
+    /// <summary>The DHCPv6 leases (read by Get-PxeLease -Store; a DHCPv6 server allocates in memory).</summary>
+    public PostgresLeaseStore Leases6 { get; }
 
     /// <summary>
     /// Opens the database named by <paramref name="connectionString"/> (Npgsql syntax: <c>Host=db;Database=pxe;Username=pxe</c>)

@@ -56,6 +56,25 @@ public abstract class PxeCmdlet : PSCmdlet
     }
 
     /// <summary>
+    /// Reads the shared store named by a -Store setting: its failure (InvalidStoreSetting, StoreUnreachable,
+    /// StoreSchemaTooNew, StoreFailed) is a terminating ErrorRecord with the store's id. The setting is not the target,
+    /// since it may hold a password.
+    /// </summary>
+    protected T ReadStore<T>(Func<T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            return read();
+        }
+        catch (Engine.PxeStorageException ex)
+        {
+            ThrowTerminatingError(Error(ex, "-Store"));
+            throw; // not reached
+        }
+    }
+
+    /// <summary>
     /// The parameters bound to this invocation that are settings of the configuration model, as plain values for the
     /// engine's one parser (<see cref="PxeConfigurationParameters"/>): common parameters and <paramref name="notSettings"/>
     /// left out, switches as booleans, PowerShell wrappers removed, Import-Csv rows and other custom objects as tables,

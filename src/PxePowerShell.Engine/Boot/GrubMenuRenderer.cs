@@ -14,7 +14,7 @@ namespace PxePowerShell.Engine.Boot;
 /// expands no "$" and reads no "#", ";", braces or wildcards. Kernel command lines are split the way Linux reads
 /// them (white space outside double quotes); each parameter becomes one GRUB word, and GRUB's loader puts double quotes
 /// back around a parameter that holds a space, so <c>acpi_osi="Windows 2012"</c> reaches the kernel with the same meaning.
-/// Files are named from $root ("/path"): the TFTP server GRUB came from, or <c>(http,host,port)</c> when an HTTP base is set.
+/// Files are named from $root ("/path"): the TFTP server GRUB came from, or <c>(http,host:port)</c> when an HTTP base is set.
 /// </remarks>
 internal static class GrubMenuRenderer
 {
@@ -262,14 +262,17 @@ internal static class GrubMenuRenderer
         }
     }
 
-    /// <summary>A GRUB device for an http/tftp URL's server: (http,host[,port]).</summary>
+    /// <summary>
+    /// A GRUB device for an http/tftp URL's server: (http,host[:port]), an IPv6 host in brackets. GRUB reads the port after
+    /// a colon (Debian's 2.06, GRUB 2.12); a third comma-separated field is not a port to it.
+    /// </summary>
     private static string DeviceOf(Uri uri)
     {
         string protocol = uri.Scheme.Equals("tftp", StringComparison.OrdinalIgnoreCase) ? "tftp" : "http";
         string host = uri.Host;
         return uri.IsDefaultPort || uri.Port < 0
             ? $"({protocol},{host})"
-            : string.Create(CultureInfo.InvariantCulture, $"({protocol},{host},{uri.Port})");
+            : string.Create(CultureInfo.InvariantCulture, $"({protocol},{host}:{uri.Port})");
     }
 
     private static string PathOf(string path, BootRenderOptions options)

@@ -52,4 +52,10 @@ public sealed record ClientRecord
 
     /// <summary>The last failure a server reported for this client (failed transfer, refused request).</summary>
     public string? LastError { get; init; }
+
+    /// <summary>
+    /// In a fleet's shared inventory, the node (the store's server name) that last saw the client, and so its last
+    /// boot; null in the embedded inventory, which only this server writes.
+    /// </summary>
+    public string? Server { get; init; }
 }

@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using PxePowerShell.Engine.Configuration;
+using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Clients;
@@ -13,9 +13,7 @@ namespace PxePowerShell.Engine.Clients;
 /// </summary>
 public sealed class ClientRegistry : IAsyncDisposable, IDisposable
 {
-    private readonly Channel<Work> _queue;
-    private readonly int _batchSize;
-    private readonly Task _writer;
+    private readonly BatchWriter<ClientSighting> _writer;
     private long _observed;
     private long _dropped;
     private long _written;
@@ -32,14 +30,20 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         Store = store;
-        _batchSize = batchSize;
-        _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = false,
-        });
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = new BatchWriter<ClientSighting>(
+            batch =>
+            {
+                Store.Record(batch);
+                Interlocked.Add(ref _written, batch.Count);
+            },
+            (ex, count) =>
+            {
+                LastWriteError = ex;
+                Interlocked.Add(ref _failed, count);
+            },
+            capacity,
+            batchSize,
+            () => BatchWritten?.Invoke(this, EventArgs.Empty));
     }
 
     /// <summary>Opens the SQLite inventory (<c>clients.db</c>) of a data directory, creating it when absent.</summary>
@@ -77,7 +81,7 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
     public void Observe(ClientSighting sighting)
     {
         ArgumentNullException.ThrowIfNull(sighting);
-        if (_queue.Writer.TryWrite(new Work(sighting, null)))
+        if (_writer.TryEnqueue(sighting))
         {
             Interlocked.Increment(ref _observed);
         }
@@ -88,21 +92,7 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Completes once every sighting observed before the call has been written (or failed to be).</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
-        {
-            await _queue.Writer.WriteAsync(new Work(null, done), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _writer.FlushAsync(cancellationToken);
 
     /// <summary>The clients matching <paramref name="query"/> (every client when null).</summary>
     public IReadOnlyList<ClientRecord> Get(ClientQuery? query = null) => Store.Query(query ?? ClientQuery.All);
@@ -165,8 +155,8 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        _writer.Complete();
+        await _writer.Completion.ConfigureAwait(false);
         Store.Dispose();
     }
 
@@ -178,62 +168,8 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
             return;
         }
 
-        _queue.Writer.TryComplete();
-        _writer.GetAwaiter().GetResult();
+        _writer.Complete();
+        _writer.Completion.GetAwaiter().GetResult();
         Store.Dispose();
     }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<ClientSighting>(_batchSize);
-        var flushes = new List<TaskCompletionSource>();
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (batch.Count < _batchSize && reader.TryRead(out var work))
-            {
-                if (work.Sighting is not null)
-                {
-                    batch.Add(work.Sighting);
-                }
-                else if (work.Flush is not null)
-                {
-                    flushes.Add(work.Flush);
-                    if (batch.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    break; // write what came before the flush, then answer it
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                try
-                {
-                    Store.Record(batch);
-                    Interlocked.Add(ref _written, batch.Count);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // A failing disk or a locked file must not stop the writer (or the servers feeding it).
-                    LastWriteError = ex;
-                    Interlocked.Add(ref _failed, batch.Count);
-                }
-
-                batch.Clear();
-                BatchWritten?.Invoke(this, EventArgs.Empty);
-            }
-
-            foreach (var flush in flushes)
-            {
-                flush.TrySetResult();
-            }
-
-            flushes.Clear();
-        }
-    }
-
-    private readonly record struct Work(ClientSighting? Sighting, TaskCompletionSource? Flush);
 }

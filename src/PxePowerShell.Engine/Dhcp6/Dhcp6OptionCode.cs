@@ -77,4 +77,7 @@ internal enum Dhcp6OptionCode : ushort
 
     /// <summary>Client link-layer address, added by relay agents (RFC 6939).</summary>
     ClientLinkLayerAddress = 79,
+
+    /// <summary>Relay source port (RFC 8357): the relay agent listens on the UDP port it sent from, not 547.</summary>
+    RelaySourcePort = 135,
 }

@@ -408,8 +408,9 @@ internal sealed class Dhcp6Responder
         return new Dhcp6Option(Dhcp6OptionCode.IaNa, ia.Encode());
     }
 
+    // No status text: the code says it, and a Solicit repeating IA_NAs gets 22 bytes per 16-byte IA back, not 34.
     private static Dhcp6Option IaStatus(uint iaid, Dhcp6StatusCode code) =>
-        new(Dhcp6OptionCode.IaNa, new Dhcp6IaNa { Iaid = iaid, Status = code, StatusMessage = code.ToString() }.Encode());
+        new(Dhcp6OptionCode.IaNa, new Dhcp6IaNa { Iaid = iaid, Status = code }.Encode());
 
     private static Dhcp6Option Status(Dhcp6StatusCode code, string message) => new(Dhcp6OptionCode.StatusCode, Dhcp6OptionValues.EncodeStatus(code, message));
 

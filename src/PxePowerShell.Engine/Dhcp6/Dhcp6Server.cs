@@ -153,7 +153,24 @@ public sealed class Dhcp6Server : PxeServiceBase
         }
 
         var now = Time.GetUtcNow();
-        var response = _responder!.Respond(message!, Options.ServerAddress ?? listener.Interface.UrlAddress, now);
+        if (source.Address.Equals(IPAddress.IPv6Any) || source.Address.IsIPv6Multicast)
+        {
+            // A reply to [::] goes to this host's own loopback (the BSD rule Linux keeps); to a group, to everyone on it.
+            _counters.Outcome(PxeEventKind.Ignored);
+            Publish(Dhcp6Events.Outcome(Name, now, Dhcp6Response.Ignore(null, $"from {source.Address}, where no reply can go"), source));
+            return null;
+        }
+
+        if (message!.MessageType == Dhcp6MessageType.RelayForward && Dhcp6RelayCheck.Problem(message, source.Port, Options.Port) is { } badRelay)
+        {
+            // The Relay-repl would go to a forged relay: a multicast or unreachable peer, a loop, another port.
+            _counters.BadRelay();
+            _counters.Outcome(PxeEventKind.Ignored);
+            Publish(Dhcp6Events.Outcome(Name, now, Dhcp6Response.Ignore(null, badRelay), source));
+            return null;
+        }
+
+        var response = _responder!.Respond(message, Options.ServerAddress ?? listener.Interface.UrlAddress, now);
         if (response.Request is { } r)
         {
             _counters.Request(r.MessageType == Dhcp6MessageType.Solicit ? DhcpMessageType.Discover : DhcpMessageType.Request);

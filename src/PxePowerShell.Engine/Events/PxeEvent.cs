@@ -19,6 +19,12 @@ public sealed record PxeEvent
     /// <summary>The name of the server that reports it.</summary>
     public required string Server { get; init; }
 
+    /// <summary>
+    /// The fleet node that recorded it in a shared store (the store's server name: the machine name unless one was
+    /// given); null for an event of this process's own history.
+    /// </summary>
+    public string? Node { get; init; }
+
     /// <summary>The protocol.</summary>
     public PxeProtocol Protocol { get; init; }
 

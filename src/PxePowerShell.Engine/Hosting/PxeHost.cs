@@ -325,6 +325,7 @@ public sealed class PxeHost : IAsyncDisposable, IDisposable
         CloseLocked();
         _storage = _options.Storage is { } build ? build(directory) : new EmbeddedStorage(directory);
         _directory = directory;
+        Events.AttachStore(_storage.Events);
         return _storage;
     }
 
@@ -332,6 +333,11 @@ public sealed class PxeHost : IAsyncDisposable, IDisposable
     {
         _observer?.Dispose();
         _clients?.Dispose();
+        if (_storage is not null)
+        {
+            Events.AttachStore(null); // writes what the durable store still queues, before the storage closes
+        }
+
         _storage?.Dispose();
         _observer = null;
         _clients = null;

@@ -2,6 +2,7 @@ using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Iso;
 
 namespace PxePowerShell.Engine.Storage;
@@ -57,6 +58,9 @@ public sealed class EmbeddedStorage : IPxeStorage
 
     /// <inheritdoc />
     public IIsoMountStorage IsoMounts { get; }
+
+    /// <summary>None: the events stay in the host's in-memory history (<see cref="MemoryEventStore"/>), as they always have.</summary>
+    public IEventStore? Events => null;
 
     /// <inheritdoc />
     public ILeaseStorage Leases(LeaseFamily family) => family == LeaseFamily.IPv6 ? _leases6 : _leases;

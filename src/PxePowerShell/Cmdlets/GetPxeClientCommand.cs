@@ -33,8 +33,19 @@ public sealed class GetPxeClientCommand : ClientCmdlet
     [Parameter]
     public IPAddress? IPAddress { get; set; }
 
+    /// <summary>Read the fleet's inventory from this PostgreSQL database (a connection string) instead; no server needed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <inheritdoc />
-    protected override void BeginProcessing() => _registry = OpenInventory();
+    protected override void BeginProcessing()
+    {
+        if (Store is null)
+        {
+            _registry = OpenInventory();
+        }
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -44,7 +55,7 @@ public sealed class GetPxeClientCommand : ClientCmdlet
             Since = Since is { } since ? new DateTimeOffset(since) : null,
             IPAddress = IPAddress,
         };
-        var clients = Inventory(() => _registry!.Get(query));
+        var clients = Store is { } store ? ReadStore(() => StoreSetting.Clients(store, query)) : Inventory(() => _registry!.Get(query));
         var architectures = Architecture?.Select(a => new WildcardPattern(a, WildcardOptions.IgnoreCase)).ToArray();
         bool ArchitectureMatches(ClientRecord c) => architectures is null || (c.Architecture is { } a && architectures.Any(p => p.IsMatch(a)));
 

@@ -7,13 +7,14 @@ using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Cmdlets;
 
-/// <summary>Lists the leases of the running DHCP and DHCPv6 servers, or of a lease journal on disk.</summary>
+/// <summary>Lists the leases of the running DHCP and DHCPv6 servers, of a lease journal on disk, or of the fleet's database.</summary>
 [Cmdlet(VerbsCommon.Get, "PxeLease", DefaultParameterSetName = Running)]
 [OutputType(typeof(DhcpLease), typeof(Dhcp6Lease))]
 public sealed class GetPxeLeaseCommand : LeaseCmdlet
 {
     private const string Running = "Server";
     private const string OnDisk = "DataDirectory";
+    private const string Fleet = "Store";
 
     /// <summary>Names of the DHCP servers; wildcards allowed. Default: every running DHCP server.</summary>
     [Parameter(ParameterSetName = Running, ValueFromPipelineByPropertyName = true)]
@@ -27,6 +28,11 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
     [Parameter(Mandatory = true, ParameterSetName = OnDisk)]
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
+
+    /// <summary>Read every lease of the fleet from this PostgreSQL database (a connection string) instead; no server needed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = Fleet)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
 
     /// <summary>Only these addresses.</summary>
     [Parameter(Position = 0)]
@@ -87,6 +93,22 @@ public sealed class GetPxeLeaseCommand : LeaseCmdlet
             {
                 return;
             }
+        }
+
+        if (ParameterSetName == Fleet)
+        {
+            var (v4, v6) = ReadStore(() => StoreSetting.Leases(Store!));
+            foreach (var (lease, server) in v4)
+            {
+                Write([lease], server);
+            }
+
+            foreach (var (lease, server) in v6)
+            {
+                Write6([Dhcp6Lease.From(lease, null)], server);
+            }
+
+            return;
         }
 
         if (ParameterSetName == OnDisk)

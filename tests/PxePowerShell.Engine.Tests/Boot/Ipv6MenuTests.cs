@@ -59,7 +59,7 @@ public sealed class Ipv6MenuTests : IDisposable
         Assert.DoesNotContain("%", ipxe, StringComparison.Ordinal);
 
         string grub = await Fetch(boot, "grub/grub.cfg", server);
-        Assert.Contains($"(http,{host},8080)", grub, StringComparison.Ordinal);
+        Assert.Contains($"(http,{host}:8080)", grub, StringComparison.Ordinal);
         Assert.Contains($"url=http://{host}/preseed.cfg", grub, StringComparison.Ordinal);
 
         string pxelinux = await Fetch(boot, "pxelinux.cfg/default", server);

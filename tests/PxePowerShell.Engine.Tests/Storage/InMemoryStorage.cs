@@ -1,6 +1,7 @@
 using PxePowerShell.Engine.Boot;
 using PxePowerShell.Engine.Clients;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Iso;
 using PxePowerShell.Engine.Storage;
 
@@ -19,6 +20,8 @@ internal sealed class InMemoryStorage : IPxeStorage
 
     public InMemoryIsoMountStorage Mounts { get; } = new();
 
+    public InMemoryEventStore EventStore { get; } = new();
+
     public bool Disposed { get; private set; }
 
     public string Description => "memory";
@@ -26,6 +29,8 @@ internal sealed class InMemoryStorage : IPxeStorage
     public IBootEntryStorage BootEntries => Entries;
 
     public IIsoMountStorage IsoMounts => Mounts;
+
+    public IEventStore? Events => EventStore;
 
     public ILeaseStorage Leases(LeaseFamily family) => family == LeaseFamily.IPv6 ? Leases6 : Leases4;
 

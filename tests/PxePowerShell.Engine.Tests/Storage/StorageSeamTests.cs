@@ -61,6 +61,9 @@ public sealed class StorageSeamTests : IDisposable
             Assert.Equal(1, storage.Mounts.Reads);
             await host.FlushClientsAsync();
             Assert.Contains(storage.Clients.Sightings, s => s.MacAddress?.ToString() == "52-54-00-00-00-71");
+            await host.Events.FlushStoreAsync();
+            Assert.Same(storage.EventStore, host.Events.Store);
+            Assert.Contains(storage.EventStore.Query(new Engine.Events.PxeEventQuery { MacAddress = "52-54-00-00-00-71" }), e => e.Kind == Engine.Events.PxeEventKind.DhcpAck);
             await server.StopAsync();
         }
 

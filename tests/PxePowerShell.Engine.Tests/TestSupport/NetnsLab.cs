@@ -115,7 +115,10 @@ public sealed class NetnsLab : IDisposable
     }
 
     /// <summary>Creates a UDP socket inside the client namespace (it stays there wherever it is used).</summary>
-    public Socket CreateClientSocket()
+    public Socket CreateClientSocket() => CreateClientSocket(AddressFamily.InterNetwork);
+
+    /// <summary>Creates a UDP socket of <paramref name="family"/> inside the client namespace.</summary>
+    public Socket CreateClientSocket(AddressFamily family)
     {
         Socket? socket = null;
         Exception? error = null;
@@ -129,7 +132,7 @@ public sealed class NetnsLab : IDisposable
                     throw new InvalidOperationException($"setns failed: {Marshal.GetLastPInvokeError()}");
                 }
 
-                socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
             }
             catch (Exception ex)
             {

@@ -5,9 +5,9 @@ namespace PxePowerShell.E2E.Tests;
 /// <summary>
 /// ARM64 UEFI (QEMU virt with AAVMF, TCG) booting Debian's network GRUB and an arm64 kernel over PXE (DHCP option 93
 /// arch 11, TFTP), through the module in full DHCP mode with the generated grub.cfg, and through dnsmasq as the
-/// reference. The marker is the kernel's "Kernel command line:" line. HTTP boot (arch 19) is not here: docs/arm64.md.
+/// reference. The marker is the kernel's "Kernel command line:" line. HTTP boot (arch 19): Arm64BootTests.Http.cs.
 /// </summary>
-public sealed class Arm64BootTests(Arm64Root root, ITestOutputHelper output) : IClassFixture<Arm64Root>
+public sealed partial class Arm64BootTests(Arm64Root root, ITestOutputHelper output) : IClassFixture<Arm64Root>
 {
     private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(8); // TCG emulating a Cortex-A57 on a loaded x86 machine
 

@@ -42,6 +42,24 @@ public sealed class Arm64Root : IDisposable
         return new Arm64Reference(path);
     }
 
+    /// <summary>The GRUB modules for arm64-efi from grub-efi-arm64-bin:arm64 (unpacked by tests/run.sh --packages).</summary>
+    public const string GrubModules = Cache + "/usr/lib/grub/arm64-efi";
+
+    /// <summary>
+    /// Builds <c>grubaa64-http.efi</c> in <paramref name="directory"/> as docs/arm64.md tells an admin to: GRUB 2.06 loaded
+    /// by UEFI HTTP boot learns no server from the firmware, so the image's embedded config gets an address by DHCP and
+    /// reads grub/grub.cfg over HTTP from <paramref name="server"/> (host or host:port).
+    /// </summary>
+    public static void BuildHttpGrub(string directory, string server)
+    {
+        Assert.True(File.Exists(Path.Combine(GrubModules, "http.mod")), $"no arm64 GRUB modules under {GrubModules}: run bash tests/run.sh --packages (as root)");
+        string early = Path.Combine(directory, "grub-http-early.cfg");
+        File.WriteAllText(early, $"net_dhcp\nset root=(http,{server})\nset prefix=(http,{server})/grub\nconfigfile /grub/grub.cfg\n");
+        Shell.Run("grub-mkimage", $"-O arm64-efi -d {GrubModules} -p /grub -c {early} -o {Path.Combine(directory, "grubaa64-http.efi")} efinet http net linux normal configfile echo test");
+        File.Delete(early);
+        Shell.Run("chmod", $"a+r {Path.Combine(directory, "grubaa64-http.efi")}");
+    }
+
     /// <inheritdoc />
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }

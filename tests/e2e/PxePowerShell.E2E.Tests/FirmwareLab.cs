@@ -346,9 +346,9 @@ public sealed class FirmwareLab : IDisposable
             // virtio-net driver and PXE stack (no iPXE option ROM, which is unsigned and would be refused).
             _ => $"-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on {UefiArguments("OVMF_CODE_4M.secboot.fd", "OVMF_VARS_4M.ms.fd")} -device virtio-net-pci,netdev=n0,romfile=,mac={mac}",
         };
-        if (firmware == Firmware.Arm64Pxe)
+        if (firmware is Firmware.Arm64Pxe or Firmware.Arm64Http)
         {
-            return StartArm64Guest(mac);
+            return StartArm64Guest(mac, firmware == Firmware.Arm64Http);
         }
 
         var guest = Shell.Start(
@@ -359,16 +359,20 @@ public sealed class FirmwareLab : IDisposable
         return guest;
     }
 
-    /// <summary>QEMU's arm64 virt machine (TCG, Cortex-A57) with AAVMF (qemu-efi-aarch64) and its own PXE stack on virtio-net.</summary>
-    private Shell.Background StartArm64Guest(string mac)
+    /// <summary>
+    /// QEMU's arm64 virt machine (TCG, Cortex-A57) with AAVMF (qemu-efi-aarch64) and its own network stack on virtio-net:
+    /// PXE, or with <paramref name="http"/> UEFI HTTP boot (PXE turned off through the same fw_cfg knobs as OVMF).
+    /// </summary>
+    private Shell.Background StartArm64Guest(string mac, bool http)
     {
+        string knobs = http ? " -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no -fw_cfg name=opt/org.tianocore/IPv6Support,string=no" : string.Empty;
         string vars = Path.Combine(_work, "AAVMF_VARS.fd");
         File.Copy("/usr/share/AAVMF/AAVMF_VARS.fd", vars, overwrite: true);
         var guest = Shell.Start(
             "ip",
             $"netns exec {Lab} qemu-system-aarch64 -machine virt -cpu cortex-a57 -m 512 -smp 1 -no-reboot -display none -serial stdio -monitor none -nodefaults " +
             $"-drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd -drive if=pflash,format=raw,file={vars} " +
-            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=,mac={mac}");
+            $"-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,romfile=,mac={mac}{knobs}");
         _processes.Add(guest);
         return guest;
     }
@@ -450,4 +454,7 @@ public enum Firmware
 
     /// <summary>ARM64 UEFI (AAVMF on QEMU virt) with its own PXE stack on virtio-net (DHCP option 93 arch 11).</summary>
     Arm64Pxe,
+
+    /// <summary>ARM64 UEFI (AAVMF on QEMU virt) with its own HTTP boot on virtio-net (arch 19, HTTPClient): PXE turned off through fw_cfg.</summary>
+    Arm64Http,
 }

@@ -7,7 +7,8 @@ namespace PxePowerShell.Storage.Postgres.Tests;
 /// A throwaway PostgreSQL 15 cluster for the tests (Debian's <c>postgresql</c> package): initdb into a temporary
 /// directory as the <c>postgres</c> user when the tests run as root, a server listening only on a Unix socket in that
 /// directory, stopped (immediate) and removed when the collection ends, whatever the tests did.
-/// Each test creates its own database (<see cref="CreateDatabase"/>), so tests stay independent.
+/// Each test creates its own database (<see cref="CreateDatabase"/>), so tests stay independent. Shared (linked) by the
+/// PostgreSQL store's tests and the module tests.
 /// </summary>
 public sealed class PostgresCluster : IDisposable
 {
@@ -35,8 +36,7 @@ public sealed class PostgresCluster : IDisposable
             }
 
             Pg("initdb", "-D", _data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C");
-            Pg("pg_ctl", "start", "-w", "-t", "60", "-D", _data, "-l", Path.Combine(_directory, "server.log"),
-                "-o", $"-c listen_addresses='' -k {_directory} -c fsync=off -c synchronous_commit=off -c max_connections=200");
+            Start();
         }
         catch
         {
@@ -49,6 +49,14 @@ public sealed class PostgresCluster : IDisposable
 
     /// <summary>The Unix-socket directory (Npgsql's Host= for a socket).</summary>
     public string Host { get; }
+
+    /// <summary>Starts the server (again, after <see cref="Stop"/>) on the same socket.</summary>
+    public void Start() =>
+        Pg("pg_ctl", "start", "-w", "-t", "60", "-D", _data, "-l", Path.Combine(_directory, "server.log"),
+            "-o", $"-c listen_addresses='' -k {_directory} -c fsync=off -c synchronous_commit=off -c max_connections=200");
+
+    /// <summary>Stops the server at once (an outage: connections are cut, the socket goes away) until <see cref="Start"/>.</summary>
+    public void Stop() => Pg("pg_ctl", "stop", "-w", "-t", "60", "-m", "immediate", "-D", _data);
 
     /// <summary>Creates a fresh database and returns its connection string.</summary>
     public string CreateDatabase()
