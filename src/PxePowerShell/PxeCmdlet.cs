@@ -101,11 +101,19 @@ public abstract class PxeCmdlet : PSCmdlet
     /// Lays <paramref name="settings"/> (see <see cref="BoundSettings"/>) over <paramref name="configuration"/> (a file's,
     /// or the defaults); a value the engine refuses is a terminating error with the engine's ErrorId, naming the parameter.
     /// </summary>
-    protected PxeServerConfiguration ApplySettings(PxeServerConfiguration configuration, IDictionary settings)
+    protected PxeServerConfiguration ApplySettings(PxeServerConfiguration configuration, IDictionary settings) =>
+        Parsed(() => PxeConfigurationParameters.Apply(configuration, settings), settings);
+
+    /// <summary>
+    /// The result of <paramref name="parse"/>, one of the engine's configuration parsers, over the bound
+    /// <paramref name="settings"/>; a value it refuses is a terminating error with its ErrorId, naming the parameter.
+    /// </summary>
+    protected T Parsed<T>(Func<T> parse, IDictionary settings)
     {
+        ArgumentNullException.ThrowIfNull(parse);
         try
         {
-            return PxeConfigurationParameters.Apply(configuration, settings);
+            return parse();
         }
         catch (PxeConfigurationException ex)
         {

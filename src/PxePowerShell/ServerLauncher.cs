@@ -45,11 +45,11 @@ internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
             }
             catch (SocketException ex)
             {
-                cmdlet.ThrowTerminatingError(PxeCmdlet.SocketBindError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
+                cmdlet.ThrowTerminatingError(PxeCmdlet.SocketBindError(ex, what, port, server.Name));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            catch (Exception ex) when (ex is PxeException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
-                cmdlet.ThrowTerminatingError(StartError(ex, PartOf(ex, what), PxeStartFailures.PortOf(ex) ?? port, server.Name));
+                cmdlet.ThrowTerminatingError(StartError(ex, what, port, server.Name));
             }
         }
         catch
@@ -87,38 +87,38 @@ internal sealed class ServerLauncher(PxeCmdlet cmdlet) : IDisposable
         }
     }
 
-    /// <summary>"TFTP part of the PXE server" when the failure is marked with the part of a composed server that failed.</summary>
-    private static string PartOf(Exception ex, string what) => PxeStartFailures.PartOf(ex) is { } part ? $"{part} part of the {what}" : what;
-
     /// <summary>
-    /// Turns what an engine server throws at start (port in use, no privilege, unknown interface, range outside every
-    /// interface's subnet, lease directory held by another server — marked with a <see cref="PxeStartFailure"/>) into an
-    /// ErrorRecord that says what to do.
+    /// Turns what an engine server throws at start into an ErrorRecord that says what to do: a
+    /// <see cref="PxeStartException"/> (port in use, no privilege, unknown interface, range outside every interface's
+    /// subnet) by its ErrorId, naming the part of a composed server that failed and the port it could not bind; a
+    /// storage failure (lease directory held by another server) by its ErrorId; anything else by its type.
     /// </summary>
     internal static ErrorRecord StartError(Exception ex, string what, int port, object target)
     {
-        var failure = PxeStartFailures.Of(ex);
-        if (failure is null && ex.InnerException is SocketException socket && ex is not UnauthorizedAccessException && socket.SocketErrorCode != SocketError.AddressAlreadyInUse)
+        if (ex is PxeStartException start)
+        {
+            what = start.Part is { } part ? $"{part} part of the {what}" : what;
+            port = start.Port ?? port;
+            if (start.WrapsPartFailure && start.InnerException is { } partFailure)
+            {
+                return partFailure is SocketException socket ? PxeCmdlet.SocketBindError(socket, what, port, target) : StartError(partFailure, what, port, target);
+            }
+        }
+        else if (ex.InnerException is SocketException socket && ex is not UnauthorizedAccessException && socket.SocketErrorCode != SocketError.AddressAlreadyInUse)
         {
             return PxeCmdlet.SocketBindError(socket, what, port, target);
         }
 
         string message = StripParameterName(ex.Message);
-        return failure switch
+        return (ex as IPxeError)?.ErrorId switch
         {
-            PxeStartFailure.PortAccessDenied when port is > 0 and < 1024 => PxeCmdlet.PrivilegedPortError(port, target, ex, message),
-            PxeStartFailure.PortAccessDenied => PxeCmdlet.Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
-            PxeStartFailure.PortInUse => PxeCmdlet.Error(ErrorIds.PortInUse, ErrorCategory.ResourceExists, target, $"The {what} cannot listen: port {port} is already in use by another program: {message}", ex),
-            PxeStartFailure.DataDirectoryInUse => PxeCmdlet.Error(ErrorIds.DataDirectoryInUse, ErrorCategory.ResourceBusy, target, $"{message} Stop that server or pass another -DataDirectory.", ex),
-            PxeStartFailure.RangeOutsideSubnet => PxeCmdlet.Error(ErrorIds.RangeOutsideSubnet, ErrorCategory.InvalidArgument, target, message, ex),
-            PxeStartFailure.InterfaceNotFound => PxeCmdlet.Error(
-                ErrorIds.InterfaceNotFound,
-                ErrorCategory.ObjectNotFound,
-                target,
-                $"{message} Pass an existing interface name to -Interface or one of its addresses to -Address.",
-                ex),
-            PxeStartFailure.NoInterface => PxeCmdlet.Error(ErrorIds.InterfaceNotFound, ErrorCategory.ObjectNotFound, target, message, ex),
+            PxeErrorIds.PortAccessDenied when port is > 0 and < 1024 => PxeCmdlet.PrivilegedPortError(port, target, ex, message),
+            PxeErrorIds.PortAccessDenied => PxeCmdlet.Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
+            PxeErrorIds.PortInUse => PxeCmdlet.Error(ErrorIds.PortInUse, ErrorCategory.ResourceExists, target, $"The {what} cannot listen: port {port} is already in use by another program: {message}", ex),
+            PxeErrorIds.DataDirectoryInUse => PxeCmdlet.Error(ErrorIds.DataDirectoryInUse, ErrorCategory.ResourceBusy, target, $"{message} Stop that server or pass another -DataDirectory.", ex),
+            PxeErrorIds.RangeOutsideSubnet or PxeErrorIds.InterfaceNotFound => PxeCmdlet.Error((PxeException)ex, target),
             _ when ex is PxeStorageException storage => PxeCmdlet.Error(storage, target, $"The {what} could not start: {message}"),
+            _ when ex is PxeException other => PxeCmdlet.Error(other, target),
             _ when ex is UnauthorizedAccessException && port is > 0 and < 1024 => PxeCmdlet.PrivilegedPortError(port, target, ex, message),
             _ when ex is UnauthorizedAccessException => PxeCmdlet.Error(ErrorIds.PortAccessDenied, ErrorCategory.PermissionDenied, target, $"The {what} may not bind its sockets: {message}", ex),
             _ when ex is ArgumentException => PxeCmdlet.Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, message, ex),

@@ -101,68 +101,14 @@ public abstract class StartDhcpCmdlet : PxeCmdlet, IDisposable
     protected PxeServerConfiguration BoundConfiguration(params string[] notSettings) =>
         ApplySettings(new PxeServerConfiguration(), BoundSettings([nameof(Name), nameof(Wait), .. notSettings]));
 
-    /// <summary>The boot options (boot files, iPXE script, HTTP URL, next server, PXE menu and prompt) of <paramref name="c"/>.</summary>
-    protected static PxeBootOptions BootOptions(PxeServerConfiguration c) => new()
-    {
-        BootFiles = c.BootFiles,
-        HttpBootUrl = c.HttpBootUrl,
-        IpxeScript = c.IpxeScript,
-        TftpServer = c.TftpServer,
-        Menu = c.Menu,
-        Prompt = c.Prompt,
-        Timeout = c.PromptTimeout,
-    };
-
     /// <summary>
-    /// Reads IPv6 reservations: hashtables or objects with IPAddress (IPv6) and Duid or MacAddress (ClientId), optionally
-    /// Name; a terminating error (IPv6AddressRequired, InvalidParameter) for a bad entry.
+    /// The DHCPv6 reservations of -Reservation through the engine's one parser (that of Start-PxeServer -Dhcp6Reservation
+    /// and of a file's Dhcp6Reservations): the same ErrorIds, unknown fields refused the same way.
     /// </summary>
-    protected List<Dhcp6Reservation> ParseReservations6(object[]? reservations, string parameter)
+    protected IReadOnlyList<Dhcp6Reservation> BoundReservations6(string parameter)
     {
-        var list = new List<Dhcp6Reservation>();
-        foreach (var raw in reservations ?? [])
-        {
-            object? item = raw is PSObject p ? p.BaseObject : raw;
-            if (item is Dhcp6Reservation r)
-            {
-                list.Add(r);
-                continue;
-            }
-
-            var fields = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-            if (item is IDictionary table)
-            {
-                foreach (DictionaryEntry e in table)
-                {
-                    fields[e.Key?.ToString() ?? string.Empty] = e.Value is PSObject v ? v.BaseObject : e.Value;
-                }
-            }
-            else
-            {
-                foreach (var property in PSObject.AsPSObject(raw).Properties)
-                {
-                    fields[property.Name] = property.Value is PSObject v ? v.BaseObject : property.Value;
-                }
-            }
-
-            string? Field(params string[] names) => names.Select(n => fields.TryGetValue(n, out var v) ? v?.ToString() : null).FirstOrDefault(v => v is not null);
-            var ip = Field("IPAddress");
-            IPAddress? address = ip is not null && IPAddress.TryParse(ip, out var parsed) ? parsed : null;
-            if (address is not null)
-            {
-                RequireIPv6(parameter, address);
-            }
-
-            var reservation = Dhcp6Reservation.Create(address, Field("Duid", "ClientDuid"), Field("MacAddress", "ClientId"), Field("Name"), out string? error);
-            if (reservation is null)
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, raw, $"-{parameter}: {error}"));
-            }
-
-            list.Add(reservation!);
-        }
-
-        return list;
+        var settings = BoundSettings([]);
+        return Parsed(() => PxeConfigurationParameters.Dhcp6Reservations(parameter, settings[parameter]), settings);
     }
 
     /// <summary>
@@ -177,7 +123,7 @@ public abstract class StartDhcpCmdlet : PxeCmdlet, IDisposable
             bootFiles[nameof(BootFile)] = BoundSettings([])[nameof(BootFile)];
         }
 
-        return BootOptions(ApplySettings(new PxeServerConfiguration(), bootFiles)) with { TftpServer = TftpServer };
+        return ApplySettings(new PxeServerConfiguration(), bootFiles).BootOptions() with { TftpServer = TftpServer };
     }
 
     /// <summary>A terminating InvalidParameter error listing what is wrong with DHCPv6 settings, when anything is.</summary>

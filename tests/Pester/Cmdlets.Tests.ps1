@@ -115,7 +115,7 @@ class HangingServer : PxePowerShell.Engine.Services.IPxeService {
     [PxePowerShell.Engine.Events.EventHub] $Events = [PxePowerShell.Engine.Events.EventHub]::new()
     [System.Threading.Tasks.Task] $Completion = [System.Threading.Tasks.TaskCompletionSource]::new().Task
     [System.Threading.ManualResetEventSlim] $StopCalled = [System.Threading.ManualResetEventSlim]::new()
-    [object] GetStatistics() { return $null }
+    [PxePowerShell.Engine.Services.IPxeServiceStatistics] GetStatistics() { return $null }
     [System.Threading.Tasks.Task] StartAsync([System.Threading.CancellationToken] $token) { return [System.Threading.Tasks.Task]::CompletedTask }
     [System.Threading.Tasks.Task] StopAsync([System.Threading.CancellationToken] $token) { $this.StopCalled.Set(); return $this.Completion }
     [System.Threading.Tasks.ValueTask] DisposeAsync() { return [System.Threading.Tasks.ValueTask]::new() }
@@ -127,7 +127,7 @@ class HangingServer : PxePowerShell.Engine.Services.IPxeService {
 class BrokenServer : PxePowerShell.Engine.Services.PxeServiceBase {
     BrokenServer() : base('cm-broken', 'Dhcp', $null, $null) { }
     [System.Collections.Generic.IReadOnlyList[System.Net.IPEndPoint]] get_EndPoints() { return [System.Net.IPEndPoint[]]@() }
-    [object] GetStatistics() { return $null }
+    [PxePowerShell.Engine.Services.IPxeServiceStatistics] GetStatistics() { return $null }
     [System.Threading.Tasks.Task] OnStartAsync([System.Threading.CancellationToken] $token) { return [System.Threading.Tasks.Task]::CompletedTask }
     [System.Threading.Tasks.Task] OnStopAsync() { return [System.Threading.Tasks.Task]::FromException([ArgumentException]::new('Only IPv4 addresses can be DHCP option values.')) }
 }

@@ -119,6 +119,8 @@ sys.exit(1)
     [InlineData("Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -Reservation @{ IPAddress = '10.0.0.5'; Duid = '000300015254' } -WhatIf", "IPv6AddressRequired")]
     [InlineData("Start-PxeDhcpServer -Range fd00::1,fd00::9 -WhatIf", "IPv4AddressRequired")]
     [InlineData("Start-PxeProxyDhcp -Dhcp6 -Menu 'Boot' -WhatIf", "InvalidParameter")]
+    [InlineData("Start-PxeProxyDhcp -Dhcp6 -BootFile @{ Pdp11 = 'x.efi' } -WhatIf", "UnknownArchitecture")]
+    [InlineData("Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -BootFile @{ Pdp11 = 'x.efi' } -WhatIf", "UnknownArchitecture")]
     [InlineData("Start-PxeServer -Root / -Dhcp6Range 10.0.0.1,10.0.0.9 -WhatIf", "IPv6AddressRequired")]
     [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00:2::9 -WhatIf", "InvalidParameter")]
     [InlineData("Start-PxeServer -Root / -Dhcp6 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; MacAddress = '52-54-00-00-00-01' } -WhatIf", "InvalidParameter")]
@@ -127,6 +129,18 @@ sys.exit(1)
     {
         var error = host.Invoke(command).SingleError(errorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+    }
+
+    [Theory]
+    [InlineData("Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -Reservation @{ IPAddress = 'fd00::5'; Duid = '000300015254'; Colour = 'blue' } -WhatIf")]
+    [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00::9 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; Duid = '000300015254'; Colour = 'blue' } -WhatIf")]
+    [InlineData("Start-PxeDhcpServer -Range 10.0.0.1,10.0.0.9 -Reservation @{ IPAddress = '10.0.0.5'; MacAddress = '52-54-00-00-00-01'; Colour = 'blue' } -WhatIf")]
+    public void An_unknown_reservation_field_is_refused_the_same_way_by_every_start_cmdlet(string command)
+    {
+        // Before: Start-PxeDhcpServer -Dhcp6 had its own parser, which ignored the field and started the server.
+        var error = host.Invoke(command).SingleError("InvalidParameter");
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("'Colour' is not a reservation field", error.Exception.Message, StringComparison.Ordinal);
     }
 
     private VethLab Lab()

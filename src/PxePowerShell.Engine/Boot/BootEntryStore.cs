@@ -118,21 +118,8 @@ public sealed class BootEntryStore
     /// <summary>Replaces the entry with the same name (case-insensitive) by <paramref name="entry"/>; throws EntryNotFound, invalid input or DefaultConflict.</summary>
     public BootEntry Set(BootEntry entry)
     {
-        var normalized = Check(entry);
-        lock (_gate)
-        {
-            SyncLocked();
-            var current = Current;
-            int index = IndexOf(current.Entries, normalized.Name);
-            if (index < 0)
-            {
-                throw NotFound(normalized.Name);
-            }
-
-            CheckDefault(normalized, current.Entries.RemoveAt(index));
-            Commit(current.Settings, current.Entries.SetItem(index, normalized));
-            return normalized;
-        }
+        var normalized = Check(entry); // an invalid entry is refused before its name is looked up
+        return Update(normalized.Name, _ => normalized);
     }
 
     /// <summary>Changes the entry named <paramref name="name"/> with <paramref name="change"/> (which may rename it) and saves.</summary>

@@ -86,4 +86,16 @@ public static class PxeConfigurationParameters
 
         return PxeConfigurationValues.RequireDhcpAddresses(PxeConfigurationValues.Apply(configuration, values), addressKey);
     }
+
+    /// <summary>
+    /// The DHCPv6 reservations a parameter named <paramref name="parameter"/> gives (Start-PxeDhcpServer -Dhcp6
+    /// -Reservation): the parser of -Dhcp6Reservation and of a file's Dhcp6Reservations, with the same ErrorIds and
+    /// unknown fields refused the same way; null is none.
+    /// </summary>
+    /// <exception cref="PxeConfigurationException">An item cannot be used; its ErrorId says why.</exception>
+    public static IReadOnlyList<Dhcp6.Dhcp6Reservation> Dhcp6Reservations(string parameter, object? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(parameter);
+        return value is null ? [] : PxeConfigurationValues.Reservations6(parameter, value);
+    }
 }

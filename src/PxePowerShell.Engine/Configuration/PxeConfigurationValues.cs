@@ -83,7 +83,7 @@ public static class PxeConfigurationValues
                 "Dhcp6RangeStart" => c with { Dhcp6RangeStart = Address6(key, value) },
                 "Dhcp6RangeEnd" => c with { Dhcp6RangeEnd = Address6(key, value) },
                 "Dhcp6Port" => c with { Dhcp6Port = Integer(key, value, 0, 65535) },
-                "Dhcp6Reservations" => c with { Dhcp6Reservations = List(key, value).Select(v => Reservation6(key, v)).ToList() },
+                "Dhcp6Reservations" => c with { Dhcp6Reservations = Reservations6(key, value) },
                 "PxePort" => c with { PxePort = Integer(key, value, 0, 65535) },
                 "ClientPort" => c with { ClientPort = Integer(key, value, 1, 65535) },
                 "Tftp" => c with { Tftp = Boolean(key, value) },
@@ -445,6 +445,40 @@ public static class PxeConfigurationValues
         return new PxeMenuEntry(text, files.Count == 0 ? null : files);
     }
 
+    private static readonly Dictionary<string, string> ReservationFields4 = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["IPAddress"] = "IPAddress",
+        ["MacAddress"] = "MacAddress",
+        ["ClientId"] = "MacAddress",
+        ["Name"] = "Name",
+        ["LeaseDuration"] = "LeaseDuration",
+        ["LeaseTime"] = "LeaseDuration",
+    };
+
+    private static readonly Dictionary<string, string> ReservationFields6 = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["IPAddress"] = "IPAddress",
+        ["Duid"] = "Duid",
+        ["ClientDuid"] = "Duid",
+        ["MacAddress"] = "MacAddress",
+        ["ClientId"] = "MacAddress",
+        ["Name"] = "Name",
+    };
+
+    /// <summary>
+    /// The fields of one reservation (a table or a row), each under the name <paramref name="fields"/> gives its alias, in
+    /// the order given; a field it does not know is refused the same way for both address families.
+    /// </summary>
+    private static IEnumerable<(string Field, object? Value)> ReservationFields(string key, object? value, Dictionary<string, string> fields, string use)
+    {
+        foreach (DictionaryEntry entry in Table(key, value))
+        {
+            yield return fields.TryGetValue(entry.Key?.ToString() ?? string.Empty, out var field)
+                ? (field, entry.Value)
+                : throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use {use}.");
+        }
+    }
+
     private static DhcpReservation Reservation(string key, object? value)
     {
         if (value is DhcpReservation given)
@@ -456,24 +490,22 @@ public static class PxeConfigurationValues
         IPAddress? address = null;
         string? mac = null, name = null;
         TimeSpan? lease = null;
-        foreach (DictionaryEntry entry in Table(key, value))
+        foreach (var (field, v) in ReservationFields(key, value, ReservationFields4, "IPAddress, MacAddress (or ClientId), Name and LeaseDuration"))
         {
-            switch (entry.Key?.ToString()?.ToLowerInvariant())
+            switch (field)
             {
-                case "ipaddress":
-                    address = Address($"{key}.IPAddress", entry.Value);
+                case "IPAddress":
+                    address = Address($"{key}.IPAddress", v);
                     break;
-                case "macaddress" or "clientid":
-                    mac = Text($"{key}.MacAddress", entry.Value);
+                case "MacAddress":
+                    mac = Text($"{key}.MacAddress", v);
                     break;
-                case "name":
-                    name = IsEmpty(entry.Value) ? null : Text($"{key}.Name", entry.Value);
-                    break;
-                case "leaseduration" or "leasetime":
-                    lease = IsEmpty(entry.Value) ? null : Duration($"{key}.LeaseDuration", entry.Value);
+                case "Name":
+                    name = IsEmpty(v) ? null : Text($"{key}.Name", v);
                     break;
                 default:
-                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use IPAddress, MacAddress (or ClientId), Name and LeaseDuration.");
+                    lease = IsEmpty(v) ? null : Duration($"{key}.LeaseDuration", v);
+                    break;
             }
         }
 
@@ -493,28 +525,41 @@ public static class PxeConfigurationValues
         return new DhcpReservation(address, normalized, name, lease);
     }
 
+    /// <summary>
+    /// DHCPv6 reservations (IPAddress, Duid or MacAddress, Name) as Start-PxeServer -Dhcp6Reservation, a file's
+    /// Dhcp6Reservations and Start-PxeDhcpServer -Dhcp6 -Reservation give them; <paramref name="key"/> names the setting in errors.
+    /// </summary>
+    /// <exception cref="PxeConfigurationException">An item cannot be used; its ErrorId says why.</exception>
+    internal static List<Dhcp6.Dhcp6Reservation> Reservations6(string key, object? value) => List(key, value).Select(v => Reservation6(key, v)).ToList();
+
     private static Dhcp6.Dhcp6Reservation Reservation6(string key, object? value)
     {
+        if (value is Dhcp6.Dhcp6Reservation given)
+        {
+            _ = Address6($"{key}.IPAddress", given.IPAddress);
+            return given;
+        }
+
         IPAddress? address = null;
         string? duid = null, mac = null, name = null;
-        foreach (DictionaryEntry entry in Table(key, value))
+        foreach (var (field, v) in ReservationFields(key, value, ReservationFields6, "IPAddress, Duid or MacAddress, and Name"))
         {
-            switch (entry.Key?.ToString()?.ToLowerInvariant())
+            // A blank optional column of an Import-Csv row is not given (Duid and MacAddress are alternatives).
+            string? text = field == "IPAddress" || IsEmpty(v) ? null : Text($"{key}.{field}", v);
+            switch (field)
             {
-                case "ipaddress":
-                    address = Address6($"{key}.IPAddress", entry.Value);
+                case "IPAddress":
+                    address = Address6($"{key}.IPAddress", v);
                     break;
-                case "duid" or "clientduid":
-                    duid = Text($"{key}.Duid", entry.Value);
+                case "Duid":
+                    duid = text;
                     break;
-                case "macaddress" or "clientid":
-                    mac = Text($"{key}.MacAddress", entry.Value);
-                    break;
-                case "name":
-                    name = Text($"{key}.Name", entry.Value);
+                case "MacAddress":
+                    mac = text;
                     break;
                 default:
-                    throw new PxeConfigurationException(key, $"{key}: '{entry.Key}' is not a reservation field; use IPAddress, Duid or MacAddress, and Name.");
+                    name = text;
+                    break;
             }
         }
 

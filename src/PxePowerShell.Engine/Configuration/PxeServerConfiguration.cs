@@ -154,6 +154,21 @@ public sealed record PxeServerConfiguration
     /// <summary>IPv6 addresses reserved by DUID or MAC (full DHCPv6).</summary>
     public IReadOnlyList<Dhcp6.Dhcp6Reservation> Dhcp6Reservations { get; init; } = [];
 
+    /// <summary>
+    /// The boot options every DHCP and DHCPv6 reply of this configuration is built from: boot files, iPXE script, HTTP
+    /// boot URL, next server, PXE menu, prompt and its timeout.
+    /// </summary>
+    public Dhcp.PxeBootOptions BootOptions() => new()
+    {
+        BootFiles = BootFiles,
+        IpxeScript = IpxeScript,
+        HttpBootUrl = HttpBootUrl,
+        TftpServer = TftpServer,
+        Menu = Menu,
+        Prompt = Prompt,
+        Timeout = PromptTimeout,
+    };
+
     /// <summary>The DHCPv6 server port (547).</summary>
     public int Dhcp6Port { get; init; } = 547;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -62,9 +61,7 @@ public sealed record DhcpInterface(string Name, int Index, IPAddress Address, IP
         foreach (var name in names)
         {
             var match = all.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.Ordinal))
-                ?? throw PxeStartFailures.Tag(
-                    new ArgumentException($"There is no up interface named '{name}' with an IPv4 address. Interfaces: {string.Join(", ", all.Select(i => i.Name).Distinct())}.", nameof(names)),
-                    PxeStartFailure.InterfaceNotFound);
+                ?? throw NotFound($"There is no up interface named '{name}' with an IPv4 address. Interfaces: {string.Join(", ", all.Select(i => i.Name).Distinct())}.");
             if (!result.Exists(r => r.Name == match.Name))
             {
                 result.Add(match);
@@ -74,9 +71,7 @@ public sealed record DhcpInterface(string Name, int Index, IPAddress Address, IP
         foreach (var address in addresses)
         {
             var match = all.FirstOrDefault(i => i.Address.Equals(address))
-                ?? throw PxeStartFailures.Tag(
-                    new ArgumentException($"No interface has the address {address}. Addresses: {string.Join(", ", all.Select(i => i.Address))}.", nameof(addresses)),
-                    PxeStartFailure.InterfaceNotFound);
+                ?? throw NotFound($"No interface has the address {address}. Addresses: {string.Join(", ", all.Select(i => i.Address))}.");
             if (!result.Exists(r => r.Name == match.Name))
             {
                 result.Add(match);
@@ -96,4 +91,8 @@ public sealed record DhcpInterface(string Name, int Index, IPAddress Address, IP
 
         return result;
     }
+
+    /// <summary>A named interface or address that does not exist, with what to do.</summary>
+    private static PxeStartException NotFound(string what) =>
+        new(PxeErrorIds.InterfaceNotFound, PxeErrorCategory.ObjectNotFound, what + " Pass an existing interface name to -Interface or one of its addresses to -Address.");
 }

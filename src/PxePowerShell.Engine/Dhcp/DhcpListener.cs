@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PxePowerShell.Engine.Interop.Linux;
-using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp;
 
@@ -61,16 +60,17 @@ internal sealed class DhcpListener : IDisposable
             socket.Dispose();
             throw ex.SocketErrorCode switch
             {
-                SocketError.AccessDenied => PxeStartFailures.TagPort(
-                    PxeStartFailures.Tag(
-                        new UnauthorizedAccessException(
-                            $"UDP port {port} on {iface.Name} needs root or CAP_NET_BIND_SERVICE (and CAP_NET_RAW to bind to the interface); use -Port or run elevated.", ex),
-                        PxeStartFailure.PortAccessDenied),
+                SocketError.AccessDenied => new PxeStartException(
+                    PxeErrorIds.PortAccessDenied,
+                    PxeErrorCategory.PermissionDenied,
+                    $"UDP port {port} on {iface.Name} needs root or CAP_NET_BIND_SERVICE (and CAP_NET_RAW to bind to the interface); use -Port or run elevated.",
+                    ex,
                     port),
-                SocketError.AddressAlreadyInUse => PxeStartFailures.TagPort(
-                    PxeStartFailures.Tag(
-                        new IOException($"UDP port {port} is already in use on {iface.Name} (another DHCP server such as dnsmasq?); stop it or use another port.", ex),
-                        PxeStartFailure.PortInUse),
+                SocketError.AddressAlreadyInUse => new PxeStartException(
+                    PxeErrorIds.PortInUse,
+                    PxeErrorCategory.ResourceExists,
+                    $"UDP port {port} is already in use on {iface.Name} (another DHCP server such as dnsmasq?); stop it or use another port.",
+                    ex,
                     port),
                 _ => new IOException($"Cannot listen on UDP port {port} on {iface.Name}: {ex.Message}", ex),
             };

@@ -98,9 +98,10 @@ public sealed class DhcpServer : PxeServiceBase
         if (serving.Count == 0)
         {
             string have = interfaces.Count == 0 ? "no interface is in that subnet" : "listening on " + string.Join(", ", interfaces.Select(i => $"{i.Name} {i.Address}/{i.SubnetMask}"));
-            throw PxeStartFailures.Tag(
-                new ArgumentException($"The range {Options.StartRange}-{Options.EndRange} is outside the subnet of every listening interface ({have}); pick a range in an interface's subnet."),
-                PxeStartFailure.RangeOutsideSubnet);
+            throw new PxeStartException(
+                PxeErrorIds.RangeOutsideSubnet,
+                PxeErrorCategory.InvalidArgument,
+                $"The range {Options.StartRange}-{Options.EndRange} is outside the subnet of every listening interface ({have}); pick a range in an interface's subnet.");
         }
 
         _store = Storage()?.Open();
@@ -173,24 +174,13 @@ public sealed class DhcpServer : PxeServiceBase
     private int Handle(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination)
     {
         destination = null;
-        _counters.Received();
-        if (!DhcpMessage.TryParse(datagram, out var request, out _))
+        if (!DhcpIntake.TryAccept(_counters, listener, datagram, source, Interfaces, [(Options.ScopeId, Options.SubnetMask)], out var request, out var ignored))
         {
-            _counters.Malformed();
-            return 0;
-        }
+            if (ignored is not null)
+            {
+                Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), ignored, source));
+            }
 
-        if (DhcpProbeFilter.IsFromThisHost(request, source, listener.Interface.Address))
-        {
-            return 0; // this host looking for other servers (the conflict check, Find-PxeDhcpServer)
-        }
-
-        if (DhcpRelayCheck.Problem(request.RelayAgentAddress, Interfaces, [(Options.ScopeId, Options.SubnetMask)]) is { } badRelay)
-        {
-            // A reply would go to giaddr on the server port: a broadcast, this server itself or a reflector.
-            _counters.BadRelay();
-            _counters.Outcome(PxeEventKind.Ignored);
-            Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), badRelay), source));
             return 0;
         }
 

@@ -1,7 +1,9 @@
+using PxePowerShell.Engine.Services;
+
 namespace PxePowerShell.Engine.Dhcp;
 
 /// <summary>Counters of a DHCP or proxyDHCP server.</summary>
-public sealed record DhcpServerStatistics
+public sealed record DhcpServerStatistics : IPxeServiceStatistics
 {
     /// <summary>Datagrams received.</summary>
     public long Received { get; init; }

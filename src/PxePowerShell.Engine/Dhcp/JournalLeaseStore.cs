@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Storage;
 
 namespace PxePowerShell.Engine.Dhcp;
@@ -66,9 +65,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
         }
         catch (IOException ex)
         {
-            throw PxeStartFailures.Tag(
-                new PxeStorageException(InUseErrorId, PxeErrorCategory.ResourceBusy, $"The lease directory '{directory}' is in use by another DHCP server.", ex),
-                PxeStartFailure.DataDirectoryInUse);
+            throw new PxeStorageException(InUseErrorId, PxeErrorCategory.ResourceBusy, $"The lease directory '{directory}' is in use by another DHCP server.", ex);
         }
 
         try

@@ -45,9 +45,7 @@ public sealed class ProxyDhcpServer : PxeServiceBase
         var interfaces = DhcpInterface.Resolve(Options.Interfaces, Options.Addresses, i => !i.IsLoopback);
         if (interfaces.Count == 0)
         {
-            throw PxeStartFailures.Tag(
-                new InvalidOperationException("There is no up, non-loopback IPv4 interface to serve; name one with -Interface or -Address."),
-                PxeStartFailure.NoInterface);
+            throw new PxeStartException(PxeErrorIds.InterfaceNotFound, PxeErrorCategory.ObjectNotFound, "There is no up, non-loopback IPv4 interface to serve; name one with -Interface or -Address.");
         }
 
         bool bindToDevice = true;
@@ -74,24 +72,13 @@ public sealed class ProxyDhcpServer : PxeServiceBase
     private int Handle(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination)
     {
         destination = null;
-        _counters.Received();
-        if (!DhcpMessage.TryParse(datagram, out var request, out _))
+        if (!DhcpIntake.TryAccept(_counters, listener, datagram, source, Interfaces, null, out var request, out var ignored))
         {
-            _counters.Malformed();
-            return 0;
-        }
+            if (ignored is not null)
+            {
+                Publish(DhcpEvents.Outcome(Name, PxeProtocol.ProxyDhcp, Time.GetUtcNow(), ignored, source));
+            }
 
-        if (DhcpProbeFilter.IsFromThisHost(request, source, listener.Interface.Address))
-        {
-            return 0; // this host looking for other servers (the conflict check, Find-PxeDhcpServer)
-        }
-
-        if (DhcpRelayCheck.Problem(request.RelayAgentAddress, Interfaces, null) is { } badRelay)
-        {
-            // A reply would go to giaddr on the server port: a broadcast, this server itself or a reflector.
-            _counters.BadRelay();
-            _counters.Outcome(PxeEventKind.Ignored);
-            Publish(DhcpEvents.Outcome(Name, PxeProtocol.ProxyDhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), badRelay), source));
             return 0;
         }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp6;
 
@@ -85,9 +84,10 @@ public sealed record Dhcp6Interface(string Name, int Index, IPAddress? LinkLocal
         foreach (var name in names)
         {
             var match = all.FirstOrDefault(i => string.Equals(i.Name, name, StringComparison.Ordinal))
-                ?? throw PxeStartFailures.Tag(
-                    new ArgumentException($"There is no up interface named '{name}' with an IPv6 address. Interfaces: {string.Join(", ", all.Select(i => i.Name))}.", nameof(names)),
-                    PxeStartFailure.InterfaceNotFound);
+                ?? throw new PxeStartException(
+                    PxeErrorIds.InterfaceNotFound,
+                    PxeErrorCategory.ObjectNotFound,
+                    $"There is no up interface named '{name}' with an IPv6 address. Interfaces: {string.Join(", ", all.Select(i => i.Name))}. Pass an existing interface name to -Interface or one of its addresses to -Address.");
             if (!result.Contains(match))
             {
                 result.Add(match);

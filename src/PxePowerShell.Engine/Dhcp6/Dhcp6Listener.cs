@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Interop.Linux;
-using PxePowerShell.Engine.Services;
 
 namespace PxePowerShell.Engine.Dhcp6;
 
@@ -63,12 +62,16 @@ internal sealed class Dhcp6Listener : IDisposable
             socket.Dispose();
             throw ex.SocketErrorCode switch
             {
-                SocketError.AccessDenied => PxeStartFailures.Tag(
-                    new UnauthorizedAccessException($"UDP port {port} (DHCPv6) on {iface.Name} needs root or CAP_NET_BIND_SERVICE and CAP_NET_RAW; use -Dhcp6Port or run elevated.", ex),
-                    PxeStartFailure.PortAccessDenied),
-                SocketError.AddressAlreadyInUse => PxeStartFailures.Tag(
-                    new IOException($"UDP port {port} (DHCPv6) is already in use on {iface.Name} (another DHCPv6 server such as dnsmasq or Kea?); stop it or use another port.", ex),
-                    PxeStartFailure.PortInUse),
+                SocketError.AccessDenied => new PxeStartException(
+                    PxeErrorIds.PortAccessDenied,
+                    PxeErrorCategory.PermissionDenied,
+                    $"UDP port {port} (DHCPv6) on {iface.Name} needs root or CAP_NET_BIND_SERVICE and CAP_NET_RAW; use -Dhcp6Port or run elevated.",
+                    ex),
+                SocketError.AddressAlreadyInUse => new PxeStartException(
+                    PxeErrorIds.PortInUse,
+                    PxeErrorCategory.ResourceExists,
+                    $"UDP port {port} (DHCPv6) is already in use on {iface.Name} (another DHCPv6 server such as dnsmasq or Kea?); stop it or use another port.",
+                    ex),
                 _ => new IOException($"Cannot listen on UDP port {port} (DHCPv6) on {iface.Name}: {ex.Message}", ex),
             };
         }

@@ -83,9 +83,7 @@ public sealed class Dhcp6Server : PxeServiceBase
         var interfaces = Dhcp6Interface.Resolve(Options.Interfaces);
         if (interfaces.Count == 0)
         {
-            throw PxeStartFailures.Tag(
-                new InvalidOperationException("There is no up, non-loopback interface with an IPv6 link-local address to serve; name one with -Interface."),
-                PxeStartFailure.NoInterface);
+            throw new PxeStartException(PxeErrorIds.InterfaceNotFound, PxeErrorCategory.ObjectNotFound, "There is no up, non-loopback interface with an IPv6 link-local address to serve; name one with -Interface.");
         }
 
         byte[] duid = Options.ServerDuid is { Length: > 0 } configured ? configured : ServerDuidOf(interfaces);

@@ -244,17 +244,12 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
     }
 
     /// <summary>The boot options every DHCP reply is built from, with the HTTP URL wired in.</summary>
-    internal PxeBootOptions BootOptions() => new()
+    internal PxeBootOptions BootOptions() => Configuration.BootOptions() with
     {
         BootFiles = SecureBootChain is null
             ? Configuration.BootFiles
             : new Dictionary<ClientArchitecture, string>(Configuration.BootFiles) { [ClientArchitecture.EfiX64] = SecureBootChain.BootFile },
-        IpxeScript = Configuration.IpxeScript,
         HttpBootUrl = HttpBootUrl,
-        TftpServer = Configuration.TftpServer,
-        Menu = Configuration.Menu,
-        Prompt = Configuration.Prompt,
-        Timeout = Configuration.PromptTimeout,
     };
 
     private IPxeService? CreateDhcp()
@@ -441,10 +436,9 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         {
             await part.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            PxeStartFailures.TagPart(ex, what, port);
-            throw;
+            throw PxeStartException.InPart(ex, what, port);
         }
     }
 

@@ -1,5 +1,6 @@
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Http;
+using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Tftp;
 
 namespace PxePowerShell.Engine.Hosting;
@@ -8,4 +9,4 @@ namespace PxePowerShell.Engine.Hosting;
 /// <param name="Dhcp">proxyDHCP or DHCP counters.</param>
 /// <param name="Tftp">TFTP counters.</param>
 /// <param name="Http">HTTP counters.</param>
-public sealed record PxeServerStatistics(DhcpServerStatistics? Dhcp, TftpStatistics? Tftp, HttpStatistics? Http);
+public sealed record PxeServerStatistics(DhcpServerStatistics? Dhcp, TftpStatistics? Tftp, HttpStatistics? Http) : IPxeServiceStatistics;

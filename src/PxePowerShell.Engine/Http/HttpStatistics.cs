@@ -1,7 +1,9 @@
+using PxePowerShell.Engine.Services;
+
 namespace PxePowerShell.Engine.Http;
 
 /// <summary>Live counters of an <see cref="HttpBootServer"/>; safe to read while it runs.</summary>
-public sealed class HttpStatistics
+public sealed class HttpStatistics : IPxeServiceStatistics
 {
     private long _activeConnections;
     private long _totalConnections;

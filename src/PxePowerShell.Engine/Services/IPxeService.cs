@@ -32,7 +32,7 @@ public interface IPxeService : IAsyncDisposable
     /// <see cref="PxeServiceBase.GetStatistics"/>): DhcpServerStatistics, TftpStatistics, HttpStatistics,
     /// PxeServerStatistics, so a caller that holds the server reads them without a cast.
     /// </summary>
-    object GetStatistics();
+    IPxeServiceStatistics GetStatistics();
 
     /// <summary>Binds its sockets and starts serving; throws when a socket cannot be bound.</summary>
     Task StartAsync(CancellationToken cancellationToken = default);

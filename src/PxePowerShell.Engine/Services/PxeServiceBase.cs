@@ -57,7 +57,7 @@ public abstract class PxeServiceBase : IPxeService
 
     /// <inheritdoc />
     /// <remarks>Servers override it with their own statistics type as the return type.</remarks>
-    public abstract object GetStatistics();
+    public abstract IPxeServiceStatistics GetStatistics();
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken = default)

@@ -1,7 +1,9 @@
+using PxePowerShell.Engine.Services;
+
 namespace PxePowerShell.Engine.Tftp;
 
 /// <summary>A snapshot of a <see cref="TftpServer"/>'s counters.</summary>
-public sealed record TftpStatistics
+public sealed record TftpStatistics : IPxeServiceStatistics
 {
     /// <summary>The server's name.</summary>
     public required string Server { get; init; }

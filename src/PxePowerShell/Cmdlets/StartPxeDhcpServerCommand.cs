@@ -126,7 +126,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             Reservations = c.Reservations,
             DataDirectory = directory,
             LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
-            Boot = HasBootParameters ? BootOptions(c) : null,
+            Boot = HasBootParameters ? c.BootOptions() : null,
             NoOverride = c.NoOverride,
             HighAvailability = HighAvailability(name),
         };
@@ -178,7 +178,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             DeclineProbation = DeclineProbation,
             DeclineLimit = DeclineLimit,
             DnsServers = DnsServer,
-            Reservations = ParseReservations6(Reservation, nameof(Reservation)),
+            Reservations = BoundReservations6(nameof(Reservation)),
             DataDirectory = directory,
             Boot = HasBootParameters ? Dhcp6BootOptions() : new PxeBootOptions(),
         };

@@ -49,7 +49,7 @@ public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
             Port = c.DhcpPort,
             ClientPort = c.ClientPort,
             PxePort = c.PxePort,
-            Boot = BootOptions(c) with { DiscoveryControl = DiscoveryControl },
+            Boot = c.BootOptions() with { DiscoveryControl = DiscoveryControl },
             NoOverride = c.NoOverride,
         };
         string name = ServerName("ProxyDhcp");

@@ -71,8 +71,8 @@ public sealed class LayeringTests(ITestOutputHelper output)
     [Fact]
     public void TheGraphSeesATypeNamedOnlyInsideAMethodBody()
     {
-        // DhcpServer calls DhcpProbeFilter.IsFromThisHost in a method body only: no field or signature names it.
-        Assert.Contains(new TypeDependency($"{Prefix}Dhcp.DhcpServer", $"{Prefix}Dhcp.DhcpProbeFilter"), EngineTypeGraph.Dependencies);
+        // DhcpIntake calls DhcpProbeFilter.IsFromThisHost in a method body only: no field or signature names it.
+        Assert.Contains(new TypeDependency($"{Prefix}Dhcp.DhcpIntake", $"{Prefix}Dhcp.DhcpProbeFilter"), EngineTypeGraph.Dependencies);
     }
 
     /// <summary>Every dependency from a namespace to one listed after it, as "From -> To".</summary>

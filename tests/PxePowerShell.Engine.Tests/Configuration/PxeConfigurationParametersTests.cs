@@ -99,6 +99,28 @@ public sealed class PxeConfigurationParametersTests
     }
 
     [Fact]
+    public void Dhcp6_reservations_have_one_parser_for_both_cmdlets_and_files()
+    {
+        var row = new Hashtable { ["IPAddress"] = "fd00::5", ["Duid"] = "00-03-00-01-52-54-00-12-34-56", ["Colour"] = "blue" };
+
+        var fromDhcpServer = Assert.Throws<PxeConfigurationException>(() => PxeConfigurationParameters.Dhcp6Reservations("Reservation", new[] { row }));
+        var fromPxeServer = Assert.Throws<PxeConfigurationException>(() => PxeConfigurationParameters.Apply(new PxeServerConfiguration(), new Hashtable { ["Dhcp6Reservation"] = new[] { row } }));
+        var fromFile = Assert.Throws<PxeConfigurationException>(() => PxeConfigurationValues.FromValues(new Hashtable { ["Dhcp6Reservations"] = new[] { row } }));
+
+        Assert.Contains("'Colour' is not a reservation field", fromDhcpServer.Message, StringComparison.Ordinal);
+        Assert.All(new[] { fromPxeServer, fromFile }, e => Assert.Equal(fromDhcpServer.ErrorId, e.ErrorId));
+        Assert.Equal("Reservation", fromDhcpServer.Key);
+        Assert.Equal(PxeErrorIds.IPv6AddressRequired, Assert.Throws<PxeConfigurationException>(() => PxeConfigurationParameters.Dhcp6Reservations("Reservation", new[] { new Hashtable { ["IPAddress"] = "10.0.0.5", ["Duid"] = "000300015254" } })).ErrorId);
+
+        // Blank optional columns (an Import-Csv row with both Duid and MacAddress) are not given; a reservation object passes.
+        var blank = new Hashtable { ["IPAddress"] = "fd00::5", ["Duid"] = "00-03-00-01-52-54-00-12-34-56", ["MacAddress"] = string.Empty, ["Name"] = string.Empty };
+        var reservation = Assert.Single(PxeConfigurationParameters.Dhcp6Reservations("Reservation", new[] { blank }));
+        Assert.Null(reservation.Name);
+        Assert.Same(reservation, Assert.Single(PxeConfigurationParameters.Dhcp6Reservations("Reservation", new object[] { reservation })));
+        Assert.Empty(PxeConfigurationParameters.Dhcp6Reservations("Reservation", null));
+    }
+
+    [Fact]
     public void Blank_optional_reservation_columns_are_not_given()
     {
         var row = new Hashtable { ["IPAddress"] = "10.0.0.5", ["MacAddress"] = "52:54:00:12:34:56", ["Name"] = string.Empty, ["LeaseDuration"] = string.Empty };

@@ -75,9 +75,10 @@ public sealed class DhcpServerTests : IAsyncLifetime
     public async Task A_range_outside_the_interface_subnet_is_refused()
     {
         await using var bad = new DhcpServer("dhcp-bad", Options with { StartRange = IPAddress.Parse("10.201.250.50"), EndRange = IPAddress.Parse("10.201.250.60"), DataDirectory = null });
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => bad.StartAsync());
+        var ex = await Assert.ThrowsAsync<PxeStartException>(() => bad.StartAsync());
         Assert.Contains("outside the subnet", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(PxeStartFailure.RangeOutsideSubnet, PxeStartFailures.Of(ex));
+        Assert.Equal(PxeErrorIds.RangeOutsideSubnet, ex.ErrorId);
+        Assert.Equal(PxeErrorCategory.InvalidArgument, ex.Category);
     }
 
     [Fact]

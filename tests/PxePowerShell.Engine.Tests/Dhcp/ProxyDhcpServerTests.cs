@@ -81,9 +81,12 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
         holder.Bind(new IPEndPoint(IPAddress.Any, 0));
         int port = ((IPEndPoint)holder.LocalEndPoint!).Port;
         await using var second = new ProxyDhcpServer("proxy-busy", new ProxyDhcpServerOptions { Interfaces = ["lo"], Port = port, PxePort = 0 });
-        var ex = await Assert.ThrowsAsync<IOException>(() => second.StartAsync());
+        var ex = await Assert.ThrowsAsync<PxeStartException>(() => second.StartAsync());
         Assert.Contains($"port {port} is already in use", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(PxeStartFailure.PortInUse, PxeStartFailures.Of(ex));
+        Assert.Equal(PxeErrorIds.PortInUse, ex.ErrorId);
+        Assert.Equal(PxeErrorCategory.ResourceExists, ex.Category);
+        Assert.Equal(port, ex.Port);
+        Assert.IsType<SocketException>(ex.InnerException);
         Assert.Equal(PxeServerState.Faulted, second.State);
     }
 
@@ -91,7 +94,7 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
     public async Task A_second_server_on_the_same_interface_and_port_is_refused()
     {
         await using var second = new ProxyDhcpServer("proxy-twice", new ProxyDhcpServerOptions { Interfaces = ["lo"], Port = DhcpPort, PxePort = 0 });
-        var ex = await Assert.ThrowsAsync<IOException>(() => second.StartAsync());
+        var ex = await Assert.ThrowsAsync<PxeStartException>(() => second.StartAsync());
         Assert.Contains("already in use on lo", ex.Message, StringComparison.Ordinal);
 
         // The first one still answers.
@@ -103,9 +106,10 @@ public sealed class ProxyDhcpServerTests : IAsyncLifetime
     public async Task An_unknown_interface_is_a_clear_error()
     {
         await using var bad = new ProxyDhcpServer("proxy-bad", new ProxyDhcpServerOptions { Interfaces = ["nosuch0"], Port = 0, PxePort = 0 });
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => bad.StartAsync());
+        var ex = await Assert.ThrowsAsync<PxeStartException>(() => bad.StartAsync());
         Assert.Contains("nosuch0", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(PxeStartFailure.InterfaceNotFound, PxeStartFailures.Of(ex));
+        Assert.Equal(PxeErrorIds.InterfaceNotFound, ex.ErrorId);
+        Assert.Equal(PxeErrorCategory.ObjectNotFound, ex.Category);
     }
 
     public async Task DisposeAsync()

@@ -149,7 +149,9 @@ public sealed class PxeServerTests : IDisposable
         int busy = ((IPEndPoint)holder.LocalEndPoint!).Port;
         await using var server = new PxeServer(Configuration() with { TftpPort = busy }, new BootNamespace(_root), Entries);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => server.StartAsync());
+        var ex = await Assert.ThrowsAsync<PxeStartException>(() => server.StartAsync());
+        Assert.Equal(("TFTP", busy, PxeErrorIds.PortInUse), (ex.Part, ex.Port, ex.ErrorId)); // the part that failed, not the HTTP one
+        Assert.IsType<SocketException>(ex.InnerException);
 
         Assert.Equal(PxeServerState.Faulted, server.State);
         var http = Assert.IsType<Engine.Http.HttpBootServer>(server.Services[0]);
