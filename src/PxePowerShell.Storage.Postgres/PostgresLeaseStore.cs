@@ -19,7 +19,7 @@ namespace PxePowerShell.Storage.Postgres;
 /// client holds unexpired (<see cref="StoreErrorIds.LeaseHeld"/>), so even a server that chose in memory never acknowledges
 /// an address twice.
 /// </summary>
-public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservationFeed
+public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservationFeed, IHaHeartbeatStore
 {
     /// <summary>The name every change of <c>pxe_reservation</c> is announced with on <c>pxe_changed</c>.</summary>
     internal const string ReservationsChannelName = "reservations";
@@ -241,6 +241,12 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
             return (requested is null ? null : Single(c, tx, FreeSql, parameters(requested))) ?? Single(c, tx, FreeSql, parameters(null));
         });
     }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, TimeSpan> Heartbeat(string server, IReadOnlyList<string> peers) => PostgresHeartbeats.Beat(_store, server, peers);
+
+    /// <inheritdoc />
+    public void Leave(string server) => PostgresHeartbeats.Leave(_store, server);
 
     /// <inheritdoc />
     public void Dispose()

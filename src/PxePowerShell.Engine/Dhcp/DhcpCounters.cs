@@ -7,6 +7,7 @@ namespace PxePowerShell.Engine.Dhcp;
 internal sealed class DhcpCounters
 {
     private long _received, _malformed, _ignored, _discovers, _requests, _offers, _acks, _naks, _declines, _releases, _proxyOffers, _proxyAcks, _sendErrors, _badRelays;
+    private long _leftToPeers, _heartbeatFailures;
 
     public void Received() => Interlocked.Increment(ref _received);
 
@@ -15,6 +16,10 @@ internal sealed class DhcpCounters
     public void SendError() => Interlocked.Increment(ref _sendErrors);
 
     public void BadRelay() => Interlocked.Increment(ref _badRelays);
+
+    public void LeftToPeer() => Interlocked.Increment(ref _leftToPeers);
+
+    public void HeartbeatFailed() => Interlocked.Increment(ref _heartbeatFailures);
 
     public void Request(DhcpMessageType type)
     {
@@ -60,5 +65,7 @@ internal sealed class DhcpCounters
         ProxyAcks = Interlocked.Read(ref _proxyAcks),
         SendErrors = Interlocked.Read(ref _sendErrors),
         BadRelayAgents = Interlocked.Read(ref _badRelays),
+        LeftToPeers = Interlocked.Read(ref _leftToPeers),
+        HeartbeatFailures = Interlocked.Read(ref _heartbeatFailures),
     };
 }

@@ -17,6 +17,8 @@ public sealed class DhcpServer : PxeServiceBase
     private ILeaseStore? _store;
     private IGroupCommitLeaseStore? _commits;
     private DhcpLeaseResponder? _responder;
+    private HaPeerSet? _peers;
+    private Task? _heartbeats;
 
     /// <summary>Creates the server; throws <see cref="ArgumentException"/> listing what is wrong with the options.</summary>
     public DhcpServer(string name, DhcpServerOptions options, EventHub? events = null, TimeProvider? timeProvider = null)
@@ -110,6 +112,21 @@ public sealed class DhcpServer : PxeServiceBase
             _commits = grouped;
         }
 
+        if (Options.HighAvailability is { } ha)
+        {
+            // Heartbeat once before the first packet: the peers see this server, and it sees them, from the start.
+            if (_store is not IHaHeartbeatStore beats)
+            {
+                _store?.Dispose(); // an embedded journal would stay locked
+                _store = null;
+                throw new InvalidOperationException($"High availability (HaPeers) needs a lease store shared by the peers that keeps heartbeats, a PostgreSQL store (-Store); {Storage()?.Location ?? "no store"} does not.");
+            }
+
+            _peers = new HaPeerSet(ha);
+            _peers.Observe(beats.Heartbeat(ha.ServerName, _peers.Peers), Time.GetUtcNow());
+            _heartbeats = HeartbeatAsync(ha, beats, Lifetime);
+        }
+
         _responder = new DhcpLeaseResponder(Options, _store, Time);
         if (_store is IReservationFeed feed)
         {
@@ -140,6 +157,11 @@ public sealed class DhcpServer : PxeServiceBase
         if (_store is IReservationFeed feed)
         {
             feed.ReservationsChanged -= OnReservationsChanged;
+        }
+
+        if (_heartbeats is not null)
+        {
+            await _heartbeats.ConfigureAwait(false);
         }
 
         _store?.Dispose();
@@ -190,6 +212,16 @@ public sealed class DhcpServer : PxeServiceBase
             return 0;
         }
 
+        if (_peers is not null && LoadBalanced(request) is { } owner)
+        {
+            // Another peer of the group answers this client (RFC 3074 load balancing); it is ours again if that peer goes down.
+            _counters.Request(request.MessageType);
+            _counters.Outcome(PxeEventKind.Ignored);
+            _counters.LeftToPeer();
+            Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), $"load balancing: peer {owner} serves this client"), source));
+            return 0;
+        }
+
         var response = _responder!.Respond(request, listener.Interface.Address);
         _counters.Request(request.MessageType);
         _counters.Outcome(response.Kind);
@@ -215,5 +247,62 @@ public sealed class DhcpServer : PxeServiceBase
         }
 
         return length;
+    }
+
+    /// <summary>
+    /// The peer that answers <paramref name="request"/> when it is not this server; null when this server does. As Kea's HA,
+    /// the client messages (DISCOVER, REQUEST, DECLINE, RELEASE, INFORM) are balanced; a client with neither a client
+    /// identifier nor a hardware address is answered by every peer.
+    /// </summary>
+    private string? LoadBalanced(DhcpMessage request)
+    {
+        if (request.MessageType is not (DhcpMessageType.Discover or DhcpMessageType.Request or DhcpMessageType.Decline or DhcpMessageType.Release or DhcpMessageType.Inform)
+            || LoadBalanceHash.Bucket(request) is not byte bucket)
+        {
+            return null;
+        }
+
+        string owner = _peers!.Owner(bucket, Time.GetUtcNow());
+        return string.Equals(owner, _peers.Self, StringComparison.Ordinal) ? null : owner;
+    }
+
+    /// <summary>
+    /// Writes this server's heartbeat and reads the peers' every <see cref="DhcpHaOptions.HeartbeatDelay"/> until the server
+    /// stops, then marks this server as gone so that the peers take its clients at their next heartbeat. While the store
+    /// cannot be reached the peers' heartbeats age in this server's view: it answers their clients too, and the store's
+    /// allocation still decides every address.
+    /// </summary>
+    private async Task HeartbeatAsync(DhcpHaOptions ha, IHaHeartbeatStore store, CancellationToken stopping)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(ha.HeartbeatDelay, Time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            try
+            {
+                var ages = await Task.Run(() => store.Heartbeat(ha.ServerName, _peers!.Peers), CancellationToken.None).ConfigureAwait(false);
+                _peers!.Observe(ages, Time.GetUtcNow());
+            }
+            catch (PxeStorageException)
+            {
+                _counters.HeartbeatFailed();
+            }
+        }
+
+        try
+        {
+            await Task.Run(() => store.Leave(ha.ServerName), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (PxeStorageException)
+        {
+            _counters.HeartbeatFailed(); // the peers take over when the heartbeat ages instead
+        }
     }
 }

@@ -75,6 +75,12 @@ public sealed record DhcpServerOptions
     /// <summary>Never put options into the sname/file fields.</summary>
     public bool NoOverride { get; init; }
 
+    /// <summary>
+    /// Load balancing and failover with other servers of the same segment and database (docs/fleet.md); null: this server
+    /// answers every client. Needs a <see cref="LeaseStorage"/> whose store keeps heartbeats (<see cref="IHaHeartbeatStore"/>).
+    /// </summary>
+    public DhcpHaOptions? HighAvailability { get; init; }
+
     /// <summary>Checks the settings; returns the problems (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -133,6 +139,11 @@ public sealed record DhcpServerOptions
             {
                 errors.Add($"{name}: '{a}' is not an IPv4 address.");
             }
+        }
+
+        if (HighAvailability is not null)
+        {
+            errors.AddRange(HighAvailability.Validate());
         }
 
         if (errors.Count > 0)

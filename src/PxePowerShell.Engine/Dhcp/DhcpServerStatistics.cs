@@ -47,6 +47,12 @@ public sealed record DhcpServerStatistics : IPxeServiceStatistics
     /// <summary>Relayed requests dropped because giaddr cannot be a relay agent (a broadcast, network, own or non-unicast address).</summary>
     public long BadRelayAgents { get; init; }
 
+    /// <summary>Client messages left to another server of the high-availability group (their RFC 3074 bucket is that peer's; docs/fleet.md).</summary>
+    public long LeftToPeers { get; init; }
+
+    /// <summary>Heartbeats of the high-availability group that could not be written or read (the store was unreachable).</summary>
+    public long HeartbeatFailures { get; init; }
+
     /// <summary>Replies sent in total.</summary>
     public long Replies => Offers + Acks + Naks + ProxyOffers + ProxyAcks;
 }

@@ -77,6 +77,23 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
 
+    /// <summary>
+    /// The servers that share this segment's clients, this one (-Name) included, as Kea HA's peers in load-balancing mode:
+    /// RFC 3074 buckets split between them, taken over from a peer whose heartbeat in the -Store database stops (docs/fleet.md).
+    /// </summary>
+    [Parameter]
+    [ValidateCount(2, 64)]
+    [ValidateNotNullOrEmpty]
+    public string[] HaPeers { get; set; } = [];
+
+    /// <summary>How often this server heartbeats in the database and reads its peers' heartbeats (default 1 second; Kea's heartbeat-delay).</summary>
+    [Parameter]
+    public TimeSpan HaHeartbeatDelay { get; set; } = DhcpHaOptions.DefaultHeartbeatDelay;
+
+    /// <summary>How old a peer's heartbeat may get before this server answers that peer's clients (default 3 seconds; Kea's max-response-delay).</summary>
+    [Parameter]
+    public TimeSpan HaMaxResponseDelay { get; set; } = DhcpHaOptions.DefaultMaxResponseDelay;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -86,7 +103,8 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             return;
         }
 
-        var c = BoundConfiguration(nameof(DataDirectory), nameof(Store));
+        var c = BoundConfiguration(nameof(DataDirectory), nameof(Store), nameof(HaPeers), nameof(HaHeartbeatDelay), nameof(HaMaxResponseDelay));
+        string name = ServerName("Dhcp");
         IPAddress start = c.RangeStart!;
         IPAddress end = c.RangeEnd!;
         string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
@@ -110,6 +128,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
             Boot = HasBootParameters ? c.BootOptions() : null,
             NoOverride = c.NoOverride,
+            HighAvailability = HighAvailability(name),
         };
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -117,7 +136,6 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, $"{start}-{end}", string.Join(" ", problems)));
         }
 
-        string name = ServerName("Dhcp");
         if (Store is not null)
         {
             options = options with { LeaseStorage = StoreSetting.Leases(Store, name) };
@@ -135,7 +153,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     private void StartDhcp6()
     {
         var given = MyInvocation.BoundParameters;
-        foreach (var v4Only in new[] { nameof(SubnetMask), nameof(Router), nameof(DomainName), nameof(ClientPort), nameof(Address), nameof(NoOverride) })
+        foreach (var v4Only in new[] { nameof(SubnetMask), nameof(Router), nameof(DomainName), nameof(ClientPort), nameof(Address), nameof(NoOverride), nameof(HaPeers) })
         {
             if (given.ContainsKey(v4Only))
             {
@@ -177,5 +195,27 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         StartServer(new Engine.Dhcp6.Dhcp6Server(name, options, ModuleState.Events), "DHCPv6 server", options.Port);
+    }
+
+    /// <summary>-HaPeers and its delays as the engine's settings (null without -HaPeers); a terminating InvalidParameter when they cannot apply.</summary>
+    private DhcpHaOptions? HighAvailability(string name)
+    {
+        var given = MyInvocation.BoundParameters;
+        if (HaPeers.Length == 0)
+        {
+            foreach (var delay in new[] { nameof(HaHeartbeatDelay), nameof(HaMaxResponseDelay) }.Where(given.ContainsKey))
+            {
+                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, delay, $"-{delay} sets the heartbeat of a high-availability group; give the group's servers with -HaPeers (and the shared database with -Store), or leave it out."));
+            }
+
+            return null;
+        }
+
+        if (Store is null)
+        {
+            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, nameof(HaPeers), "-HaPeers needs -Store: the servers of a high-availability group share their leases and heartbeats in one PostgreSQL database (docs/fleet.md)."));
+        }
+
+        return new DhcpHaOptions { ServerName = name, Peers = HaPeers, HeartbeatDelay = HaHeartbeatDelay, MaxResponseDelay = HaMaxResponseDelay };
     }
 }

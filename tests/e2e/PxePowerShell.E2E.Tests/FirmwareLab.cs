@@ -396,7 +396,7 @@ public sealed class FirmwareLab : IDisposable
     /// <summary>The repository (where out/ and the host's bin/ are).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    private static string BuildConfiguration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+    internal static string BuildConfiguration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
     private static string FindRepoRoot()
     {

@@ -93,6 +93,16 @@ public static class Shell
             }
         }
 
+        /// <summary>Kills the process with SIGKILL (a crash: no stop code runs) and waits for it to end.</summary>
+        public void Kill()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(15_000);
+            }
+        }
+
         /// <summary>Stops the process (SIGTERM, then kill).</summary>
         public void Stop()
         {
