@@ -14,7 +14,7 @@
     LeaseDuration = '12:00:00'
     Http = $true
     HttpPort = 8080
-    # The shared state (issue 20 item 2: the Store key of Start-PxeServer is not in this module version yet; until it
-    # is, each node keeps its leases in its own data directory, so give the nodes disjoint ranges or run one DHCP node):
-    # Store = 'Host=postgres;Database=pxe;Username=pxe;Password=change-me'
+    # The shared state: leases, reservations, boot entries, the client inventory and events, in one PostgreSQL
+    # (allocation is one transaction there, so both nodes may lease from the same range):
+    Store = 'Host=postgres;Database=pxe;Username=pxe;Password=change-me'
 }
