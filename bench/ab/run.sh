@@ -56,11 +56,11 @@ IN() { ip netns exec "$NS" "$@"; }
 
 now() { date +%s.%N; }
 wait_url() { for _ in $(seq 200); do curl -s -m 1 -o /dev/null "$1" && return 0; sleep 0.05; done; echo "nothing answers $1" >&2; exit 1; }
-start() { "$@" >/dev/null 2>&1 & SERVER_PID=$!; PIDS+=("$SERVER_PID"); }
+start() { ip netns exec "$NS" "$@" >/dev/null 2>&1 & SERVER_PID=$!; PIDS+=("$SERVER_PID"); } # the server itself, so that kill reaches it
 stop() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
 
 tftp_single() { # side -> MB/s
-  start IN dotnet "$WORK/bin-$1/tftp/TftpBenchServer.dll" "$ROOT" 6969 5000
+  start dotnet "$WORK/bin-$1/tftp/TftpBenchServer.dll" "$ROOT" 6969 5000
   IN bash -c "$(declare -f wait_url); wait_url tftp://127.0.0.1:6969/f10m"
   local t0 t1; rm -f "$OUT/single"; t0=$(now)
   IN curl -s --tftp-blksize 1468 -o "$OUT/single" tftp://127.0.0.1:6969/f100m; t1=$(now)
@@ -68,13 +68,13 @@ tftp_single() { # side -> MB/s
   stop
 }
 tftp_load() { # side -> aggregate MB/s of 200 x 10 MiB
-  start IN dotnet "$WORK/bin-$1/tftp/TftpBenchServer.dll" "$ROOT" 6969 5000
+  start dotnet "$WORK/bin-$1/tftp/TftpBenchServer.dll" "$ROOT" 6969 5000
   IN bash -c "$(declare -f wait_url); wait_url tftp://127.0.0.1:6969/f10m"
   IN "$WORK/tftpload" 127.0.0.1 6969 f10m "$ROOT/f10m" 200 1468 | awk '{ print ($2 == 0) ? $1 : 0 }'
   stop
 }
 http_single() { # side -> MiB/s
-  start IN dotnet "$WORK/bin-$1/http/HttpBenchServer.dll" "$ROOT" 18480
+  start dotnet "$WORK/bin-$1/http/HttpBenchServer.dll" "$ROOT" 18480
   IN bash -c "$(declare -f wait_url); wait_url http://127.0.0.1:18480/f10m"
   IN curl -s -o /dev/null -w '%{speed_download}\n' http://127.0.0.1:18480/big.bin | awk '{ printf "%.0f\n", $1 / 1048576 }'
   stop
