@@ -46,12 +46,8 @@ chmod -R a+rX "$WORK"
 
 # TFTP and HTTP on the loopback of a private namespace; DHCP over a veth between two more.
 ip netns add "$NS"; ip -n "$NS" link set lo up
-ip netns add "$SRV"; ip netns add "$CLI"
-ip link add "$VS" type veth peer name "$VC"
-ip link set "$VS" netns "$SRV"; ip link set "$VC" netns "$CLI"
-ip -n "$SRV" addr add 10.206.0.1/24 dev "$VS"; ip -n "$CLI" addr add 10.206.0.2/24 dev "$VC"
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set "$VS" up; ip -n "$CLI" link set "$VC" up
+source bench/lib/veth.sh
+veth_pair "$SRV" "$CLI" "$VS" "$VC" 10.206.0.1/24 10.206.0.2/24
 IN() { ip netns exec "$NS" "$@"; }
 
 now() { date +%s.%N; }

@@ -53,12 +53,8 @@ fi
 psql_pg() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- "$PGBIN/psql" -h "$PG" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 new_database() { psql_pg "DROP DATABASE IF EXISTS $1 WITH (FORCE)" && psql_pg "CREATE DATABASE $1"; } # name
 
-ip netns add "$SRV"; ip netns add "$CLI"
-ip link add "$VS" type veth peer name "$VC"
-ip link set "$VS" netns "$SRV"; ip link set "$VC" netns "$CLI"
-ip -n "$SRV" addr add 10.203.0.1/16 dev "$VS"; ip -n "$CLI" addr add 10.203.0.2/16 dev "$VC"
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set "$VS" up; ip -n "$CLI" link set "$VC" up
+source bench/lib/veth.sh
+veth_pair "$SRV" "$CLI" "$VS" "$VC" 10.203.0.1/16 10.203.0.2/16
 
 wait_socket() { for _ in $(seq 200); do ip netns exec "$SRV" ss -lun | grep -q ':67 ' && return; sleep 0.05; done; echo "$1 did not start" >&2; exit 1; }
 

@@ -28,12 +28,8 @@ trap cleanup EXIT
 dotnet build -c Release -o "$BIN/host" tests/PxePowerShell.DhcpTestHost >/dev/null
 dotnet build -c Release -o "$BIN/loadgen" bench/dhcp/loadgen >/dev/null
 
-ip netns add "$SRV"; ip netns add "$CLI"
-ip link add "$VS" type veth peer name "$VC"
-ip link set "$VS" netns "$SRV"; ip link set "$VC" netns "$CLI"
-ip -n "$SRV" addr add 10.202.0.1/24 dev "$VS"; ip -n "$CLI" addr add 10.202.0.2/24 dev "$VC"
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set "$VS" up; ip -n "$CLI" link set "$VC" up
+source bench/lib/veth.sh
+veth_pair "$SRV" "$CLI" "$VS" "$VC" 10.202.0.1/24 10.202.0.2/24
 
 load() { # name rate garbage
   local r
