@@ -15,9 +15,9 @@ public sealed class InterfaceCompleter : IArgumentCompleter
         NetworkInterface[] interfaces;
         try
         {
-            interfaces = NetworkInterface.GetAllNetworkInterfaces();
+            interfaces = Engine.Net.NetworkInterfaces.GetAll();
         }
-        catch (NetworkInformationException)
+        catch (Exception ex) when (ex is NetworkInformationException or Engine.PxeException)
         {
             return [];
         }

@@ -310,7 +310,7 @@ public abstract class PxeCmdlet : PSCmdlet
             return;
         }
 
-        var names = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Select(i => i.Name).ToList();
+        var names = Engine.Net.NetworkInterfaces.GetAll().Select(i => i.Name).ToList();
         if (!names.Contains(name, StringComparer.Ordinal))
         {
             ThrowTerminatingError(Error(

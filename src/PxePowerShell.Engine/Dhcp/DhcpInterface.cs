@@ -16,7 +16,7 @@ public sealed record DhcpInterface(string Name, int Index, IPAddress Address, IP
     public static IReadOnlyList<DhcpInterface> All()
     {
         var list = new List<DhcpInterface>();
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        foreach (var nic in Net.NetworkInterfaces.GetAll())
         {
             if (nic.OperationalStatus is OperationalStatus.Down or OperationalStatus.NotPresent)
             {

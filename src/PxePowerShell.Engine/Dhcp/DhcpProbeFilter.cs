@@ -30,10 +30,10 @@ internal static class DhcpProbeFilter
     {
         try
         {
-            return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            return Engine.Net.NetworkInterfaces.GetAll()
                 .Any(i => i.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)));
         }
-        catch (System.Net.NetworkInformation.NetworkInformationException)
+        catch (Exception ex) when (ex is System.Net.NetworkInformation.NetworkInformationException or PxeException)
         {
             return false;
         }

@@ -20,7 +20,7 @@ public sealed record Dhcp6Interface(string Name, int Index, IPAddress? LinkLocal
     public static IReadOnlyList<Dhcp6Interface> All()
     {
         var list = new List<Dhcp6Interface>();
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        foreach (var nic in Net.NetworkInterfaces.GetAll())
         {
             if (nic.OperationalStatus is OperationalStatus.Down or OperationalStatus.NotPresent || !nic.Supports(NetworkInterfaceComponent.IPv6))
             {

@@ -381,14 +381,14 @@ public sealed class PxeClientSimulator
             return null;
         }
 
-        var nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == _options.Interface)
+        var nic = Net.NetworkInterfaces.GetAll().FirstOrDefault(n => n.Name == _options.Interface)
             ?? throw new InvalidOperationException($"there is no interface '{_options.Interface}' (in this network namespace); see 'ip link'");
         return nic.GetIPProperties().UnicastAddresses.Select(u => u.Address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
     }
 
     private static string? InterfaceOf(IPAddress address)
     {
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        foreach (var nic in Net.NetworkInterfaces.GetAll())
         {
             if (nic.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)))
             {

@@ -29,7 +29,7 @@ internal sealed class TftpInterfaceMtu(TimeProvider time)
         int? mtu = null;
         try
         {
-            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            foreach (var nic in Net.NetworkInterfaces.GetAll())
             {
                 var properties = nic.GetIPProperties();
                 int index = localAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
@@ -44,8 +44,9 @@ internal sealed class TftpInterfaceMtu(TimeProvider time)
                 }
             }
         }
-        catch (NetworkInformationException)
+        catch (Exception ex) when (ex is NetworkInformationException or PxeException)
         {
+            // No MTU known: the default block size stands.
         }
         catch (PlatformNotSupportedException)
         {

@@ -154,6 +154,7 @@ public sealed class PublicSurfaceTests
         "Metrics.StoreLatency",
         "Net.DhcpMessageType",
         "Net.MacAddress",
+        "Net.NetworkInterfaces",
         "PxeErrorCategory",
         "PxeErrorIds",
         "PxeException",
