@@ -19,6 +19,7 @@ internal sealed class LeasePool
     private readonly Dictionary<string, uint> _reservationByClient = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, DhcpReservation> _reservations = [];
     private readonly HashSet<uint> _excluded = [];
+    private readonly Dictionary<string, HashSet<uint>> _declinedByClient = new(StringComparer.Ordinal);
     private uint _cursor;
 
     /// <summary>Creates the pool and loads the store's leases and reservations.</summary>
@@ -55,7 +56,7 @@ internal sealed class LeasePool
             {
                 uint a = IPv4.ToUInt32(lease.IPAddress);
                 var e = new Entry(a, lease.ClientId, lease.HostName, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue);
-                _byAddress[a] = e;
+                Set(a, e);
                 if (lease.AddressState == AddressState.Declined)
                 {
                     continue; // on probation: the client named is the one that declined it
@@ -168,7 +169,7 @@ internal sealed class LeasePool
         }
 
         Take(address, mac);
-        _byAddress[address] = new Entry(address, mac, hostName, AddressState.Offered, now + _options.OfferHoldTime);
+        Set(address, new Entry(address, mac, hostName, AddressState.Offered, now + _options.OfferHoldTime));
     }
 
     /// <summary>Leases an address; durable before it returns (throws when the store cannot write).</summary>
@@ -179,7 +180,7 @@ internal sealed class LeasePool
         var lease = entry.ToLease(Network, now);
         _store?.SaveLease(lease);
         Take(address, mac);
-        _byAddress[address] = entry;
+        Set(address, entry);
         return lease;
     }
 
@@ -189,7 +190,7 @@ internal sealed class LeasePool
         ArgumentNullException.ThrowIfNull(lease);
         uint address = IPv4.ToUInt32(lease.IPAddress);
         Take(address, lease.ClientId);
-        _byAddress[address] = new Entry(address, lease.ClientId, lease.HostName, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue);
+        Set(address, new Entry(address, lease.ClientId, lease.HostName, lease.AddressState, lease.LeaseExpiryTime ?? DateTimeOffset.MinValue));
     }
 
     /// <summary>
@@ -200,9 +201,15 @@ internal sealed class LeasePool
     {
         int count = 0;
         firstBack = DateTimeOffset.MaxValue;
-        foreach (var e in _byAddress.Values)
+        if (!_declinedByClient.TryGetValue(client, out var declined))
         {
-            if (e.State == AddressState.Declined && e.ClientId == client && now < e.Expiry)
+            return 0; // the common case, answered without looking at the other leases (this runs for every DISCOVER)
+        }
+
+        foreach (uint a in declined)
+        {
+            var e = _byAddress[a];
+            if (now < e.Expiry)
             {
                 count++;
                 if (e.Expiry < firstBack)
@@ -225,7 +232,7 @@ internal sealed class LeasePool
             _byClient.Remove(old.ClientId);
         }
 
-        _byAddress[address] = entry;
+        Set(address, entry);
     }
 
     /// <summary>Ends a client's lease now (RELEASE); the client keeps its affinity to the address.</summary>
@@ -238,7 +245,7 @@ internal sealed class LeasePool
 
         var entry = e with { State = AddressState.Expired, Expiry = now };
         _store?.SaveLease(entry.ToLease(Network, now));
-        _byAddress[address] = entry;
+        Set(address, entry);
         return true;
     }
 
@@ -247,7 +254,7 @@ internal sealed class LeasePool
     {
         if (_byClient.TryGetValue(mac, out uint a) && _byAddress.TryGetValue(a, out var e) && e.State == AddressState.Offered)
         {
-            _byAddress.Remove(a);
+            Unset(a);
             _byClient.Remove(mac);
         }
     }
@@ -260,11 +267,12 @@ internal sealed class LeasePool
     public bool Remove(IPAddress address)
     {
         uint a = IPv4.ToUInt32(address);
-        if (!_byAddress.Remove(a, out var e))
+        if (!_byAddress.TryGetValue(a, out var e))
         {
             return false;
         }
 
+        Unset(a);
         _store?.DeleteLease(address);
         if (e.ClientId.Length > 0 && _byClient.TryGetValue(e.ClientId, out uint held) && held == a)
         {
@@ -317,7 +325,7 @@ internal sealed class LeasePool
         {
             if (e.State == AddressState.ActiveReservation && !_reservations.ContainsKey(address))
             {
-                _byAddress[address] = e with { State = AddressState.Active };
+                Set(address, e with { State = AddressState.Active });
             }
         }
     }
@@ -343,7 +351,7 @@ internal sealed class LeasePool
         _reservationByClient.Remove(removed.MacAddress);
         if (_byAddress.TryGetValue(a, out var e) && e.State == AddressState.ActiveReservation)
         {
-            _byAddress[a] = e with { State = AddressState.Active };
+            Set(a, e with { State = AddressState.Active });
         }
 
         return true;
@@ -376,6 +384,32 @@ internal sealed class LeasePool
         return list;
     }
 
+    /// <summary>Records the entry of an address, keeping the index of declined addresses by client in step.</summary>
+    private void Set(uint address, Entry entry)
+    {
+        Unset(address);
+        _byAddress[address] = entry;
+        if (entry.State == AddressState.Declined)
+        {
+            if (!_declinedByClient.TryGetValue(entry.ClientId, out var declined))
+            {
+                _declinedByClient[entry.ClientId] = declined = [];
+            }
+
+            declined.Add(address);
+        }
+    }
+
+    /// <summary>Drops the entry of an address (and its place in the index of declined addresses).</summary>
+    private void Unset(uint address)
+    {
+        if (_byAddress.Remove(address, out var old) && old.State == AddressState.Declined
+            && _declinedByClient.TryGetValue(old.ClientId, out var declined) && declined.Remove(address) && declined.Count == 0)
+        {
+            _declinedByClient.Remove(old.ClientId);
+        }
+    }
+
     private void AddReservationCore(DhcpReservation r)
     {
         uint a = IPv4.ToUInt32(r.IPAddress);
@@ -400,7 +434,7 @@ internal sealed class LeasePool
         if (_byClient.TryGetValue(mac, out uint previous) && previous != address
             && _byAddress.TryGetValue(previous, out var prev) && prev.State == AddressState.Offered)
         {
-            _byAddress.Remove(previous);
+            Unset(previous);
         }
 
         _byClient[mac] = address;

@@ -113,6 +113,32 @@ public sealed class DhcpDeclineLimitTests : IDisposable
     }
 
     [Fact]
+    public void A_declined_address_that_is_removed_or_given_to_another_client_no_longer_counts_for_the_decliner()
+    {
+        var r = new DhcpLeaseResponder(Options(1, TimeSpan.FromMinutes(5)), null, _time);
+        var client = TestPackets.Mac(0xbad);
+        var (first, _) = DiscoverAndDecline(m => r.Respond(m, Server), client, 1, Server);
+        Assert.Equal(PxeEventKind.Ignored, r.Respond(TestPackets.Request(DhcpMessageType.Discover, client, 2), Server).Kind);
+
+        // Remove-PxeLease of the declined address lifts the limit at once.
+        Assert.True(r.RemoveLease(first.Reply!.YourAddress));
+        var (second, decline) = DiscoverAndDecline(m => r.Respond(m, Server), client, 3, Server);
+        Assert.Equal(PxeEventKind.DhcpDecline, decline!.Kind);
+        Assert.Equal(PxeEventKind.Ignored, r.Respond(TestPackets.Request(DhcpMessageType.Discover, client, 4), Server).Kind);
+
+        // After the probation another client leases the address; it is that client's now, and declines of it are its own.
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var other = TestPackets.Mac(0x0d);
+        var offer = r.Respond(TestPackets.Request(DhcpMessageType.Discover, other, 5).With(DhcpOptionCode.RequestedAddress, second.Reply!.YourAddress), Server);
+        Assert.Equal(second.Reply.YourAddress, offer.Reply!.YourAddress);
+        var ack = r.Respond(TestPackets.Request(DhcpMessageType.Request, other, 5).With(DhcpOptionCode.ServerIdentifier, Server).With(DhcpOptionCode.RequestedAddress, offer.Reply.YourAddress), Server);
+        Assert.Equal(PxeEventKind.DhcpAck, ack.Kind);
+        Assert.Equal(PxeEventKind.DhcpOffer, r.Respond(TestPackets.Request(DhcpMessageType.Discover, client, 6), Server).Kind);
+        Assert.Equal(PxeEventKind.DhcpDecline, r.Respond(TestPackets.Request(DhcpMessageType.Decline, other, 7).With(DhcpOptionCode.RequestedAddress, offer.Reply.YourAddress).With(DhcpOptionCode.ServerIdentifier, Server), Server).Kind);
+        Assert.Equal(PxeEventKind.Ignored, r.Respond(TestPackets.Request(DhcpMessageType.Discover, other, 8), Server).Kind);
+    }
+
+    [Fact]
     public void Bad_decline_settings_are_refused()
     {
         Assert.Contains(Options(0).Validate(), e => e.Contains("DeclineLimit", StringComparison.Ordinal));
