@@ -238,9 +238,11 @@ public sealed class DhcpServer : PxeServiceBase
 
         destination = DhcpReplyRouting.Destination(request, response.Reply, source, Options.ClientPort, DhcpPorts.ServerOrDefault(Options.Port), pxePort: false);
         int length = response.Reply.WriteTo(reply, response.MaxMessageSize, !Options.NoOverride);
-        if (length > 0 && _commits?.WhenCommitted() is { IsCompletedSuccessfully: false } commit)
+        if (length > 0 && response.Kind == PxeEventKind.DhcpAck && _commits?.WhenCommitted() is { IsCompletedSuccessfully: false } commit)
         {
-            // Leases written and not yet on disk (this one's or one it depends on): the reply leaves after their fsync.
+            // An ACK leaves after the fsync of every record written so far (its lease's and any it depends on, such as
+            // a release of the address). Nothing else waits: an OFFER is held in memory only (as Kea's), a NAK or an
+            // INFORM's ACK promises no lease, so after a crash the journal still decides every address.
             listener.SendAfter(commit, reply[..length].ToArray(), destination, source, _counters);
             destination = null;
             return 0;
