@@ -46,6 +46,9 @@ public sealed class DhcpServer : PxeServiceBase
     /// <inheritdoc />
     public override DhcpServerStatistics GetStatistics() => _counters.Snapshot();
 
+    /// <summary>ACKs the start-up warm-up got on its throwaway pool (<see cref="DhcpWarmUp"/>); 0 before the start.</summary>
+    internal int WarmUpAcks { get; private set; }
+
     /// <summary>The counters.</summary>
     public DhcpServerStatistics Statistics => _counters.Snapshot();
 
@@ -145,6 +148,7 @@ public sealed class DhcpServer : PxeServiceBase
         }
 
         Interfaces = serving;
+        WarmUpAcks = DhcpWarmUp.Run(Options, serving[0].Address, Time); // the DORA path compiled before the first client
         _listeners.Start(Handle, _counters, Lifetime);
 
         return Task.CompletedTask;

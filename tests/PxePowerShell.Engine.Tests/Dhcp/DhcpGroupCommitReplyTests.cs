@@ -1,5 +1,6 @@
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Tests.Dhcp;
@@ -90,6 +91,35 @@ public sealed class DhcpGroupCommitReplyTests : IAsyncLifetime
         Assert.Equal(DhcpMessageType.Ack, ack.MessageType);
         Assert.Equal(5u, ack.TransactionId);
         Assert.Equal(1, _server.Statistics.SendErrors);
+    }
+
+    [Fact]
+    public async Task The_start_up_warm_up_runs_the_dora_path_on_a_pool_of_its_own()
+    {
+        // 50 addresses for 64 made-up clients: the warm-up leased what it could, on a pool of its own.
+        Assert.Equal(50, _server.WarmUpAcks);
+        Assert.Empty(_server.GetLeases());
+        Assert.Equal(0, _store.Saved);
+        Assert.Equal(0, _server.Statistics.Received);
+        Assert.DoesNotContain(_server.Events.History(), e => e.Protocol == PxeProtocol.Dhcp);
+
+        // The first real client gets the first address of the range.
+        var mac = TestPackets.Mac(0xf1);
+        await _client.SendAsync(TestPackets.Request(DhcpMessageType.Discover, mac, 6), Port);
+        var offer = await _client.ReceiveAsync();
+        Assert.Equal(IPAddress.Parse("127.0.0.50"), offer.YourAddress);
+    }
+
+    [Fact]
+    public void The_warm_up_leases_every_made_up_client_of_a_large_scope()
+    {
+        var options = new DhcpServerOptions
+        {
+            StartRange = IPAddress.Parse("10.201.0.10"),
+            EndRange = IPAddress.Parse("10.201.3.250"),
+            SubnetMask = IPAddress.Parse("255.255.252.0"),
+        };
+        Assert.Equal(DhcpWarmUp.Exchanges, DhcpWarmUp.Run(options, IPAddress.Parse("10.201.0.1"), TimeProvider.System));
     }
 
     private static DhcpMessage Requesting(byte[] mac, uint xid, IPAddress address) =>
