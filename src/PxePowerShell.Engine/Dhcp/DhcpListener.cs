@@ -17,6 +17,9 @@ internal sealed class DhcpListener : IDisposable
     /// <summary>Handles a datagram: writes the reply into the buffer and returns its length and destination, or 0.</summary>
     public delegate int Handler(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination);
 
+    private readonly Queue<HeldReply> _held = new();
+    private Task? _lastCommit;
+
     private DhcpListener(Socket socket, DhcpInterface iface, bool pxePort)
     {
         Socket = socket;
@@ -155,30 +158,71 @@ internal sealed class DhcpListener : IDisposable
 
     /// <summary>
     /// Sends a reply once <paramref name="commit"/> completes (the group commit covering its lease), without holding up
-    /// the receive loop; a failed commit drops the reply (counted as a send error) and the client retries.
+    /// the receive loop; a failed commit drops the reply (counted as a send error) and the client retries. The replies
+    /// wait in one queue in the order they were decided, and one continuation per commit (not one per reply) sends every
+    /// reply whose commit is done: under load a commit covers dozens of ACKs, and a thread-pool item for each cost more
+    /// CPU (the pool's workers spinning for the next item) than the sends themselves.
     /// </summary>
-    public void SendAfter(Task commit, byte[] datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters) =>
-        commit.ContinueWith(
-            done =>
+    public void SendAfter(Task commit, byte[] datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
+    {
+        bool register;
+        lock (_held)
+        {
+            _held.Enqueue(new HeldReply(commit, datagram, destination, source, counters));
+            // One continuation per commit; also when it completed already (its own continuation may have run before this reply was queued).
+            register = !ReferenceEquals(commit, _lastCommit) || commit.IsCompleted;
+            _lastCommit = commit;
+        }
+
+        if (register)
+        {
+            commit.ContinueWith(static (_, state) => ((DhcpListener)state!).SendCommitted(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Replies held for a commit, oldest first (their commits complete in the same order).</summary>
+    internal int HeldReplies
+    {
+        get
+        {
+            lock (_held)
             {
-                if (!done.IsCompletedSuccessfully)
+                return _held.Count;
+            }
+        }
+    }
+
+    private void SendCommitted()
+    {
+        while (true)
+        {
+            HeldReply held;
+            lock (_held)
+            {
+                if (!_held.TryPeek(out held) || !held.Commit.IsCompleted)
                 {
-                    counters.SendError();
                     return;
                 }
 
-                try
-                {
-                    Send(datagram, destination, source, counters);
-                }
-                catch (ObjectDisposedException)
-                {
-                    // stopped meanwhile: the client retries against the next server
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+                _held.Dequeue();
+            }
+
+            if (!held.Commit.IsCompletedSuccessfully)
+            {
+                held.Counters.SendError();
+                continue;
+            }
+
+            try
+            {
+                Send(held.Datagram, held.Destination, held.Source, held.Counters);
+            }
+            catch (ObjectDisposedException)
+            {
+                // stopped meanwhile: the client retries against the next server
+            }
+        }
+    }
 
     private void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
     {
@@ -221,4 +265,6 @@ internal sealed class DhcpListener : IDisposable
     }
 
     public void Dispose() => Socket.Dispose();
+
+    private readonly record struct HeldReply(Task Commit, byte[] Datagram, IPEndPoint Destination, IPEndPoint Source, DhcpCounters Counters);
 }

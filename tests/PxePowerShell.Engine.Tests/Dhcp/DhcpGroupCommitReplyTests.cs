@@ -69,6 +69,35 @@ public sealed class DhcpGroupCommitReplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_acks_one_commit_covers_all_leave_when_it_completes()
+    {
+        var offers = new List<DhcpMessage>();
+        for (int i = 0; i < 3; i++)
+        {
+            await _client.SendAsync(TestPackets.Request(DhcpMessageType.Discover, TestPackets.Mac(0x70 + i), (uint)(70 + i)), Port);
+            offers.Add(await _client.ReceiveAsync());
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            await _client.SendAsync(Requesting(TestPackets.Mac(0x70 + i), (uint)(70 + i), offers[i].YourAddress), Port);
+        }
+
+        await _store.WrittenAsync(3);
+        Assert.False(_client.HasPending);
+        _store.Commit();
+        var xids = new List<uint>();
+        for (int i = 0; i < 3; i++)
+        {
+            var ack = await _client.ReceiveAsync();
+            Assert.Equal(DhcpMessageType.Ack, ack.MessageType);
+            xids.Add(ack.TransactionId);
+        }
+
+        Assert.Equal([70u, 71u, 72u], xids); // in the order they were decided
+    }
+
+    [Fact]
     public async Task A_failed_commit_sends_no_ack()
     {
         var a = TestPackets.Mac(0xa4);
