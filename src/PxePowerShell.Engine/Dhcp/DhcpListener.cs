@@ -81,29 +81,43 @@ internal sealed class DhcpListener : IDisposable
     }
 
     /// <summary>
-    /// Receives until cancelled; each datagram goes to <paramref name="handler"/> and its reply is sent. Under load
-    /// the loop drains queued datagrams with non-waiting receives and awaits only when the socket is empty, so a
-    /// burst costs no thread hop per packet; UDP sends complete in the kernel at once.
+    /// Receives until cancelled or disposed, on the calling thread (a thread of its own per socket, see
+    /// <see cref="DhcpListenerGroup"/>); each datagram goes to <paramref name="handler"/> and its reply is sent. The
+    /// socket stays blocking and is only ever used synchronously, so a datagram costs one recvmsg(2) and one sendmsg(2):
+    /// an awaited receive cost, per datagram once the queue ran dry (the usual case at a few thousand a second), an epoll
+    /// wake-up, a thread-pool hop and a worker spinning for more, together more CPU than parsing and answering it.
+    /// A receive timeout lets the loop see the cancellation when no datagram comes.
     /// </summary>
-    public async Task RunAsync(Handler handler, DhcpCounters counters, CancellationToken cancellationToken)
+    public void Run(Handler handler, DhcpCounters counters, CancellationToken cancellationToken)
     {
         var receive = new byte[4096];
         var send = new byte[DhcpMessage.MaxMessageSize];
         EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        try
+        {
+            Socket.ReceiveTimeout = (int)ReceivePoll.TotalMilliseconds;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
-            SocketReceiveMessageFromResult result;
+            EndPoint from = any;
+            var flags = SocketFlags.None;
+            int n;
             try
             {
-                result = await Socket.ReceiveMessageFromAsync(receive, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                n = Socket.ReceiveMessageFrom(receive, ref flags, ref from, out _);
             }
             catch (ObjectDisposedException)
             {
                 break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+            {
+                continue; // nothing came: look at the cancellation again
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
             {
@@ -111,39 +125,28 @@ internal sealed class DhcpListener : IDisposable
                 counters.Malformed();
                 continue;
             }
+            catch (SocketException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket)
+            {
+                break; // closed under the receive (Dispose)
+            }
 
             try
             {
-                Process(handler, counters, receive, result.ReceivedBytes, (IPEndPoint)result.RemoteEndPoint, send);
-                while (!cancellationToken.IsCancellationRequested && Socket.Available > 0)
-                {
-                    EndPoint from = any;
-                    var flags = SocketFlags.None;
-                    int n;
-                    try
-                    {
-                        n = Socket.ReceiveMessageFrom(receive, ref flags, ref from, out _);
-                    }
-                    catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
-                    {
-                        counters.Received();
-                        counters.Malformed();
-                        continue;
-                    }
-
-                    Process(handler, counters, receive, n, (IPEndPoint)from, send);
-                }
+                Process(handler, counters, receive, n, (IPEndPoint)from, send);
             }
             catch (ObjectDisposedException)
             {
                 break;
             }
-            catch (SocketException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
         }
     }
+
+    /// <summary>How long a receive waits before the loop looks at its cancellation again.</summary>
+    internal static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
 
     private void Process(Handler handler, DhcpCounters counters, byte[] receive, int received, IPEndPoint source, byte[] send)
     {

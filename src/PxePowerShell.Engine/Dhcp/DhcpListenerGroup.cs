@@ -15,13 +15,34 @@ internal sealed class DhcpListenerGroup
     public void Open(DhcpInterface iface, int port, bool pxePort, bool bindToDevice) =>
         _listeners.Add(DhcpListener.Open(iface, port, pxePort, bindToDevice));
 
-    /// <summary>Starts one receive loop per listener; they end when <paramref name="lifetime"/> is cancelled or the group stops.</summary>
+    /// <summary>
+    /// Starts one receive loop per listener, each on a thread of its own (blocking receives, see
+    /// <see cref="DhcpListener.Run"/>); they end when <paramref name="lifetime"/> is cancelled or the group stops.
+    /// </summary>
     public void Start(DhcpListener.Handler handler, DhcpCounters counters, CancellationToken lifetime)
     {
         EndPoints = _listeners.ConvertAll(l => l.LocalEndPoint);
         foreach (var listener in _listeners)
         {
-            _loops.Add(Task.Run(() => listener.RunAsync(handler, counters, lifetime)));
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    listener.Run(handler, counters, lifetime);
+                    ended.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    ended.TrySetException(ex);
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "dhcp receive " + listener.Interface.Name,
+            };
+            thread.Start();
+            _loops.Add(ended.Task);
         }
     }
 
