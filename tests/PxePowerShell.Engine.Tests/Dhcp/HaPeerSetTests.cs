@@ -99,7 +99,7 @@ public sealed class HaPeerSetTests
     [Theory]
     [InlineData("pxe-a", new[] { "pxe-a" }, "at least two")]
     [InlineData("pxe-a", new[] { "pxe-a", "PXE-A" }, "twice")]
-    [InlineData("pxe-c", new[] { "pxe-a", "pxe-b" }, "not one of HaPeers")]
+    [InlineData("pxe-c", new[] { "pxe-a", "pxe-b" }, "does not name this server")]
     public void Bad_groups_are_refused_with_the_reason(string self, string[] peers, string reason)
     {
         var problems = new DhcpHaOptions { ServerName = self, Peers = peers }.Validate();
