@@ -78,14 +78,14 @@ public sealed class HighAvailabilityCmdletTests(ModuleHost host, PostgresCluster
     }
 
     [Fact]
-    public void Start_PxeServer_runs_its_DHCP_part_in_the_group_and_Get_PxeServer_shows_the_buckets_it_answers_and_the_peers_it_sees()
+    public async Task Start_PxeServer_runs_its_DHCP_part_in_the_group_and_Get_PxeServer_and_its_metrics_show_the_buckets_it_answers_and_the_peers_it_sees()
     {
         string db = cluster.CreateDatabase();
         var v = new Dictionary<string, object?> { ["root"] = ModuleHost.SampleRoot, ["db"] = db };
         const string Group = "-HaPeers mt-ha-a,mt-ha-b -HaHeartbeatDelay 00:00:00.2 -HaMaxResponseDelay 00:00:01";
         try
         {
-            host.Invoke($"Start-PxeServer -Root $root -Dhcp -Range 127.0.0.50,127.0.0.60 -SubnetMask 255.255.255.0 -Interface lo -Port {FreeUdpPort()} -TftpPort 0 -ConflictCheckTimeout 0 -Store $db {Group} -Name mt-ha-a", v).AssertNoErrors();
+            host.Invoke($"Start-PxeServer -Root $root -Dhcp -Range 127.0.0.50,127.0.0.60 -SubnetMask 255.255.255.0 -Interface lo -Port {FreeUdpPort()} -TftpPort 0 -Http -HttpPort 0 -ConflictCheckTimeout 0 -Store $db {Group} -Name mt-ha-a", v).AssertNoErrors();
             var alone = Status("mt-ha-a", ".Dhcp");
             Assert.Equal(("PartnerDown", 256), ((string)alone.Properties["State"].Value.ToString()!, (int)alone.Properties["Buckets"].Value));
             Assert.Null(host.Invoke("(Get-PxeServer -Name mt-ha-a).GetStatistics().Dhcp.HighAvailability.Peers[0].HeartbeatAge").Output.Single());
@@ -100,10 +100,22 @@ public sealed class HighAvailabilityCmdletTests(ModuleHost host, PostgresCluster
             string peers = string.Join("\n", host.Invoke("(Get-PxeServer -Name mt-ha-a).GetStatistics().Dhcp.HighAvailability.Peers | Format-Table | Out-String -Width 120").AssertNoErrors().Output);
             Assert.Matches(@"mt-ha-b\s+True\s+\S+\s+128", peers);
 
+            // The same state for a monitoring system, at /-/metrics of the HTTP part.
+            int http = (int)host.Invoke("(Get-PxeServer -Name mt-ha-a).Http.EndPoints[0].Port").AssertNoErrors().Output.Single().BaseObject;
+            using var web = new HttpClient();
+            string metrics = await web.GetStringAsync(new Uri($"http://127.0.0.1:{http}/-/metrics"));
+            Assert.Contains("pxe_dhcp_ha_partner_down{server=\"mt-ha-a\"} 0\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("pxe_dhcp_ha_buckets{server=\"mt-ha-a\"} 128\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("pxe_dhcp_ha_peer_up{server=\"mt-ha-a\",peer=\"mt-ha-b\"} 1\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("pxe_dhcp_ha_heartbeat_failures_total{server=\"mt-ha-a\"} 0\n", metrics, StringComparison.Ordinal);
+
             // mt-ha-b stops: mt-ha-a takes its buckets at its next heartbeat.
             host.Invoke("Stop-PxeServer -Name mt-ha-b").AssertNoErrors();
             Assert.True(SpinWait.SpinUntil(() => Describe("mt-ha-a", ".Dhcp") == "PartnerDown 256 mt-ha-a,mt-ha-b", TimeSpan.FromSeconds(10)), Describe("mt-ha-a", ".Dhcp"));
             Assert.Equal(0L, host.Invoke("(Get-PxeServer -Name mt-ha-a).GetStatistics().Dhcp.HeartbeatFailures").Output.Single().BaseObject);
+            metrics = await web.GetStringAsync(new Uri($"http://127.0.0.1:{http}/-/metrics"));
+            Assert.Contains("pxe_dhcp_ha_partner_down{server=\"mt-ha-a\"} 1\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("pxe_dhcp_ha_peer_up{server=\"mt-ha-a\",peer=\"mt-ha-b\"} 0\n", metrics, StringComparison.Ordinal);
         }
         finally
         {
