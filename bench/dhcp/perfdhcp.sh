@@ -121,7 +121,7 @@ summary() { # server rate output
 }
 
 profile() { # server rate: the step's statements by total time, and the WAL's flushes (pg_stat_wal)
-  echo "## $1 $2: server CPU $(ps -o times= -p "$SERVER_PID" 2>/dev/null || echo "?") s"
+  echo "## $1 $2: server CPU $(ps -o times= -p "$SERVER_PID" 2>/dev/null || echo "?") s, of which $cpu_start s before the first packet (start-up)"
   psql_pg "SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms, round(total_exec_time::numeric) AS total_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12"
   psql_pg "SELECT 'wal: records ' || wal_records || ', writes ' || wal_write || ', syncs ' || wal_sync || ', sync ms ' || round(wal_sync_time::numeric) FROM pg_stat_wal"
 }
@@ -133,7 +133,7 @@ for rate in $RATES; do
   for server in $SERVERS; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
-    profiling=; [[ -z ${PROFILE:-} || $server != *-pg ]] || { profiling=1; psql_pg "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null; }
+    profiling=; [[ -z ${PROFILE:-} || $server != *-pg ]] || { profiling=1; cpu_start=$(ps -o times= -p "$SERVER_PID" || echo "?"); psql_pg "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null; }
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
     [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2
     summary "$server" "$rate" "$dir/perfdhcp.out"

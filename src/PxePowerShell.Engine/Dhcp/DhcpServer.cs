@@ -244,7 +244,8 @@ public sealed class DhcpServer : PxeServiceBase
 
         if (_work is not null && request.MessageType is DhcpMessageType.Discover or DhcpMessageType.Request)
         {
-            _work.Post(request.HardwareAddress, () => AnswerLater(listener, request, source), () =>
+            // A REQUEST finishes an exchange that has its offer: it goes ahead of the DISCOVERs waiting.
+            _work.Post(request.HardwareAddress, request.MessageType == DhcpMessageType.Request, () => AnswerLater(listener, request, source), () =>
             {
                 // The worker's queue was full and this was its oldest packet: dropped for a newer one, counted and said why.
                 _counters.Request(request.MessageType);
