@@ -184,24 +184,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         string client = _family == 4 && MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId;
         EnsureRange(range);
         var subnet = Subnet(range);
-        return _store.Statement("allocate an address", c =>
-        {
-            using var cmd = new NpgsqlCommand(AllocateSql, c);
-            cmd.Parameters.Add(Inet(range.ScopeId));
-            cmd.Parameters.Add(new NpgsqlParameter<IPNetwork> { NpgsqlDbType = NpgsqlDbType.Cidr, TypedValue = subnet });
-            cmd.Parameters.Add(Inet(range.StartRange));
-            cmd.Parameters.Add(Inet(range.EndRange));
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet, Value = range.Excluded as IPAddress[] ?? range.Excluded.ToArray() });
-            cmd.Parameters.Add(Text(client));
-            cmd.Parameters.Add(Text(hostName));
-            cmd.Parameters.Add(Inet(requested));
-            cmd.Parameters.Add(Text(state.ToString()));
-            cmd.Parameters.Add(Time(now));
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = duration });
-            cmd.Parameters.Add(Text(_store.ServerName));
-            using var reader = cmd.ExecuteReader();
-            return reader.Read() ? ReadLease(reader) : null;
-        });
+        return _store.Statement("allocate an address", c => Allocate(c, null, range, subnet, client, hostName, requested, now, duration, state));
     }
 
     /// <inheritdoc />
@@ -209,6 +192,31 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
     {
         ArgumentNullException.ThrowIfNull(range);
         EnsureRange(range);
+
+        // A rehearsal: one offer to a client that does not exist, in a transaction rolled back. It compiles this process's
+        // allocation path (Npgsql's parameters and reader for these types) and has PostgreSQL plan pxe_allocate on a pooled
+        // connection, so that the first clients are not answered by cold code. Nothing of it stays in the database.
+        _store.RolledBack("prepare the allocation", (c, tx) =>
+            Allocate(c, tx, range, Subnet(range), "pxe-prepare", null, null, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), AddressState.Offered));
+    }
+
+    private DhcpLease? Allocate(NpgsqlConnection c, NpgsqlTransaction? tx, LeaseRange range, IPNetwork subnet, string client, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
+    {
+        using var cmd = new NpgsqlCommand(AllocateSql, c, tx);
+        cmd.Parameters.Add(Inet(range.ScopeId));
+        cmd.Parameters.Add(new NpgsqlParameter<IPNetwork> { NpgsqlDbType = NpgsqlDbType.Cidr, TypedValue = subnet });
+        cmd.Parameters.Add(Inet(range.StartRange));
+        cmd.Parameters.Add(Inet(range.EndRange));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet, Value = range.Excluded as IPAddress[] ?? range.Excluded.ToArray() });
+        cmd.Parameters.Add(Text(client));
+        cmd.Parameters.Add(Text(hostName));
+        cmd.Parameters.Add(Inet(requested));
+        cmd.Parameters.Add(Text(state.ToString()));
+        cmd.Parameters.Add(Time(now));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = duration });
+        cmd.Parameters.Add(Text(_store.ServerName));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? ReadLease(reader) : null;
     }
 
     /// <inheritdoc />

@@ -124,6 +124,22 @@ public sealed class PostgresStore : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="body"/> in a transaction that is then rolled back (a rehearsal: nothing of it stays).</summary>
+    internal void RolledBack<T>(string operation, Func<NpgsqlConnection, NpgsqlTransaction, T> body)
+    {
+        try
+        {
+            using var connection = _source.OpenConnection();
+            using var tx = connection.BeginTransaction();
+            body(connection, tx);
+            tx.Rollback();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            throw PostgresErrors.Operation(ex, Location, operation);
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="body"/> in one transaction (read committed), committing it; runs it again when a concurrent
     /// transaction made it fail in a way a retry resolves (<see cref="PostgresErrors.IsRetryable"/>).

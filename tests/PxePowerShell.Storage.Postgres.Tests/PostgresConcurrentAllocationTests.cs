@@ -67,6 +67,25 @@ public sealed class PostgresConcurrentAllocationTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public void Prepare_makes_the_range_s_rows_at_start_and_leaves_no_lease_behind()
+    {
+        string db = cluster.CreateDatabase();
+        using (var a = PostgresStore.Open(db, "a"))
+        {
+            ((ILeaseAllocator)a.Leases).Prepare(Range);
+        }
+
+        Assert.Equal(Range.Size, PostgresCluster.Scalar(db, "SELECT count(*) FROM pxe_lease WHERE client_id IS NULL AND state = 'Free'"));
+        Assert.Equal(0L, PostgresCluster.Scalar(db, "SELECT count(*) FROM pxe_lease WHERE client_id IS NOT NULL")); // the rehearsal was rolled back
+
+        // a second server preparing the same range changes nothing, and allocation starts from the lowest free address
+        using var b = PostgresStore.Open(db, "b");
+        ((ILeaseAllocator)b.Leases).Prepare(Range);
+        Assert.Equal(Range.Size, PostgresCluster.Scalar(db, "SELECT count(*) FROM pxe_lease"));
+        Assert.Equal(IPAddress.Parse("10.9.0.10"), b.Leases.TryAllocate(Range, "52-54-00-00-00-01", null, null, Now, Hour, AddressState.Active)!.IPAddress);
+    }
+
+    [Fact]
     public void An_offer_commits_without_waiting_for_the_disk_and_an_acknowledgement_waits()
     {
         string db = cluster.CreateDatabase();
