@@ -29,7 +29,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
     private const string Columns = "host(address), host(scope), client_id, host_name, state, expiry";
 
     // Migration 6: the whole allocation (reservation, own row, requested, lowest free, longest expired) in one call.
-    private const string AllocateSql = "SELECT * FROM pxe_allocate($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    private const string AllocateSql = "SELECT * FROM pxe_allocate($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     private const string ClearClientSql = """
         UPDATE pxe_lease SET client_id = NULL, host_name = NULL, state = 'Free', expiry = NULL, server = $3, updated = now()
@@ -51,6 +51,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
     private readonly PostgresStore _store;
     private readonly int _family;
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
+    private readonly ConcurrentDictionary<(IPAddress, IPAddress), IPAddress> _last = new(); // per range: the address given last
 
     private readonly bool _owned;
     private readonly object _feedGate = new();
@@ -184,7 +185,13 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         string client = _family == 4 && MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId;
         EnsureRange(range);
         var subnet = Subnet(range);
-        return _store.Statement("allocate an address", c => Allocate(c, null, range, subnet, client, hostName, requested, now, duration, state));
+        var lease = _store.Statement("allocate an address", c => Allocate(c, null, range, subnet, client, hostName, requested, now, duration, state));
+        if (lease is not null)
+        {
+            _last[(range.StartRange, range.EndRange)] = lease.IPAddress; // where the next search for a free address starts
+        }
+
+        return lease;
     }
 
     /// <inheritdoc />
@@ -215,6 +222,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         cmd.Parameters.Add(Time(now));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = duration });
         cmd.Parameters.Add(Text(_store.ServerName));
+        cmd.Parameters.Add(Inet(_last.TryGetValue((range.StartRange, range.EndRange), out var last) ? last : null));
         using var reader = cmd.ExecuteReader();
         return reader.Read() ? ReadLease(reader) : null;
     }

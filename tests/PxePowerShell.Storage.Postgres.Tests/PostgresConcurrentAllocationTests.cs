@@ -105,7 +105,7 @@ public sealed class PostgresConcurrentAllocationTests(PostgresCluster cluster)
         {
             using var tx = c.BeginTransaction();
             using var call = new NpgsqlCommand(
-                "SELECT count(*) FROM pxe_allocate('10.9.0.0', '10.9.0.0/24', '10.9.0.10', '10.9.0.49', '{}', $1, NULL, NULL, $2, now(), '1 hour', 'test')", c, tx);
+                "SELECT count(*) FROM pxe_allocate('10.9.0.0', '10.9.0.0/24', '10.9.0.10', '10.9.0.49', '{}', $1, NULL, NULL, $2, now(), '1 hour', 'test', NULL)", c, tx);
             call.Parameters.Add(new NpgsqlParameter { Value = "52-54-00-00-00-" + state.Length.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) });
             call.Parameters.Add(new NpgsqlParameter { Value = state });
             Assert.Equal(1L, call.ExecuteScalar());

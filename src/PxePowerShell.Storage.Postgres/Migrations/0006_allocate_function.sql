@@ -4,13 +4,15 @@
 -- per address (its primary key), at most one address per client and scope (pxe_lease_one_per_client, a violation aborts
 -- the call and the caller runs it again), free rows taken under a row lock with FOR UPDATE SKIP LOCKED. In order: the
 -- client's reservation in the subnet, else its own row in the range, else (its other rows freed) the requested address
--- when it is free or expired, else the lowest free address, else the longest-expired lease. Nothing when the range is
+-- when it is free or expired, else the next free address after p_after (the address the calling server gave last, as
+-- Kea's iterative allocator goes on from its last one: the scan does not step again over every address given since the
+-- rows were last vacuumed), else the lowest free address, else the longest-expired lease. Nothing when the range is
 -- exhausted. An offer (p_state 'Offered') commits without waiting for the WAL flush (synchronous_commit off for this
 -- transaction only, as Kea does not persist offers at all): a crash may forget an offer, never an acknowledged lease,
 -- whose commit waits for the WAL up to itself and so for every offer before it.
 CREATE FUNCTION pxe_allocate(
     p_scope inet, p_subnet cidr, p_start inet, p_end inet, p_excluded inet[], p_client text, p_host text,
-    p_requested inet, p_state text, p_now timestamptz, p_duration interval, p_server text)
+    p_requested inet, p_state text, p_now timestamptz, p_duration interval, p_server text, p_after inet)
 RETURNS TABLE (r_address text, r_scope text, r_client text, r_host text, r_state text, r_expiry timestamptz)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -69,8 +71,18 @@ BEGIN
         FOR UPDATE SKIP LOCKED;
     END IF;
 
+    IF v_address IS NULL AND p_after IS NOT NULL THEN
+        -- the next free row after the one this server gave last (pxe_lease_free of migration 5: one index range scan)
+        SELECT f.address INTO v_address FROM pxe_lease f
+        WHERE f.scope = p_scope AND f.client_id IS NULL AND f.address > p_after AND f.address BETWEEN p_start AND p_end
+          AND f.address <> ALL (p_excluded)
+          AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = f.address)
+        ORDER BY f.address
+        LIMIT 1 FOR UPDATE SKIP LOCKED;
+    END IF;
+
     IF v_address IS NULL THEN
-        -- the lowest free row (pxe_lease_free of migration 5: one index range scan)
+        -- else the lowest free row (from the start of the range again)
         SELECT f.address INTO v_address FROM pxe_lease f
         WHERE f.scope = p_scope AND f.client_id IS NULL AND f.address BETWEEN p_start AND p_end AND f.address <> ALL (p_excluded)
           AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = f.address)
