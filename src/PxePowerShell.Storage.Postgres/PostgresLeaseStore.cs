@@ -28,7 +28,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
 
     private const string Columns = "host(address), host(scope), client_id, host_name, state, expiry";
 
-    // Migration 6: the whole allocation (reservation, own row, requested, lowest free, longest expired) in one call.
+    // Migration 6: the whole allocation (reservation, own row, requested, next free after $13, lowest free, longest expired) in one call.
     private const string AllocateSql = "SELECT * FROM pxe_allocate($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     private const string ClearClientSql = """
