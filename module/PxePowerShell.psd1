@@ -53,13 +53,15 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('PXE', 'TFTP', 'DHCP', 'proxyDHCP', 'iPXE', 'pxelinux', 'GRUB', 'HTTPBoot', 'NetworkBoot', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            ProjectUri   = 'https://github.com/PxePowerShell/PxePowerShell'
-            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # No ProjectUri: the project has no public home yet, and the Gallery shows the link as it is. Add it with its real address.
+            LicenseUri   = 'https://opensource.org/licenses/MIT' # the MIT License, the repository's LICENSE
             ReleaseNotes = @'
 0.1.0: first release. proxyDHCP and full DHCP with durable leases, TFTP (RFC 1350/2347/2348/2349/7440), HTTP boot,
 boot entries with generated pxelinux/syslinux, iPXE and GRUB menus, ISO images served from the image, Secure Boot
 (Debian shim + GRUB), client inventory (SQLite), dnsmasq and syslinux configuration import, diagnostics
-(Test-PxeServer, Find-PxeDhcpServer, Get-PxeBootTrace). Start-* -Wait stops cleanly on Ctrl+C, SIGINT and SIGTERM.
+(Test-PxeServer, Find-PxeDhcpServer, Get-PxeBootTrace). UEFI PXE and HTTP boot over IPv6 (DHCPv6), ARM64 UEFI
+clients, Prometheus metrics (GET /-/metrics), and a PostgreSQL store that several servers share (leases, boot entries,
+client inventory, events; DHCP failover between peers). Start-* -Wait stops cleanly on Ctrl+C, SIGINT and SIGTERM.
 Needs PowerShell 7.4 or later; native SQLite for Linux (x64, arm64, arm, musl), macOS and Windows is included.
 '@
         }

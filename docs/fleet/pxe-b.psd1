@@ -1,6 +1,8 @@
 # PxePowerShell fleet node pxe-b (docs/fleet.md): Start-PxeServer -ConfigurationPath /etc/pxepowershell/pxe-b.psd1 -Wait,
 # run by compose.yaml or by systemd as pxepowershell@pxe-b.service. Both nodes lease from the same range of the
-# shared database; metrics are served at http://10.0.5.3:8080/-/metrics (Metrics = $false turns them off).
+# shared database and form one high-availability group (HaPeers): each answers half of the clients, by RFC 3074 hash,
+# and all of them while the other's heartbeat has stopped.
+# Metrics are served at http://10.0.5.3:8080/-/metrics (Metrics = $false turns them off).
 @{
     Name = 'pxe-b'
     Root = '/srv/tftp'
@@ -17,4 +19,10 @@
     # The shared state: leases, reservations, boot entries, the client inventory and events, in one PostgreSQL
     # (allocation is one transaction there, so both nodes may lease from the same range):
     Store = 'Host=postgres;Database=pxe;Username=pxe;Password=change-me'
+    # High availability, as Kea HA in load-balancing mode: the same list on every node, this node's Name in it. Each
+    # heartbeats in the Store every HaHeartbeatDelay; a node whose heartbeat is older than HaMaxResponseDelay is down and
+    # the other answers its clients until it is back (Get-PxeServer: GetStatistics().Dhcp.HighAvailability).
+    HaPeers = @('pxe-a', 'pxe-b')
+    HaHeartbeatDelay = '00:00:01'
+    HaMaxResponseDelay = '00:00:03'
 }

@@ -66,6 +66,12 @@ public static class PxeErrorIds
     /// <summary>A reservation collides with another.</summary>
     public const string ReservationConflict = "ReservationConflict";
 
+    /// <summary>
+    /// High availability (HaPeers) without a store the peers share and that keeps their heartbeats: no Store setting, or a
+    /// DHCP server whose lease store is not a PostgreSQL store (docs/fleet.md).
+    /// </summary>
+    public const string SharedStoreRequired = "SharedStoreRequired";
+
     /// <summary>A configuration file does not exist or cannot be read.</summary>
     public const string ConfigurationNotFound = "ConfigurationNotFound";
 

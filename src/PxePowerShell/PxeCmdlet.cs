@@ -118,7 +118,8 @@ public abstract class PxeCmdlet : PSCmdlet
         catch (PxeConfigurationException ex)
         {
             string parameter = ex.Key.Split('.')[0];
-            string message = ex.Message.StartsWith(parameter, StringComparison.OrdinalIgnoreCase) ? $"-{ex.Message}" : ex.Message;
+            // A setting that came from a file (or from a file and the parameters: checked where they meet) keeps its name.
+            string message = settings.Contains(parameter) && ex.Message.StartsWith(parameter, StringComparison.OrdinalIgnoreCase) ? $"-{ex.Message}" : ex.Message;
             ThrowTerminatingError(Error(ex, settings.Contains(parameter) ? settings[parameter] : parameter, message));
             throw; // not reached
         }

@@ -142,5 +142,8 @@ submenu 'Advanced options' {
 foreach ($id in 'Get-PxeClient#6', 'Get-PxeLease#5', 'Get-PxeEvent#4') {
     $cases[$id] = @{ Skip = 'reads a fleet''s PostgreSQL database (Host=db.example); tests/PxePowerShell.Module.Tests/FleetCmdletTests runs Get-PxeClient, Get-PxeLease and Get-PxeEvent -Store against a throwaway PostgreSQL cluster' }
 }
+# High availability needs the group's PostgreSQL database (Host=db.example); the module and PostgreSQL tests run the same commands against a throwaway cluster.
+$cases['Start-PxeServer#9'] = @{ Skip = 'a high-availability group over a PostgreSQL database (Host=db.example); tests/PxePowerShell.Module.Tests/HighAvailabilityCmdletTests starts Start-PxeServer -Dhcp -Store -HaPeers beside Start-PxeDhcpServer -HaPeers on a throwaway PostgreSQL cluster and reads GetStatistics().Dhcp.HighAvailability, and PostgresHaFromFilesTests runs two servers from their configuration files' }
+$cases['Start-PxeDhcpServer#5'] = @{ Skip = 'a high-availability group over a PostgreSQL database (Host=db.example); tests/PxePowerShell.Module.Tests/HighAvailabilityCmdletTests runs Start-PxeDhcpServer -Store -HaPeers in a group on a throwaway PostgreSQL cluster and reads its HighAvailability statistics' }
 $cases['docs/deployment.md#1'] = @{ Skip = 'tests/Pester/Package.Tests.ps1 runs this flow as written (build.ps1 -Task Package, Register-, Publish- and Install-PSResource, Import-Module by name) in a clean home directory; here -Scope AllUsers would install into the machine' }
 $cases

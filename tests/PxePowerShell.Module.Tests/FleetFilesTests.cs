@@ -18,8 +18,12 @@ public sealed class FleetFilesTests(ModuleHost host) : IClassFixture<ModuleHost>
     {
         string path = Path.Combine(Fleet, node + ".psd1");
         var v = new Dictionary<string, object?> { ["path"] = path, ["root"] = ModuleHost.SampleRoot };
-        host.Invoke("Start-PxeServer -ConfigurationPath $path -Root $root -Name mt-fleet -WhatIf", v).AssertNoErrors();
-        Assert.Empty(host.Invoke("Get-PxeServer -Name mt-fleet").Output);
+        host.Invoke("Start-PxeServer -ConfigurationPath $path -Root $root -WhatIf", v).AssertNoErrors();
+        Assert.Empty(host.Invoke($"Get-PxeServer -Name {node}").Output);
+
+        // Renamed on the command line, the node is no longer one of its group's peers: refused before anything starts.
+        var renamed = host.Invoke("Start-PxeServer -ConfigurationPath $path -Root $root -Name mt-fleet -WhatIf", v).SingleError("InvalidParameter");
+        Assert.Contains("does not name this server 'mt-fleet'", renamed.Exception.Message, StringComparison.Ordinal);
 
         var c = host.Invoke(
             """
@@ -37,6 +41,40 @@ public sealed class FleetFilesTests(ModuleHost host) : IClassFixture<ModuleHost>
         Assert.Equal("True", Setting("Http"));
         Assert.Equal("8080", Setting("HttpPort"));
         Assert.Equal("True", Setting("Metrics"));
+
+        // One high-availability group over the one database: both nodes named, this one among them, Kea's default delays.
+        Assert.Equal("pxe-a,pxe-b", Setting("HaPeers"));
+        Assert.Equal("00:00:01", Setting("HaHeartbeatDelay"));
+        Assert.Equal("00:00:03", Setting("HaMaxResponseDelay"));
+        Assert.StartsWith("Host=postgres;", Setting("Store"), StringComparison.Ordinal);
+        v["c"] = c;
+        var ha = host.Invoke("$c.HighAvailability() | ForEach-Object { '{0} {1} {2} {3}' -f $_.ServerName, ($_.Peers -join ','), $_.HeartbeatDelay, $_.MaxResponseDelay }", v).AssertNoErrors().Output.Single();
+        Assert.Equal($"{node} pxe-a,pxe-b 00:00:01 00:00:03", ha.ToString());
+    }
+
+    [Fact]
+    public void The_two_nodes_name_the_same_group_and_the_same_database_and_sit_on_one_segment()
+    {
+        var nodes = new[] { "pxe-a", "pxe-b" }.Select(node => host.Invoke(
+            """
+            $table = Import-PowerShellDataFile $path
+            '{0}|{1}|{2}|{3}' -f $table.Name, ($table.HaPeers -join ','), $table.Store, ($table.RangeStart + '-' + $table.RangeEnd)
+            """,
+            new Dictionary<string, object?> { ["path"] = Path.Combine(Fleet, node + ".psd1") }).AssertNoErrors().Output.Single().ToString().Split('|')).ToList();
+        Assert.Equal(["pxe-a", "pxe-b"], nodes.Select(n => n[0]));
+        Assert.All(nodes, n => Assert.Equal(nodes[0][1..], n[1..])); // peers, Store and range alike
+        Assert.Equal(nodes.Select(n => n[0]), nodes[0][1].Split(','));
+
+        // The group hears the same broadcasts: both nodes on the compose file's one boot network, the database its "postgres".
+        var (exit, json, error) = ExternalProcess.Run(
+            "/usr/bin/python3",
+            $"-c \"import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))\" {Path.Combine(Fleet, "compose.yaml")}");
+        Assert.True(exit == 0, error);
+        using var document = JsonDocument.Parse(json);
+        var services = document.RootElement.GetProperty("services");
+        Assert.All(nodes, n => Assert.True(services.GetProperty(n[0]).GetProperty("networks").TryGetProperty("boot", out _)));
+        Assert.Contains("Host=postgres;", nodes[0][2], StringComparison.Ordinal);
+        Assert.True(services.TryGetProperty("postgres", out _));
     }
 
     [Fact]

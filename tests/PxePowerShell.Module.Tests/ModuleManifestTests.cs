@@ -36,8 +36,10 @@ public sealed class ModuleManifestTests(ModuleHost host) : IClassFixture<ModuleH
         Assert.NotNull(info);
         Assert.Equal(new Version(7, 4), info.PowerShellVersion);
         Assert.Equal(["Core"], info.CompatiblePSEditions);
-        Assert.True(info.ProjectUri is { IsAbsoluteUri: true, Scheme: "https" }, $"ProjectUri: {info.ProjectUri}");
-        Assert.True(info.LicenseUri is { IsAbsoluteUri: true, Scheme: "https" }, $"LicenseUri: {info.LicenseUri}");
+        // No made-up project page: a ProjectUri comes with the project's real public address (none yet).
+        Assert.Null(info.ProjectUri);
+        Assert.StartsWith("MIT License", File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "LICENSE")), StringComparison.Ordinal);
+        Assert.Equal(new Uri("https://opensource.org/licenses/MIT"), info.LicenseUri);
         Assert.False(string.IsNullOrWhiteSpace(info.ReleaseNotes), "no ReleaseNotes");
         Assert.Contains(info.Version.ToString(), info.ReleaseNotes, StringComparison.Ordinal);
         Assert.Superset(new HashSet<string>(["PXE", "TFTP", "DHCP", "PSEdition_Core", "Linux"]), info.Tags.ToHashSet());

@@ -105,29 +105,6 @@ public sealed class StoreCmdletTests(ModuleHost host, PostgresCluster cluster) :
         Assert.Empty(host.Invoke("Get-PxeServer -Name 'mt-store-*'").Output);
     }
 
-    [Theory]
-    [InlineData("-HaPeers a,b", "HaPeers", "needs -Store")]
-    [InlineData("-HaHeartbeatDelay 00:00:02", "HaHeartbeatDelay", "-HaPeers")]
-    [InlineData("-HaMaxResponseDelay 00:00:05", "HaMaxResponseDelay", "-HaPeers")]
-    [InlineData("-HaPeers a,b -Store 'Host=/nonexistent;Database=pxe'", null, "is not one of HaPeers")]
-    [InlineData("-HaPeers a,A -Store 'Host=/nonexistent;Database=pxe' -Name a2", null, "twice")]
-    [InlineData("-HaPeers mt,b -Store 'Host=/nonexistent;Database=pxe' -HaHeartbeatDelay 00:00:03", null, "HaMaxResponseDelay")]
-    [InlineData("-HaPeers a,b -Dhcp6", "HaPeers", "DHCPv4 setting")]
-    public void High_availability_settings_that_cannot_apply_are_InvalidParameter_before_anything_starts(string parameters, string? target, string reason)
-    {
-        string range = parameters.Contains("-Dhcp6", StringComparison.Ordinal) ? "fd00:99::10,fd00:99::20" : "127.0.0.50,127.0.0.60";
-        string name = parameters.Contains("-Name", StringComparison.Ordinal) ? string.Empty : "-Name mt";
-        var error = host.Invoke($"Start-PxeDhcpServer -Range {range} -Interface lo -Port {FreeUdpPort()} {name} {parameters}").SingleError("InvalidParameter");
-        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-        Assert.Contains(reason, error.Exception.Message, StringComparison.Ordinal);
-        if (target is not null)
-        {
-            Assert.Equal(target, error.TargetObject);
-        }
-
-        Assert.Empty(host.Invoke("Get-PxeServer -Name 'mt*'").Output);
-    }
-
     private static int FreeUdpPort()
     {
         using var probe = new UdpClient(new IPEndPoint(IPAddress.Any, 0));

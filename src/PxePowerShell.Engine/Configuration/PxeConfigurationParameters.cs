@@ -17,7 +17,9 @@ public static class PxeConfigurationParameters
     /// <paramref name="configuration"/> (a file's settings, or the defaults). Besides the setting names the parser knows,
     /// the switches -ProxyDhcp, -Dhcp and -NoDhcp set DhcpMode, -NoBootMenu clears BootMenu, and -SecureBootPath turns
     /// SecureBoot on unless -SecureBoot itself is given; -Dhcp6Range sets both ends of the DHCPv6 range and turns Dhcp6 on,
-    /// -Dhcp6Reservation is Dhcp6Reservations. Paths must be resolved by the caller (PowerShell's location).
+    /// -Dhcp6Reservation is Dhcp6Reservations. Paths must be resolved by the caller (PowerShell's location). Settings that
+    /// depend on each other are checked on the result, so a file and the parameters laid over it are checked as one:
+    /// <see cref="PxeServerConfiguration.HighAvailability"/>.
     /// </summary>
     /// <exception cref="PxeConfigurationException">A parameter value cannot be used; its ErrorId says why.</exception>
     public static PxeServerConfiguration Apply(PxeServerConfiguration configuration, IDictionary parameters)
@@ -84,7 +86,9 @@ public static class PxeConfigurationParameters
             }
         }
 
-        return PxeConfigurationValues.RequireDhcpAddresses(PxeConfigurationValues.Apply(configuration, values), addressKey);
+        var result = PxeConfigurationValues.RequireDhcpAddresses(PxeConfigurationValues.Apply(configuration, values), addressKey);
+        _ = result.HighAvailability(); // HaPeers and its delays are checked once the file and the parameters have met
+        return result;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public static class PxeConfigurationValues
         "BootFiles", "IpxeScript", "HttpBootUrl", "Menu", "Prompt", "PromptTimeout", "NoOverride", "TftpServer",
         "ConflictCheckTimeout", "DhcpPort", "PxePort", "ClientPort", "Tftp", "TftpPort", "TftpMaxSessions", "Http", "HttpPort",
         "HttpMaxConnectionsPerAddress", "HttpIgnoreCase", "Metrics", "BootMenu",
-        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Store", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port", "Dhcp6Reservations",
+        "SecureBoot", "SecureBootPath", "Mounts", "DataDirectory", "Store", "HaPeers", "HaHeartbeatDelay", "HaMaxResponseDelay", "Dhcp6", "Dhcp6RangeStart", "Dhcp6RangeEnd", "Dhcp6Port", "Dhcp6Reservations",
     ];
 
     /// <summary>
@@ -100,6 +100,9 @@ public static class PxeConfigurationValues
                 "Mounts" => c with { Mounts = List(key, value).Select(v => Mount(key, v, baseDirectory)).ToList() },
                 "DataDirectory" => c with { DataDirectory = FullPath(Text(key, value), baseDirectory) },
                 "Store" => c with { Store = Text(key, value) },
+                "HaPeers" => c with { HaPeers = List(key, value).Select(v => Text(key, v)).ToList() },
+                "HaHeartbeatDelay" => c with { HaHeartbeatDelay = Duration(key, value) },
+                "HaMaxResponseDelay" => c with { HaMaxResponseDelay = Duration(key, value) },
                 _ => throw new PxeConfigurationException(key, $"'{key}' is not a setting. Settings: {string.Join(", ", Keys)}."),
             };
         }
@@ -171,6 +174,9 @@ public static class PxeConfigurationValues
         Add("Mounts", c.Mounts.Select(MountValue).ToList(), c.Mounts.Count > 0);
         Add("DataDirectory", c.DataDirectory, true);
         Add("Store", c.Store, true);
+        Add("HaPeers", Strings(c.HaPeers), c.HaPeers.Count > 0);
+        Add("HaHeartbeatDelay", c.HaHeartbeatDelay?.ToString("c", CultureInfo.InvariantCulture), c.HaHeartbeatDelay is not null);
+        Add("HaMaxResponseDelay", c.HaMaxResponseDelay?.ToString("c", CultureInfo.InvariantCulture), c.HaMaxResponseDelay is not null);
         Add("Dhcp6", c.Dhcp6, c.Dhcp6 != d.Dhcp6);
         Add("Dhcp6RangeStart", c.Dhcp6RangeStart?.ToString(), c.Dhcp6RangeStart is not null);
         Add("Dhcp6RangeEnd", c.Dhcp6RangeEnd?.ToString(), c.Dhcp6RangeEnd is not null);

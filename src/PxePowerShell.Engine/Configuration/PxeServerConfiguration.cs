@@ -155,6 +155,66 @@ public sealed record PxeServerConfiguration
     public IReadOnlyList<Dhcp6.Dhcp6Reservation> Dhcp6Reservations { get; init; } = [];
 
     /// <summary>
+    /// High availability of full DHCP (docs/fleet.md): every server of the group, this one (<see cref="Name"/>) included,
+    /// as Kea HA's peers in load-balancing mode. They share <see cref="Store"/>, split the clients by their RFC 3074 bucket and
+    /// take over a peer's clients when its heartbeat stops. Empty = no group: this server answers every client.
+    /// </summary>
+    public IReadOnlyList<string> HaPeers { get; init; } = [];
+
+    /// <summary>How often this server heartbeats in the store and reads its peers' heartbeats (Kea's heartbeat-delay); null = 1 second.</summary>
+    public TimeSpan? HaHeartbeatDelay { get; init; }
+
+    /// <summary>How old a peer's heartbeat may get before this server answers that peer's clients (Kea's max-response-delay); null = 3 seconds.</summary>
+    public TimeSpan? HaMaxResponseDelay { get; init; }
+
+    /// <summary>
+    /// The high-availability settings of the DHCP part (<see cref="HaPeers"/> and its delays), null without a group. This
+    /// is the one validation of those settings, whether they came from parameters, a file or both: HaPeers needs full DHCP
+    /// and a <see cref="Store"/> (<see cref="PxeErrorIds.SharedStoreRequired"/>); the delays need HaPeers; the group
+    /// must name this server once, the delays be positive and HaMaxResponseDelay longer than HaHeartbeatDelay
+    /// (<see cref="PxeErrorIds.InvalidParameter"/>).
+    /// </summary>
+    /// <exception cref="PxeConfigurationException">The settings cannot be used; its Key names the setting.</exception>
+    public DhcpHaOptions? HighAvailability()
+    {
+        if (HaPeers.Count == 0)
+        {
+            foreach (var (setting, given) in new[] { (nameof(HaHeartbeatDelay), HaHeartbeatDelay), (nameof(HaMaxResponseDelay), HaMaxResponseDelay) })
+            {
+                if (given is not null)
+                {
+                    throw new PxeConfigurationException(setting, $"{setting} sets the heartbeat of a high-availability group; name the group's servers with HaPeers (and the shared database with Store), or leave it out.");
+                }
+            }
+
+            return null;
+        }
+
+        if (DhcpMode != DhcpMode.Dhcp)
+        {
+            throw new PxeConfigurationException(nameof(HaPeers), $"HaPeers splits the clients of full DHCP between servers; it needs DhcpMode Dhcp (Start-PxeServer -Dhcp -Range), not {DhcpMode}.");
+        }
+
+        if (Store is null)
+        {
+            throw new PxeConfigurationException(
+                nameof(HaPeers),
+                "HaPeers needs Store: the servers of a high-availability group share their leases and heartbeats in one PostgreSQL database (-Store, Store in a file; docs/fleet.md).",
+                errorId: PxeErrorIds.SharedStoreRequired);
+        }
+
+        var options = new DhcpHaOptions
+        {
+            ServerName = Name,
+            Peers = HaPeers,
+            HeartbeatDelay = HaHeartbeatDelay ?? DhcpHaOptions.DefaultHeartbeatDelay,
+            MaxResponseDelay = HaMaxResponseDelay ?? DhcpHaOptions.DefaultMaxResponseDelay,
+        };
+        var problems = options.Problems();
+        return problems.Count == 0 ? options : throw new PxeConfigurationException(problems[0].Setting, problems[0].Message);
+    }
+
+    /// <summary>
     /// The boot options every DHCP and DHCPv6 reply of this configuration is built from: boot files, iPXE script, HTTP
     /// boot URL, next server, PXE menu, prompt and its timeout.
     /// </summary>

@@ -33,32 +33,45 @@ public sealed record DhcpHaOptions
     public static TimeSpan DefaultMaxResponseDelay => TimeSpan.FromSeconds(3);
 
     /// <summary>Checks the settings; returns the problems (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => [.. Problems().Select(p => p.Message)];
+
+    /// <summary>
+    /// Checks the settings; returns each problem with the setting it is about (HaPeers, HaHeartbeatDelay,
+    /// HaMaxResponseDelay), as the configuration's one validation reports them (empty when valid).
+    /// </summary>
+    internal IReadOnlyList<(string Setting, string Message)> Problems()
     {
-        var errors = new List<string>();
+        var errors = new List<(string, string)>();
         if (Peers.Count < 2 || Peers.Any(string.IsNullOrWhiteSpace))
         {
-            errors.Add("HaPeers must name at least two servers, this one included, none of them empty.");
+            errors.Add(("HaPeers", "HaPeers must name at least two servers, this one included, none of them empty."));
         }
         else if (Peers.Distinct(StringComparer.OrdinalIgnoreCase).Count() != Peers.Count)
         {
-            errors.Add($"HaPeers names a server twice ({string.Join(", ", Peers)}).");
+            errors.Add(("HaPeers", $"HaPeers names a server twice ({string.Join(", ", Peers)}); name each server of the group once."));
         }
         else if (!Peers.Contains(ServerName, StringComparer.OrdinalIgnoreCase))
         {
-            errors.Add($"This server's name '{ServerName}' is not one of HaPeers ({string.Join(", ", Peers)}); give the server one of those names (-Name).");
+            errors.Add(("HaPeers", $"HaPeers ({string.Join(", ", Peers)}) does not name this server '{ServerName}'; list every server of the group, this one included, or give the server one of those names (-Name, Name in a file)."));
         }
 
-        if (HeartbeatDelay < TimeSpan.FromMilliseconds(100) || HeartbeatDelay > TimeSpan.FromMinutes(10))
+        if (HeartbeatDelay < MinimumHeartbeatDelay || HeartbeatDelay > TimeSpan.FromMinutes(10))
         {
-            errors.Add($"HaHeartbeatDelay {HeartbeatDelay} must be between 100 milliseconds and 10 minutes.");
+            errors.Add(("HaHeartbeatDelay", $"HaHeartbeatDelay {HeartbeatDelay:c} must be positive: between 100 milliseconds and 10 minutes, for example 00:00:01."));
         }
 
-        if (MaxResponseDelay <= HeartbeatDelay || MaxResponseDelay > TimeSpan.FromHours(1))
+        if (MaxResponseDelay <= TimeSpan.Zero || MaxResponseDelay > TimeSpan.FromHours(1))
         {
-            errors.Add($"HaMaxResponseDelay {MaxResponseDelay} must be longer than HaHeartbeatDelay {HeartbeatDelay} and at most one hour.");
+            errors.Add(("HaMaxResponseDelay", $"HaMaxResponseDelay {MaxResponseDelay:c} must be positive and at most one hour, for example 00:00:03."));
+        }
+        else if (MaxResponseDelay <= HeartbeatDelay)
+        {
+            errors.Add(("HaMaxResponseDelay", $"HaMaxResponseDelay {MaxResponseDelay:c} must be longer than HaHeartbeatDelay {HeartbeatDelay:c}: a peer is down only after it missed heartbeats (Kea uses three)."));
         }
 
         return errors;
     }
+
+    /// <summary>The shortest <see cref="HeartbeatDelay"/>: 100 milliseconds.</summary>
+    internal static TimeSpan MinimumHeartbeatDelay => TimeSpan.FromMilliseconds(100);
 }

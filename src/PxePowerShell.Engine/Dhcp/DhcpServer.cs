@@ -51,10 +51,12 @@ public sealed class DhcpServer : PxeServiceBase
     public override IReadOnlyList<IPEndPoint> EndPoints => _listeners.EndPoints;
 
     /// <inheritdoc />
-    public override DhcpServerStatistics GetStatistics() => _counters.Snapshot();
+    public override DhcpServerStatistics GetStatistics() => Statistics;
 
-    /// <summary>The counters.</summary>
-    public DhcpServerStatistics Statistics => _counters.Snapshot();
+    /// <summary>The counters, and the high-availability status of a server with <see cref="DhcpServerOptions.HighAvailability"/> once started.</summary>
+    public DhcpServerStatistics Statistics => _peers is { } peers
+        ? _counters.Snapshot() with { HighAvailability = peers.Status(Time.GetUtcNow()) }
+        : _counters.Snapshot();
 
     /// <summary>The leases: live while running, else read from the data directory.</summary>
     public IReadOnlyList<DhcpLease> GetLeases()
@@ -126,7 +128,10 @@ public sealed class DhcpServer : PxeServiceBase
             {
                 _store?.Dispose(); // an embedded journal would stay locked
                 _store = null;
-                throw new InvalidOperationException($"High availability (HaPeers) needs a lease store shared by the peers that keeps heartbeats, a PostgreSQL store (-Store); {Storage()?.Location ?? "no store"} does not.");
+                throw new PxeStartException(
+                    PxeErrorIds.SharedStoreRequired,
+                    PxeErrorCategory.InvalidArgument,
+                    $"High availability (HaPeers) needs a lease store that the peers share and that keeps their heartbeats, a PostgreSQL store (-Store, Store in a file); {Storage()?.Location ?? "no store"} does not.");
             }
 
             _peers = new HaPeerSet(ha);

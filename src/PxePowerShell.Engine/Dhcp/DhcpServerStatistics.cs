@@ -53,6 +53,12 @@ public sealed record DhcpServerStatistics : IPxeServiceStatistics
     /// <summary>Heartbeats of the high-availability group that could not be written or read (the store was unreachable).</summary>
     public long HeartbeatFailures { get; init; }
 
+    /// <summary>
+    /// Where this server stands in its high-availability group (state, buckets it answers, peers seen alive; docs/fleet.md),
+    /// null for a server without HaPeers and for a proxyDHCP server.
+    /// </summary>
+    public DhcpHaStatus? HighAvailability { get; init; }
+
     /// <summary>Replies sent in total.</summary>
     public long Replies => Offers + Acks + Naks + ProxyOffers + ProxyAcks;
 }

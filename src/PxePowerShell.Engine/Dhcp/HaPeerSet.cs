@@ -70,6 +70,43 @@ internal sealed class HaPeerSet
         return live[bucket / _peers.Length % live.Count];
     }
 
+    /// <summary>
+    /// Where this server stands at <paramref name="now"/>: its state, the buckets it answers and whose they are, and each
+    /// other peer's last heartbeat and buckets (<see cref="DhcpServerStatistics.HighAvailability"/>).
+    /// </summary>
+    public DhcpHaStatus Status(DateTimeOffset now)
+    {
+        var seen = Volatile.Read(ref _lastSeen);
+        var buckets = new Dictionary<string, int>(StringComparer.Ordinal);
+        var scopes = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int bucket = 0; bucket < 256; bucket++)
+        {
+            string owner = Owner((byte)bucket, now);
+            buckets[owner] = buckets.GetValueOrDefault(owner) + 1;
+            if (string.Equals(owner, Self, StringComparison.Ordinal))
+            {
+                scopes.Add(_peers[bucket % _peers.Length]);
+            }
+        }
+
+        var peers = _peers.Where(p => !string.Equals(p, Self, StringComparison.Ordinal)).Select(p => new DhcpHaPeerStatus
+        {
+            Name = p,
+            IsAlive = IsAlive(p, now),
+            HeartbeatAge = seen.TryGetValue(p, out var at) ? now - at : null,
+            Buckets = buckets.GetValueOrDefault(p),
+        }).ToList();
+        return new DhcpHaStatus
+        {
+            ServerName = Self,
+            State = peers.TrueForAll(p => p.IsAlive) ? DhcpHaState.LoadBalancing : DhcpHaState.PartnerDown,
+            Buckets = buckets.GetValueOrDefault(Self),
+            Scopes = [.. scopes],
+            Peers = peers,
+            MaxResponseDelay = _maxResponseDelay,
+        };
+    }
+
     /// <summary>Whether this server answers the clients of <paramref name="bucket"/> at <paramref name="now"/>.</summary>
     public bool Answers(byte bucket, DateTimeOffset now) => string.Equals(Owner(bucket, now), Self, StringComparison.Ordinal);
 }

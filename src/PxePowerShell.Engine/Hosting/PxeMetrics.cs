@@ -38,7 +38,13 @@ internal static class PxeMetrics
             switch (service)
             {
                 case DhcpServer dhcp:
-                    Dhcp(snapshot, dhcp.Statistics, server);
+                    var statistics = dhcp.Statistics;
+                    Dhcp(snapshot, statistics, server);
+                    if (statistics.HighAvailability is { } ha)
+                    {
+                        HighAvailability(snapshot, ha, statistics, server);
+                    }
+
                     if (dhcp.State == PxeServerState.Running)
                     {
                         Pool(snapshot, "pxe_dhcp", dhcp.GetLeases(), dhcp.Options.StartRange, dhcp.Options.EndRange, server);
@@ -104,6 +110,20 @@ internal static class PxeMetrics
         m.Counter("pxe_dhcp_proxy_offers_total", "proxyDHCP offers sent.", s.ProxyOffers, server);
         m.Counter("pxe_dhcp_proxy_acks_total", "proxyDHCP ACKs sent (port 4011).", s.ProxyAcks, server);
         Dropped(m, "pxe_dhcp_dropped_total", "DHCPv4 datagrams not answered, by reason.", s, server);
+    }
+
+    /// <summary>Where a server of a high-availability group stands (its <see cref="DhcpHaStatus"/>), as Kea's ha-status-get and HA statistics say it.</summary>
+    private static void HighAvailability(MetricsSnapshot m, DhcpHaStatus ha, DhcpServerStatistics s, (string, string) server)
+    {
+        m.Gauge("pxe_dhcp_ha_partner_down", "1 while this server answers the clients of a peer whose heartbeat stopped (Kea's partner-down state), else 0.", ha.State == DhcpHaState.PartnerDown ? 1 : 0, server);
+        m.Gauge("pxe_dhcp_ha_buckets", "RFC 3074 load-balancing buckets (of 256) this server answers now.", ha.Buckets, server);
+        foreach (var peer in ha.Peers)
+        {
+            m.Gauge("pxe_dhcp_ha_peer_up", "1 while the peer's heartbeat is younger than HaMaxResponseDelay, else 0.", peer.IsAlive ? 1 : 0, server, ("peer", peer.Name));
+        }
+
+        m.Counter("pxe_dhcp_ha_left_to_peers_total", "Client messages left to another server of the group (their bucket is that peer's).", s.LeftToPeers, server);
+        m.Counter("pxe_dhcp_ha_heartbeat_failures_total", "Heartbeats that could not be written or read (the store was unreachable).", s.HeartbeatFailures, server);
     }
 
     private static void Dhcp6(MetricsSnapshot m, DhcpServerStatistics s, (string, string) server)

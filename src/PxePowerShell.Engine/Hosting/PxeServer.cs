@@ -346,6 +346,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             LeaseStorage = LeaseStorage(LeaseFamily.IPv4),
             Boot = BootOptions(),
             NoOverride = Configuration.NoOverride,
+            HighAvailability = Configuration.HighAvailability(),
         };
     }
 

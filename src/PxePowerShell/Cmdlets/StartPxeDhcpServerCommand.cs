@@ -103,8 +103,12 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             return;
         }
 
-        var c = BoundConfiguration(nameof(DataDirectory), nameof(Store), nameof(HaPeers), nameof(HaHeartbeatDelay), nameof(HaMaxResponseDelay));
+        // A full DHCP server under its name: the engine's one validation checks -HaPeers against both (and -Store).
         string name = ServerName("Dhcp");
+        var settings = BoundSettings([nameof(Name), nameof(Wait), nameof(DataDirectory)]);
+        settings[nameof(Name)] = name;
+        settings[nameof(PxeServerConfiguration.DhcpMode)] = nameof(DhcpMode.Dhcp);
+        var c = ApplySettings(new PxeServerConfiguration(), settings);
         IPAddress start = c.RangeStart!;
         IPAddress end = c.RangeEnd!;
         string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
@@ -128,7 +132,7 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
             LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
             Boot = HasBootParameters ? c.BootOptions() : null,
             NoOverride = c.NoOverride,
-            HighAvailability = HighAvailability(name),
+            HighAvailability = Parsed(c.HighAvailability, settings),
         };
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -195,27 +199,5 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         }
 
         StartServer(new Engine.Dhcp6.Dhcp6Server(name, options, ModuleState.Events), "DHCPv6 server", options.Port);
-    }
-
-    /// <summary>-HaPeers and its delays as the engine's settings (null without -HaPeers); a terminating InvalidParameter when they cannot apply.</summary>
-    private DhcpHaOptions? HighAvailability(string name)
-    {
-        var given = MyInvocation.BoundParameters;
-        if (HaPeers.Length == 0)
-        {
-            foreach (var delay in new[] { nameof(HaHeartbeatDelay), nameof(HaMaxResponseDelay) }.Where(given.ContainsKey))
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, delay, $"-{delay} sets the heartbeat of a high-availability group; give the group's servers with -HaPeers (and the shared database with -Store), or leave it out."));
-            }
-
-            return null;
-        }
-
-        if (Store is null)
-        {
-            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, nameof(HaPeers), "-HaPeers needs -Store: the servers of a high-availability group share their leases and heartbeats in one PostgreSQL database (docs/fleet.md)."));
-        }
-
-        return new DhcpHaOptions { ServerName = name, Peers = HaPeers, HeartbeatDelay = HaHeartbeatDelay, MaxResponseDelay = HaMaxResponseDelay };
     }
 }

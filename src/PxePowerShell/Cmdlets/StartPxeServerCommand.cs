@@ -188,6 +188,26 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
 
+    /// <summary>
+    /// The servers that share this segment's clients (full DHCP with -Store), this one (-Name) included, as Kea HA's peers
+    /// in load-balancing mode: RFC 3074 buckets split between them, a silent peer's taken over (docs/fleet.md).
+    /// </summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    [ValidateCount(2, 64)]
+    [ValidateNotNullOrEmpty]
+    public string[]? HaPeers { get; set; }
+
+    /// <summary>How often this server heartbeats in the -Store database and reads its peers' heartbeats (default 1 second; Kea's heartbeat-delay).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    public TimeSpan HaHeartbeatDelay { get; set; }
+
+    /// <summary>How old a peer's heartbeat may get before this server answers that peer's clients (default 3 seconds; Kea's max-response-delay).</summary>
+    [Parameter(ParameterSetName = DhcpSet)]
+    [Parameter(ParameterSetName = FileSet)]
+    public TimeSpan HaMaxResponseDelay { get; set; }
+
     /// <summary>x86-64 UEFI clients get the signed chain: shim → GRUB → the generated grub/grub.cfg (Secure Boot on or off).</summary>
     [Parameter]
     public SwitchParameter SecureBoot { get; set; }
@@ -343,8 +363,12 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
     {
         var file = ConfigurationPath is null ? null : ReadConfigurationFile(ResolvePath(ConfigurationPath));
         var settings = BoundSettings([nameof(ConfigurationPath), nameof(Wait)], nameof(Root), nameof(DataDirectory), nameof(SecureBootPath));
-        var c = ApplySettings(file ?? new PxeServerConfiguration(), settings);
-        return Name is null && file is null ? c with { Name = ServerName("Pxe") } : c;
+        if (Name is null && file is null)
+        {
+            settings[nameof(Name)] = ServerName("Pxe"); // before the one validation, which checks -HaPeers against it
+        }
+
+        return ApplySettings(file ?? new PxeServerConfiguration(), settings);
     }
 
     /// <summary>Reads a psd1 (PowerShell's parser, data only: no commands run) or JSON configuration file.</summary>
@@ -407,6 +431,11 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
         if (c.Dhcp6)
         {
             dhcp += c.Dhcp6RangeStart is null ? $", boot-only DHCPv6 on UDP {c.Dhcp6Port}" : $", DHCPv6 on UDP {c.Dhcp6Port} leasing {c.Dhcp6RangeStart}-{c.Dhcp6RangeEnd}";
+        }
+
+        if (c.HaPeers.Count > 0)
+        {
+            dhcp += $" in the high-availability group {string.Join(", ", c.HaPeers)}";
         }
 
         string where = c.Interfaces.Count == 0 && c.Addresses.Count == 0 ? "every interface" : string.Join(", ", c.Interfaces.Concat(c.Addresses.Select(a => a.ToString())));

@@ -82,6 +82,41 @@ public sealed class DhcpServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task High_availability_over_a_store_without_heartbeats_is_a_start_error_that_leaves_the_journal_free()
+    {
+        string dir = _dir + "-ha";
+        var ha = new DhcpHaOptions { ServerName = "dhcp-ha", Peers = ["dhcp-ha", "dhcp-peer"] };
+        try
+        {
+            await using (var journal = new DhcpServer("dhcp-ha", Options with { DataDirectory = dir, HighAvailability = ha }))
+            {
+                var ex = await Assert.ThrowsAsync<PxeStartException>(() => journal.StartAsync());
+                Assert.Equal(PxeErrorIds.SharedStoreRequired, ex.ErrorId);
+                Assert.Equal(PxeErrorCategory.InvalidArgument, ex.Category);
+                Assert.Contains("PostgreSQL store (-Store", ex.Message, StringComparison.Ordinal);
+                Assert.Contains(dir, ex.Message, StringComparison.Ordinal); // names the store it was given
+                Assert.Equal(PxeServerState.Faulted, journal.State);
+            }
+
+            // The journal it opened was closed again: another server takes the same directory.
+            await using var next = new DhcpServer("dhcp-after", Options with { DataDirectory = dir });
+            await next.StartAsync();
+            Assert.Equal(PxeServerState.Running, next.State);
+            Assert.Null(next.GetStatistics().HighAvailability);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        await using var inMemory = new DhcpServer("dhcp-ha", Options with { DataDirectory = null, HighAvailability = ha });
+        Assert.Equal(PxeErrorIds.SharedStoreRequired, (await Assert.ThrowsAsync<PxeStartException>(() => inMemory.StartAsync())).ErrorId);
+    }
+
+    [Fact]
     public void Bad_options_are_refused_with_every_reason()
     {
         var ex = Assert.Throws<ArgumentException>(() => new DhcpServer("x", Options with { StartRange = IPAddress.Parse("127.0.0.99"), EndRange = IPAddress.Parse("127.0.0.60") }));

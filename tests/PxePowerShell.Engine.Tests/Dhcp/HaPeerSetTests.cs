@@ -96,10 +96,38 @@ public sealed class HaPeerSetTests
         Assert.Equal(Enumerable.Range(0, 256).Where(x => x % 3 == 0), a.Where(x => x % 3 == 0));
     }
 
+    [Fact]
+    public void The_status_says_what_Kea_ha_status_get_says_state_buckets_scopes_and_each_peers_age()
+    {
+        var a = Set("pxe-a", "pxe-a", "pxe-b", "pxe-c");
+        a.Observe(Ages(("pxe-b", 0.5), ("pxe-c", 1)), _time.GetUtcNow());
+
+        var all = a.Status(_time.GetUtcNow());
+        Assert.Equal((DhcpHaState.LoadBalancing, "pxe-a", 86), (all.State, all.ServerName, all.Buckets)); // buckets 0, 3, ... 255
+        Assert.Equal(["pxe-a"], all.Scopes);
+        Assert.Equal(["pxe-b", "pxe-c"], all.Peers.Select(p => p.Name));
+        Assert.All(all.Peers, p => Assert.True(p.IsAlive));
+        Assert.Equal([85, 85], all.Peers.Select(p => p.Buckets));
+        Assert.Equal(TimeSpan.FromSeconds(0.5), all.Peers[0].HeartbeatAge);
+
+        _time.Advance(TimeSpan.FromSeconds(2.8)); // pxe-c's beat is now 3.8 s old, pxe-b's 3.3 s: both down
+        a.Observe(Ages(("pxe-b", 0)), _time.GetUtcNow()); // pxe-b beats again
+        var down = a.Status(_time.GetUtcNow());
+        Assert.Equal(DhcpHaState.PartnerDown, down.State);
+        Assert.Equal(["pxe-a", "pxe-c"], down.Scopes);
+        Assert.Equal(256, down.Buckets + down.Peers.Sum(p => p.Buckets));
+        var c = down.Peers.Single(p => p.Name == "pxe-c");
+        Assert.Equal((false, 0, TimeSpan.FromSeconds(3.8)), (c.IsAlive, c.Buckets, c.HeartbeatAge));
+        Assert.InRange(down.Buckets, 86 + 40, 86 + 45); // half of pxe-c's 85, give or take the round
+
+        var never = Set("pxe-a", "pxe-a", "pxe-b").Status(_time.GetUtcNow());
+        Assert.Equal((DhcpHaState.PartnerDown, 256, (TimeSpan?)null), (never.State, never.Buckets, never.Peers[0].HeartbeatAge));
+    }
+
     [Theory]
     [InlineData("pxe-a", new[] { "pxe-a" }, "at least two")]
     [InlineData("pxe-a", new[] { "pxe-a", "PXE-A" }, "twice")]
-    [InlineData("pxe-c", new[] { "pxe-a", "pxe-b" }, "not one of HaPeers")]
+    [InlineData("pxe-c", new[] { "pxe-a", "pxe-b" }, "does not name this server")]
     public void Bad_groups_are_refused_with_the_reason(string self, string[] peers, string reason)
     {
         var problems = new DhcpHaOptions { ServerName = self, Peers = peers }.Validate();

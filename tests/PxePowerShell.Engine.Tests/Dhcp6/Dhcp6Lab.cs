@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PxePowerShell.Engine.Services;
 using PxePowerShell.Engine.Tests.TestSupport;
@@ -23,8 +22,8 @@ internal sealed class Dhcp6Lab : IDisposable
         ServerNamespace = "pxs-" + _lab.Namespace[4..];
         try
         {
-            Run("ip", "netns", "add", ServerNamespace);
-            Run("ip", "link", "set", _lab.HostInterface, "netns", ServerNamespace);
+            Command.Run("ip", "netns", "add", ServerNamespace);
+            Command.Run("ip", "link", "set", _lab.HostInterface, "netns", ServerNamespace);
             InServer("ip", "link", "set", "lo", "up");
             InServer("ip", "link", "set", _lab.HostInterface, "up");
             InServer("ip", "-6", "addr", "add", Prefix + "1/64", "dev", _lab.HostInterface, "nodad");
@@ -81,13 +80,13 @@ internal sealed class Dhcp6Lab : IDisposable
         }
     }
 
-    public string InServer(params string[] command) => Run("ip", ["netns", "exec", ServerNamespace, .. command]);
+    public string InServer(params string[] command) => Command.Run("ip", ["netns", "exec", ServerNamespace, .. command]);
 
     public void Dispose()
     {
         try
         {
-            Run("ip", "netns", "del", ServerNamespace);
+            Command.Run("ip", "netns", "del", ServerNamespace);
         }
         catch (InvalidOperationException)
         {
@@ -101,19 +100,4 @@ internal sealed class Dhcp6Lab : IDisposable
     [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
     private static extern int SetNs(int fd, int nstype);
 #pragma warning restore SYSLIB1054
-
-    private static string Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var error = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {error.Result}");
-    }
 }

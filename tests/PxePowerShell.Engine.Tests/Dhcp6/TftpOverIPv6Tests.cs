@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using PxePowerShell.Engine.Files;
 using PxePowerShell.Engine.Tftp;
@@ -23,14 +22,14 @@ public sealed class TftpOverIPv6Tests : IDisposable
         Assert.True(NetnsLab.Available, "needs root and iproute2");
         using var lab = new NetnsLab();
         string prefix = $"fd00:202:{lab.Subnet}::";
-        Run("ip", "-6", "addr", "add", prefix + "1/64", "dev", lab.HostInterface, "nodad");
+        Command.Run("ip", "-6", "addr", "add", prefix + "1/64", "dev", lab.HostInterface, "nodad");
         lab.Exec("ip", "-6", "addr", "add", prefix + "2/64", "dev", lab.ClientInterface, "nodad");
         Assert.True(
-            SpinWait.SpinUntil(() => Run("ip", "-6", "addr", "show", "dev", lab.HostInterface, "tentative").Trim().Length == 0
+            SpinWait.SpinUntil(() => Command.Run("ip", "-6", "addr", "show", "dev", lab.HostInterface, "tentative").Trim().Length == 0
                 && lab.Exec("ip", "-6", "addr", "show", "dev", lab.ClientInterface, "tentative").Trim().Length == 0
-                && Run("ip", "-6", "-o", "addr", "show", "dev", lab.HostInterface, "scope", "link").Contains("fe80", StringComparison.Ordinal), TimeSpan.FromSeconds(15)),
+                && Command.Run("ip", "-6", "-o", "addr", "show", "dev", lab.HostInterface, "scope", "link").Contains("fe80", StringComparison.Ordinal), TimeSpan.FromSeconds(15)),
             "IPv6 addresses stayed tentative");
-        string linkLocal = Run("ip", "-6", "-o", "addr", "show", "dev", lab.HostInterface, "scope", "link").Split(' ', StringSplitOptions.RemoveEmptyEntries)[3].Split('/')[0];
+        string linkLocal = Command.Run("ip", "-6", "-o", "addr", "show", "dev", lab.HostInterface, "scope", "link").Split(' ', StringSplitOptions.RemoveEmptyEntries)[3].Split('/')[0];
 
         int port = Random.Shared.Next(20000, 40000);
         await using var server = new TftpServer("tftp6", new TftpServerOptions { Address = IPAddress.IPv6Any, Port = port }, new BootNamespace(_root));
@@ -50,19 +49,4 @@ public sealed class TftpOverIPv6Tests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private static string Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var error = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {error.Result}");
-    }
 }

@@ -2,29 +2,21 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
-using PxePowerShell.Engine.Interop.Linux;
+using PxePowerShell.Engine.Tests.Dhcp;
 
 namespace PxePowerShell.Engine.Tests.Hostile;
 
 /// <summary>
 /// A DHCP client socket in the root namespace on one end of a lab veth (bound to the device and to a client port the
-/// server is told about), with one receive loop that hands replies to the exchange waiting for their xid.
+/// server is told about), whose receive loop hands replies to the exchange waiting for their xid.
 /// </summary>
 internal sealed class LabDhcpClient : IDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<DhcpMessage>> _waiting = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly DhcpClientSocket _socket;
 
-    public LabDhcpClient(string device, int port)
-    {
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
-        SocketOptions.BindToDevice(_socket, device);
-        _socket.ReceiveBufferSize = 4 * 1024 * 1024;
-        _socket.Bind(new IPEndPoint(IPAddress.Any, port));
-        _loop = Task.Run(ReceiveLoopAsync);
-    }
+    public LabDhcpClient(string device, int port) =>
+        _socket = new DhcpClientSocket(new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp), device, port, OnReply);
 
     /// <summary>Sends <paramref name="request"/> until a reply with its xid comes back (retrying every <paramref name="retry"/>); null after <paramref name="attempts"/>.</summary>
     public async Task<DhcpMessage?> ExchangeAsync(DhcpMessage request, IPEndPoint destination, TimeSpan retry, int attempts)
@@ -33,10 +25,9 @@ internal sealed class LabDhcpClient : IDisposable
         _waiting[request.TransactionId] = reply;
         try
         {
-            byte[] bytes = request.ToArray();
             for (int i = 0; i < attempts; i++)
             {
-                await _socket.SendToAsync(bytes, SocketFlags.None, destination);
+                await _socket.SendAsync(request, destination);
                 try
                 {
                     return await reply.Task.WaitAsync(retry);
@@ -55,33 +46,15 @@ internal sealed class LabDhcpClient : IDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    public void Dispose() => _socket.Dispose();
+
+    private Task OnReply(DhcpMessage reply)
     {
-        var buffer = new byte[2048];
-        while (!_stop.IsCancellationRequested)
+        if (_waiting.TryGetValue(reply.TransactionId, out var waiter))
         {
-            int n;
-            try
-            {
-                n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            if (DhcpMessage.TryParse(buffer.AsSpan(0, n), out var m, out _) && m.Op == 2 && _waiting.TryGetValue(m.TransactionId, out var waiter))
-            {
-                waiter.TrySetResult(m);
-            }
+            waiter.TrySetResult(reply);
         }
-    }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _socket.Dispose();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
+        return Task.CompletedTask;
     }
 }

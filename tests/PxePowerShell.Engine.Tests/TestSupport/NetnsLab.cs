@@ -20,7 +20,7 @@ public sealed class NetnsLab : IDisposable
         Namespace = "pxt-" + id;
         HostInterface = "pxh" + id;
         ClientInterface = "pxc" + id;
-        string used = Run("ip", "-4", "-o", "addr", "show");
+        string used = Command.Run("ip", "-4", "-o", "addr", "show");
         var random = new Random();
         do
         {
@@ -30,11 +30,11 @@ public sealed class NetnsLab : IDisposable
 
         try
         {
-            Run("ip", "netns", "add", Namespace);
-            Run("ip", "link", "add", HostInterface, "type", "veth", "peer", "name", ClientInterface);
-            Run("ip", "link", "set", ClientInterface, "netns", Namespace);
-            Run("ip", "addr", "add", $"10.201.{Subnet}.1/24", "dev", HostInterface);
-            Run("ip", "link", "set", HostInterface, "up");
+            Command.Run("ip", "netns", "add", Namespace);
+            Command.Run("ip", "link", "add", HostInterface, "type", "veth", "peer", "name", ClientInterface);
+            Command.Run("ip", "link", "set", ClientInterface, "netns", Namespace);
+            Command.Run("ip", "addr", "add", $"10.201.{Subnet}.1/24", "dev", HostInterface);
+            Command.Run("ip", "link", "set", HostInterface, "up");
             Exec("ip", "link", "set", "lo", "up");
             Exec("ip", "addr", "add", $"10.201.{Subnet}.2/24", "dev", ClientInterface);
             Exec("ip", "link", "set", ClientInterface, "up");
@@ -86,7 +86,7 @@ public sealed class NetnsLab : IDisposable
     public IPAddress Address(int host) => IPAddress.Parse($"10.201.{Subnet}.{host}");
 
     /// <summary>Runs a command in the client namespace; throws on failure.</summary>
-    public string Exec(params string[] command) => Run("ip", ["netns", "exec", Namespace, .. command]);
+    public string Exec(params string[] command) => Command.Run("ip", ["netns", "exec", Namespace, .. command]);
 
     /// <summary>Runs a command in the client namespace and returns exit code and output.</summary>
     public async Task<(int ExitCode, string Output, string Error)> ExecAsync(TimeSpan timeout, params string[] command)
@@ -155,31 +155,11 @@ public sealed class NetnsLab : IDisposable
     private static extern int SetNs(int fd, int nstype);
 #pragma warning restore SYSLIB1054
 
-    private static string Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {stderr.Result}");
-        }
-
-        return output;
-    }
-
     private static void TryRun(string file, params string[] args)
     {
         try
         {
-            Run(file, args);
+            Command.Run(file, args);
         }
         catch (InvalidOperationException)
         {

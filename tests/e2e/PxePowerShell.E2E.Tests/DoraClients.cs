@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
-using PxePowerShell.Engine.Interop.Linux;
 using PxePowerShell.Engine.Net;
 using PxePowerShell.Engine.Tests.Dhcp;
 
@@ -15,22 +14,15 @@ namespace PxePowerShell.E2E.Tests;
 /// </summary>
 internal sealed class DoraClients : IDisposable
 {
-    private readonly Socket _socket;
+    private readonly DhcpClientSocket _socket;
     private readonly Client[] _clients;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _receiver;
     private readonly IPEndPoint _servers = new(IPAddress.Broadcast, 67);
 
     public DoraClients(HaLab lab, int count)
     {
-        _socket = lab.CreateClientSocket();
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Broadcast, true);
-        SocketOptions.BindToDevice(_socket, "br0");
-        _socket.ReceiveBufferSize = 4 * 1024 * 1024;
-        _socket.Bind(new IPEndPoint(IPAddress.Any, 68));
         _clients = [.. Enumerable.Range(0, count).Select(i => new Client(TestPackets.Mac(0x300000 + i), 0x4841_0000u + (uint)i))];
-        _receiver = Task.Run(ReceiveAsync);
+        _socket = new DhcpClientSocket(lab.CreateClientSocket(), "br0", 68, OnReplyAsync);
     }
 
     /// <summary>How long a client waits for progress before it sends its DISCOVER again.</summary>
@@ -106,21 +98,7 @@ internal sealed class DoraClients : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _socket.Dispose();
-        try
-        {
-            _receiver.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // the socket was closed under the receive
-        }
-
-        _stop.Dispose();
-    }
+    public void Dispose() => _socket.Dispose();
 
     private async Task DiscoverAsync(Client c)
     {
@@ -138,7 +116,7 @@ internal sealed class DoraClients : IDisposable
     {
         try
         {
-            await _socket.SendToAsync(message.ToArray(), SocketFlags.None, _servers);
+            await _socket.SendAsync(message, _servers);
         }
         catch (SocketException)
         {
@@ -146,59 +124,40 @@ internal sealed class DoraClients : IDisposable
         }
     }
 
-    private async Task ReceiveAsync()
+    private async Task OnReplyAsync(DhcpMessage m)
     {
-        var buffer = new byte[2048];
-        while (!_stop.IsCancellationRequested)
+        uint index = m.TransactionId - 0x4841_0000u;
+        if (index >= _clients.Length || m.Options.GetAddress(DhcpOptionCode.ServerIdentifier) is not { } server)
         {
-            int n;
-            try
-            {
-                n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            return;
+        }
+
+        var c = _clients[index];
+        DhcpMessage? next = null;
+        lock (_clients)
+        {
+            if (c.Ack is not null)
             {
                 return;
             }
 
-            if (!DhcpMessage.TryParse(buffer.AsSpan(0, n), out var m, out _) || m.Op != 2)
+            if (m.MessageType == DhcpMessageType.Offer)
             {
-                continue;
+                next = TestPackets.Request(DhcpMessageType.Request, c.Mac, c.Xid).With(DhcpOptionCode.ServerIdentifier, server).With(DhcpOptionCode.RequestedAddress, m.YourAddress);
+                next.Broadcast = true;
+                c.LastSent = _clock.Elapsed;
             }
-
-            uint index = m.TransactionId - 0x4841_0000u;
-            if (index >= _clients.Length || m.Options.GetAddress(DhcpOptionCode.ServerIdentifier) is not { } server)
+            else if (m.MessageType == DhcpMessageType.Ack)
             {
-                continue;
+                c.Ack = m.YourAddress;
+                c.AckServer = server;
+                c.AckAt = _clock.Elapsed;
             }
+        }
 
-            var c = _clients[index];
-            DhcpMessage? next = null;
-            lock (_clients)
-            {
-                if (c.Ack is not null)
-                {
-                    continue;
-                }
-
-                if (m.MessageType == DhcpMessageType.Offer)
-                {
-                    next = TestPackets.Request(DhcpMessageType.Request, c.Mac, c.Xid).With(DhcpOptionCode.ServerIdentifier, server).With(DhcpOptionCode.RequestedAddress, m.YourAddress);
-                    next.Broadcast = true;
-                    c.LastSent = _clock.Elapsed;
-                }
-                else if (m.MessageType == DhcpMessageType.Ack)
-                {
-                    c.Ack = m.YourAddress;
-                    c.AckServer = server;
-                    c.AckAt = _clock.Elapsed;
-                }
-            }
-
-            if (next is not null)
-            {
-                await SendAsync(next);
-            }
+        if (next is not null)
+        {
+            await SendAsync(next);
         }
     }
 

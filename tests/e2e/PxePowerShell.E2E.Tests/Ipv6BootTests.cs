@@ -21,12 +21,30 @@ public sealed class Ipv6BootTests(BootRoot root, ITestOutputHelper output) : ICl
     private static bool Marker(string line, string marker) =>
         line.Contains(BootRoot.MarkerPrefix, StringComparison.Ordinal) && line.Contains("marker=" + marker, StringComparison.Ordinal);
 
-    [E2EFact]
-    public void Uefi_PXE_over_IPv6_boots_GRUB_and_the_kernel_through_full_DHCPv6()
+    /// <summary>A lab with nothing but IPv6 on the segment.</summary>
+    private static FirmwareLab Ipv6Lab()
     {
-        using var lab = new FirmwareLab();
-        lab.UseIpv6Only();
-        string configuration = lab.WriteFile("ipv6.psd1", $$"""
+        var lab = new FirmwareLab();
+        try
+        {
+            lab.UseIpv6Only();
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the module in full DHCPv6 mode (no DHCPv4, range <c>:100</c>-<c>:1ff</c> of the lab's prefix) with
+    /// <paramref name="settings"/> added to its configuration file, and the entry of <paramref name="marker"/> as the
+    /// default; every event it writes is a line <c>EVENT protocol kind path error reason</c> of its output.
+    /// </summary>
+    private Shell.Background StartModule(FirmwareLab lab, string marker, string settings)
+    {
+        string configuration = lab.WriteFile($"{marker}.psd1", $$"""
             @{
                 Root = '{{root.Directory}}'
                 DhcpMode = 'None'
@@ -34,11 +52,18 @@ public sealed class Ipv6BootTests(BootRoot root, ITestOutputHelper output) : ICl
                 Dhcp6 = $true
                 Dhcp6RangeStart = '{{lab.Prefix6}}:100'
                 Dhcp6RangeEnd = '{{lab.Prefix6}}:1ff'
-                BootFiles = @{ EfiX64 = 'grubx64.efi' }
+            {{settings}}
             }
             """);
-        var server = lab.StartPxePowerShell(
-            $"{Entry("uefi-pxe6")}\nStart-PxeServer -ConfigurationPath '{configuration}' -Name e2e -Wait | ForEach-Object {{ \"EVENT $($_.Protocol) $($_.Kind) $($_.Path) $($_.Error) $($_.Reason)\" }}");
+        return lab.StartPxePowerShell(
+            $"{Entry(marker)}\nStart-PxeServer -ConfigurationPath '{configuration}' -Name e2e -Wait | ForEach-Object {{ \"EVENT $($_.Protocol) $($_.Kind) $($_.Path) $($_.Error) $($_.Reason)\" }}");
+    }
+
+    [E2EFact]
+    public void Uefi_PXE_over_IPv6_boots_GRUB_and_the_kernel_through_full_DHCPv6()
+    {
+        using var lab = Ipv6Lab();
+        var server = StartModule(lab, "uefi-pxe6", "    BootFiles = @{ EfiX64 = 'grubx64.efi' }");
         var (guest, elapsed) = lab.Boot(Firmware.UefiPxe6, l => Marker(l, "uefi-pxe6"), BootTimeout, "PXEv6 guest marker");
         BootTimes.Record(output, "UEFI OVMF PXE over IPv6 only, full DHCPv6, GRUB + generated grub.cfg", "PxePowerShell", elapsed);
 
@@ -56,8 +81,7 @@ public sealed class Ipv6BootTests(BootRoot root, ITestOutputHelper output) : ICl
     {
         using var tftp = new ReferenceRoot(root, "grubx64.efi", "vmlinuz", "initrd.img");
         tftp.Write("grub/grub.cfg", FirmwareLab.RunPxePowerShell($"{Entry("uefi-pxe6-dnsmasq")}\nGet-PxeBootMenu -Format Grub"));
-        using var lab = new FirmwareLab();
-        lab.UseIpv6Only();
+        using var lab = Ipv6Lab();
         var dnsmasq = lab.StartDnsmasq(
             $"--dhcp-range={lab.Prefix6}:100,{lab.Prefix6}:1ff,64,1h --dhcp-option=option6:bootfile-url,tftp://[{lab.ServerAddress6}]/grubx64.efi " +
             $"--enable-tftp --tftp-root={tftp.Directory}");
@@ -69,25 +93,14 @@ public sealed class Ipv6BootTests(BootRoot root, ITestOutputHelper output) : ICl
     [E2EFact]
     public void Uefi_HTTP_boot_over_IPv6_loads_iPXE_the_script_and_the_kernel_over_HTTP_through_full_DHCPv6()
     {
-        using var lab = new FirmwareLab();
-        lab.UseIpv6Only();
+        using var lab = Ipv6Lab();
         lab.StartRadvd(); // for iPXE, which asks DHCPv6 only after an RA; the firmware's HTTP boot needs none
-        string configuration = lab.WriteFile("http6.psd1", $$"""
-            @{
-                Root = '{{root.Directory}}'
-                DhcpMode = 'None'
-                Interfaces = @('eth0')
-                Dhcp6 = $true
-                Dhcp6RangeStart = '{{lab.Prefix6}}:100'
-                Dhcp6RangeEnd = '{{lab.Prefix6}}:1ff'
+        var server = StartModule(lab, "uefi-http6", $$"""
                 Http = $true
                 HttpPort = {{HttpPort}}
                 IpxeScript = 'boot.ipxe'
                 BootFiles = @{ EfiX64Http = 'snponly.efi' }
-            }
             """);
-        var server = lab.StartPxePowerShell(
-            $"{Entry("uefi-http6")}\nStart-PxeServer -ConfigurationPath '{configuration}' -Name e2e -Wait | ForEach-Object {{ \"EVENT $($_.Protocol) $($_.Kind) $($_.Path) $($_.Error) $($_.Reason)\" }}");
         var (guest, elapsed) = lab.Boot(Firmware.UefiHttp6, l => Marker(l, "uefi-http6"), BootTimeout, "HTTPv6 guest marker");
         BootTimes.Record(output, "UEFI OVMF HTTP boot over IPv6 only, full DHCPv6 + RA, iPXE + script", "PxePowerShell", elapsed);
 
@@ -109,8 +122,7 @@ public sealed class Ipv6BootTests(BootRoot root, ITestOutputHelper output) : ICl
     {
         using var http = new ReferenceRoot(root, "snponly.efi", "vmlinuz", "initrd.img");
         http.Write("boot.ipxe", FirmwareLab.RunPxePowerShell($"{Entry("uefi-http6-dnsmasq")}\nGet-PxeBootMenu -Format Ipxe"));
-        using var lab = new FirmwareLab();
-        lab.UseIpv6Only();
+        using var lab = Ipv6Lab();
         lab.StartNginx(http.Directory, lab.ServerAddress6, HttpPort);
         string url = $"http://[{lab.ServerAddress6}]:{HttpPort}";
         // dnsmasq writes option 16 as a length-prefixed string with no enterprise number; edk2 reads the class 6 bytes
