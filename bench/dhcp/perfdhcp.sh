@@ -13,7 +13,9 @@
 #   apt-get install -y dnsmasq kea-dhcp4-server kea-admin postgresql
 # Usage: sudo bench/dhcp/perfdhcp.sh [RATES...]
 #        (env: CLIENTS=20000 PERIOD=5 SERVERS="pxepowershell dnsmasq kea pxepowershell-pg kea-pg"
-#        DATA=/var/tmp: where the lease databases and the PostgreSQL cluster go; must be a disk)
+#        DATA=/var/tmp: where the lease databases and the PostgreSQL cluster go; must be a disk;
+#        PROFILE=1: pg_stat_statements in the cluster, each -pg step's statements (calls, mean and total ms, rows)
+#        printed to stderr after it, with the WAL flushes, commits and the server's CPU time)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATES=${*:-"500 1000 2000 4000 8000"}
@@ -42,15 +44,16 @@ trap cleanup EXIT
 
 [[ $SERVERS != *pxepowershell* ]] || dotnet build -c Release -o "$BIN/host" tests/PxePowerShell.DhcpTestHost >/dev/null
 
+psql_pg() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- "$PGBIN/psql" -h "$PG" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 # One PostgreSQL cluster for the -pg servers, durable like the journal: on disk, fsync on (the defaults). Unix sockets
 # are files, so the servers inside the namespace reach it through its directory.
 if [[ $SERVERS == *-pg* ]]; then
   PG=$(mktemp -d "${DATA:-/var/tmp}/pxe-perfdhcp-pg.XXXXXX"); chown postgres: "$PG"
   runuser -u postgres -- "$PGBIN/initdb" -D "$PG/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
   runuser -u postgres -- "$PGBIN/pg_ctl" start -w -t 120 -D "$PG/data" -l "$PG/server.log" \
-    -o "-c listen_addresses='' -k $PG -c max_connections=200" >/dev/null
+    -o "-c listen_addresses='' -k $PG -c max_connections=200${PROFILE:+ -c shared_preload_libraries=pg_stat_statements -c track_wal_io_timing=on}" >/dev/null
+  [[ -z ${PROFILE:-} ]] || psql_pg "CREATE EXTENSION pg_stat_statements"
 fi
-psql_pg() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- "$PGBIN/psql" -h "$PG" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 new_database() { psql_pg "DROP DATABASE IF EXISTS $1 WITH (FORCE)" && psql_pg "CREATE DATABASE $1"; } # name
 
 source bench/lib/veth.sh
@@ -117,6 +120,12 @@ summary() { # server rate output
     awk '{ d[NR] = $1 } END { i = int(NR * 0.99); if (i < NR * 0.99) i++; printf " %10s\n", NR ? sprintf("%.3f", d[i]) : "-" }'
 }
 
+profile() { # server rate: the step's statements by total time, and the WAL's flushes (pg_stat_wal)
+  echo "## $1 $2: server CPU $(ps -o times= -p "$SERVER_PID" 2>/dev/null || echo "?") s, of which $cpu_start s before the first packet (start-up)"
+  psql_pg "SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms, round(total_exec_time::numeric) AS total_ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12"
+  psql_pg "SELECT 'wal: records ' || wal_records || ', writes ' || wal_write || ', syncs ' || wal_sync || ', sync ms ' || round(wal_sync_time::numeric) FROM pg_stat_wal"
+}
+
 echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
 printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
 # Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
@@ -124,9 +133,11 @@ for rate in $RATES; do
   for server in $SERVERS; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
+    profiling=; [[ -z ${PROFILE:-} || $server != *-pg ]] || { profiling=1; cpu_start=$(ps -o times= -p "$SERVER_PID" || echo "?"); psql_pg "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null; }
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
     [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2
     summary "$server" "$rate" "$dir/perfdhcp.out"
+    [[ -z $profiling ]] || profile "$server" "$rate" >&2
     stop_server
   done
 done

@@ -28,40 +28,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
 
     private const string Columns = "host(address), host(scope), client_id, host_name, state, expiry";
 
-    private const string OwnSql = """
-        UPDATE pxe_lease SET
-            state = CASE WHEN $5 = 'Offered' AND state IN ('Active', 'ActiveReservation') AND expiry > $6 THEN state ELSE $5 END,
-            expiry = CASE WHEN $5 = 'Offered' AND state IN ('Active', 'ActiveReservation') AND expiry > $6 THEN expiry ELSE $7 END,
-            host_name = coalesce($4, host_name), server = $8, updated = now()
-        WHERE address = (
-            SELECT address FROM pxe_lease l
-            WHERE scope = $1 AND client_id = $2 AND state <> 'Declined' AND address BETWEEN $9 AND $10 AND address <> ALL($11)
-              AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
-            LIMIT 1 FOR UPDATE)
-        RETURNING host(address), host(scope), client_id, host_name, state, expiry
-        """;
-
-    // A free row first (never leased, or released: the partial index pxe_lease_free of migration 5 finds the lowest in
-    // the range without reading the others), else the longest-expired lease (pxe_lease_expiry). Two lookups, each one
-    // index range scan, rather than one sort of every row of the range per DISCOVER.
-    private const string FreeSql = """
-        UPDATE pxe_lease SET client_id = $2, host_name = $4, state = $5, expiry = $7, server = $8, updated = now()
-        WHERE address = coalesce(
-            (SELECT address FROM pxe_lease l
-             WHERE scope = $1 AND client_id IS NULL AND address BETWEEN $9 AND $10 AND address <> ALL($11)
-               AND ($3::inet IS NULL OR address = $3)
-               AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
-             ORDER BY address
-             LIMIT 1 FOR UPDATE SKIP LOCKED),
-            (SELECT address FROM pxe_lease l
-             WHERE scope = $1 AND client_id IS NOT NULL AND (state = 'Expired' OR expiry <= $6)
-               AND address BETWEEN $9 AND $10 AND address <> ALL($11)
-               AND ($3::inet IS NULL OR address = $3)
-               AND NOT EXISTS (SELECT 1 FROM pxe_reservation r WHERE r.address = l.address)
-             ORDER BY expiry, address
-             LIMIT 1 FOR UPDATE SKIP LOCKED))
-        RETURNING host(address), host(scope), client_id, host_name, state, expiry
-        """;
+    // Migration 6: the whole allocation (reservation, own row, requested, next free after $13, lowest free, longest expired) in one call.
+    private const string AllocateSql = "SELECT * FROM pxe_allocate($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     private const string ClearClientSql = """
         UPDATE pxe_lease SET client_id = NULL, host_name = NULL, state = 'Free', expiry = NULL, server = $3, updated = now()
@@ -83,9 +51,11 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
     private readonly PostgresStore _store;
     private readonly int _family;
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
+    private readonly ConcurrentDictionary<(IPAddress, IPAddress), IPAddress> _last = new(); // per range: the address given last
 
     private readonly bool _owned;
     private readonly object _feedGate = new();
+    private readonly object _rangeGate = new();
     private EventHandler? _reservationsChanged;
 
     internal PostgresLeaseStore(PostgresStore store, LeaseFamily family, bool owned = false)
@@ -214,32 +184,47 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         // A client identifier (option 61) or a DHCPv6 DUID stays as it is; a MAC is normalized.
         string client = _family == 4 && MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId;
         EnsureRange(range);
-        return _store.Transact("allocate an address", (c, tx) =>
+        var subnet = Subnet(range);
+        var lease = _store.Statement("allocate an address", c => Allocate(c, null, range, subnet, client, hostName, requested, now, duration, state));
+        if (lease is not null)
         {
-            if (Reserved(c, tx, range, client) is { } reservation)
-            {
-                var (reserved, reservedDuration) = reservation;
-                var reservedState = state == AddressState.Offered ? AddressState.Offered : AddressState.ActiveReservation;
-                Run(c, tx, ClearClientSql, Inet(range.ScopeId), Text(client), Text(_store.ServerName), Inet(reserved));
-                return Upsert(c, tx, range.ScopeId, reserved, client, hostName, reservedState.ToString(), now + (state == AddressState.Offered ? duration : reservedDuration ?? duration));
-            }
+            _last[(range.StartRange, range.EndRange)] = lease.IPAddress; // where the next search for a free address starts
+        }
 
-            var parameters = new Func<IPAddress?, NpgsqlParameter[]>(want =>
-            [
-                Inet(range.ScopeId), Text(client), Inet(want), Text(hostName), Text(state.ToString()), Time(now), Time(now + duration),
-                Text(_store.ServerName), Inet(range.StartRange), Inet(range.EndRange),
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet, Value = range.Excluded.ToArray() },
-            ]);
-            if (Single(c, tx, OwnSql, parameters(null)) is { } current)
-            {
-                return current;
-            }
+        return lease;
+    }
 
-            // The client moves: its other rows in the scope (an address that left the range) are freed first, so the
-            // unique index holds; a concurrent allocation for the same client then fails on it and is retried.
-            Run(c, tx, ClearClientSql, Inet(range.ScopeId), Text(client), Text(_store.ServerName), Inet(range.StartRange));
-            return (requested is null ? null : Single(c, tx, FreeSql, parameters(requested))) ?? Single(c, tx, FreeSql, parameters(null));
-        });
+    /// <inheritdoc />
+    public void Prepare(LeaseRange range)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        EnsureRange(range);
+
+        // A rehearsal: one offer to a client that does not exist, in a transaction rolled back. It compiles this process's
+        // allocation path (Npgsql's parameters and reader for these types) and has PostgreSQL plan pxe_allocate on a pooled
+        // connection, so that the first clients are not answered by cold code. Nothing of it stays in the database.
+        _store.RolledBack("prepare the allocation", (c, tx) =>
+            Allocate(c, tx, range, Subnet(range), "pxe-prepare", null, null, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), AddressState.Offered));
+    }
+
+    private DhcpLease? Allocate(NpgsqlConnection c, NpgsqlTransaction? tx, LeaseRange range, IPNetwork subnet, string client, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
+    {
+        using var cmd = new NpgsqlCommand(AllocateSql, c, tx);
+        cmd.Parameters.Add(Inet(range.ScopeId));
+        cmd.Parameters.Add(new NpgsqlParameter<IPNetwork> { NpgsqlDbType = NpgsqlDbType.Cidr, TypedValue = subnet });
+        cmd.Parameters.Add(Inet(range.StartRange));
+        cmd.Parameters.Add(Inet(range.EndRange));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet, Value = range.Excluded as IPAddress[] ?? range.Excluded.ToArray() });
+        cmd.Parameters.Add(Text(client));
+        cmd.Parameters.Add(Text(hostName));
+        cmd.Parameters.Add(Inet(requested));
+        cmd.Parameters.Add(Text(state.ToString()));
+        cmd.Parameters.Add(Time(now));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = duration });
+        cmd.Parameters.Add(Text(_store.ServerName));
+        cmd.Parameters.Add(Inet(_last.TryGetValue((range.StartRange, range.EndRange), out var last) ? last : null));
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? ReadLease(reader) : null;
     }
 
     /// <inheritdoc />
@@ -322,7 +307,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         LeaseExpiryTime = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
     };
 
-    private static (IPAddress, TimeSpan?)? Reserved(NpgsqlConnection c, NpgsqlTransaction tx, LeaseRange range, string client)
+    /// <summary>The scope's subnet, within which a client's reservation wins over the range.</summary>
+    private static IPNetwork Subnet(LeaseRange range)
     {
         int prefix = 0;
         foreach (byte b in range.SubnetMask.GetAddressBytes())
@@ -330,15 +316,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
             prefix += System.Numerics.BitOperations.PopCount(b);
         }
 
-        using var cmd = new NpgsqlCommand("SELECT host(address), lease_seconds FROM pxe_reservation WHERE client_id = $1 AND address <<= $2::cidr", c, tx);
-        cmd.Parameters.Add(Text(client));
-        cmd.Parameters.Add(Text($"{range.ScopeId}/{prefix}"));
-        using var reader = cmd.ExecuteReader();
-        return reader.Read() ? (IPAddress.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : TimeSpan.FromSeconds(reader.GetInt64(1))) : null;
+        return new IPNetwork(range.ScopeId, prefix);
     }
-
-    private DhcpLease Upsert(NpgsqlConnection c, NpgsqlTransaction tx, IPAddress scope, IPAddress address, string client, string? hostName, string state, DateTimeOffset? expiry) =>
-        Single(c, tx, UpsertSql + Returning, Inet(scope), Text(client), Text(_store.ServerName), Inet(address), Text(hostName), Text(state), Time(expiry))!;
 
     private void EnsureRange(LeaseRange range)
     {
@@ -347,13 +326,27 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
             return;
         }
 
+        // Once per range and store: the allocations that arrive together at a server's start wait for this one insert
+        // of the range's rows rather than each inserting them again (and waiting on each other's rows).
+        lock (_rangeGate)
+        {
+            if (_ranges.ContainsKey((range.StartRange, range.EndRange)))
+            {
+                return;
+            }
+
+            CreateRange(range);
+            _ranges[(range.StartRange, range.EndRange)] = true;
+        }
+    }
+
+    private void CreateRange(LeaseRange range) =>
         _store.Transact("create the range's addresses", (c, tx) => Run(
             c,
             tx,
-            "INSERT INTO pxe_lease (address, scope) SELECT $1 + g, $2 FROM generate_series(0::bigint, $3 - 1) g ON CONFLICT DO NOTHING",
+            // (nothing to write when every row is there already: another server or an earlier start made them)
+            "INSERT INTO pxe_lease (address, scope) SELECT $1 + g, $2 FROM generate_series(0::bigint, $3 - 1) g WHERE (SELECT count(*) FROM pxe_lease WHERE address BETWEEN $1 AND $1 + ($3 - 1)) < $3 ON CONFLICT DO NOTHING",
             Inet(range.StartRange),
             Inet(range.ScopeId),
             new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = range.Size }));
-        _ranges[(range.StartRange, range.EndRange)] = true;
-    }
 }

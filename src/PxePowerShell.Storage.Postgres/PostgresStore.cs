@@ -67,6 +67,10 @@ public sealed class PostgresStore : IDisposable
         }
 
         settings.ApplicationName ??= "PxePowerShell";
+        // A pooled connection goes back as it is, without DISCARD ALL: this store leaves no session state behind (its
+        // settings are SET LOCAL, its LISTEN has a connection of its own), and a reset would throw away the plans the
+        // server caches per session, pxe_allocate's among them, so that every allocation planned its statements again.
+        settings.NoResetOnClose = true;
         string where = $"'{settings.Host}:{settings.Port}/{settings.Database ?? settings.Username}'";
         var source = NpgsqlDataSource.Create(settings);
         try
@@ -90,6 +94,50 @@ public sealed class PostgresStore : IDisposable
     {
         Changes.Dispose();
         _source.Dispose();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, one statement, in the transaction of that statement alone (no BEGIN and COMMIT round
+    /// trips: PostgreSQL commits it when it completes), again when a concurrent transaction made it fail in a way a retry
+    /// resolves, as <see cref="Transact{T}"/>.
+    /// </summary>
+    internal T Statement<T>(string operation, Func<NpgsqlConnection, T> body)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                long started = Stopwatch.GetTimestamp();
+                using var connection = _source.OpenConnection();
+                T result = body(connection);
+                s_commits.ObserveSince(started); // pxe_store_commit_duration_seconds{store="postgres"}
+                return result;
+            }
+            catch (Exception ex) when (attempt < 20 && PostgresErrors.IsRetryable(ex))
+            {
+                // another server allocated for the same client or address at the same moment: look again
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            {
+                throw PostgresErrors.Operation(ex, Location, operation);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> in a transaction that is then rolled back (a rehearsal: nothing of it stays).</summary>
+    internal void RolledBack<T>(string operation, Func<NpgsqlConnection, NpgsqlTransaction, T> body)
+    {
+        try
+        {
+            using var connection = _source.OpenConnection();
+            using var tx = connection.BeginTransaction();
+            body(connection, tx);
+            tx.Rollback();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            throw PostgresErrors.Operation(ex, Location, operation);
+        }
     }
 
     /// <summary>

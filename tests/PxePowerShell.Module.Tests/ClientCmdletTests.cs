@@ -202,7 +202,7 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
         var format = System.Xml.Linq.XDocument.Load(Path.Combine(ModuleHost.RepoRoot, "out", "PxePowerShell", "PxePowerShell.format.ps1xml"));
         var view = format.Descendants("View").Single(v => v.Descendants("TypeName").Any(t => t.Value == "PxePowerShell.Engine.Clients.ClientRecord"));
         var headers = view.Descendants("TableColumnHeader").ToList();
-        Assert.Equal(["MacAddress", "IPAddress", "HostName", "LastSeen", "Server", "BootEntry"], headers.Select(h => h.Element("Label")!.Value));
+        Assert.Equal(["MacAddress", "IPAddress", "Architecture", "LastSeen", "Server", "BootEntry"], headers.Select(h => h.Element("Label")!.Value));
         int fixedWidth = headers.Sum(h => int.Parse(h.Element("Width")?.Value ?? "0", System.Globalization.CultureInfo.InvariantCulture)) + headers.Count - 1;
         Assert.True(fixedWidth <= 120 - 16, $"the fixed columns take {fixedWidth} characters, leaving too little for BootEntry");
         Assert.Equal(17, int.Parse(headers[0].Element("Width")!.Value, System.Globalization.CultureInfo.InvariantCulture)); // aa-bb-cc-dd-ee-ff

@@ -9,7 +9,9 @@ namespace PxePowerShell.Engine.Dhcp;
 /// RENEWING and REBINDING → ACK or NAK, DECLINE (quarantine), RELEASE and INFORM; PXE and HTTP-boot clients get
 /// boot options as in proxy mode. The server is authoritative for its scope: a client asking for an address
 /// that is free in the range gets it even without a record (a lost lease file never strands a client).
-/// Thread-safe; the clock is injected; leases are durable before an ACK leaves.
+/// Thread-safe; the clock is injected; leases are durable before an ACK leaves. With a shared store (<see cref="ILeaseAllocator"/>)
+/// the in-memory pool is locked only around its own reads and writes, never across the store's allocation, so several
+/// threads allocate at once (each in its own database transaction).
 /// </summary>
 internal sealed class DhcpLeaseResponder
 {
@@ -20,6 +22,7 @@ internal sealed class DhcpLeaseResponder
     private readonly BootPolicy? _boot;
     private readonly ILeaseAllocator? _allocator;
     private readonly List<IPAddress> _excluded = [];
+    private volatile LeaseRange _range;
 
     /// <summary>Creates the responder; loads leases from <paramref name="store"/> when given.</summary>
     public DhcpLeaseResponder(DhcpServerOptions options, ILeaseStore? store, TimeProvider? timeProvider = null)
@@ -30,6 +33,7 @@ internal sealed class DhcpLeaseResponder
         _pool = new LeasePool(options, store);
         _allocator = store as ILeaseAllocator; // a shared store allocates in its own transaction (several servers, one pool)
         _boot = options.Boot is null ? null : new BootPolicy(options.Boot);
+        _range = LeaseRange.Of(options);
     }
 
     /// <summary>The options.</summary>
@@ -45,8 +49,12 @@ internal sealed class DhcpLeaseResponder
         {
             _pool.Exclude(address);
             _excluded.Add(address);
+            _range = LeaseRange.Of(_options, [.. _excluded]); // built once, not per allocation
         }
     }
+
+    /// <summary>Has a shared store make ready the range (its rows) once the server's own addresses are excluded: at start, not at the first client.</summary>
+    public void PrepareStore() => _allocator?.Prepare(_range);
 
     /// <summary>The leases as of now.</summary>
     public IReadOnlyList<DhcpLease> GetLeases()
@@ -126,6 +134,29 @@ internal sealed class DhcpLeaseResponder
                 : $"relay {pxe.RelayAgentAddress} is not in the scope {_options.ScopeId}/{_options.SubnetMask}");
         }
 
+        if (_allocator is not null && request.MessageType is DhcpMessageType.Discover or DhcpMessageType.Request)
+        {
+            // The shared store's allocation runs outside the lock (Discover, Request and Allocated lock around the pool).
+            var at = _time.GetUtcNow();
+            try
+            {
+                string key;
+                lock (_gate)
+                {
+                    key = ClientKey(request, pxe.MacAddress);
+                }
+
+                return request.MessageType == DhcpMessageType.Discover
+                    ? Discover(request, pxe, key, serverAddress, at)
+                    : Request(request, pxe, key, serverAddress, at);
+            }
+            catch (IOException ex)
+            {
+                // The lease could not be recorded: say nothing, the client retries.
+                return DhcpResponse.Ignore(pxe, "lease store write failed: " + ex.Message);
+            }
+        }
+
         lock (_gate)
         {
             var now = _time.GetUtcNow();
@@ -174,7 +205,13 @@ internal sealed class DhcpLeaseResponder
 
     private DhcpResponse Discover(DhcpMessage request, PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)
     {
-        if (OverDeclineLimit(client, now) is { } refused)
+        string? refused;
+        lock (_gate)
+        {
+            refused = OverDeclineLimit(client, now);
+        }
+
+        if (refused is not null)
         {
             return DhcpResponse.Ignore(pxe, refused);
         }
@@ -197,9 +234,34 @@ internal sealed class DhcpLeaseResponder
 
     private DhcpResponse Request(DhcpMessage request, PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)
     {
-        string mac = client;
+        DhcpResponse? refused;
         IPAddress? target;
         string phase;
+        lock (_gate)
+        {
+            refused = Requested(request, pxe, client, server, now, out target, out phase);
+        }
+
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (_allocator is not null)
+        {
+            return Allocated(request, pxe, client, target, server, now, AddressState.Active, phase);
+        }
+
+        _pool.Commit(IPv4.ToUInt32(target!), client, pxe.HostName, now);
+        var reply = Build(request, pxe, DhcpMessageType.Ack, server, target);
+        return new DhcpResponse(reply, PxeEventKind.DhcpAck, pxe, phase);
+    }
+
+    /// <summary>The address a REQUEST asks for and the phase it is in; the NAK or silence it gets instead when it may not have it (under the lock).</summary>
+    private DhcpResponse? Requested(DhcpMessage request, PxeRequest pxe, string mac, IPAddress server, DateTimeOffset now, out IPAddress? target, out string phase)
+    {
+        target = null;
+        phase = "";
         if (pxe.ServerIdentifier is { } sid)
         {
             if (!sid.Equals(server))
@@ -244,14 +306,7 @@ internal sealed class DhcpLeaseResponder
                 : $"{phase}: {target} is not available to this client");
         }
 
-        if (_allocator is not null)
-        {
-            return Allocated(request, pxe, mac, target, server, now, AddressState.Active, phase);
-        }
-
-        _pool.Commit(a, mac, pxe.HostName, now);
-        var reply = Build(request, pxe, DhcpMessageType.Ack, server, target);
-        return new DhcpResponse(reply, PxeEventKind.DhcpAck, pxe, phase);
+        return null;
     }
 
     /// <summary>
@@ -261,21 +316,24 @@ internal sealed class DhcpLeaseResponder
     private DhcpResponse Allocated(DhcpMessage request, PxeRequest pxe, string client, IPAddress? requested, IPAddress server, DateTimeOffset now, AddressState state, string? phase)
     {
         var duration = state == AddressState.Offered ? _options.OfferHoldTime : _options.LeaseDuration;
-        var lease = _allocator!.TryAllocate(LeaseRange.Of(_options, [.. _excluded]), client, pxe.HostName, requested, now, duration, state);
+        var lease = _allocator!.TryAllocate(_range, client, pxe.HostName, requested, now, duration, state); // outside the lock: one transaction
         if (lease is null)
         {
             return state == AddressState.Offered ? DhcpResponse.Ignore(pxe, "address pool exhausted") : Nak(request, pxe, server, $"{phase}: {requested} is not available to this client");
         }
 
-        _pool.Adopt(lease);
-        if (state == AddressState.Offered)
+        lock (_gate)
         {
-            return new DhcpResponse(Build(request, pxe, DhcpMessageType.Offer, server, lease.IPAddress), PxeEventKind.DhcpOffer, pxe, null);
-        }
+            _pool.Adopt(lease);
+            if (state == AddressState.Offered)
+            {
+                return new DhcpResponse(Build(request, pxe, DhcpMessageType.Offer, server, lease.IPAddress), PxeEventKind.DhcpOffer, pxe, null);
+            }
 
-        return lease.IPAddress.Equals(requested)
-            ? new DhcpResponse(Build(request, pxe, DhcpMessageType.Ack, server, lease.IPAddress), PxeEventKind.DhcpAck, pxe, phase)
-            : Nak(request, pxe, server, $"{phase}: {requested} is held by another client (shared store)");
+            return lease.IPAddress.Equals(requested)
+                ? new DhcpResponse(Build(request, pxe, DhcpMessageType.Ack, server, lease.IPAddress), PxeEventKind.DhcpAck, pxe, phase)
+                : Nak(request, pxe, server, $"{phase}: {requested} is held by another client (shared store)");
+        }
     }
 
     private DhcpResponse Decline(PxeRequest pxe, string client, IPAddress server, DateTimeOffset now)

@@ -227,6 +227,19 @@ internal sealed class DhcpListener : IDisposable
         }
     }
 
+    /// <summary>Sends a reply decided off the receive loop (a worker of <see cref="DhcpWorkQueue"/>); nothing once the listener is closed.</summary>
+    public void Reply(ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
+    {
+        try
+        {
+            Send(datagram, destination, source, counters);
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopped meanwhile: the client retries against the next server
+        }
+    }
+
     private void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
     {
         if (Interface.IsLoopback && destination.Address.Equals(IPAddress.Broadcast))

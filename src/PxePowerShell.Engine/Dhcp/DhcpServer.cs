@@ -17,8 +17,15 @@ public sealed class DhcpServer : PxeServiceBase
     private ILeaseStore? _store;
     private IGroupCommitLeaseStore? _commits;
     private DhcpLeaseResponder? _responder;
+    private DhcpWorkQueue? _work;
     private HaPeerSet? _peers;
     private Task? _heartbeats;
+
+    /// <summary>How many DISCOVERs and REQUESTs a server with a shared store answers at once (each one database transaction).</summary>
+    internal const int AllocationWorkers = 8;
+
+    /// <summary>How many packets wait for each worker; beyond that the oldest is dropped (8 × 32 packets: a wait of a fraction of a second, not of seconds).</summary>
+    internal const int AllocationQueueDepth = 32;
 
     /// <summary>Creates the server; throws <see cref="ArgumentException"/> listing what is wrong with the options.</summary>
     public DhcpServer(string name, DhcpServerOptions options, EventHub? events = null, TimeProvider? timeProvider = null)
@@ -147,6 +154,8 @@ public sealed class DhcpServer : PxeServiceBase
             _responder.Exclude(iface.Address);
         }
 
+        _responder.PrepareStore(); // a shared store's rows of the range, before the first client rather than at it
+
         foreach (var iface in serving)
         {
             _listeners.Open(iface, Options.Port, pxePort: false, bindToDevice: true);
@@ -154,6 +163,12 @@ public sealed class DhcpServer : PxeServiceBase
 
         Interfaces = serving;
         WarmUpAcks = DhcpWarmUp.Run(Options, serving[0].Address, Time); // the DORA path compiled before the first client
+        if (_store is ILeaseAllocator)
+        {
+            // A shared database allocates: DISCOVERs and REQUESTs are answered by workers, several transactions at once.
+            _work = new DhcpWorkQueue(Name, AllocationWorkers, AllocationQueueDepth, ex => Fault(new InvalidOperationException($"a DHCP worker failed: {ex.Message}", ex)));
+        }
+
         _listeners.Start(Handle, _counters, Lifetime);
 
         return Task.CompletedTask;
@@ -163,6 +178,11 @@ public sealed class DhcpServer : PxeServiceBase
     protected override async Task OnStopAsync()
     {
         await _listeners.StopAsync().ConfigureAwait(false);
+        if (_work is not null)
+        {
+            await _work.StopAsync().ConfigureAwait(false); // before the store closes: a worker finishes its transaction
+        }
+
         if (_store is IReservationFeed feed)
         {
             feed.ReservationsChanged -= OnReservationsChanged;
@@ -231,6 +251,43 @@ public sealed class DhcpServer : PxeServiceBase
             return 0;
         }
 
+        if (_work is not null && request.MessageType is DhcpMessageType.Discover or DhcpMessageType.Request)
+        {
+            // A REQUEST finishes an exchange that has its offer: it goes ahead of the DISCOVERs waiting.
+            _work.Post(request.HardwareAddress, request.MessageType == DhcpMessageType.Request, () => AnswerLater(listener, request, source), () =>
+            {
+                // The worker's queue was full and this was its oldest packet: dropped for a newer one, counted and said why.
+                _counters.Request(request.MessageType);
+                _counters.Outcome(PxeEventKind.Ignored);
+                Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), "allocation queue full: dropped for a newer packet (the lease store is slower than the offered load)"), source));
+            });
+            return 0;
+        }
+
+        return Answer(listener, request, source, reply, out destination);
+    }
+
+    /// <summary>A worker's answer (<see cref="DhcpWorkQueue"/>): decided, recorded by the store, then sent.</summary>
+    private void AnswerLater(DhcpListener listener, DhcpMessage request, IPEndPoint source)
+    {
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DhcpMessage.MaxMessageSize);
+        try
+        {
+            int length = Answer(listener, request, source, buffer, out var destination);
+            if (length > 0 && destination is not null)
+            {
+                listener.Reply(buffer.AsSpan(0, length), destination, source, _counters);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private int Answer(DhcpListener listener, DhcpMessage request, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination)
+    {
+        destination = null;
         var response = _responder!.Respond(request, listener.Interface.Address);
         _counters.Request(request.MessageType);
         _counters.Outcome(response.Kind);
