@@ -66,12 +66,7 @@ public sealed class FleetFilesTests(ModuleHost host) : IClassFixture<ModuleHost>
         Assert.Equal(nodes.Select(n => n[0]), nodes[0][1].Split(','));
 
         // The group hears the same broadcasts: both nodes on the compose file's one boot network, the database its "postgres".
-        var (exit, json, error) = ExternalProcess.Run(
-            "/usr/bin/python3",
-            $"-c \"import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))\" {Path.Combine(Fleet, "compose.yaml")}");
-        Assert.True(exit == 0, error);
-        using var document = JsonDocument.Parse(json);
-        var services = document.RootElement.GetProperty("services");
+        var services = ComposeServices();
         Assert.All(nodes, n => Assert.True(services.GetProperty(n[0]).GetProperty("networks").TryGetProperty("boot", out _)));
         Assert.Contains("Host=postgres;", nodes[0][2], StringComparison.Ordinal);
         Assert.True(services.TryGetProperty("postgres", out _));
@@ -80,12 +75,7 @@ public sealed class FleetFilesTests(ModuleHost host) : IClassFixture<ModuleHost>
     [Fact]
     public void The_compose_file_runs_postgres_and_two_nodes_on_their_own_configuration_files()
     {
-        var (exit, json, error) = ExternalProcess.Run(
-            "/usr/bin/python3",
-            $"-c \"import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))\" {Path.Combine(Fleet, "compose.yaml")}");
-        Assert.True(exit == 0, error);
-        using var document = JsonDocument.Parse(json);
-        var services = document.RootElement.GetProperty("services");
+        var services = ComposeServices();
         Assert.Equal(["postgres", "pxe-a", "pxe-b"], services.EnumerateObject().Select(s => s.Name).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal("postgres:15", services.GetProperty("postgres").GetProperty("image").GetString());
         var build = services.GetProperty("pxe-a").GetProperty("build");
@@ -136,5 +126,16 @@ public sealed class FleetFilesTests(ModuleHost host) : IClassFixture<ModuleHost>
         var (exit, output, error) = ExternalProcess.Run("promtool", $"check config {Path.Combine(Fleet, "prometheus.yml")}");
         Assert.True(exit == 0, output + error);
         Assert.Contains("metrics_path: /-/metrics", File.ReadAllText(Path.Combine(Fleet, "prometheus.yml")), StringComparison.Ordinal);
+    }
+
+    /// <summary>The compose file's services, read with PyYAML (python3-yaml) as a JSON element.</summary>
+    private static JsonElement ComposeServices()
+    {
+        var (exit, json, error) = ExternalProcess.Run(
+            "/usr/bin/python3",
+            $"-c \"import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))\" {Path.Combine(Fleet, "compose.yaml")}");
+        Assert.True(exit == 0, error);
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("services").Clone();
     }
 }
