@@ -58,7 +58,14 @@ var options = new DhcpServerOptions
     LeaseStorage = store is null ? null : host.Storage.Leases(LeaseFamily.IPv4),
     LeaseDuration = TimeSpan.FromHours(1),
 };
-await using var server = new DhcpServer("dhcp-host", options);
+// Wired as Start-PxeDhcpServer wires it: the host's event hub, which feeds the client inventory (opened here as the
+// module opens it) and the event store, so a benchmark of this mode pays for what a module's server does per client.
+if (host.OpenClientsOrWarn() is { } warning)
+{
+    Console.Error.WriteLine(warning);
+}
+
+await using var server = new DhcpServer("dhcp-host", options, host.Events);
 await server.StartAsync();
 Console.WriteLine($"READY {server.EndPoints[0].Port}");
 Console.Out.Flush();
