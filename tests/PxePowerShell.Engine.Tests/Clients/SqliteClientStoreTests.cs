@@ -119,6 +119,24 @@ public sealed class SqliteClientStoreTests : IDisposable
     }
 
     [Fact]
+    public void An_address_only_client_made_and_linked_in_one_batch_is_merged_and_other_clients_are_untouched()
+    {
+        // The batch starts with no address-only row (the fold is skipped for the first sighting) and makes one itself.
+        var other = MacAddress.Parse("52-54-00-00-00-99");
+        _store.Record([
+            Dhcp(T0, mac: other, ip: "10.201.0.30", discover: true, xid: 1),
+            Transfer(T0.AddSeconds(1), "10.201.0.20", "pxelinux.0"),
+            Dhcp(T0.AddSeconds(2), ip: "10.201.0.20", discover: true, xid: 7),
+        ]);
+
+        var clients = _store.Query(ClientQuery.All).OrderBy(c => c.MacAddress, StringComparer.Ordinal).ToList();
+        Assert.Equal(["52-54-00-00-00-99", "52-54-00-12-34-56"], clients.Select(c => c.MacAddress));
+        Assert.Equal("pxelinux.0", clients[1].LastBootFile);
+        Assert.Equal(T0.AddSeconds(1), clients[1].FirstSeen);
+        Assert.Null(clients[0].LastBootFile);
+    }
+
+    [Fact]
     public void Sightings_with_neither_mac_nor_usable_address_are_skipped()
     {
         _store.Record([new ClientSighting { Time = T0 }, new ClientSighting { Time = T0, IPAddress = IPAddress.Any }]);
