@@ -97,9 +97,10 @@ public sealed class PostgresStore : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/>, one statement, in the transaction of that statement alone (no BEGIN and COMMIT round
-    /// trips: PostgreSQL commits it when it completes), again when a concurrent transaction made it fail in a way a retry
-    /// resolves, as <see cref="Transact{T}"/>.
+    /// Runs <paramref name="body"/> on a pooled connection — for one statement, in the transaction of that statement alone
+    /// (no BEGIN and COMMIT round trips: PostgreSQL commits it when it completes) — again when a concurrent transaction
+    /// made it fail in a way a retry resolves (<see cref="PostgresErrors.IsRetryable"/>); <see cref="Transact{T}"/> runs
+    /// its transaction through it.
     /// </summary>
     internal T Statement<T>(string operation, Func<NpgsqlConnection, T> body)
     {
@@ -144,28 +145,12 @@ public sealed class PostgresStore : IDisposable
     /// Runs <paramref name="body"/> in one transaction (read committed), committing it; runs it again when a concurrent
     /// transaction made it fail in a way a retry resolves (<see cref="PostgresErrors.IsRetryable"/>).
     /// </summary>
-    internal T Transact<T>(string operation, Func<NpgsqlConnection, NpgsqlTransaction, T> body)
-    {
-        for (int attempt = 1; ; attempt++)
+    internal T Transact<T>(string operation, Func<NpgsqlConnection, NpgsqlTransaction, T> body) =>
+        Statement(operation, connection =>
         {
-            try
-            {
-                long started = Stopwatch.GetTimestamp();
-                using var connection = _source.OpenConnection();
-                using var tx = connection.BeginTransaction();
-                T result = body(connection, tx);
-                tx.Commit();
-                s_commits.ObserveSince(started); // pxe_store_commit_duration_seconds{store="postgres"}
-                return result;
-            }
-            catch (Exception ex) when (attempt < 20 && PostgresErrors.IsRetryable(ex))
-            {
-                // another server allocated for the same client or address at the same moment: look again
-            }
-            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-            {
-                throw PostgresErrors.Operation(ex, Location, operation);
-            }
-        }
-    }
+            using var tx = connection.BeginTransaction();
+            T result = body(connection, tx);
+            tx.Commit();
+            return result;
+        });
 }
