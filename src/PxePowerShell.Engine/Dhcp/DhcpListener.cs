@@ -216,18 +216,11 @@ internal sealed class DhcpListener : IDisposable
                 continue;
             }
 
-            try
-            {
-                Send(held.Datagram, held.Destination, held.Source, held.Counters);
-            }
-            catch (ObjectDisposedException)
-            {
-                // stopped meanwhile: the client retries against the next server
-            }
+            Reply(held.Datagram, held.Destination, held.Source, held.Counters);
         }
     }
 
-    /// <summary>Sends a reply decided off the receive loop (a worker of <see cref="DhcpWorkQueue"/>); nothing once the listener is closed.</summary>
+    /// <summary>Sends a reply decided off the receive loop (a worker of <see cref="DhcpWorkQueue"/>, a completed group commit); nothing once the listener is closed.</summary>
     public void Reply(ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
     {
         try

@@ -244,10 +244,8 @@ public sealed class DhcpServer : PxeServiceBase
         if (_peers is not null && LoadBalanced(request) is { } owner)
         {
             // Another peer of the group answers this client (RFC 3074 load balancing); it is ours again if that peer goes down.
-            _counters.Request(request.MessageType);
-            _counters.Outcome(PxeEventKind.Ignored);
             _counters.LeftToPeer();
-            Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), $"load balancing: peer {owner} serves this client"), source));
+            Ignore(request, source, $"load balancing: peer {owner} serves this client");
             return 0;
         }
 
@@ -257,14 +255,20 @@ public sealed class DhcpServer : PxeServiceBase
             _work.Post(request.HardwareAddress, request.MessageType == DhcpMessageType.Request, () => AnswerLater(listener, request, source), () =>
             {
                 // The worker's queue was full and this was its oldest packet: dropped for a newer one, counted and said why.
-                _counters.Request(request.MessageType);
-                _counters.Outcome(PxeEventKind.Ignored);
-                Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), "allocation queue full: dropped for a newer packet (the lease store is slower than the offered load)"), source));
+                Ignore(request, source, "allocation queue full: dropped for a newer packet (the lease store is slower than the offered load)");
             });
             return 0;
         }
 
         return Answer(listener, request, source, reply, out destination);
+    }
+
+    /// <summary>A request left unanswered before the responder saw it: counted as received and ignored, and published with <paramref name="reason"/>.</summary>
+    private void Ignore(DhcpMessage request, IPEndPoint source, string reason)
+    {
+        _counters.Request(request.MessageType);
+        _counters.Outcome(PxeEventKind.Ignored);
+        Publish(DhcpEvents.Outcome(Name, PxeProtocol.Dhcp, Time.GetUtcNow(), DhcpResponse.Ignore(PxeRequest.From(request), reason), source));
     }
 
     /// <summary>A worker's answer (<see cref="DhcpWorkQueue"/>): decided, recorded by the store, then sent.</summary>
