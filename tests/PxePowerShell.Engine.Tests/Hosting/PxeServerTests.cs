@@ -94,7 +94,7 @@ public sealed class PxeServerTests : IDisposable
 
         await server.StopAsync();
         Assert.All(server.Services, s => Assert.Equal(PxeServerState.Stopped, s.State));
-        AssertPortFree(ProtocolType.Tcp, httpPort);
+        AssertNothingListensOn(httpPort);
     }
 
     [Fact]
@@ -206,10 +206,13 @@ public sealed class PxeServerTests : IDisposable
         Assert.Contains($"fetch=http://127.0.0.4:{httpPort}/live/fs.squashfs nfs=127.0.0.4", menu, StringComparison.Ordinal);
     }
 
-    private static void AssertPortFree(ProtocolType protocol, int port)
+    // A connection refused proves the listener is gone. (Binding the port again is no proof either way: the stopped
+    // server's closed connections sit in TIME_WAIT on it, and a parallel test's client may draw it as its ephemeral port.)
+    private static void AssertNothingListensOn(int port)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, protocol == ProtocolType.Tcp ? SocketType.Stream : SocketType.Dgram, protocol);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var refused = Assert.Throws<SocketException>(() => socket.Connect(new IPEndPoint(IPAddress.Loopback, port)));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
     public void Dispose()
