@@ -15,7 +15,9 @@
 #        (env: CLIENTS=20000 PERIOD=5 SERVERS="pxepowershell dnsmasq kea pxepowershell-pg kea-pg"
 #        DATA=/var/tmp: where the lease databases and the PostgreSQL cluster go; must be a disk;
 #        PROFILE=1: pg_stat_statements in the cluster, each -pg step's statements (calls, mean and total ms, rows)
-#        printed to stderr after it, with the WAL flushes, commits and the server's CPU time)
+#        printed to stderr after it, with the WAL flushes, commits and the server's CPU time;
+#        THREADS=1: each step's CPU time per server thread (by thread name) printed to stderr after it)
+# The cpu(s) column is the server process's CPU time (user + system) from the first DISCOVER to the last reply.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATES=${*:-"500 1000 2000 4000 8000"}
@@ -103,6 +105,15 @@ start_kea-pg() {
   start_kea "$1" "{ \"type\": \"postgresql\", \"host\": \"$PG\", \"user\": \"postgres\", \"name\": \"kea_step\" }"
 }
 
+# CPU time (user + system, in clock ticks) of a process, or of each of its threads by name (THREADS=1).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; } # pid
+thread_ticks() { # pid: "name ticks" per thread
+  for t in /proc/"$1"/task/*; do sed -E 's/^[0-9]+ \((.*)\) .*$/\1/' "$t/stat" | tr ' ' _; awk '{ print $(NF-38) + $(NF-37) }' "$t/stat"; done 2>/dev/null | paste - -
+}
+thread_delta() { # before after: ticks per thread name between two thread_ticks, summed over threads of one name, most first
+  awk 'FNR == NR { b[$1] += $2; next } { a[$1] += $2 } END { for (k in a) if (a[k] - b[k]) print a[k] - b[k], k }' "$1" "$2" | sort -rn | head -12
+}
+
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; unset SERVER_PID; }
 
 # perfdhcp -x t prints the timers of every successful exchange; summarise its report (offers and acks: the replies that
@@ -127,16 +138,18 @@ profile() { # server rate: the step's statements by total time, and the WAL's fl
 }
 
 echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
-printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms"
+printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s %7s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms" "cpu(s)"
 # Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
 for rate in $RATES; do
   for server in $SERVERS; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
     profiling=; [[ -z ${PROFILE:-} || $server != *-pg ]] || { profiling=1; cpu_start=$(ps -o times= -p "$SERVER_PID" || echo "?"); psql_pg "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null; }
+    ticks=$(cpu_ticks "$SERVER_PID"); [[ -z ${THREADS:-} ]] || thread_ticks "$SERVER_PID" >"$dir/threads.before"
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
     [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2
-    summary "$server" "$rate" "$dir/perfdhcp.out"
+    printf "%s %7.2f\n" "$(summary "$server" "$rate" "$dir/perfdhcp.out")" "$(( $(cpu_ticks "$SERVER_PID") - ticks ))e-2"
+    [[ -z ${THREADS:-} ]] || { thread_ticks "$SERVER_PID" >"$dir/threads.after"; echo "## $server $rate: CPU ticks per thread name during the step"; thread_delta "$dir/threads.before" "$dir/threads.after"; } >&2
     [[ -z $profiling ]] || profile "$server" "$rate" >&2
     stop_server
   done
