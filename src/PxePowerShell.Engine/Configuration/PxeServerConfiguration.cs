@@ -232,6 +232,26 @@ public sealed record PxeServerConfiguration
     };
 
     /// <summary>
+    /// The options of the proxyDHCP server this configuration describes: the one mapping from the configuration to
+    /// <see cref="ProxyDhcpServerOptions"/>, used by <c>Hosting.PxeServer</c> and by Start-PxeProxyDhcp.
+    /// </summary>
+    /// <param name="boot">What boot clients are answered with (<see cref="BootOptions"/> or the composed server's).</param>
+    public ProxyDhcpServerOptions ProxyDhcpServerOptions(PxeBootOptions boot)
+    {
+        ArgumentNullException.ThrowIfNull(boot);
+        return new ProxyDhcpServerOptions
+        {
+            Interfaces = Interfaces,
+            Addresses = Addresses,
+            Port = DhcpPort,
+            PxePort = PxePort,
+            ClientPort = ClientPort,
+            Boot = boot,
+            NoOverride = NoOverride,
+        };
+    }
+
+    /// <summary>
     /// The options of the full DHCPv4 server this configuration describes: the one mapping from the configuration to
     /// <see cref="DhcpServerOptions"/>, used by <c>Hosting.PxeServer</c> and by Start-PxeDhcpServer, so a setting reaches
     /// both servers or neither.

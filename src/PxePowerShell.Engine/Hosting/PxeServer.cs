@@ -265,20 +265,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         switch (Configuration.DhcpMode)
         {
             case DhcpMode.ProxyDhcp:
-                return new ProxyDhcpServer(
-                    Name,
-                    new ProxyDhcpServerOptions
-                    {
-                        Interfaces = Configuration.Interfaces,
-                        Addresses = Configuration.Addresses,
-                        Port = Configuration.DhcpPort,
-                        PxePort = Configuration.PxePort,
-                        ClientPort = Configuration.ClientPort,
-                        Boot = BootOptions(),
-                        NoOverride = Configuration.NoOverride,
-                    },
-                    Events,
-                    Time);
+                return new ProxyDhcpServer(Name, Configuration.ProxyDhcpServerOptions(BootOptions()), Events, Time);
             case DhcpMode.Dhcp:
                 var options = DhcpOptions();
                 var problems = options.Validate();

@@ -65,6 +65,20 @@ public sealed class ServerOptionsMappingTests
     }
 
     [Fact]
+    public void Every_proxyDHCP_setting_reaches_the_servers_options()
+    {
+        var boot = Configuration.BootOptions();
+
+        var o = (Configuration with { PxePort = 14011 }).ProxyDhcpServerOptions(boot);
+
+        Assert.Equal(["eth7"], o.Interfaces);
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], o.Addresses);
+        Assert.Equal((1067, 14011, 1068), (o.Port, o.PxePort, o.ClientPort));
+        Assert.Same(boot, o.Boot);
+        Assert.True(o.NoOverride);
+    }
+
+    [Fact]
     public void A_configuration_without_a_range_or_with_a_bad_group_makes_no_DHCPv4_options()
     {
         Assert.Throws<ArgumentException>(() => (Configuration with { RangeStart = null }).DhcpServerOptions("/d", null, null));
