@@ -33,6 +33,30 @@ public sealed class SqliteClientStore : IClientStore
 
     private const string Columns = "id, mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error";
 
+    /// <summary>A new client's row from one sighting.</summary>
+    private const string Insert = """
+        INSERT INTO clients (mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_count, last_error, last_boot_xid)
+        VALUES ($mac, $ip, $arch, $vendor, $uuid, $host, $time, $time, $file, CASE WHEN $starts THEN 1 ELSE 0 END, $error, CASE WHEN $starts THEN $xid END)
+        """;
+
+    /// <summary>
+    /// A sighting laid over a known client's row: each field the sighting carries replaces the stored one unless the
+    /// stored one is newer; a DISCOVER of a new transaction counts a boot.
+    /// </summary>
+    private const string Merge = """
+        ip = CASE WHEN $ip IS NOT NULL AND (ip IS NULL OR $time >= coalesce(last_seen, $time)) THEN $ip ELSE ip END,
+        architecture = CASE WHEN $arch IS NOT NULL AND (architecture IS NULL OR $time >= coalesce(last_seen, $time)) THEN $arch ELSE architecture END,
+        vendor_class = CASE WHEN $vendor IS NOT NULL AND (vendor_class IS NULL OR $time >= coalesce(last_seen, $time)) THEN $vendor ELSE vendor_class END,
+        uuid = CASE WHEN $uuid IS NOT NULL AND (uuid IS NULL OR $time >= coalesce(last_seen, $time)) THEN $uuid ELSE uuid END,
+        host_name = CASE WHEN $host IS NOT NULL AND (host_name IS NULL OR $time >= coalesce(last_seen, $time)) THEN $host ELSE host_name END,
+        last_boot_file = CASE WHEN $file IS NOT NULL AND (last_boot_file IS NULL OR $time >= coalesce(last_seen, $time)) THEN $file ELSE last_boot_file END,
+        last_error = CASE WHEN $error IS NOT NULL AND (last_error IS NULL OR $time >= coalesce(last_seen, $time)) THEN $error ELSE last_error END,
+        boot_count = boot_count + CASE WHEN $starts AND ($xid IS NULL OR last_boot_xid IS NULL OR last_boot_xid <> $xid) THEN 1 ELSE 0 END,
+        last_boot_xid = CASE WHEN $starts THEN $xid ELSE last_boot_xid END,
+        first_seen = min(coalesce(first_seen, $time), $time),
+        last_seen = max(coalesce(last_seen, $time), $time)
+        """;
+
     private readonly string _connectionString;
     private bool _disposed;
 
@@ -77,25 +101,11 @@ public sealed class SqliteClientStore : IClientStore
         using var transaction = connection.BeginTransaction();
         using var findByMac = Command(connection, transaction, "SELECT id FROM clients WHERE mac = $mac");
         using var findByIp = Command(connection, transaction, "SELECT id FROM clients WHERE ip = $ip ORDER BY (mac IS NULL), last_seen DESC LIMIT 1");
-        using var insert = Command(connection, transaction, """
-            INSERT INTO clients (mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_count, last_error, last_boot_xid)
-            VALUES ($mac, $ip, $arch, $vendor, $uuid, $host, $time, $time, $file, CASE WHEN $starts THEN 1 ELSE 0 END, $error, CASE WHEN $starts THEN $xid END)
-            """);
-        using var update = Command(connection, transaction, """
-            UPDATE clients SET
-                ip = CASE WHEN $ip IS NOT NULL AND (ip IS NULL OR $time >= coalesce(last_seen, $time)) THEN $ip ELSE ip END,
-                architecture = CASE WHEN $arch IS NOT NULL AND (architecture IS NULL OR $time >= coalesce(last_seen, $time)) THEN $arch ELSE architecture END,
-                vendor_class = CASE WHEN $vendor IS NOT NULL AND (vendor_class IS NULL OR $time >= coalesce(last_seen, $time)) THEN $vendor ELSE vendor_class END,
-                uuid = CASE WHEN $uuid IS NOT NULL AND (uuid IS NULL OR $time >= coalesce(last_seen, $time)) THEN $uuid ELSE uuid END,
-                host_name = CASE WHEN $host IS NOT NULL AND (host_name IS NULL OR $time >= coalesce(last_seen, $time)) THEN $host ELSE host_name END,
-                last_boot_file = CASE WHEN $file IS NOT NULL AND (last_boot_file IS NULL OR $time >= coalesce(last_seen, $time)) THEN $file ELSE last_boot_file END,
-                last_error = CASE WHEN $error IS NOT NULL AND (last_error IS NULL OR $time >= coalesce(last_seen, $time)) THEN $error ELSE last_error END,
-                boot_count = boot_count + CASE WHEN $starts AND ($xid IS NULL OR last_boot_xid IS NULL OR last_boot_xid <> $xid) THEN 1 ELSE 0 END,
-                last_boot_xid = CASE WHEN $starts THEN $xid ELSE last_boot_xid END,
-                first_seen = min(coalesce(first_seen, $time), $time),
-                last_seen = max(coalesce(last_seen, $time), $time)
-            WHERE id = $id
-            """);
+        using var insert = Command(connection, transaction, Insert + " RETURNING id");
+        using var update = Command(connection, transaction, $"UPDATE clients SET {Merge} WHERE id = $id");
+        // A client with a MAC is found and written in one statement (at a few thousand DORA/s the find, the write and
+        // the new row's id were three statements of every sighting).
+        using var upsert = new SightingStatement(connection, $"{Insert} ON CONFLICT (mac) DO UPDATE SET {Merge} RETURNING id");
         using var mergeOrphan = Command(connection, transaction, """
             UPDATE clients SET
                 first_seen = min(coalesce(clients.first_seen, o.first_seen), o.first_seen),
@@ -143,24 +153,25 @@ public sealed class SqliteClientStore : IClientStore
 
             if (mac is not null)
             {
-                findByMac.Parameters["$mac"].Value = mac;
-                id = findByMac.ExecuteScalar() as long?;
+                id = upsert.Run(sighting, mac, ip);
             }
             else
             {
                 findByIp.Parameters["$ip"].Value = ip;
                 id = findByIp.ExecuteScalar() as long?;
+                var target = id is null ? insert : update;
+                Bind(target, sighting, mac, ip);
+                if (id is not null)
+                {
+                    target.Parameters["$id"].Value = id.Value;
+                    target.ExecuteNonQuery();
+                }
+                else
+                {
+                    id = (long)target.ExecuteScalar()!;
+                }
             }
 
-            var target = id is null ? insert : update;
-            Bind(target, sighting, mac, ip);
-            if (id is not null)
-            {
-                target.Parameters["$id"].Value = id.Value;
-            }
-
-            target.ExecuteNonQuery();
-            id ??= LastRowId(connection, transaction);
             orphans |= mac is null;
             if (orphans && mac is not null && ip is not null)
             {
@@ -481,12 +492,6 @@ public sealed class SqliteClientStore : IClientStore
             ? null
             : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 
-    private static long LastRowId(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using var command = Command(connection, transaction, "SELECT last_insert_rowid()");
-        return (long)command.ExecuteScalar()!;
-    }
-
     private static ClientRecord? Find(SqliteConnection connection, SqliteTransaction? transaction, string mac)
     {
         using var command = Command(connection, transaction, $"SELECT {Columns} FROM clients WHERE mac = $mac");
@@ -521,5 +526,40 @@ public sealed class SqliteClientStore : IClientStore
         }
 
         return result;
+    }
+
+    /// <summary>The upsert of a sighting, prepared once per batch, its parameters bound by position.</summary>
+    private sealed class SightingStatement : IDisposable
+    {
+        private readonly SqliteStatement _statement;
+        private readonly int _mac, _ip, _arch, _vendor, _uuid, _host, _time, _file, _error, _starts, _xid;
+
+        public SightingStatement(SqliteConnection connection, string sql)
+        {
+            _statement = new SqliteStatement(connection, sql);
+            (_mac, _ip, _arch, _vendor, _uuid, _host) = (P("$mac"), P("$ip"), P("$arch"), P("$vendor"), P("$uuid"), P("$host"));
+            (_time, _file, _error, _starts, _xid) = (P("$time"), P("$file"), P("$error"), P("$starts"), P("$xid"));
+            int P(string name) => _statement.Position(name);
+        }
+
+        /// <summary>Writes the sighting; the client's row id.</summary>
+        public long Run(ClientSighting sighting, string? mac, string? ip)
+        {
+            var s = _statement;
+            s.Bind(_mac, mac);
+            s.Bind(_ip, ip);
+            s.Bind(_arch, Clean(sighting.Architecture));
+            s.Bind(_vendor, Clean(sighting.VendorClass));
+            s.Bind(_uuid, sighting.Uuid?.ToString("D"));
+            s.Bind(_host, Clean(sighting.HostName));
+            s.Bind(_time, sighting.Time.ToUnixTimeMilliseconds());
+            s.Bind(_file, Clean(sighting.BootFile));
+            s.Bind(_error, Clean(sighting.Error));
+            s.Bind(_starts, sighting.StartsBoot ? 1 : 0);
+            s.Bind(_xid, sighting.TransactionId);
+            return s.Run() ?? throw new InvalidDataException("The client inventory's upsert returned no row id.");
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 }
