@@ -40,6 +40,26 @@ public abstract class LeaseCmdlet : PxeCmdlet
         return result;
     }
 
+    /// <summary>
+    /// True for an IPv4 address; for an IPv6 one writes a non-terminating IPv4AddressRequired error and returns false:
+    /// the lease and reservation cmdlets change DHCPv4 servers only (a DHCPv6 server's reservations are given at its
+    /// start, -Reservation or -Dhcp6Reservation; docs/ipv6.md).
+    /// </summary>
+    internal bool RequireIPv4(System.Net.IPAddress address, string verb)
+    {
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return true;
+        }
+
+        WriteError(Error(
+            ErrorIds.IPv4AddressRequired,
+            ErrorCategory.InvalidArgument,
+            address,
+            $"-IPAddress: '{address}' is not an IPv4 address; {verb} works on DHCPv4 servers (addresses such as 192.168.0.20). A DHCPv6 server's reservations are given when it starts (-Reservation, -Dhcp6Reservation), and its leases cannot be removed while it runs."));
+        return false;
+    }
+
     /// <summary>The one server an operation applies to: the named one, or the only running DHCP server; null after writing an error.</summary>
     internal DhcpServer? FindServer(string? name, object target)
     {

@@ -139,9 +139,6 @@ public abstract class StartDhcpCmdlet : PxeCmdlet, IDisposable
     /// <summary>The DHCPv6 server port: -Port when given, else 547.</summary>
     protected int Dhcp6PortOrDefault => MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : 547;
 
-    /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
-    protected static IPAddress? SubnetMaskFor(IPAddress address) => Engine.Hosting.PxeServer.SubnetMaskFor(address);
-
     /// <summary>Describes where the server will listen, for ShouldProcess.</summary>
     protected string Where() =>
         Interface.Length == 0 && Address.Length == 0 ? "every interface" : string.Join(", ", Interface.Concat(Address.Select(a => a.ToString())));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using PxePowerShell.Engine.Configuration;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Storage;
@@ -46,18 +47,19 @@ await using var host = new PxeHost(new PxeHostOptions
     Storage = store is null ? null : directory => PostgresStorage.Open(store, directory, "dhcp-host"),
 });
 
-var options = new DhcpServerOptions
+// The configuration's one mapping to the server's options, as Start-PxeDhcpServer and PxeServer use it.
+var options = new PxeServerConfiguration
 {
+    Name = "dhcp-host",
+    DhcpMode = DhcpMode.Dhcp,
     Interfaces = [args[0]],
-    Port = int.Parse(args[1], CultureInfo.InvariantCulture),
+    DhcpPort = int.Parse(args[1], CultureInfo.InvariantCulture),
     ClientPort = int.Parse(args[2], CultureInfo.InvariantCulture),
-    StartRange = IPAddress.Parse(args[3]),
-    EndRange = IPAddress.Parse(args[4]),
+    RangeStart = IPAddress.Parse(args[3]),
+    RangeEnd = IPAddress.Parse(args[4]),
     SubnetMask = IPAddress.Parse(args[5]),
-    DataDirectory = args[6],
-    LeaseStorage = store is null ? null : host.Storage.Leases(LeaseFamily.IPv4),
     LeaseDuration = TimeSpan.FromHours(1),
-};
+}.DhcpServerOptions(args[6], store is null ? null : host.Storage.Leases(LeaseFamily.IPv4), boot: null);
 // Wired as Start-PxeDhcpServer wires it: the host's event hub, which feeds the client inventory (opened here as the
 // module opens it) and the event store, so a benchmark of this mode pays for what a module's server does per client.
 if (host.OpenClientsOrWarn() is { } warning)

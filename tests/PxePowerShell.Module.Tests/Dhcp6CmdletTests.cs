@@ -125,6 +125,9 @@ sys.exit(1)
     [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00:2::9 -WhatIf", "InvalidParameter")]
     [InlineData("Start-PxeServer -Root / -Dhcp6 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; MacAddress = '52-54-00-00-00-01' } -WhatIf", "InvalidParameter")]
     [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00::9 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; Duid = 'xyz' } -WhatIf", "InvalidParameter")]
+    [InlineData("Add-PxeReservation -IPAddress fd00::5 -ClientId 52-54-00-00-00-01 -WhatIf", "IPv4AddressRequired")]
+    [InlineData("Remove-PxeLease -IPAddress fd00::5 -WhatIf", "IPv4AddressRequired")]
+    [InlineData("Remove-PxeReservation -IPAddress fd00::5 -WhatIf", "IPv4AddressRequired")]
     public void Bad_ipv6_parameters_are_clear_errors(string command, string errorId)
     {
         var error = host.Invoke(command).SingleError(errorId);

@@ -20,6 +20,23 @@ public sealed class ModuleManifestTests(ModuleHost host) : IClassFixture<ModuleH
     }
 
     [Fact]
+    public void The_cmdlets_reach_storage_only_through_the_engine_and_name_no_storage_library()
+    {
+        // The storage seam (docs/architecture.md): cmdlets catch PxeStorageException, never SqliteException or
+        // NpgsqlException, so the cmdlet assembly has no reference to a storage library at all.
+        string dll = Path.Combine(Path.GetDirectoryName(ModuleHost.ManifestPath)!, "PxePowerShell.dll");
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(dll));
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var references = metadata.AssemblyReferences.Select(r => metadata.GetString(metadata.GetAssemblyReference(r).Name)).ToList();
+
+        Assert.Contains("PxePowerShell.Engine", references); // the right assembly was read
+        Assert.DoesNotContain(references, name =>
+            name.StartsWith("Microsoft.Data.Sqlite", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("SQLitePCL", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("Npgsql", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void Manifest_declares_core_edition_and_formats()
     {
         var info = host.Invoke("Get-Module PxePowerShell").AssertNoErrors().Output.Single().BaseObject as PSModuleInfo;

@@ -6,7 +6,8 @@ namespace PxePowerShell.Engine.Clients;
 
 /// <summary>
 /// The client inventory as servers and cmdlets use it. Servers call <see cref="Observe"/>, which never blocks: the
-/// sighting goes into a bounded queue that a background writer drains in batches, one transaction per batch (when
+/// sighting goes into a bounded queue that a background writer drains in batches, one transaction per batch of what
+/// arrived within a few milliseconds (when
 /// the queue is full the sighting is dropped and counted in <see cref="Dropped"/>). DHCP and the menus ask
 /// <see cref="GetAssignedBootEntry"/>; cmdlets use <see cref="Get"/>, <see cref="Assign"/>, <see cref="Update"/> and
 /// <see cref="Remove"/>, after <see cref="FlushAsync"/> when they must see every sighting observed so far.
@@ -43,7 +44,8 @@ public sealed class ClientRegistry : IAsyncDisposable, IDisposable
             },
             capacity,
             batchSize,
-            () => BatchWritten?.Invoke(this, EventArgs.Empty));
+            () => BatchWritten?.Invoke(this, EventArgs.Empty),
+            Linger.ForBatches);
     }
 
     /// <summary>Opens the SQLite inventory (<c>clients.db</c>) of a data directory, creating it when absent.</summary>

@@ -75,112 +75,11 @@ public sealed class SqliteClientStore : IClientStore
 
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        using var findByMac = Command(connection, transaction, "SELECT id FROM clients WHERE mac = $mac");
-        using var findByIp = Command(connection, transaction, "SELECT id FROM clients WHERE ip = $ip ORDER BY (mac IS NULL), last_seen DESC LIMIT 1");
-        using var insert = Command(connection, transaction, """
-            INSERT INTO clients (mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_count, last_error, last_boot_xid)
-            VALUES ($mac, $ip, $arch, $vendor, $uuid, $host, $time, $time, $file, CASE WHEN $starts THEN 1 ELSE 0 END, $error, CASE WHEN $starts THEN $xid END)
-            """);
-        using var update = Command(connection, transaction, """
-            UPDATE clients SET
-                ip = CASE WHEN $ip IS NOT NULL AND (ip IS NULL OR $time >= coalesce(last_seen, $time)) THEN $ip ELSE ip END,
-                architecture = CASE WHEN $arch IS NOT NULL AND (architecture IS NULL OR $time >= coalesce(last_seen, $time)) THEN $arch ELSE architecture END,
-                vendor_class = CASE WHEN $vendor IS NOT NULL AND (vendor_class IS NULL OR $time >= coalesce(last_seen, $time)) THEN $vendor ELSE vendor_class END,
-                uuid = CASE WHEN $uuid IS NOT NULL AND (uuid IS NULL OR $time >= coalesce(last_seen, $time)) THEN $uuid ELSE uuid END,
-                host_name = CASE WHEN $host IS NOT NULL AND (host_name IS NULL OR $time >= coalesce(last_seen, $time)) THEN $host ELSE host_name END,
-                last_boot_file = CASE WHEN $file IS NOT NULL AND (last_boot_file IS NULL OR $time >= coalesce(last_seen, $time)) THEN $file ELSE last_boot_file END,
-                last_error = CASE WHEN $error IS NOT NULL AND (last_error IS NULL OR $time >= coalesce(last_seen, $time)) THEN $error ELSE last_error END,
-                boot_count = boot_count + CASE WHEN $starts AND ($xid IS NULL OR last_boot_xid IS NULL OR last_boot_xid <> $xid) THEN 1 ELSE 0 END,
-                last_boot_xid = CASE WHEN $starts THEN $xid ELSE last_boot_xid END,
-                first_seen = min(coalesce(first_seen, $time), $time),
-                last_seen = max(coalesce(last_seen, $time), $time)
-            WHERE id = $id
-            """);
-        using var mergeOrphan = Command(connection, transaction, """
-            UPDATE clients SET
-                first_seen = min(coalesce(clients.first_seen, o.first_seen), o.first_seen),
-                last_seen = max(coalesce(clients.last_seen, o.last_seen), o.last_seen),
-                last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (clients.last_boot_file IS NULL OR o.last_seen > clients.last_seen) THEN o.last_boot_file ELSE clients.last_boot_file END,
-                last_error = CASE WHEN o.last_error IS NOT NULL AND (clients.last_error IS NULL OR o.last_seen > clients.last_seen) THEN o.last_error ELSE clients.last_error END,
-                architecture = coalesce(clients.architecture, o.architecture),
-                boot_count = clients.boot_count + o.boot_count
-            FROM (SELECT first_seen, last_seen, last_boot_file, last_error, architecture, boot_count FROM clients WHERE mac IS NULL AND ip = $ip) AS o
-            WHERE clients.id = $id
-            """);
-        using var deleteOrphan = Command(connection, transaction, "DELETE FROM clients WHERE mac IS NULL AND ip = $ip");
-        using var moveOrphanTrace = Command(connection, transaction, "UPDATE trace SET client_id = $id WHERE client_id IN (SELECT id FROM clients WHERE mac IS NULL AND ip = $ip)");
-        using var traces = new TraceWriter(connection, transaction);
-
-        // A client known only by its address (a TFTP/HTTP request before any DHCP) is rare; while there is none, the three
-        // statements that fold such a row into a client's own are skipped (at a few thousand DORA/s they were three of
-        // every sighting's seven).
-        using var anyOrphan = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM clients WHERE mac IS NULL)");
-        bool orphans = Convert.ToInt64(anyOrphan.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
-
-        foreach (var sighting in sightings)
+        using (var writer = new SqliteSightingWriter(connection, transaction))
         {
-            string? ip = AddressText(sighting.IPAddress);
-            string? mac = sighting.MacAddress?.ToString();
-            if (mac is null && ip is null)
-            {
-                continue; // nothing identifies the client
-            }
-
-            long? id;
-            if (sighting.TraceOnly)
-            {
-                if (mac is not null && sighting.Trace is { } step)
-                {
-                    findByMac.Parameters["$mac"].Value = mac;
-                    if (findByMac.ExecuteScalar() is long known)
-                    {
-                        traces.Append(known, step);
-                    }
-                }
-
-                continue;
-            }
-
-            if (mac is not null)
-            {
-                findByMac.Parameters["$mac"].Value = mac;
-                id = findByMac.ExecuteScalar() as long?;
-            }
-            else
-            {
-                findByIp.Parameters["$ip"].Value = ip;
-                id = findByIp.ExecuteScalar() as long?;
-            }
-
-            var target = id is null ? insert : update;
-            Bind(target, sighting, mac, ip);
-            if (id is not null)
-            {
-                target.Parameters["$id"].Value = id.Value;
-            }
-
-            target.ExecuteNonQuery();
-            id ??= LastRowId(connection, transaction);
-            orphans |= mac is null;
-            if (orphans && mac is not null && ip is not null)
-            {
-                mergeOrphan.Parameters["$ip"].Value = ip;
-                mergeOrphan.Parameters["$id"].Value = id.Value;
-                mergeOrphan.ExecuteNonQuery();
-                moveOrphanTrace.Parameters["$ip"].Value = ip;
-                moveOrphanTrace.Parameters["$id"].Value = id.Value;
-                moveOrphanTrace.ExecuteNonQuery();
-                deleteOrphan.Parameters["$ip"].Value = ip;
-                deleteOrphan.ExecuteNonQuery();
-            }
-
-            if (sighting.Trace is { } trace)
-            {
-                traces.Append(id.Value, trace);
-            }
+            writer.Write(sightings);
         }
 
-        traces.Prune();
         transaction.Commit();
     }
 
@@ -453,39 +352,12 @@ public sealed class SqliteClientStore : IClientStore
         return name;
     }
 
-    private static void Bind(SqliteCommand command, ClientSighting sighting, string? mac, string? ip)
-    {
-        static object Value(object? value) => value ?? DBNull.Value;
-        var p = command.Parameters;
-        if (p.Contains("$mac"))
-        {
-            p["$mac"].Value = Value(mac);
-        }
-
-        p["$ip"].Value = Value(ip);
-        p["$arch"].Value = Value(Clean(sighting.Architecture));
-        p["$vendor"].Value = Value(Clean(sighting.VendorClass));
-        p["$uuid"].Value = Value(sighting.Uuid?.ToString("D"));
-        p["$host"].Value = Value(Clean(sighting.HostName));
-        p["$time"].Value = sighting.Time.ToUnixTimeMilliseconds();
-        p["$file"].Value = Value(Clean(sighting.BootFile));
-        p["$error"].Value = Value(Clean(sighting.Error));
-        p["$starts"].Value = sighting.StartsBoot;
-        p["$xid"].Value = sighting.TransactionId is { } xid ? (long)xid : DBNull.Value;
-    }
-
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    internal static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     internal static string? AddressText(IPAddress? address) =>
         address is null || address.Equals(IPAddress.Any) || address.Equals(IPAddress.Broadcast) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6None)
             ? null
             : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
-
-    private static long LastRowId(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        using var command = Command(connection, transaction, "SELECT last_insert_rowid()");
-        return (long)command.ExecuteScalar()!;
-    }
 
     private static ClientRecord? Find(SqliteConnection connection, SqliteTransaction? transaction, string mac)
     {

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Dhcp6;
 
 namespace PxePowerShell.Engine.Configuration;
 
@@ -228,6 +230,97 @@ public sealed record PxeServerConfiguration
         Prompt = Prompt,
         Timeout = PromptTimeout,
     };
+
+    /// <summary>
+    /// The options of the proxyDHCP server this configuration describes: the one mapping from the configuration to
+    /// <see cref="ProxyDhcpServerOptions"/>, used by <c>Hosting.PxeServer</c> and by Start-PxeProxyDhcp.
+    /// </summary>
+    /// <param name="boot">What boot clients are answered with (<see cref="BootOptions"/> or the composed server's).</param>
+    public ProxyDhcpServerOptions ProxyDhcpServerOptions(PxeBootOptions boot)
+    {
+        ArgumentNullException.ThrowIfNull(boot);
+        return new ProxyDhcpServerOptions
+        {
+            Interfaces = Interfaces,
+            Addresses = Addresses,
+            Port = DhcpPort,
+            PxePort = PxePort,
+            ClientPort = ClientPort,
+            Boot = boot,
+            NoOverride = NoOverride,
+        };
+    }
+
+    /// <summary>
+    /// The options of the full DHCPv4 server this configuration describes: the one mapping from the configuration to
+    /// <see cref="DhcpServerOptions"/>, used by <c>Hosting.PxeServer</c> and by Start-PxeDhcpServer, so a setting reaches
+    /// both servers or neither.
+    /// </summary>
+    /// <param name="leaseDirectory">Where the lease journal is kept when <paramref name="leaseStorage"/> is null.</param>
+    /// <param name="leaseStorage">The storage's IPv4 leases; null = the journal in <paramref name="leaseDirectory"/>.</param>
+    /// <param name="boot">What boot clients are answered with (<see cref="BootOptions"/> or the composed server's); null = no boot options.</param>
+    /// <exception cref="ArgumentException">The configuration has no range.</exception>
+    /// <exception cref="PxeConfigurationException">HaPeers and its delays do not fit (<see cref="HighAvailability"/>).</exception>
+    public DhcpServerOptions DhcpServerOptions(string leaseDirectory, ILeaseStorage? leaseStorage, PxeBootOptions? boot)
+    {
+        if (RangeStart is null || RangeEnd is null)
+        {
+            throw new ArgumentException("Full DHCP mode needs a range: give -Range first,last (RangeStart and RangeEnd in a configuration file).");
+        }
+
+        return new DhcpServerOptions
+        {
+            Interfaces = Interfaces,
+            Addresses = Addresses,
+            Port = DhcpPort,
+            ClientPort = ClientPort,
+            StartRange = RangeStart,
+            EndRange = RangeEnd,
+            SubnetMask = SubnetMask ?? DhcpInterface.SubnetMaskFor(RangeStart) ?? IPAddress.Parse("255.255.255.0"),
+            Router = Router,
+            DnsServers = DnsServers,
+            DomainName = DomainName,
+            LeaseDuration = LeaseDuration,
+            DeclineProbation = DeclineProbation,
+            DeclineLimit = DeclineLimit,
+            Reservations = Reservations,
+            DataDirectory = leaseDirectory,
+            LeaseStorage = leaseStorage,
+            Boot = boot,
+            NoOverride = NoOverride,
+            HighAvailability = HighAvailability(),
+        };
+    }
+
+    /// <summary>
+    /// The options of the DHCPv6 server this configuration describes (full with a Dhcp6 range, boot-only without): the
+    /// one mapping from the configuration to <see cref="Dhcp6ServerOptions"/>. DHCPv6 names only an IPv6 TFTP server
+    /// and IPv6 DNS servers, so IPv4 ones (the DHCPv4 part's) are left out; lease time, decline probation and limit are
+    /// the DHCPv4 part's.
+    /// </summary>
+    /// <param name="leaseDirectory">Where the lease journal is kept in full mode when <paramref name="leaseStorage"/> is null.</param>
+    /// <param name="leaseStorage">The storage's IPv6 leases; null = the journal in <paramref name="leaseDirectory"/>.</param>
+    /// <param name="boot">What boot clients are answered with (<see cref="BootOptions"/> or the composed server's).</param>
+    public Dhcp6ServerOptions Dhcp6ServerOptions(string leaseDirectory, ILeaseStorage? leaseStorage, PxeBootOptions boot)
+    {
+        ArgumentNullException.ThrowIfNull(boot);
+        bool full = Dhcp6RangeStart is not null;
+        return new Dhcp6ServerOptions
+        {
+            Interfaces = Interfaces,
+            Port = Dhcp6Port,
+            StartRange = Dhcp6RangeStart,
+            EndRange = Dhcp6RangeEnd,
+            Reservations = Dhcp6Reservations,
+            DnsServers = DnsServers.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6).ToList(),
+            DeclineProbation = DeclineProbation,
+            DeclineLimit = DeclineLimit,
+            LeaseDuration = LeaseDuration,
+            DataDirectory = full ? leaseDirectory : null,
+            LeaseStorage = full ? leaseStorage : null,
+            Boot = boot with { TftpServer = boot.TftpServer is { AddressFamily: AddressFamily.InterNetworkV6 } t ? t : null },
+        };
+    }
 
     /// <summary>The DHCPv6 server port (547).</summary>
     public int Dhcp6Port { get; init; } = 547;

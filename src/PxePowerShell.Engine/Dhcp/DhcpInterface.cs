@@ -47,6 +47,23 @@ public sealed record DhcpInterface(string Name, int Index, IPAddress Address, IP
         return list;
     }
 
+    /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
+    public static IPAddress? SubnetMaskFor(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        uint value = IPv4.ToUInt32(address);
+        foreach (var iface in All())
+        {
+            uint mask = IPv4.ToUInt32(iface.SubnetMask);
+            if ((IPv4.ToUInt32(iface.Address) & mask) == (value & mask))
+            {
+                return iface.SubnetMask;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// The interfaces named by <paramref name="names"/> and <paramref name="addresses"/>; when both are empty, those
     /// <paramref name="fallback"/> selects. Throws <see cref="ArgumentException"/> naming an unknown interface or address.

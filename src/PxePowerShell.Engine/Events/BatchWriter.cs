@@ -6,6 +6,8 @@ namespace PxePowerShell.Engine.Events;
 /// A bounded queue that a background task drains in batches into a slow store (the client inventory, a durable event
 /// store): producers never block (<see cref="TryEnqueue"/> is false when the queue is full or stopped), a batch that
 /// fails is counted and the writer goes on with the next, and <see cref="FlushAsync"/> waits for what came before it.
+/// Woken by an item, the writer lingers (a few milliseconds, <see cref="Linger"/>) so that what arrives meanwhile is
+/// written in the same batch; a flush or a stop does not wait for the linger.
 /// </summary>
 /// <typeparam name="T">What is queued.</typeparam>
 internal sealed class BatchWriter<T>
@@ -16,6 +18,7 @@ internal sealed class BatchWriter<T>
     private readonly Action<Exception, int> _failed;
     private readonly Action? _afterBatch;
     private readonly int _batchSize;
+    private readonly Linger _linger;
 
     /// <summary>Starts the background writer.</summary>
     /// <param name="write">Stores one batch (oldest first); may block and throw.</param>
@@ -23,7 +26,9 @@ internal sealed class BatchWriter<T>
     /// <param name="capacity">Items that may wait before new ones are refused.</param>
     /// <param name="batchSize">The most items in one batch.</param>
     /// <param name="afterBatch">Runs after each batch, stored or failed.</param>
-    public BatchWriter(Action<List<T>> write, Action<Exception, int> failed, int capacity, int batchSize, Action? afterBatch = null)
+    /// <param name="linger">How long the writer, woken by an item, waits for more before it writes (zero: never).</param>
+    /// <param name="clock">The linger's clock (the tests' fake clock).</param>
+    public BatchWriter(Action<List<T>> write, Action<Exception, int> failed, int capacity, int batchSize, Action? afterBatch = null, TimeSpan linger = default, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(failed);
@@ -33,6 +38,7 @@ internal sealed class BatchWriter<T>
         _failed = failed;
         _afterBatch = afterBatch;
         _batchSize = batchSize;
+        _linger = new Linger(linger, clock);
         _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -55,6 +61,7 @@ internal sealed class BatchWriter<T>
         try
         {
             await _queue.Writer.WriteAsync(new Work(null, done), cancellationToken).ConfigureAwait(false);
+            _linger.Hurry();
         }
         catch (ChannelClosedException)
         {
@@ -66,7 +73,11 @@ internal sealed class BatchWriter<T>
     }
 
     /// <summary>Stops taking items; the writer writes what is queued and then stops (<see cref="Completion"/>).</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+        _linger.Hurry();
+    }
 
     private async Task RunAsync()
     {
@@ -75,6 +86,11 @@ internal sealed class BatchWriter<T>
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (reader.Count < _batchSize)
+            {
+                await _linger.WaitAsync().ConfigureAwait(false);
+            }
+
             while (batch.Count < _batchSize && reader.TryRead(out var work))
             {
                 if (work.Item is not null)

@@ -28,7 +28,8 @@ internal sealed class EventStoreWriter : IDisposable
                 Interlocked.Add(ref _dropped, count);
             },
             capacity,
-            batchSize);
+            batchSize,
+            linger: Linger.ForBatches);
     }
 
     public IEventStore Store { get; }

@@ -265,20 +265,7 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
         switch (Configuration.DhcpMode)
         {
             case DhcpMode.ProxyDhcp:
-                return new ProxyDhcpServer(
-                    Name,
-                    new ProxyDhcpServerOptions
-                    {
-                        Interfaces = Configuration.Interfaces,
-                        Addresses = Configuration.Addresses,
-                        Port = Configuration.DhcpPort,
-                        PxePort = Configuration.PxePort,
-                        ClientPort = Configuration.ClientPort,
-                        Boot = BootOptions(),
-                        NoOverride = Configuration.NoOverride,
-                    },
-                    Events,
-                    Time);
+                return new ProxyDhcpServer(Name, Configuration.ProxyDhcpServerOptions(BootOptions()), Events, Time);
             case DhcpMode.Dhcp:
                 var options = DhcpOptions();
                 var problems = options.Validate();
@@ -302,73 +289,22 @@ public sealed class PxeServer : PxeServiceBase, IPxeServiceGroup
             boot = boot with { HttpBootUrl = HttpBootUrl.Replace(ServerAddress.ToString(), "{server}", StringComparison.Ordinal) };
         }
 
-        var options = new Dhcp6ServerOptions
-        {
-            Interfaces = Configuration.Interfaces,
-            Port = Configuration.Dhcp6Port,
-            StartRange = Configuration.Dhcp6RangeStart,
-            EndRange = Configuration.Dhcp6RangeEnd,
-            Reservations = Configuration.Dhcp6Reservations,
-            DeclineLimit = Configuration.DeclineLimit,
-            LeaseDuration = Configuration.LeaseDuration,
-            DataDirectory = Configuration.Dhcp6RangeStart is null ? null : Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases6"),
-            LeaseStorage = Configuration.Dhcp6RangeStart is null ? null : LeaseStorage(LeaseFamily.IPv6),
-            Boot = boot with { TftpServer = boot.TftpServer is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } t ? t : null },
-        };
+        var options = Configuration.Dhcp6ServerOptions(
+            Path.Combine(DataDirectory, EmbeddedStorage.Leases6DirectoryName),
+            Configuration.Dhcp6RangeStart is null ? null : LeaseStorage(LeaseFamily.IPv6),
+            boot);
         var problems = options.Validate();
         return problems.Count > 0 ? throw new ArgumentException(string.Join(" ", problems)) : options;
     }
 
-    private DhcpServerOptions DhcpOptions()
-    {
-        if (Configuration.RangeStart is null || Configuration.RangeEnd is null)
-        {
-            throw new ArgumentException("Full DHCP mode needs a range: give -Range first,last (RangeStart and RangeEnd in a configuration file).");
-        }
+    private DhcpServerOptions DhcpOptions() =>
+        Configuration.DhcpServerOptions(Path.Combine(DataDirectory, EmbeddedStorage.LeasesDirectoryName), LeaseStorage(LeaseFamily.IPv4), BootOptions());
 
-        return new DhcpServerOptions
-        {
-            Interfaces = Configuration.Interfaces,
-            Addresses = Configuration.Addresses,
-            Port = Configuration.DhcpPort,
-            ClientPort = Configuration.ClientPort,
-            StartRange = Configuration.RangeStart,
-            EndRange = Configuration.RangeEnd,
-            SubnetMask = Configuration.SubnetMask ?? SubnetMaskFor(Configuration.RangeStart) ?? IPAddress.Parse("255.255.255.0"),
-            Router = Configuration.Router,
-            DnsServers = Configuration.DnsServers,
-            DomainName = Configuration.DomainName,
-            LeaseDuration = Configuration.LeaseDuration,
-            DeclineProbation = Configuration.DeclineProbation,
-            DeclineLimit = Configuration.DeclineLimit,
-            Reservations = Configuration.Reservations,
-            DataDirectory = Path.Combine(Configuration.DataDirectory ?? PxeDataDirectory.Resolve(), "leases"),
-            LeaseStorage = LeaseStorage(LeaseFamily.IPv4),
-            Boot = BootOptions(),
-            NoOverride = Configuration.NoOverride,
-            HighAvailability = Configuration.HighAvailability(),
-        };
-    }
+    /// <summary>The data directory of this server's lease journals: the configuration's, else <see cref="PxeDataDirectory"/>'s.</summary>
+    private string DataDirectory => Configuration.DataDirectory ?? PxeDataDirectory.Resolve();
 
     /// <summary>The storage's leases, unless the configuration names a directory for them and no shared store (then its journal, as <c>DataDirectory</c> says).</summary>
     private ILeaseStorage? LeaseStorage(LeaseFamily family) => Configuration.DataDirectory is null || _ownsStorage ? _storage?.Leases(family) : null;
-
-    /// <summary>The mask of this machine's interface whose subnet holds <paramref name="address"/>, else null.</summary>
-    public static IPAddress? SubnetMaskFor(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        uint value = IPv4.ToUInt32(address);
-        foreach (var iface in DhcpInterface.All())
-        {
-            uint mask = IPv4.ToUInt32(iface.SubnetMask);
-            if ((IPv4.ToUInt32(iface.Address) & mask) == (value & mask))
-            {
-                return iface.SubnetMask;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>A warning per symbolic link of the root that points outside it (never served), naming what replaces it.</summary>
     private void WarnAboutOutsideLinks()

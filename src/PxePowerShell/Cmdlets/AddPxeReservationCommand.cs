@@ -42,9 +42,8 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (IPAddress!.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        if (!RequireIPv4(IPAddress!, "Add-PxeReservation"))
         {
-            WriteError(Error(ErrorIds.IPv4AddressRequired, ErrorCategory.InvalidArgument, IPAddress, $"-IPAddress: '{IPAddress}' is not an IPv4 address; DHCPv4 reserves IPv4 addresses such as 192.168.0.20."));
             return;
         }
 

@@ -29,7 +29,7 @@ public sealed class RemovePxeLeaseCommand : LeaseCmdlet
     {
         foreach (var address in IPAddress)
         {
-            if (FindServer(Server, address) is not { } server)
+            if (!RequireIPv4(address, "Remove-PxeLease") || FindServer(Server, address) is not { } server)
             {
                 continue;
             }

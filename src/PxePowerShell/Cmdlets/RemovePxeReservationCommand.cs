@@ -39,7 +39,7 @@ public sealed class RemovePxeReservationCommand : LeaseCmdlet
         foreach (var key in keys)
         {
             string? mac = key is string client ? NormalizeMac(client) : null;
-            if ((key is string && mac is null) || FindServer(Server, key) is not { } server)
+            if ((key is string && mac is null) || (key is IPAddress address && !RequireIPv4(address, "Remove-PxeReservation")) || FindServer(Server, key) is not { } server)
             {
                 continue;
             }

@@ -112,28 +112,12 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
         IPAddress start = c.RangeStart!;
         IPAddress end = c.RangeEnd!;
         string directory = DataDirectory is null ? Path.Combine(ModuleState.Host.DataDirectory, Engine.Storage.EmbeddedStorage.LeasesDirectoryName) : ResolvePath(DataDirectory);
-        var options = new DhcpServerOptions
-        {
-            Interfaces = c.Interfaces,
-            Addresses = c.Addresses,
-            Port = c.DhcpPort,
-            ClientPort = c.ClientPort,
-            StartRange = start,
-            EndRange = end,
-            SubnetMask = c.SubnetMask ?? SubnetMaskFor(start) ?? IPAddress.Parse("255.255.255.0"),
-            Router = c.Router,
-            DnsServers = c.DnsServers,
-            DomainName = c.DomainName,
-            LeaseDuration = c.LeaseDuration,
-            DeclineProbation = c.DeclineProbation,
-            DeclineLimit = c.DeclineLimit,
-            Reservations = c.Reservations,
-            DataDirectory = directory,
-            LeaseStorage = DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
-            Boot = HasBootParameters ? c.BootOptions() : null,
-            NoOverride = c.NoOverride,
-            HighAvailability = Parsed(c.HighAvailability, settings),
-        };
+        var options = Parsed(
+            () => c.DhcpServerOptions(
+                directory,
+                DataDirectory is null ? ModuleState.Host.Storage.Leases(Engine.Storage.LeaseFamily.IPv4) : null,
+                HasBootParameters ? c.BootOptions() : null),
+            settings);
         var problems = options.Validate();
         if (problems.Count > 0)
         {

@@ -42,16 +42,7 @@ public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
         }
 
         var c = BoundConfiguration(nameof(DiscoveryControl));
-        var options = new ProxyDhcpServerOptions
-        {
-            Interfaces = c.Interfaces,
-            Addresses = c.Addresses,
-            Port = c.DhcpPort,
-            ClientPort = c.ClientPort,
-            PxePort = c.PxePort,
-            Boot = c.BootOptions() with { DiscoveryControl = DiscoveryControl },
-            NoOverride = c.NoOverride,
-        };
+        var options = c.ProxyDhcpServerOptions(c.BootOptions() with { DiscoveryControl = DiscoveryControl });
         string name = ServerName("ProxyDhcp");
         if (!ShouldProcess($"proxyDHCP server '{name}' on {Where()}, UDP ports {c.DhcpPort} and {c.PxePort}", "Start"))
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Events;
 using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Engine.Tests.Clients;
@@ -90,6 +91,45 @@ public sealed class SqliteClientStoreTests : IDisposable
         Assert.Equal(1, _store.Find(Mac)!.BootCount);
         _store.Record([Dhcp(T0.AddSeconds(30), discover: true, xid: 2)]);
         Assert.Equal(2, _store.Find(Mac)!.BootCount);
+    }
+
+    [Fact]
+    public void A_batch_folding_each_clients_sightings_leaves_what_writing_them_one_by_one_leaves()
+    {
+        // Two clients interleaved, as DORAs under load are; one boots twice within the batch and an older sighting
+        // arrives late; a trace-only step of a known client sits between them.
+        var other = MacAddress.Parse("52:54:00:00:00:02");
+        ClientSighting[] batch =
+        [
+            Dhcp(T0, discover: true, xid: 1) with { Trace = Step(T0, "first discover") },
+            Dhcp(T0.AddSeconds(1), mac: other, discover: true, xid: 7) with { Trace = Step(T0.AddSeconds(1), "other discover") },
+            Dhcp(T0.AddSeconds(2), ip: "10.201.0.30", bootFile: "ipxe.efi") with { Trace = Step(T0.AddSeconds(2), "ack") },
+            new() { Time = T0.AddSeconds(3), MacAddress = other, TraceOnly = true, Trace = Step(T0.AddSeconds(3), "ignored") },
+            Dhcp(T0.AddSeconds(4), discover: true, xid: 2) with { Trace = Step(T0.AddSeconds(4), "second discover") },
+            Dhcp(T0.AddSeconds(5), ip: "10.201.0.31", bootFile: "boot.ipxe") with { HostName = "rack1-n1" },
+            Dhcp(T0.AddSeconds(-60), ip: "10.201.0.99", bootFile: "old.efi") with { Error = "late and old" },
+            Dhcp(T0.AddSeconds(6), mac: other, ip: "10.201.0.40"),
+        ];
+
+        using var oneByOne = new SqliteClientStore(_temp.File("one-by-one.db"));
+        foreach (var sighting in batch)
+        {
+            oneByOne.Record([sighting]);
+        }
+
+        _store.Record(batch);
+
+        Assert.Equal(Rows(oneByOne), Rows(_store));
+        Assert.Equal(2, _store.Find(Mac)!.BootCount);
+        Assert.Equal(IPAddress.Parse("10.201.0.31"), _store.Find(Mac)!.IPAddress);
+        Assert.Equal(T0.AddSeconds(-60), _store.Find(Mac)!.FirstSeen);
+        Assert.Equal(["first discover", "ack", "second discover"], _store.ReadTrace(Mac.ToString(), null).Select(s => s.Reason));
+        Assert.Equal(["other discover", "ignored"], _store.ReadTrace(other.ToString(), null).Select(s => s.Reason));
+
+        static string[] Rows(SqliteClientStore store) => store.Query(ClientQuery.All)
+            .Select(c => $"{c.MacAddress} {c.IPAddress} {c.Architecture} {c.VendorClass} {c.Uuid} {c.HostName} {c.FirstSeen:O} {c.LastSeen:O} {c.LastBootFile} {c.BootCount} {c.LastError}")
+            .ToArray();
+        static BootTraceStep Step(DateTimeOffset time, string reason) => new() { Time = time, Kind = PxeEventKind.DhcpDiscover, Protocol = PxeProtocol.Dhcp, Reason = reason };
     }
 
     [Fact]
