@@ -159,8 +159,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
         long sequence;
         lock (_gate)
         {
-            Write(_record.Begin('R').Field(reservation.IPAddress).Escaped(reservation.MacAddress).Escaped(reservation.Name)
-                .Field(reservation.LeaseDuration is { } d ? (long)d.TotalSeconds : null).End());
+            Write(Reservation(reservation));
             _reservations[reservation.IPAddress] = reservation;
             sequence = Written();
         }
@@ -198,6 +197,10 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
     private ReadOnlySpan<byte> Lease(DhcpLease lease) =>
         _record.Begin('L').Field(lease.IPAddress).Escaped(lease.ClientId).Plain(lease.AddressState.ToString())
             .Field(lease.LeaseExpiryTime?.ToUnixTimeMilliseconds()).Escaped(lease.HostName).End();
+
+    /// <summary>A reservation's record: <c>R address mac name lease-seconds</c> (the same when compacted, so its own lease time survives a restart).</summary>
+    private ReadOnlySpan<byte> Reservation(DhcpReservation r) =>
+        _record.Begin('R').Field(r.IPAddress).Escaped(r.MacAddress).Escaped(r.Name).Field(r.LeaseDuration is { } d ? (long)d.TotalSeconds : null).End();
 
     /// <summary>Writes one record (under the lock; applied by the caller only once written).</summary>
     private void Write(ReadOnlySpan<byte> record)
@@ -266,7 +269,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
         {
             foreach (var r in _reservations.Values)
             {
-                output.Write(_record.Begin('R').Field(r.IPAddress).Escaped(r.MacAddress).Escaped(r.Name).End());
+                output.Write(Reservation(r));
             }
 
             foreach (var l in _leases.Values)

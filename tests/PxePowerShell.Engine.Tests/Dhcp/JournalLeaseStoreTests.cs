@@ -69,6 +69,25 @@ public sealed class JournalLeaseStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_reservations_own_lease_time_survives_the_compaction_of_every_open()
+    {
+        // Each open compacts the journal; the compacted record once left the lease time out, so the second restart lost it.
+        var address = IPAddress.Parse("10.201.1.100");
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            store.SaveReservation(new DhcpReservation(address, "AA:BB:CC:DD:EE:FF", "printer", TimeSpan.FromHours(2)));
+        }
+
+        new JournalLeaseStore(_dir).Dispose(); // first restart: compacts
+        using (var reopened = new JournalLeaseStore(_dir))
+        {
+            Assert.Equal(TimeSpan.FromHours(2), Assert.Single(reopened.Load().Reservations).LeaseDuration);
+        }
+
+        Assert.Equal(TimeSpan.FromHours(2), Assert.Single(JournalLeaseStore.Read(_dir).Reservations).LeaseDuration);
+    }
+
+    [Fact]
     public void A_torn_last_record_is_dropped_and_the_rest_kept()
     {
         using (var store = new JournalLeaseStore(_dir))
