@@ -274,6 +274,11 @@ internal sealed class Dhcp6LeasePool
             throw new ArgumentException($"{reservation.IPAddress} is leased to {b.ClientId}; remove the lease first.", nameof(reservation));
         }
 
+        foreach (var moved in _reservations.FindAll(r => Dhcp6Addresses.ToUInt128(r.IPAddress) != a && SameClient(r, reservation)))
+        {
+            _store?.DeleteReservation(moved.IPAddress); // the client's reservation moves: its old row goes
+        }
+
         _store?.SaveReservation(reservation.ToStored());
         _reservations.RemoveAll(r => Dhcp6Addresses.ToUInt128(r.IPAddress) == a || SameClient(r, reservation));
         _reservations.Add(reservation);
