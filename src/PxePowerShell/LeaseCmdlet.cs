@@ -40,24 +40,71 @@ public abstract class LeaseCmdlet : PxeCmdlet
         return result;
     }
 
+    /// <summary>True for an IPv6 address (the change goes to a DHCPv6 server).</summary>
+    internal static bool IsIPv6(System.Net.IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+
     /// <summary>
-    /// True for an IPv4 address; for an IPv6 one writes a non-terminating IPv4AddressRequired error and returns false:
-    /// the lease and reservation cmdlets change DHCPv4 servers only (a DHCPv6 server's reservations are given at its
-    /// start, -Reservation or -Dhcp6Reservation; docs/ipv6.md).
+    /// The one full DHCPv6 server (with a range) an IPv6 operation applies to: the named one, or the only one running;
+    /// null after writing an error (ServerNotFound; IPv4AddressRequired when the named server is a DHCPv4 one).
     /// </summary>
-    internal bool RequireIPv4(System.Net.IPAddress address, string verb)
+    internal Engine.Dhcp6.Dhcp6Server? FindServer6(string? name, object target)
     {
-        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        var servers = ModuleState.Servers.AllServices.OfType<Engine.Dhcp6.Dhcp6Server>().Where(s => s.Options.AssignsAddresses).ToList();
+        if (!string.IsNullOrEmpty(name))
         {
-            return true;
+            var match = servers.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (match is null && ModuleState.Servers.AllServices.OfType<DhcpServer>().Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                WriteError(Error(ErrorIds.IPv4AddressRequired, ErrorCategory.InvalidArgument, target, $"'{target}' is an IPv6 address, and '{name}' is a DHCPv4 server; give an IPv4 address, or name a DHCPv6 server (Get-PxeServer -Role Dhcp6)."));
+            }
+            else if (match is null)
+            {
+                WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.ObjectNotFound, target, $"No DHCPv6 server with a range named '{name}' runs in this session; Get-PxeServer -Role Dhcp6 lists them."));
+            }
+
+            return match;
+        }
+
+        if (servers.Count == 1)
+        {
+            return servers[0];
         }
 
         WriteError(Error(
-            ErrorIds.IPv4AddressRequired,
-            ErrorCategory.InvalidArgument,
-            address,
-            $"-IPAddress: '{address}' is not an IPv4 address; {verb} works on DHCPv4 servers (addresses such as 192.168.0.20). A DHCPv6 server's reservations are given when it starts (-Reservation, -Dhcp6Reservation), and its leases cannot be removed while it runs."));
-        return false;
+            ErrorIds.ServerNotFound,
+            ErrorCategory.ObjectNotFound,
+            target,
+            servers.Count == 0
+                ? $"'{target}' is an IPv6 address, and no DHCPv6 server with a range runs in this session; start one with Start-PxeDhcpServer -Dhcp6 -Range."
+                : $"Several DHCPv6 servers run in this session ({string.Join(", ", servers.Select(s => s.Name))}); name one with -Server."));
+        return null;
+    }
+
+    /// <summary>Writes the non-terminating error of an engine's refusal (ArgumentException: ReservationConflict; InvalidOperationException: ServerNotFound).</summary>
+    internal void WriteRefusal(Exception ex, object target)
+    {
+        if (ex is ArgumentException)
+        {
+            string message = ex.Message;
+            int at = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+            WriteError(Error(ErrorIds.ReservationConflict, ErrorCategory.InvalidArgument, target, at > 0 ? message[..at] : message, ex));
+        }
+        else
+        {
+            WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.InvalidOperation, target, ex.Message, ex));
+        }
+    }
+
+    /// <summary>Normalizes a DUID (hex, any separators) or writes a non-terminating InvalidParameter error and returns null.</summary>
+    internal string? NormalizeDuid(string? text)
+    {
+        if (!string.IsNullOrWhiteSpace(text) && Engine.Dhcp6.Dhcp6Duid.TryParse(text, out var bytes))
+        {
+            return Engine.Dhcp6.Dhcp6Duid.ToText(bytes);
+        }
+
+        WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, text, $"-Duid: '{text}' is not a DUID; give its bytes in hex, such as 00-03-00-01-52-54-00-12-34-56 (Get-PxeLease shows a client's Duid)."));
+        return null;
     }
 
     /// <summary>The one server an operation applies to: the named one, or the only running DHCP server; null after writing an error.</summary>

@@ -49,7 +49,10 @@ Describe 'Every parameter refuses a bad value with a clear ErrorRecord' {
         @{ Command = 'Start-PxeDhcpServer'; Text = '-SubnetMask ffff::'; Splat = @{ Range = '127.0.0.100', '127.0.0.200'; SubnetMask = 'ffff::' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeDhcpServer'; Text = '-Address ::1'; Splat = @{ Range = '127.0.0.100', '127.0.0.200'; Address = '::1' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeDhcpServer'; Text = "-Reservation @{IPAddress='::5'}"; Splat = @{ Range = '127.0.0.100', '127.0.0.200'; Address = '127.0.0.1'; Reservation = @{ IPAddress = '::5'; ClientId = '52-54-00-12-34-56' } }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
-        @{ Command = 'Add-PxeReservation'; Text = '-IPAddress ::5'; Splat = @{ IPAddress = '::5'; ClientId = '52-54-00-12-34-56' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
+        # An IPv6 reservation goes to a DHCPv6 server with a range (docs/ipv6.md); none runs here.
+        @{ Command = 'Add-PxeReservation'; Text = '-IPAddress ::5 (no DHCPv6 server)'; Splat = @{ IPAddress = '::5'; ClientId = '52-54-00-12-34-56' }; Id = 'ServerNotFound'; Category = 'ObjectNotFound' }
+        @{ Command = 'Add-PxeReservation'; Text = '-Duid zz'; Splat = @{ IPAddress = 'fd00::5'; Duid = 'zz' }; Id = 'InvalidParameter'; Category = 'InvalidArgument' }
+        @{ Command = 'Add-PxeReservation'; Text = '-IPAddress 10.0.0.5 -Duid'; Splat = @{ IPAddress = '10.0.0.5'; Duid = '000300015254' }; Id = 'InvalidParameter'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeProxyDhcp'; Text = '-TftpServer ::2'; Splat = @{ Address = '127.0.0.1'; TftpServer = '::2' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeProxyDhcp'; Text = '-Address ::1'; Splat = @{ Address = '::1' }; Id = 'IPv4AddressRequired'; Category = 'InvalidArgument' }
         @{ Command = 'Start-PxeProxyDhcp'; Text = '-Timeout 10 (ticks, not seconds)'; Splat = @{ Address = '127.0.0.1'; Timeout = 10 }; Id = 'InvalidParameter'; Category = 'InvalidArgument' }

@@ -81,6 +81,11 @@ $cases = @{
     'Set-PxeBootEntry#1'            = @{ Arrange = $entries; Assert = "(Get-PxeBootEntry -Default).Name -eq 'ubuntu-installer'" }
     # IPv6 (docs/ipv6.md): the DHCPv6 servers bind 547 on the runner's interfaces, which have link-local addresses.
     'Get-PxeLease#4'                = @{ Arrange = 'Start-PxeDhcpServer -Dhcp6 -Range fd00:77::100, fd00:77::1ff -Interface eth0 -Name dhcp6 | Out-Null'; Assert = "(Get-PxeServer dhcp6).Role -eq 'Dhcp6'" }
+    'Add-PxeReservation#3'          = @{ Arrange = 'Start-PxeDhcpServer -Dhcp6 -Range fd00:77::100, fd00:77::1ff -Interface eth0 -Name dhcp6 | Out-Null'; Assert = "(Get-PxeReservation -Server dhcp6).Duid -eq '00-03-00-01-52-54-00-12-34-56'" }
+    'Remove-PxeReservation#4'       = @{ Arrange = "Start-PxeDhcpServer -Dhcp6 -Range fd00:77::100, fd00:77::1ff -Interface eth0 -Name dhcp6 | Out-Null`nAdd-PxeReservation -IPAddress fd00:77::20 -Duid 00-03-00-01-52-54-00-12-34-56 -Server dhcp6"; Assert = "-not (Get-PxeReservation -Server dhcp6)`n`$ExampleOutput -match 'fd00:77::20'" }
+    'Remove-PxeLease#4'             = @{ Arrange = 'Start-PxeDhcpServer -Dhcp6 -Range fd00:77::100, fd00:77::1ff -Interface eth0 -Name dhcp6 | Out-Null'; Assert = "(Get-PxeServer dhcp6).Role -eq 'Dhcp6'" }
+    'Get-PxeReservation#4'          = @{ Arrange = "Start-PxeDhcpServer -Dhcp6 -Range fd00:77::100, fd00:77::1ff -Interface eth0 -Name dhcp6 | Out-Null`nAdd-PxeReservation -IPAddress fd00:77::20 -Duid 00-03-00-01-52-54-00-12-34-56 -Name build01 -Server dhcp6"; Assert = "`$ExampleOutput -match 'fd00:77::20'" }
+    'docs/ipv6.md#1'                = @{ Arrange = 'Start-PxeDhcpServer -Dhcp6 -Range fd00:77::100, fd00:77::1ff -Interface eth0 -Name dhcp6 | Out-Null'; Assert = "-not (Get-PxeReservation -Server dhcp6)`n`$ExampleOutput -match 'fd00:77::20'" }
     'Start-PxeDhcpServer#4'         = @{ Assert = "`$ExampleOutput -match 'dhcp6\s+Dhcp6\s+Running'" }
     'Start-PxeProxyDhcp#5'          = @{ Assert = "`$ExampleOutput -match 'boot6\s+ProxyDhcp6\s+Running'" }
     'Start-PxeServer#8'             = @{ Assert = "`$ExampleOutput -match 'Dhcp6'" }

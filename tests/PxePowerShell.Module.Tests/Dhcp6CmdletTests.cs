@@ -125,13 +125,98 @@ sys.exit(1)
     [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00:2::9 -WhatIf", "InvalidParameter")]
     [InlineData("Start-PxeServer -Root / -Dhcp6 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; MacAddress = '52-54-00-00-00-01' } -WhatIf", "InvalidParameter")]
     [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00::9 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; Duid = 'xyz' } -WhatIf", "InvalidParameter")]
-    [InlineData("Add-PxeReservation -IPAddress fd00::5 -ClientId 52-54-00-00-00-01 -WhatIf", "IPv4AddressRequired")]
-    [InlineData("Remove-PxeLease -IPAddress fd00::5 -WhatIf", "IPv4AddressRequired")]
-    [InlineData("Remove-PxeReservation -IPAddress fd00::5 -WhatIf", "IPv4AddressRequired")]
+    [InlineData("Add-PxeReservation -IPAddress fd00::5 -Duid zz -WhatIf", "InvalidParameter")]
+    [InlineData("Add-PxeReservation -IPAddress 10.0.0.5 -Duid 000300015254 -WhatIf", "InvalidParameter")]
+    [InlineData("Add-PxeReservation -IPAddress fd00::5 -Duid 000300015254 -LeaseDuration 1:00:00 -WhatIf", "InvalidParameter")]
+    [InlineData("Remove-PxeReservation -Duid zz -WhatIf", "InvalidParameter")]
     public void Bad_ipv6_parameters_are_clear_errors(string command, string errorId)
     {
         var error = host.Invoke(command).SingleError(errorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+    }
+
+    [Theory]
+    [InlineData("Add-PxeReservation -IPAddress fd00::5 -ClientId 52-54-00-00-00-01 -WhatIf")]
+    [InlineData("Add-PxeReservation -IPAddress fd00::5 -Duid 000300015254 -WhatIf")]
+    [InlineData("Remove-PxeLease -IPAddress fd00::5 -WhatIf")]
+    [InlineData("Remove-PxeReservation -IPAddress fd00::5 -WhatIf")]
+    [InlineData("Remove-PxeReservation -Duid 000300015254 -WhatIf")]
+    public void An_ipv6_change_without_a_dhcp6_server_is_ServerNotFound(string command)
+    {
+        // Before: IPv4AddressRequired, whatever ran. Now the change goes to the session's DHCPv6 server, and there is none.
+        var error = host.Invoke(command).SingleError("ServerNotFound");
+        Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Contains("no DHCPv6 server with a range runs", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reservations_and_leases_of_a_running_dhcp6_server_are_added_and_removed_by_ipv6_address_and_duid()
+    {
+        var lab = Lab();
+        string name = $"mt-dhcp6r-{lab.Id}";
+        string mac = $"02-6c-{lab.Id[..2]}-{lab.Id[2..4]}-{lab.Id[4..6]}-01";
+        string duid = "00-03-00-01-" + mac;
+        var v = new Dictionary<string, object?> { ["iface"] = lab.HostInterface, ["dir"] = _data, ["mac"] = mac, ["duid"] = duid, ["port"] = Port() };
+        host.Invoke(
+            "Start-PxeDhcpServer -Dhcp6 -Range fd00:6c::100,fd00:6c::1ff -Interface $iface -Port $port -DataDirectory $dir -Name " + name + " -BootFile @{ EfiX64 = 'ipxe.efi' }",
+            v).AssertNoErrors();
+        try
+        {
+            // A lease from the range first, over a real socket.
+            string first = Solicit(lab, (int)v["port"]!, mac);
+            Assert.Contains("fd00006c000000000000000000000100", first, StringComparison.Ordinal);
+
+            // Reserving the address the client holds for someone else is refused, as for DHCPv4.
+            var conflict = host.Invoke("Add-PxeReservation -IPAddress fd00:6c::100 -ClientId 52-54-00-99-99-99 -Server " + name, v).SingleError("ReservationConflict");
+            Assert.Contains("remove the lease first", conflict.Exception.Message, StringComparison.Ordinal);
+
+            // -WhatIf changes nothing; then the reservation by DUID, listed by Get-PxeReservation.
+            host.Invoke("Add-PxeReservation -IPAddress fd00:6c::20 -Duid $duid -Name rack4 -WhatIf", v).AssertNoErrors();
+            Assert.Empty(host.Invoke("Get-PxeReservation -Server " + name).AssertNoErrors().Output);
+            var added = host.Invoke("Add-PxeReservation -IPAddress fd00:6c::20 -Duid $duid -Name rack4 -PassThru", v).AssertNoErrors().Output.Single();
+            Assert.Equal(duid, added.Properties["Duid"].Value);
+            var listed = host.Invoke($"Get-PxeReservation -Duid {duid.Replace("-", string.Empty, StringComparison.Ordinal)}").AssertNoErrors().Output.Single();
+            Assert.Equal(("fd00:6c::20", "rack4", name), (listed.Properties["IPAddress"].Value.ToString(), listed.Properties["Name"].Value, listed.Properties["Server"].Value));
+
+            // The old lease removed (pipeline from Get-PxeLease), the client now gets its reserved address.
+            var removed = host.Invoke($"Get-PxeLease -Server {name} | Where-Object IPAddress -eq 'fd00:6c::100' | Remove-PxeLease -PassThru -Confirm:$false").AssertNoErrors().Output.Single();
+            Assert.Equal(duid, removed.Properties["Duid"].Value);
+            Assert.Empty(host.Invoke($"Get-PxeLease -Server {name} | Where-Object IPAddress -eq 'fd00:6c::100'").AssertNoErrors().Output);
+            string second = Solicit(lab, (int)v["port"]!, mac);
+            Assert.Contains("fd00006c000000000000000000000020", second, StringComparison.Ordinal);
+            Assert.Equal("LeaseNotFound", host.Invoke("Remove-PxeLease -IPAddress fd00:6c::100 -Confirm:$false").SingleError("LeaseNotFound").FullyQualifiedErrorId.Split(',')[0]);
+
+            // A name that is no running DHCPv6 server is ServerNotFound.
+            host.Invoke("Remove-PxeReservation -IPAddress fd00:6c::20 -Server nosuch -Confirm:$false").SingleError("ServerNotFound");
+
+            // Removed by DUID; Get-PxeReservation lists nothing, and a second removal is ReservationNotFound.
+            var gone = host.Invoke("Remove-PxeReservation -Duid $duid -PassThru -Confirm:$false", v).AssertNoErrors().Output.Single();
+            Assert.Equal("fd00:6c::20", gone.Properties["IPAddress"].Value.ToString());
+            Assert.Empty(host.Invoke("Get-PxeReservation -Server " + name).AssertNoErrors().Output);
+            host.Invoke("Remove-PxeReservation -IPAddress fd00:6c::20 -Confirm:$false").SingleError("ReservationNotFound");
+
+            // By MAC, kept in the journal: after a restart the server still has it.
+            host.Invoke("Add-PxeReservation -IPAddress fd00:6c::21 -ClientId $mac", v).AssertNoErrors();
+        }
+        finally
+        {
+            host.Invoke($"Stop-PxeServer -Name {name}").AssertNoErrors();
+        }
+
+        var stored = host.Invoke(
+            "Start-PxeDhcpServer -Dhcp6 -Range fd00:6c::100,fd00:6c::1ff -Interface $iface -Port $port -DataDirectory $dir -Name " + name + " -BootFile @{ EfiX64 = 'ipxe.efi' }",
+            v);
+        try
+        {
+            stored.AssertNoErrors();
+            var kept = host.Invoke("Get-PxeReservation -Server " + name).AssertNoErrors().Output.Single();
+            Assert.Equal(("fd00:6c::21", mac), (kept.Properties["IPAddress"].Value.ToString(), kept.Properties["MacAddress"].Value));
+            Assert.Contains("fd00006c000000000000000000000021", Solicit(lab, (int)v["port"]!, mac), StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Invoke($"Stop-PxeServer -Name {name}").AssertNoErrors();
+        }
     }
 
     [Theory]

@@ -11,6 +11,9 @@ namespace PxePowerShell.Engine.Dhcp;
 /// </param>
 public sealed record DhcpReservation(IPAddress IPAddress, string ClientId, string? Name = null, TimeSpan? LeaseDuration = null)
 {
-    /// <summary>The normalized MAC address.</summary>
-    public string MacAddress => Net.MacAddress.NormalizeHardwareAddress(ClientId);
+    /// <summary>
+    /// The normalized MAC address; a client id that is no hardware address (a stored DHCPv6 reservation's
+    /// <c>duid:</c>/<c>mac:</c> key, <see cref="Dhcp6.Dhcp6Reservation"/>) as it is.
+    /// </summary>
+    public string MacAddress => Net.MacAddress.TryNormalizeHardwareAddress(ClientId, out var mac) ? mac : ClientId;
 }

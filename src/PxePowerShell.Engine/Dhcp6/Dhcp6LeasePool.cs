@@ -25,6 +25,7 @@ internal sealed class Dhcp6LeasePool
     private readonly HashSet<UInt128> _excluded = [];
     private readonly Dictionary<string, uint> _iaids = new(StringComparer.Ordinal);
     private readonly HashSet<UInt128> _reserved = [];
+    private readonly List<Dhcp6Reservation> _reservations = [];
     private readonly Dictionary<string, int> _declines = new(StringComparer.Ordinal);
     private UInt128 _cursor;
 
@@ -44,15 +45,10 @@ internal sealed class Dhcp6LeasePool
         _start = Dhcp6Addresses.ToUInt128(options.StartRange);
         _end = Dhcp6Addresses.ToUInt128(options.EndRange);
         _cursor = _start;
-        foreach (var r in options.Reservations)
-        {
-            _reserved.Add(Dhcp6Addresses.ToUInt128(r.IPAddress));
-        }
-
         ScopeId = Dhcp6Addresses.FromUInt128(_start & ~(UInt128.MaxValue >> options.PrefixLength));
-        if (store is not null)
+        var stored = store?.Load();
+        if (stored is { } contents)
         {
-            var contents = store.Load();
             Discarded = contents.DiscardedRecords;
             foreach (var lease in contents.Leases)
             {
@@ -68,6 +64,8 @@ internal sealed class Dhcp6LeasePool
                 }
             }
         }
+
+        SetReservations(stored?.Reservations ?? []);
     }
 
     /// <summary>Torn or corrupt journal records dropped at load.</summary>
@@ -242,6 +240,123 @@ internal sealed class Dhcp6LeasePool
         return list;
     }
 
+    /// <summary>The reservations (from the options, the store and added at run time), by address.</summary>
+    public IReadOnlyList<Dhcp6Reservation> Reservations =>
+        [.. _reservations.OrderBy(r => Dhcp6Addresses.ToUInt128(r.IPAddress))];
+
+    /// <summary>
+    /// Adds a reservation (Add-PxeReservation) and stores it; one of the same client (DUID, or MAC) elsewhere moves here.
+    /// As for DHCPv4, an address another client holds in an active lease is refused until that lease is removed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The address is off the range's prefix, the server's own, reserved for another client, or leased to one.</exception>
+    public void AddReservation(Dhcp6Reservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        var a = Dhcp6Addresses.ToUInt128(reservation.IPAddress);
+        if (!OnLink(reservation.IPAddress))
+        {
+            throw new ArgumentException($"The reservation {reservation.IPAddress} is outside the prefix {ScopeId}/{_options.PrefixLength} of the range.", nameof(reservation));
+        }
+
+        if (_excluded.Contains(a))
+        {
+            throw new ArgumentException($"{reservation.IPAddress} is an address of this server.", nameof(reservation));
+        }
+
+        if (_reservations.Find(r => Dhcp6Addresses.ToUInt128(r.IPAddress) == a) is { } existing && !SameClient(existing, reservation))
+        {
+            throw new ArgumentException($"{reservation.IPAddress} is already reserved for {existing.Duid ?? existing.MacAddress}.", nameof(reservation));
+        }
+
+        if (_byAddress.TryGetValue(a, out var b) && b.State == AddressState.Active && b.ClientId.Length > 0
+            && !reservation.Matches(b.ClientId, Dhcp6Duid.TryParse(b.ClientId, out var bytes) ? Dhcp6Duid.MacAddressOf(bytes) : null))
+        {
+            throw new ArgumentException($"{reservation.IPAddress} is leased to {b.ClientId}; remove the lease first.", nameof(reservation));
+        }
+
+        foreach (var moved in _reservations.FindAll(r => Dhcp6Addresses.ToUInt128(r.IPAddress) != a && SameClient(r, reservation)))
+        {
+            _store?.DeleteReservation(moved.IPAddress); // the client's reservation moves: its old row goes
+        }
+
+        _store?.SaveReservation(reservation.ToStored());
+        _reservations.RemoveAll(r => Dhcp6Addresses.ToUInt128(r.IPAddress) == a || SameClient(r, reservation));
+        _reservations.Add(reservation);
+        Reindex();
+    }
+
+    /// <summary>
+    /// Removes the reservation of <paramref name="address"/> and stores that; false when there is none. A lease the
+    /// client holds on it stays until it ends, as an ordinary lease.
+    /// </summary>
+    public bool RemoveReservation(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var a = Dhcp6Addresses.ToUInt128(address);
+        int i = _reservations.FindIndex(r => Dhcp6Addresses.ToUInt128(r.IPAddress) == a);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        _store?.DeleteReservation(_reservations[i].IPAddress);
+        _reservations.RemoveAt(i);
+        Reindex();
+        return true;
+    }
+
+    /// <summary>Replaces the reservations with those of the options and <paramref name="stored"/> (a shared store's, after another server changed them).</summary>
+    public void SetReservations(IEnumerable<DhcpReservation> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        _reservations.Clear();
+        _reservations.AddRange(_options.Reservations);
+        foreach (var row in stored)
+        {
+            if (Dhcp6Reservation.FromStored(row) is { } r)
+            {
+                var a = Dhcp6Addresses.ToUInt128(r.IPAddress);
+                _reservations.RemoveAll(o => Dhcp6Addresses.ToUInt128(o.IPAddress) == a || SameClient(o, r));
+                _reservations.Add(r);
+            }
+        }
+
+        Reindex();
+    }
+
+    /// <summary>Removes the lease (or offer, or probation) of an address and stores that (Remove-PxeLease); false when it has none.</summary>
+    public bool RemoveLease(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var a = Dhcp6Addresses.ToUInt128(address);
+        if (!_byAddress.Remove(a, out var b))
+        {
+            return false;
+        }
+
+        if (b.ClientId.Length > 0 && _byClient.TryGetValue(b.ClientId, out var held) && held == a)
+        {
+            _byClient.Remove(b.ClientId);
+            _iaids.Remove(b.ClientId);
+        }
+
+        _store?.DeleteLease(Dhcp6Addresses.FromUInt128(a));
+        return true;
+    }
+
+    private static bool SameClient(Dhcp6Reservation x, Dhcp6Reservation y) =>
+        (x.Duid is not null && string.Equals(x.Duid, y.Duid, StringComparison.OrdinalIgnoreCase))
+        || (x.MacAddress is not null && string.Equals(x.MacAddress, y.MacAddress, StringComparison.OrdinalIgnoreCase));
+
+    private void Reindex()
+    {
+        _reserved.Clear();
+        foreach (var r in _reservations)
+        {
+            _reserved.Add(Dhcp6Addresses.ToUInt128(r.IPAddress));
+        }
+    }
+
     /// <summary>The lease of <paramref name="address"/> for the client from the shared store; null when the store gave it another address, or none.</summary>
     private DhcpLease? Granted(string duid, IPAddress address, DateTimeOffset now)
     {
@@ -325,13 +440,13 @@ internal sealed class Dhcp6LeasePool
     /// <summary>The address reserved for the client (by its DUID, or the MAC in a DUID-LL/LLT), if any.</summary>
     private UInt128? ReservedFor(string duid)
     {
-        if (_options.Reservations.Count == 0)
+        if (_reservations.Count == 0)
         {
             return null;
         }
 
         string? mac = Dhcp6Duid.TryParse(duid, out var bytes) ? Dhcp6Duid.MacAddressOf(bytes) : null;
-        foreach (var r in _options.Reservations)
+        foreach (var r in _reservations)
         {
             if (r.Matches(duid, mac))
             {

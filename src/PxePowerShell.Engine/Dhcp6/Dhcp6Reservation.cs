@@ -1,4 +1,5 @@
 using System.Net;
+using PxePowerShell.Engine.Dhcp;
 
 namespace PxePowerShell.Engine.Dhcp6;
 
@@ -16,6 +17,33 @@ public sealed record Dhcp6Reservation(IPAddress IPAddress, string? Duid, string?
     public bool Matches(string duid, string? macAddress) =>
         (Duid is not null && string.Equals(Duid, duid, StringComparison.OrdinalIgnoreCase))
         || (MacAddress is not null && macAddress is not null && string.Equals(MacAddress, macAddress, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The reservation as a lease store keeps it (the store of the DHCPv6 server's family): the client as
+    /// <c>duid:&lt;hex&gt;</c>, <c>mac:&lt;aa-bb-..&gt;</c> or both joined by a comma, so that a DHCPv4 reservation of the
+    /// same MAC (the same table in a shared store) is a different client.
+    /// </summary>
+    internal DhcpReservation ToStored() =>
+        new(IPAddress, string.Join(',', new[] { Duid is null ? null : "duid:" + Duid, MacAddress is null ? null : "mac:" + MacAddress }.Where(p => p is not null)), Name);
+
+    /// <summary>The reservation a lease store gave back (<see cref="ToStored"/>); null when the row is not one.</summary>
+    internal static Dhcp6Reservation? FromStored(DhcpReservation stored)
+    {
+        string? duid = null, mac = null;
+        foreach (var part in stored.ClientId.Split(','))
+        {
+            if (part.StartsWith("duid:", StringComparison.Ordinal))
+            {
+                duid = part[5..];
+            }
+            else if (part.StartsWith("mac:", StringComparison.Ordinal))
+            {
+                mac = part[4..];
+            }
+        }
+
+        return Create(stored.IPAddress, duid, mac, stored.Name, out _);
+    }
 
     /// <summary>
     /// A reservation from its text fields (DUID in hex with or without separators, MAC in any common notation), or null

@@ -64,6 +64,54 @@ internal sealed class Dhcp6Responder
         }
     }
 
+    /// <summary>The reservations (empty in boot-only mode).</summary>
+    public IReadOnlyList<Dhcp6Reservation> GetReservations()
+    {
+        lock (_gate)
+        {
+            return _pool?.Reservations ?? [];
+        }
+    }
+
+    /// <summary>Adds a reservation (full mode); throws <see cref="ArgumentException"/> when it conflicts.</summary>
+    public void AddReservation(Dhcp6Reservation reservation)
+    {
+        lock (_gate)
+        {
+            FullPool().AddReservation(reservation);
+        }
+    }
+
+    /// <summary>Removes the reservation of an address (full mode); false when there is none.</summary>
+    public bool RemoveReservation(IPAddress address)
+    {
+        lock (_gate)
+        {
+            return FullPool().RemoveReservation(address);
+        }
+    }
+
+    /// <summary>Takes in the reservations a shared store holds now (<see cref="IReservationFeed"/>), beside those of the options.</summary>
+    public void ReplaceReservations(IEnumerable<DhcpReservation> stored)
+    {
+        lock (_gate)
+        {
+            _pool?.SetReservations(stored);
+        }
+    }
+
+    /// <summary>Removes the lease of an address (full mode); false when it has none.</summary>
+    public bool RemoveLease(IPAddress address)
+    {
+        lock (_gate)
+        {
+            return FullPool().RemoveLease(address);
+        }
+    }
+
+    private Dhcp6LeasePool FullPool() =>
+        _pool ?? throw new InvalidOperationException("This DHCPv6 server is boot-only (no range): it has no leases or reservations to change.");
+
     /// <summary>Decides the answer to a message (a client message or a Relay-forw).</summary>
     public Dhcp6Response Respond(Dhcp6Message message, IPAddress serverAddress, DateTimeOffset now)
     {

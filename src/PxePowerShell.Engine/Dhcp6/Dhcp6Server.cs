@@ -74,6 +74,35 @@ public sealed class Dhcp6Server : PxeServiceBase
         return GetLeases().Select(l => Dhcp6Lease.From(l, null)).ToList();
     }
 
+    /// <summary>The reservations: live while running, else those of the options and the data directory.</summary>
+    public IReadOnlyList<Dhcp6Reservation> GetReservations()
+    {
+        if (_responder is { } r && State == PxeServerState.Running)
+        {
+            return r.GetReservations();
+        }
+
+        if (!Options.AssignsAddresses)
+        {
+            return [];
+        }
+
+        var stored = (Storage()?.Read().Reservations ?? []).Select(Dhcp6Reservation.FromStored).OfType<Dhcp6Reservation>().ToList();
+        return [.. Options.Reservations.Where(o => !stored.Any(s => s.IPAddress.Equals(o.IPAddress))).Concat(stored)];
+    }
+
+    /// <summary>Adds a reservation (running full server only); throws <see cref="ArgumentException"/> when it conflicts.</summary>
+    public void AddReservation(Dhcp6Reservation reservation) => RunningResponder().AddReservation(reservation);
+
+    /// <summary>Removes the reservation of an address (running full server only); false when there is none.</summary>
+    public bool RemoveReservation(IPAddress address) => RunningResponder().RemoveReservation(address);
+
+    /// <summary>Removes a lease (running full server only); false when the address has none.</summary>
+    public bool RemoveLease(IPAddress address) => RunningResponder().RemoveLease(address);
+
+    private Dhcp6Responder RunningResponder() =>
+        _responder is { } r && State == PxeServerState.Running ? r : throw new InvalidOperationException($"The DHCPv6 server '{Name}' is not running.");
+
     /// <summary>Where the leases are kept: <see cref="Dhcp6ServerOptions.LeaseStorage"/>, else the journal of <see cref="Dhcp6ServerOptions.DataDirectory"/>, else nowhere.</summary>
     private ILeaseStorage? Storage() => Options.LeaseStorage ?? (Options.DataDirectory is { } dir ? new JournalLeaseStorage(dir) : null);
 
@@ -89,6 +118,12 @@ public sealed class Dhcp6Server : PxeServiceBase
         byte[] duid = Options.ServerDuid is { Length: > 0 } configured ? configured : ServerDuidOf(interfaces);
         _store = Options.AssignsAddresses ? Storage()?.Open() : null;
         _responder = new Dhcp6Responder(Options, duid, _store);
+        if (_store is IReservationFeed feed)
+        {
+            // Reservations another server adds or removes in the shared store reach this one's replies at once.
+            feed.ReservationsChanged += OnReservationsChanged;
+        }
+
         foreach (var iface in interfaces)
         {
             foreach (var own in new[] { iface.Global, iface.LinkLocal })
@@ -121,7 +156,29 @@ public sealed class Dhcp6Server : PxeServiceBase
         }
 
         await Task.WhenAll(_loops).ConfigureAwait(false);
+        if (_store is IReservationFeed feed)
+        {
+            feed.ReservationsChanged -= OnReservationsChanged;
+        }
+
         _store?.Dispose();
+    }
+
+    private void OnReservationsChanged(object? sender, EventArgs e)
+    {
+        if (_store is not IReservationFeed feed || _responder is not { } responder)
+        {
+            return;
+        }
+
+        try
+        {
+            responder.ReplaceReservations(feed.ReadReservations());
+        }
+        catch (IOException)
+        {
+            // The store is down: it announces a change again once it is back.
+        }
     }
 
     private static byte[] ServerDuidOf(IReadOnlyList<Dhcp6Interface> interfaces)

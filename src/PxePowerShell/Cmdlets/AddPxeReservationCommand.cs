@@ -1,22 +1,35 @@
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Dhcp6;
 
 namespace PxePowerShell.Cmdlets;
 
-/// <summary>Reserves an address for a client on a running DHCP server (like Add-DhcpServerv4Reservation).</summary>
-[Cmdlet(VerbsCommon.Add, "PxeReservation", SupportsShouldProcess = true)]
-[OutputType(typeof(DhcpReservation))]
+/// <summary>
+/// Reserves an address for a client on a running DHCP server (like Add-DhcpServerv4Reservation), or an IPv6 address on
+/// a running DHCPv6 server by DUID or MAC (like Add-DhcpServerv6Reservation, Kea's reservation-add).
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "PxeReservation", SupportsShouldProcess = true, DefaultParameterSetName = ByClient)]
+[OutputType(typeof(DhcpReservation), typeof(Dhcp6Reservation))]
 public sealed class AddPxeReservationCommand : LeaseCmdlet
 {
+    private const string ByClient = "ClientId";
+    private const string ByDuid = "Duid";
+
     /// <summary>The reserved address.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public IPAddress? IPAddress { get; set; }
 
-    /// <summary>The client's MAC address in any common notation.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The client's MAC address in any common notation (for an IPv6 address: the MAC in its DUID-LL/LLT, or the relay's).</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByClient, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ByDuid, ValueFromPipelineByPropertyName = true)]
     [Alias("MacAddress")]
-    public string ClientId { get; set; } = string.Empty;
+    public string? ClientId { get; set; }
+
+    /// <summary>The DHCPv6 client's DUID in hex (IPv6 reservations only).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByDuid, ValueFromPipelineByPropertyName = true)]
+    [Alias("ClientDuid")]
+    public string? Duid { get; set; }
 
     /// <summary>An optional name for the reservation.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -42,8 +55,15 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (!RequireIPv4(IPAddress!, "Add-PxeReservation"))
+        if (IsIPv6(IPAddress!))
         {
+            AddIPv6();
+            return;
+        }
+
+        if (Duid is not null || string.IsNullOrEmpty(ClientId))
+        {
+            WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, Duid, $"-Duid: {IPAddress} is an IPv4 address; a DHCPv4 reservation names the client by its MAC (-ClientId), a DUID is for IPv6 addresses."));
             return;
         }
 
@@ -68,20 +88,57 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
         {
             server.AddReservation(reservation);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            string message = ex.Message;
-            int at = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
-            WriteError(Error(ErrorIds.ReservationConflict, ErrorCategory.InvalidArgument, reservation, at > 0 ? message[..at] : message, ex));
-            return;
-        }
-        catch (InvalidOperationException ex)
-        {
-            WriteError(Error(ErrorIds.ServerNotFound, ErrorCategory.InvalidOperation, reservation, ex.Message, ex));
+            WriteRefusal(ex, reservation);
             return;
         }
 
         WriteVerbose($"Reserved {IPAddress} for {mac} on '{server.Name}'.");
+        if (PassThru)
+        {
+            WriteObject(reservation);
+        }
+    }
+
+    /// <summary>An IPv6 reservation on the DHCPv6 server: by DUID, by MAC, or both.</summary>
+    private void AddIPv6()
+    {
+        if (LeaseDuration is not null)
+        {
+            WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, LeaseDuration, $"-LeaseDuration: {IPAddress} is an IPv6 address; a DHCPv6 reservation has the server's lifetimes (-LeaseDuration applies to DHCPv4 reservations)."));
+            return;
+        }
+
+        string? duid = null, mac = null;
+        if ((Duid is not null && (duid = NormalizeDuid(Duid)) is null) || (!string.IsNullOrEmpty(ClientId) && (mac = NormalizeMac(ClientId)) is null))
+        {
+            return;
+        }
+
+        if (FindServer6(Server, IPAddress!) is not { } server)
+        {
+            return;
+        }
+
+        var reservation = new Dhcp6Reservation(IPAddress!, duid, mac, string.IsNullOrEmpty(Name) ? null : Name);
+        string client = string.Join(", ", new[] { duid is null ? null : "DUID " + duid, mac }.Where(c => c is not null));
+        if (!ShouldProcess($"reservation of {IPAddress} for {client} on DHCPv6 server '{server.Name}'", "Add"))
+        {
+            return;
+        }
+
+        try
+        {
+            server.AddReservation(reservation);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            WriteRefusal(ex, reservation);
+            return;
+        }
+
+        WriteVerbose($"Reserved {IPAddress} for {client} on '{server.Name}'.");
         if (PassThru)
         {
             WriteObject(reservation);

@@ -1,12 +1,16 @@
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Dhcp;
+using PxePowerShell.Engine.Dhcp6;
 
 namespace PxePowerShell.Cmdlets;
 
-/// <summary>Removes leases from a running DHCP server (the address becomes free).</summary>
+/// <summary>
+/// Removes leases from a running DHCP server (the address becomes free); IPv6 addresses from a running DHCPv6 server
+/// (like Remove-DhcpServerv6Lease, Kea's lease6-del).
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "PxeLease", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(DhcpLease))]
+[OutputType(typeof(DhcpLease), typeof(Dhcp6Lease))]
 public sealed class RemovePxeLeaseCommand : LeaseCmdlet
 {
     /// <summary>The leased addresses to remove.</summary>
@@ -29,7 +33,13 @@ public sealed class RemovePxeLeaseCommand : LeaseCmdlet
     {
         foreach (var address in IPAddress)
         {
-            if (!RequireIPv4(address, "Remove-PxeLease") || FindServer(Server, address) is not { } server)
+            if (IsIPv6(address))
+            {
+                Remove6(address);
+                continue;
+            }
+
+            if (FindServer(Server, address) is not { } server)
             {
                 continue;
             }
@@ -68,6 +78,50 @@ public sealed class RemovePxeLeaseCommand : LeaseCmdlet
             {
                 WriteObject(WithServer(lease, server.Name));
             }
+        }
+    }
+
+    /// <summary>Removes the lease of an IPv6 address from the DHCPv6 server.</summary>
+    private void Remove6(IPAddress address)
+    {
+        if (FindServer6(Server, address) is not { } server)
+        {
+            return;
+        }
+
+        var lease = server.GetLeases6().FirstOrDefault(l => l.IPAddress.Equals(address));
+        if (lease is null)
+        {
+            WriteError(Error(ErrorIds.LeaseNotFound, ErrorCategory.ObjectNotFound, address, $"The DHCPv6 server '{server.Name}' has no lease for {address}; Get-PxeLease lists them."));
+            return;
+        }
+
+        if (!ShouldProcess($"lease {address} (DUID {lease.Duid}, {lease.AddressState}) on DHCPv6 server '{server.Name}'", "Remove"))
+        {
+            return;
+        }
+
+        bool removed;
+        try
+        {
+            removed = server.RemoveLease(address);
+        }
+        catch (InvalidOperationException ex)
+        {
+            WriteRefusal(ex, address);
+            return;
+        }
+
+        if (!removed)
+        {
+            WriteError(Error(ErrorIds.LeaseNotFound, ErrorCategory.ObjectNotFound, address, $"The DHCPv6 server '{server.Name}' no longer has a lease for {address}."));
+            return;
+        }
+
+        WriteVerbose($"Removed the lease of {address} (DUID {lease.Duid}) from '{server.Name}'.");
+        if (PassThru)
+        {
+            WriteObject(WithServer(lease, server.Name));
         }
     }
 }
