@@ -265,26 +265,6 @@ public abstract class PxeCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// A terminating IPv6AddressRequired error (InvalidArgument) when any of <paramref name="addresses"/> is not IPv6:
-    /// DHCPv6 ranges, reservations and options carry only IPv6 addresses. (IPv4 settings are checked by the engine's
-    /// configuration parser, which raises IPv4AddressRequired.)
-    /// </summary>
-    protected void RequireIPv6(string parameter, params IPAddress?[]? addresses)
-    {
-        foreach (var address in addresses ?? [])
-        {
-            if (address is not null && address.AddressFamily != AddressFamily.InterNetworkV6)
-            {
-                ThrowTerminatingError(Error(
-                    ErrorIds.IPv6AddressRequired,
-                    ErrorCategory.InvalidArgument,
-                    address,
-                    $"-{parameter}: '{address}' is not an IPv6 address; DHCPv6 ranges and options carry only IPv6 addresses such as fd00:77::100."));
-            }
-        }
-    }
-
-    /// <summary>
     /// A terminating InvalidParameter error (InvalidArgument) unless <paramref name="value"/> lies in
     /// (<paramref name="minimum"/> exclusive, or inclusive with <paramref name="allowMinimum"/>) … <paramref name="maximum"/>.
     /// </summary>

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Configuration;
-using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Dhcp;
 using PxePowerShell.Engine.Hosting;
 using PxePowerShell.Engine.Net;
@@ -102,42 +101,16 @@ public abstract class StartDhcpCmdlet : PxeCmdlet, IDisposable
         ApplySettings(new PxeServerConfiguration(), BoundSettings([nameof(Name), nameof(Wait), .. notSettings]));
 
     /// <summary>
-    /// The DHCPv6 reservations of -Reservation through the engine's one parser (that of Start-PxeServer -Dhcp6Reservation
-    /// and of a file's Dhcp6Reservations): the same ErrorIds, unknown fields refused the same way.
+    /// The DHCPv6 configuration the bound parameters of -Dhcp6 describe, from the engine's one parser
+    /// (<see cref="PxeConfigurationParameters.ApplyDhcp6"/>: the range, reservations, DNS and TFTP servers as IPv6, boot
+    /// files, DHCPv4-only parameters refused) with the same validation and ErrorIds as Start-PxeServer's DHCPv6 part and
+    /// a configuration file; <paramref name="notSettings"/> as for <see cref="BoundConfiguration"/>.
     /// </summary>
-    protected IReadOnlyList<Dhcp6Reservation> BoundReservations6(string parameter)
+    protected PxeServerConfiguration BoundDhcp6Configuration(params string[] notSettings)
     {
-        var settings = BoundSettings([]);
-        return Parsed(() => PxeConfigurationParameters.Dhcp6Reservations(parameter, settings[parameter]), settings);
+        var settings = BoundSettings([nameof(Name), nameof(Wait), .. notSettings]);
+        return Parsed(() => PxeConfigurationParameters.ApplyDhcp6(new PxeServerConfiguration(), settings), settings);
     }
-
-    /// <summary>
-    /// The DHCPv6 boot options: -BootFile through the engine's one parser (the same architecture names and ErrorIds as
-    /// DHCPv4), -HttpBootUrl and -IpxeScript as given, and -TftpServer as the IPv6 address the caller checked.
-    /// </summary>
-    protected PxeBootOptions Dhcp6BootOptions()
-    {
-        var bootFiles = new System.Collections.Specialized.OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-        if (BootFile is not null)
-        {
-            bootFiles[nameof(BootFile)] = BoundSettings([])[nameof(BootFile)];
-        }
-
-        return ApplySettings(new PxeServerConfiguration(), bootFiles).BootOptions() with { TftpServer = TftpServer };
-    }
-
-    /// <summary>A terminating InvalidParameter error listing what is wrong with DHCPv6 settings, when anything is.</summary>
-    protected void RequireValid(Dhcp6ServerOptions options, object target)
-    {
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, target, string.Join(" ", problems)));
-        }
-    }
-
-    /// <summary>The DHCPv6 server port: -Port when given, else 547.</summary>
-    protected int Dhcp6PortOrDefault => MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : 547;
 
     /// <summary>Describes where the server will listen, for ShouldProcess.</summary>
     protected string Where() =>

@@ -220,6 +220,24 @@ sys.exit(1)
     }
 
     [Theory]
+    [InlineData("IPv6AddressRequired", "Start-PxeDhcpServer -Dhcp6 -Range 10.0.0.1,10.0.0.9", "Start-PxeServer -Root / -Dhcp6Range 10.0.0.1,10.0.0.9")]
+    [InlineData("IPv6AddressRequired", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -TftpServer 10.0.0.1", "Start-PxeProxyDhcp -Dhcp6 -TftpServer 10.0.0.1")]
+    [InlineData("IPv6AddressRequired", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -DnsServer 10.0.0.53", "Start-PxeDhcpServer -Dhcp6 -StartRange 10.0.0.53 -EndRange fd00::9")]
+    [InlineData("IPv6AddressRequired", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -Reservation @{ IPAddress = '10.0.0.5'; Duid = '000300015254' }", "Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00::9 -Dhcp6Reservation @{ IPAddress = '10.0.0.5'; Duid = '000300015254' }")]
+    [InlineData("UnknownArchitecture", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -BootFile @{ Pdp11 = 'x.efi' }", "Start-PxeProxyDhcp -Dhcp6 -BootFile @{ Pdp11 = 'x.efi' }", "Start-PxeServer -Root / -Dhcp6 -BootFile @{ Pdp11 = 'x.efi' }")]
+    [InlineData("InvalidParameter", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -Reservation @{ IPAddress = 'fd00::5'; Duid = 'xyz' }", "Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00::9 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; Duid = 'xyz' }")]
+    [InlineData("InvalidParameter", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00:2::9", "Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00:2::9")]
+    [InlineData("InvalidParameter", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -HaPeers a,b", "Start-PxeProxyDhcp -Dhcp6 -Prompt Boot", "Start-PxeProxyDhcp -Dhcp6 -DiscoveryControl 3")]
+    public void A_bad_dhcpv6_setting_is_the_same_error_from_every_start_cmdlet(string errorId, params string[] commands)
+    {
+        // One parser: the same ErrorId and category, and the same words after the name the setting was given under.
+        var errors = commands.Select(c => host.Invoke(c + " -WhatIf").SingleError(errorId)).ToList();
+        static string Said(string message) => message[message.IndexOf(' ', StringComparison.Ordinal)..];
+        Assert.All(errors, e => Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, e.CategoryInfo.Category));
+        Assert.All(errors, e => Assert.Equal(Said(errors[0].Exception.Message), Said(e.Exception.Message)));
+    }
+
+    [Theory]
     [InlineData("Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9 -Reservation @{ IPAddress = 'fd00::5'; Duid = '000300015254'; Colour = 'blue' } -WhatIf")]
     [InlineData("Start-PxeServer -Root / -Dhcp6Range fd00::1,fd00::9 -Dhcp6Reservation @{ IPAddress = 'fd00::5'; Duid = '000300015254'; Colour = 'blue' } -WhatIf")]
     [InlineData("Start-PxeDhcpServer -Range 10.0.0.1,10.0.0.9 -Reservation @{ IPAddress = '10.0.0.5'; MacAddress = '52-54-00-00-00-01'; Colour = 'blue' } -WhatIf")]

@@ -149,6 +149,13 @@ public sealed class DhcpCmdletTests(ModuleHost host) : IClassFixture<ModuleHost>
         Assert.Contains("'Amiga'", arch.Exception.Message, StringComparison.Ordinal);
         Assert.Contains("EfiArm64", arch.Exception.Message, StringComparison.Ordinal);
         host.Invoke($"Start-PxeProxyDhcp -Interface lo -Port {FreeUdpPort()} -PxePort 0 -Menu @{{ Label='x'; Bogus='y' }}").SingleError("UnknownArchitecture");
+        // -Dhcp6 reads -BootFile through the same parser: the same id and message.
+        foreach (var dhcp6 in new[] { "Start-PxeProxyDhcp -Dhcp6", "Start-PxeDhcpServer -Dhcp6 -Range fd00::1,fd00::9" })
+        {
+            var arch6 = host.Invoke($"{dhcp6} -Interface lo -Port {FreeUdpPort()} -BootFile @{{ Bios='pxelinux.0'; Amiga='x' }} -WhatIf").SingleError("UnknownArchitecture");
+            Assert.Equal(arch.Exception.Message, arch6.Exception.Message);
+        }
+
         host.Invoke($"Start-PxeProxyDhcp -Interface nosuch-{_id[..4]} -Port {FreeUdpPort()} -PxePort 0").SingleError("InterfaceNotFound");
         var blocked = Path.Combine(_data, "a-file");
         File.WriteAllText(blocked, "not a directory");

@@ -262,7 +262,11 @@ public static partial class PxeConfigurationValues
     private static string? FullPath(string path, string? baseDirectory) =>
         baseDirectory is null || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
 
-    private static IPAddress Address6(string key, object? value)
+    /// <summary>The IPv6 addresses of a setting (a list or one value); IPv6AddressRequired for any other.</summary>
+    internal static List<IPAddress> Addresses6(string key, object? value) => List(key, value).Select(v => Address6(key, v)).ToList();
+
+    /// <summary>An IPv6 address (DHCPv6 ranges, reservations and options); IPv6AddressRequired for anything else.</summary>
+    internal static IPAddress Address6(string key, object? value)
     {
         string text = value is IPAddress ip ? ip.ToString() : Text(key, value);
         return IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6

@@ -140,44 +140,16 @@ public sealed class StartPxeDhcpServerCommand : StartDhcpCmdlet
     /// <summary>-Dhcp6: a full DHCPv6 server leasing the IPv6 range (IA_NA), leases in the data directory's "leases6".</summary>
     private void StartDhcp6()
     {
-        var given = MyInvocation.BoundParameters;
-        foreach (var v4Only in new[] { nameof(SubnetMask), nameof(Router), nameof(DomainName), nameof(ClientPort), nameof(Address), nameof(NoOverride), nameof(HaPeers) })
-        {
-            if (given.ContainsKey(v4Only))
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, v4Only, $"-{v4Only} is a DHCPv4 setting that DHCPv6 does not use; leave it out with -Dhcp6 (-Interface chooses where DHCPv6 listens)."));
-            }
-        }
-
-        IPAddress start = ParameterSetName == ByRange ? Range[0] : StartRange!;
-        IPAddress end = ParameterSetName == ByRange ? Range[1] : EndRange!;
-        RequireIPv6(ParameterSetName == ByRange ? nameof(Range) : nameof(StartRange), start);
-        RequireIPv6(ParameterSetName == ByRange ? nameof(Range) : nameof(EndRange), end);
-        RequireIPv6(nameof(DnsServer), DnsServer);
-        RequireIPv6(nameof(TftpServer), TftpServer);
+        var c = BoundDhcp6Configuration(nameof(DataDirectory), nameof(Store));
         string directory = DataDirectory is null ? Path.Combine(PxeDataDirectory.Resolve(), "leases6") : ResolvePath(DataDirectory);
-        var options = new Engine.Dhcp6.Dhcp6ServerOptions
-        {
-            Interfaces = Interface,
-            Port = Dhcp6PortOrDefault,
-            StartRange = start,
-            EndRange = end,
-            LeaseDuration = LeaseTime,
-            DeclineProbation = DeclineProbation,
-            DeclineLimit = DeclineLimit,
-            DnsServers = DnsServer,
-            Reservations = BoundReservations6(nameof(Reservation)),
-            DataDirectory = directory,
-            Boot = HasBootParameters ? Dhcp6BootOptions() : new PxeBootOptions(),
-        };
-        RequireValid(options, $"{start}-{end}");
+        var options = c.Dhcp6ServerOptions(directory, null, c.BootOptions());
         string name = ServerName("Dhcp6");
         if (Store is not null)
         {
             options = options with { LeaseStorage = StoreSetting.Leases(Store, name, Engine.Storage.LeaseFamily.IPv6) };
         }
 
-        if (!ShouldProcess($"DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}, leasing {start}-{end} for {LeaseTime}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
+        if (!ShouldProcess($"DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}, leasing {c.Dhcp6RangeStart}-{c.Dhcp6RangeEnd} for {c.LeaseDuration}, leases in {(Store is null ? directory : "a PostgreSQL database")}", "Start"))
         {
             return;
         }

@@ -55,17 +55,8 @@ public sealed class StartPxeProxyDhcpCommand : StartDhcpCmdlet
     /// <summary>-Dhcp6: the boot-only DHCPv6 server (the boot-file URL to network-boot clients, never an address).</summary>
     private void StartBootOnlyDhcp6()
     {
-        foreach (var v4Only in new[] { nameof(Address), nameof(ClientPort), nameof(PxePort), nameof(Menu), nameof(Prompt), nameof(Timeout), nameof(DiscoveryControl), nameof(NoOverride) })
-        {
-            if (MyInvocation.BoundParameters.ContainsKey(v4Only))
-            {
-                ThrowTerminatingError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, v4Only, $"-{v4Only} is a DHCPv4/PXE-menu setting that DHCPv6 does not use; leave it out with -Dhcp6 (-Interface chooses where DHCPv6 listens)."));
-            }
-        }
-
-        RequireIPv6(nameof(TftpServer), TftpServer);
-        var options = new Engine.Dhcp6.Dhcp6ServerOptions { Interfaces = Interface, Port = Dhcp6PortOrDefault, Boot = Dhcp6BootOptions() };
-        RequireValid(options, Interface);
+        var c = BoundDhcp6Configuration();
+        var options = c.Dhcp6ServerOptions(string.Empty, null, c.BootOptions());
         string name = ServerName("ProxyDhcp6");
         if (!ShouldProcess($"boot-only DHCPv6 server '{name}' on {Where()}, UDP port {options.Port}", "Start"))
         {

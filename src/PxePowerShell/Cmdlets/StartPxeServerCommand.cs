@@ -220,11 +220,7 @@ public sealed class StartPxeServerCommand : StartDhcpCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var configuration = BuildConfiguration();
-        if (configuration.Dhcp6)
-        {
-            RequireValid(new Engine.Dhcp6.Dhcp6ServerOptions { StartRange = configuration.Dhcp6RangeStart, EndRange = configuration.Dhcp6RangeEnd, Reservations = configuration.Dhcp6Reservations, Port = configuration.Dhcp6Port }, "Dhcp6Range");
-        }
+        var configuration = BuildConfiguration(); // validated by the engine's one parser, the DHCPv6 part included
 
         if (string.IsNullOrEmpty(configuration.Root))
         {
