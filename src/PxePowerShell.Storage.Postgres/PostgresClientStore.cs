@@ -235,6 +235,38 @@ public sealed class PostgresClientStore : IClientStore
             return; // nothing identifies the client; a trace-only step is already in the events
         }
 
+        if (mac is not null && duid is not null)
+        {
+            // The sighting links this MAC to a DUID a client known only by its DUID had. Before the sighting is written
+            // (so "newer" compares with what the MAC's row knew): the DUID row is folded into the MAC's, or becomes the
+            // MAC's row when the MAC is new. One statement; a no-op when there is no such row.
+            using var fold = new NpgsqlCommand("""
+                WITH o AS (DELETE FROM pxe_client WHERE mac IS NULL AND duid = $2 RETURNING *),
+                m AS (
+                    UPDATE pxe_client AS c SET
+                        first_seen = least(c.first_seen, o.first_seen),
+                        last_seen = greatest(c.last_seen, o.last_seen),
+                        ip = CASE WHEN o.ip IS NOT NULL AND (c.ip IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.ip ELSE c.ip END,
+                        architecture = CASE WHEN o.architecture IS NOT NULL AND (c.architecture IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.architecture ELSE c.architecture END,
+                        vendor_class = CASE WHEN o.vendor_class IS NOT NULL AND (c.vendor_class IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.vendor_class ELSE c.vendor_class END,
+                        uuid = CASE WHEN o.uuid IS NOT NULL AND (c.uuid IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.uuid ELSE c.uuid END,
+                        last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (c.last_boot_file IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_boot_file ELSE c.last_boot_file END,
+                        last_error = CASE WHEN o.last_error IS NOT NULL AND (c.last_error IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_error ELSE c.last_error END,
+                        server = CASE WHEN c.last_seen IS NULL OR o.last_seen > c.last_seen THEN o.server ELSE c.server END,
+                        duid = coalesce(c.duid, o.duid),
+                        boot_count = c.boot_count + o.boot_count
+                    FROM o
+                    WHERE c.mac = $1
+                    RETURNING c.id)
+                INSERT INTO pxe_client (mac, duid, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error, last_boot_xid, server)
+                SELECT $1, o.duid, o.ip, o.architecture, o.vendor_class, o.uuid, o.host_name, o.first_seen, o.last_seen, o.last_boot_file, o.boot_entry, o.boot_count, o.last_error, o.last_boot_xid, o.server
+                FROM o WHERE NOT EXISTS (SELECT 1 FROM m)
+                """, c, tx);
+            fold.Parameters.Add(Text(mac));
+            fold.Parameters.Add(Text(duid));
+            fold.ExecuteNonQuery();
+        }
+
         long? id = null;
         if (mac is null)
         {
@@ -275,33 +307,6 @@ public sealed class PostgresClientStore : IClientStore
             }
 
             id = (long)cmd.ExecuteScalar()!;
-        }
-
-        if (mac is not null && duid is not null)
-        {
-            // A sighting linked this MAC to a DUID a client known only by its DUID had: fold that row into the MAC's.
-            using (var fold = new NpgsqlCommand("""
-                UPDATE pxe_client AS c SET
-                    first_seen = least(c.first_seen, o.first_seen),
-                    last_seen = greatest(c.last_seen, o.last_seen),
-                    ip = CASE WHEN o.ip IS NOT NULL AND (c.ip IS NULL OR o.last_seen > c.last_seen) THEN o.ip ELSE c.ip END,
-                    last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (c.last_boot_file IS NULL OR o.last_seen > c.last_seen) THEN o.last_boot_file ELSE c.last_boot_file END,
-                    last_error = CASE WHEN o.last_error IS NOT NULL AND (c.last_error IS NULL OR o.last_seen > c.last_seen) THEN o.last_error ELSE c.last_error END,
-                    architecture = coalesce(c.architecture, o.architecture),
-                    vendor_class = coalesce(c.vendor_class, o.vendor_class),
-                    boot_count = c.boot_count + o.boot_count
-                FROM pxe_client AS o
-                WHERE o.mac IS NULL AND o.duid = $1 AND c.id = $2
-                """, c, tx))
-            {
-                fold.Parameters.Add(Text(duid));
-                fold.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = id.Value });
-                fold.ExecuteNonQuery();
-            }
-
-            using var delete = new NpgsqlCommand("DELETE FROM pxe_client WHERE mac IS NULL AND duid = $1", c, tx);
-            delete.Parameters.Add(Text(duid));
-            delete.ExecuteNonQuery();
         }
 
         if ((mac is not null || duid is not null) && ip is not null)

@@ -19,6 +19,7 @@ internal sealed class SqliteSightingWriter : IDisposable
     private readonly SqliteCommand _findByMac;
     private readonly SqliteCommand _findByIp;
     private readonly SqliteCommand _findByDuid;
+    private readonly SqliteCommand _adoptDuidOrphan;
     private readonly SqliteCommand _mergeDuidOrphan;
     private readonly SqliteCommand _deleteDuidOrphan;
     private readonly SqliteCommand _moveDuidOrphanTrace;
@@ -52,21 +53,26 @@ internal sealed class SqliteSightingWriter : IDisposable
             """);
         _deleteOrphan = SqliteClientStore.Command(connection, transaction, "DELETE FROM clients WHERE mac IS NULL AND duid IS NULL AND ip = $ip");
         _moveOrphanTrace = SqliteClientStore.Command(connection, transaction, "UPDATE trace SET client_id = $id WHERE client_id IN (SELECT id FROM clients WHERE mac IS NULL AND duid IS NULL AND ip = $ip)");
+        // Run before the sighting is written, so "newer" compares the DUID row with what the MAC's row knew: a MAC not in
+        // the inventory yet takes the DUID row over; a known one gets its newer values, boots and trace.
+        _adoptDuidOrphan = SqliteClientStore.Command(connection, transaction, "UPDATE clients SET mac = $mac WHERE mac IS NULL AND duid = $duid AND NOT EXISTS (SELECT 1 FROM clients WHERE mac = $mac)");
         _mergeDuidOrphan = SqliteClientStore.Command(connection, transaction, """
             UPDATE clients SET
                 first_seen = min(coalesce(clients.first_seen, o.first_seen), o.first_seen),
                 last_seen = max(coalesce(clients.last_seen, o.last_seen), o.last_seen),
-                ip = CASE WHEN o.ip IS NOT NULL AND (clients.ip IS NULL OR o.last_seen > clients.last_seen) THEN o.ip ELSE clients.ip END,
-                last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (clients.last_boot_file IS NULL OR o.last_seen > clients.last_seen) THEN o.last_boot_file ELSE clients.last_boot_file END,
-                last_error = CASE WHEN o.last_error IS NOT NULL AND (clients.last_error IS NULL OR o.last_seen > clients.last_seen) THEN o.last_error ELSE clients.last_error END,
-                architecture = coalesce(clients.architecture, o.architecture),
-                vendor_class = coalesce(clients.vendor_class, o.vendor_class),
+                ip = CASE WHEN o.ip IS NOT NULL AND (clients.ip IS NULL OR o.last_seen > coalesce(clients.last_seen, 0)) THEN o.ip ELSE clients.ip END,
+                architecture = CASE WHEN o.architecture IS NOT NULL AND (clients.architecture IS NULL OR o.last_seen > coalesce(clients.last_seen, 0)) THEN o.architecture ELSE clients.architecture END,
+                vendor_class = CASE WHEN o.vendor_class IS NOT NULL AND (clients.vendor_class IS NULL OR o.last_seen > coalesce(clients.last_seen, 0)) THEN o.vendor_class ELSE clients.vendor_class END,
+                uuid = CASE WHEN o.uuid IS NOT NULL AND (clients.uuid IS NULL OR o.last_seen > coalesce(clients.last_seen, 0)) THEN o.uuid ELSE clients.uuid END,
+                last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (clients.last_boot_file IS NULL OR o.last_seen > coalesce(clients.last_seen, 0)) THEN o.last_boot_file ELSE clients.last_boot_file END,
+                last_error = CASE WHEN o.last_error IS NOT NULL AND (clients.last_error IS NULL OR o.last_seen > coalesce(clients.last_seen, 0)) THEN o.last_error ELSE clients.last_error END,
+                duid = coalesce(clients.duid, o.duid),
                 boot_count = clients.boot_count + o.boot_count
-            FROM (SELECT ip, first_seen, last_seen, last_boot_file, last_error, architecture, vendor_class, boot_count FROM clients WHERE mac IS NULL AND duid = $duid) AS o
-            WHERE clients.id = $id
+            FROM (SELECT ip, architecture, vendor_class, uuid, first_seen, last_seen, last_boot_file, last_error, duid, boot_count FROM clients WHERE mac IS NULL AND duid = $duid) AS o
+            WHERE clients.mac = $mac
             """);
         _deleteDuidOrphan = SqliteClientStore.Command(connection, transaction, "DELETE FROM clients WHERE mac IS NULL AND duid = $duid");
-        _moveDuidOrphanTrace = SqliteClientStore.Command(connection, transaction, "UPDATE trace SET client_id = $id WHERE client_id IN (SELECT id FROM clients WHERE mac IS NULL AND duid = $duid)");
+        _moveDuidOrphanTrace = SqliteClientStore.Command(connection, transaction, "UPDATE trace SET client_id = (SELECT id FROM clients WHERE mac = $mac) WHERE client_id IN (SELECT id FROM clients WHERE mac IS NULL AND duid = $duid)");
         _insert = new SightingStatement(connection, Insert + " RETURNING id");
         _update = new SightingStatement(connection, $"UPDATE clients SET {Merge} WHERE id = $id RETURNING id");
         // A client with a MAC is found and written in one statement (the find, the write and the new row's id were three).
@@ -139,15 +145,16 @@ internal sealed class SqliteSightingWriter : IDisposable
             }
 
             WriteFolded();
+            if (_duidOrphans && mac is not null && duid is not null)
+            {
+                FoldDuidOrphan(mac, duid);
+            }
+
             long id = mac is not null ? _upsert.Run(Folded.Of(sighting), mac, ip)
                 : duid is not null ? WriteDuidOnly(sighting, duid, ip)
                 : WriteAddressOnly(sighting, ip!);
             _orphans |= mac is null && duid is null;
             _duidOrphans |= mac is null && duid is not null;
-            if (_duidOrphans && mac is not null && duid is not null)
-            {
-                FoldDuidOrphan(id, duid);
-            }
 
             if (_orphans && (mac is not null || duid is not null) && ip is not null)
             {
@@ -169,6 +176,7 @@ internal sealed class SqliteSightingWriter : IDisposable
         _findByMac.Dispose();
         _findByIp.Dispose();
         _findByDuid.Dispose();
+        _adoptDuidOrphan.Dispose();
         _mergeDuidOrphan.Dispose();
         _deleteDuidOrphan.Dispose();
         _moveDuidOrphanTrace.Dispose();
@@ -257,14 +265,24 @@ internal sealed class SqliteSightingWriter : IDisposable
             : _insert.Run(Folded.Of(sighting), null, ip);
     }
 
-    /// <summary>Folds the DUID-only row of <paramref name="duid"/>, if any, into the client <paramref name="id"/> (which has a MAC).</summary>
-    private void FoldDuidOrphan(long id, string duid)
+    /// <summary>
+    /// Links the DUID-only row of <paramref name="duid"/>, if any, to <paramref name="mac"/> before a sighting of both is
+    /// written: the row becomes the MAC's when the MAC is new, otherwise it is folded into the MAC's row.
+    /// </summary>
+    private void FoldDuidOrphan(string mac, string duid)
     {
+        _adoptDuidOrphan.Parameters["$mac"].Value = mac;
+        _adoptDuidOrphan.Parameters["$duid"].Value = duid;
+        if (_adoptDuidOrphan.ExecuteNonQuery() > 0)
+        {
+            return;
+        }
+
         _mergeDuidOrphan.Parameters["$duid"].Value = duid;
-        _mergeDuidOrphan.Parameters["$id"].Value = id;
+        _mergeDuidOrphan.Parameters["$mac"].Value = mac;
         _mergeDuidOrphan.ExecuteNonQuery();
         _moveDuidOrphanTrace.Parameters["$duid"].Value = duid;
-        _moveDuidOrphanTrace.Parameters["$id"].Value = id;
+        _moveDuidOrphanTrace.Parameters["$mac"].Value = mac;
         _moveDuidOrphanTrace.ExecuteNonQuery();
         _deleteDuidOrphan.Parameters["$duid"].Value = duid;
         _deleteDuidOrphan.ExecuteNonQuery();

@@ -141,6 +141,17 @@ public sealed class ClientDuidInventoryTests : IDisposable
         Assert.Equal(T0.AddSeconds(-30), client.FirstSeen);
         Assert.Equal(T0.AddSeconds(40), client.LastSeen);
         Assert.Equal(2, client.BootCount); // the IPv4 DISCOVER and the DUID row's own
+
+        // A MAC the inventory did not know takes the DUID row over.
+        var other = MacAddress.Parse("52-54-00-ab-cd-ef");
+        _store.Record([Sighting(Dhcp6(PxeEventKind.DhcpAck, 50, DuidUuid, sourcePort: 547, granted: "fd00:77::121"))]);
+        _store.Record([Sighting(Dhcp6(PxeEventKind.DhcpOffer, 60, DuidUuid, mac: "52-54-00-ab-cd-ef", sourcePort: 547))]);
+        var adopted = _store.Find(other)!;
+        Assert.Equal(DuidUuid, adopted.Duid);
+        Assert.Equal(IPAddress.Parse("fd00:77::121"), adopted.IPAddress);
+        Assert.Equal(T0.AddSeconds(50), adopted.FirstSeen);
+        Assert.Equal(T0.AddSeconds(60), adopted.LastSeen);
+        Assert.Equal(2, _store.Query(ClientQuery.All).Count);
     }
 
     [Fact]
@@ -150,9 +161,9 @@ public sealed class ClientDuidInventoryTests : IDisposable
         [
             new() { Time = T0, MacAddress = Mac, IPAddress = IPAddress.Parse("10.201.0.10"), StartsBoot = true, TransactionId = 1 },
             Sighting(Dhcp6(PxeEventKind.DhcpOffer, 1, DuidLlt, mac: "52-54-00-12-34-56")),
-            Sighting(Dhcp6(PxeEventKind.DhcpOffer, 2, DuidEn, sourcePort: 547)),
+            Sighting(Dhcp6(PxeEventKind.DhcpOffer, 2, DuidEn, sourcePort: 547) with { BootFile = null }),
             new() { Time = T0.AddSeconds(3), IPAddress = IPAddress.Parse("fd00:77::130"), BootFile = "snponly.efi" },
-            Sighting(Dhcp6(PxeEventKind.DhcpAck, 4, DuidEn, sourcePort: 547, granted: "fd00:77::130")),
+            Sighting(Dhcp6(PxeEventKind.DhcpAck, 4, DuidEn, sourcePort: 547, granted: "fd00:77::130") with { BootFile = null }),
             Sighting(Dhcp6(PxeEventKind.DhcpAck, 5, DuidLlt, mac: "52-54-00-12-34-56", granted: "fd00:77::131")),
             Sighting(Dhcp6(PxeEventKind.DhcpAck, 6, DuidUuid, granted: "fd00:77::132")),
         ];
@@ -214,11 +225,12 @@ public sealed class ClientDuidInventoryTests : IDisposable
 
             // The old address-only row is still one, and a DUID-only client may now take the same address: the
             // address-only row is folded into it.
-            store.Record([Sighting(Dhcp6(PxeEventKind.DhcpAck, 0, DuidEn, sourcePort: 547, granted: "fd00:77::140"))]);
+            store.Record([Sighting(Dhcp6(PxeEventKind.DhcpAck, 0, DuidEn, sourcePort: 547, granted: "fd00:77::140") with { BootFile = null })]);
             var clients = store.Query(ClientQuery.All);
             Assert.Equal(2, clients.Count);
             Assert.Equal(DuidEn, clients[1].Duid);
             Assert.Equal("ipxe.efi", clients[1].LastBootFile);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1767000002000), clients[1].FirstSeen);
             store.Record([Sighting(Dhcp6(PxeEventKind.DhcpAck, 1, DuidLlt, mac: "52-54-00-12-34-56", granted: "fd00:77::141"))]);
             Assert.Equal(DuidLlt, store.Find(Mac)!.Duid);
         }
