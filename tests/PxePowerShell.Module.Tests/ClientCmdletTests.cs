@@ -84,7 +84,7 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
         Assert.Null(Run("(Get-PxeClient aa-bb-cc-dd-ee-02).BootEntry").AssertNoErrors().Output.SingleOrDefault()?.BaseObject);
         // What Export-Csv and ConvertTo-Json see: the flat property set, the same for every client.
         var names = Run("Get-PxeClient | ForEach-Object { $_.psobject.Properties.Name -join ',' }").AssertNoErrors().Output.Select(o => o.ToString()).Distinct().ToList();
-        Assert.Equal("MacAddress,ClientId,IPAddress,Architecture,ArchitectureId,VendorClass,Uuid,HostName,FirstSeen,LastSeen,LastBootFile,BootEntry,BootCount,LastError,Server", Assert.Single(names));
+        Assert.Equal("MacAddress,ClientId,Duid,IPAddress,Architecture,ArchitectureId,VendorClass,Uuid,HostName,FirstSeen,LastSeen,LastBootFile,BootEntry,BootCount,LastError,Server", Assert.Single(names));
     }
 
     [Fact]
