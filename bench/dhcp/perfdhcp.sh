@@ -16,7 +16,10 @@
 #        DATA=/var/tmp: where the lease databases and the PostgreSQL cluster go; must be a disk;
 #        PROFILE=1: pg_stat_statements in the cluster, each -pg step's statements (calls, mean and total ms, rows)
 #        printed to stderr after it, with the WAL flushes, commits and the server's CPU time;
-#        THREADS=1: each step's CPU time per server thread (by thread name) printed to stderr after it)
+#        THREADS=1: each step's CPU time per server thread (by thread name) printed to stderr after it;
+#        WARM=SECONDS: before each measured step, a perfdhcp pass of WARM seconds at the same rate with other clients
+#        (base MAC 02:00:00:00:00:00), so the step measures a server that has served a storm already — the steady
+#        state, after .NET's tiered JIT has compiled the hot path — rather than one started a moment before)
 # The cpu(s) column is the server process's CPU time (user + system) from the first DISCOVER to the last reply.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -137,7 +140,7 @@ profile() { # server rate: the step's statements by total time, and the WAL's fl
   psql_pg "SELECT 'wal: records ' || wal_records || ', writes ' || wal_write || ', syncs ' || wal_sync || ', sync ms ' || round(wal_sync_time::numeric) FROM pg_stat_wal"
 }
 
-echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
+echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate${WARM:+ after a ${WARM}s warm-up pass of other clients}; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
 printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s %7s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms" "cpu(s)"
 # Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
 for rate in $RATES; do
@@ -145,6 +148,7 @@ for rate in $RATES; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
     profiling=; [[ -z ${PROFILE:-} || $server != *-pg ]] || { profiling=1; cpu_start=$(ps -o times= -p "$SERVER_PID" || echo "?"); psql_pg "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null; }
+    [[ -z ${WARM:-} ]] || ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$WARM" -W 2000000 -b mac=02:00:00:00:00:00 >"$dir/warm.out" 2>&1 || true
     ticks=$(cpu_ticks "$SERVER_PID"); [[ -z ${THREADS:-} ]] || thread_ticks "$SERVER_PID" >"$dir/threads.before"
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
     [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2

@@ -8,7 +8,7 @@ namespace PxePowerShell.Engine.Clients;
 /// Feeds a <see cref="ClientRegistry"/> from an <see cref="EventHub"/>: every DHCP, proxyDHCP, TFTP and HTTP event
 /// that concerns a client becomes a <see cref="ClientSighting"/>, so any server that publishes events keeps the
 /// inventory without knowing about it. Reads its own bounded subscription on a background task; a slow store never
-/// slows a server. Woken by an event, the task lingers a few milliseconds and then hands over everything that came
+/// slows a server. Woken by an event after it was idle, the task lingers a few milliseconds and then hands over everything that came
 /// (a DORA is four events), rather than waking for each.
 /// </summary>
 public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
@@ -172,9 +172,8 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
     private async Task RunAsync()
     {
         var reader = _subscription.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _linger.WaitToReadAsync(reader).ConfigureAwait(false))
         {
-            await _linger.WaitAsync().ConfigureAwait(false);
             while (true)
             {
                 PxeEvent? pxeEvent;

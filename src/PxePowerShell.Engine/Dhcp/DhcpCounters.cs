@@ -15,6 +15,14 @@ internal sealed class DhcpCounters
 
     public void SendError() => Interlocked.Increment(ref _sendErrors);
 
+    public void SendErrors(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _sendErrors, count);
+        }
+    }
+
     public void BadRelay() => Interlocked.Increment(ref _badRelays);
 
     public void LeftToPeer() => Interlocked.Increment(ref _leftToPeers);

@@ -22,6 +22,7 @@ internal sealed class DhcpLeaseResponder
     private readonly BootPolicy? _boot;
     private readonly ILeaseAllocator? _allocator;
     private readonly List<IPAddress> _excluded = [];
+    private readonly IPAddress _broadcast;
     private volatile LeaseRange _range;
 
     /// <summary>Creates the responder; loads leases from <paramref name="store"/> when given.</summary>
@@ -34,6 +35,7 @@ internal sealed class DhcpLeaseResponder
         _allocator = store as ILeaseAllocator; // a shared store allocates in its own transaction (several servers, one pool)
         _boot = options.Boot is null ? null : new BootPolicy(options.Boot);
         _range = LeaseRange.Of(options);
+        _broadcast = IPv4.ToAddress(IPv4.ToUInt32(options.ScopeId) | ~IPv4.ToUInt32(options.SubnetMask)); // every reply's option 28
     }
 
     /// <summary>The options.</summary>
@@ -429,8 +431,8 @@ internal sealed class DhcpLeaseResponder
             o.SetUInt32(DhcpOptionCode.RenewalTime, lease / 2);
             o.SetUInt32(DhcpOptionCode.RebindingTime, (uint)(lease * 7UL / 8));
         }
-        o.SetAddresses(DhcpOptionCode.SubnetMask, _options.SubnetMask);
-        o.SetAddresses(DhcpOptionCode.BroadcastAddress, IPv4.ToAddress(IPv4.ToUInt32(_options.ScopeId) | ~IPv4.ToUInt32(_options.SubnetMask)));
+        o.SetAddress(DhcpOptionCode.SubnetMask, _options.SubnetMask);
+        o.SetAddress(DhcpOptionCode.BroadcastAddress, _broadcast);
         if (_options.Router.Count > 0)
         {
             o.SetAddresses(DhcpOptionCode.Router, ThisServer(_options.Router, server));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -19,6 +20,8 @@ internal sealed class DhcpListener : IDisposable
 
     private readonly Queue<HeldReply> _held = new();
     private Task? _lastCommit;
+    private UdpDatagramBatch? _spare;
+    private bool _disposed;
 
     private DhcpListener(Socket socket, DhcpInterface iface, bool pxePort)
     {
@@ -83,16 +86,14 @@ internal sealed class DhcpListener : IDisposable
     /// <summary>
     /// Receives until cancelled or disposed, on the calling thread (a thread of its own per socket, see
     /// <see cref="DhcpListenerGroup"/>); each datagram goes to <paramref name="handler"/> and its reply is sent. The
-    /// socket stays blocking and is only ever used synchronously, so a datagram costs one recvmsg(2) and one sendmsg(2):
-    /// an awaited receive cost, per datagram once the queue ran dry (the usual case at a few thousand a second), an epoll
-    /// wake-up, a thread-pool hop and a worker spinning for more, together more CPU than parsing and answering it.
-    /// A receive timeout lets the loop see the cancellation when no datagram comes.
+    /// socket stays blocking and is only ever used synchronously: an awaited receive cost, per datagram once the queue ran
+    /// dry (the usual case at a few thousand a second), an epoll wake-up, a thread-pool hop and a worker spinning for more,
+    /// together more CPU than parsing and answering it. On Linux one recvmmsg(2) takes every datagram queued (a burst of
+    /// DISCOVERs) and one sendmmsg(2) sends the replies decided for them (<see cref="RunBatched"/>); elsewhere a datagram
+    /// costs one recvmsg and one sendmsg. A receive timeout lets the loop see the cancellation when no datagram comes.
     /// </summary>
     public void Run(Handler handler, DhcpCounters counters, CancellationToken cancellationToken)
     {
-        var receive = new byte[4096];
-        var send = new byte[DhcpMessage.MaxMessageSize];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
         try
         {
             Socket.ReceiveTimeout = (int)ReceivePoll.TotalMilliseconds;
@@ -102,6 +103,30 @@ internal sealed class DhcpListener : IDisposable
             return;
         }
 
+        if (OperatingSystem.IsLinux())
+        {
+            RunBatched(handler, counters, cancellationToken);
+        }
+        else
+        {
+            RunPortable(handler, counters, cancellationToken);
+        }
+    }
+
+    /// <summary>How long a receive waits before the loop looks at its cancellation again.</summary>
+    internal static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Datagrams one recvmmsg(2) takes, and replies one sendmmsg(2) sends, at most.</summary>
+    internal const int BatchSize = 32;
+
+    /// <summary>The receive buffer of one datagram: longer ones are counted malformed (DHCP's are at most 1,500 bytes).</summary>
+    private const int ReceiveSize = 4096;
+
+    private void RunPortable(Handler handler, DhcpCounters counters, CancellationToken cancellationToken)
+    {
+        var receive = new byte[ReceiveSize];
+        var send = new byte[DhcpMessage.MaxMessageSize];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
         while (!cancellationToken.IsCancellationRequested)
         {
             EndPoint from = any;
@@ -136,7 +161,12 @@ internal sealed class DhcpListener : IDisposable
 
             try
             {
-                Process(handler, counters, receive, n, (IPEndPoint)from, send);
+                var source = (IPEndPoint)from;
+                int length = handler(this, receive.AsSpan(0, n), source, send, out var destination);
+                if (length > 0 && destination is not null)
+                {
+                    Send(send.AsSpan(0, length), destination, source, counters);
+                }
             }
             catch (ObjectDisposedException)
             {
@@ -145,18 +175,66 @@ internal sealed class DhcpListener : IDisposable
         }
     }
 
-    /// <summary>How long a receive waits before the loop looks at its cancellation again.</summary>
-    internal static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
-
-    private void Process(Handler handler, DhcpCounters counters, byte[] receive, int received, IPEndPoint source, byte[] send)
+    /// <summary>
+    /// The Linux loop: one recvmmsg(2) per burst, the handler per datagram, then one sendmmsg(2) for the replies it
+    /// decided at once (OFFERs, NAKs; an ACK waits for its commit, <see cref="SendAfter"/>). The sender's end point is
+    /// made once and reused while datagrams come from the same address and port (a relay, a client's 0.0.0.0:68).
+    /// </summary>
+    private void RunBatched(Handler handler, DhcpCounters counters, CancellationToken cancellationToken)
     {
-        int length = handler(this, receive.AsSpan(0, received), source, send, out var destination);
-        if (length <= 0 || destination is null)
+        using var received = new UdpDatagramBatch(BatchSize, ReceiveSize);
+        using var replies = new UdpDatagramBatch(BatchSize, DhcpMessage.MaxMessageSize);
+        IPEndPoint? last = null;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            return;
-        }
+            int n;
+            try
+            {
+                n = received.Receive(Socket.SafeHandle, out int errno);
+                if (n < 0)
+                {
+                    if (errno is Errno.Eagain or Errno.Eintr)
+                    {
+                        continue; // nothing came: look at the cancellation again
+                    }
 
-        Send(send.AsSpan(0, length), destination, source, counters);
+                    break; // closed under the receive (Dispose) or a socket that cannot receive any more
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+
+            try
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    if (received.Truncated(i))
+                    {
+                        counters.Received();
+                        counters.Malformed();
+                        continue;
+                    }
+
+                    var source = last is not null && received.CameFrom(i, last) ? last : last = received.Source(i);
+                    int length = handler(this, received.Received(i), source, replies.Next, out var destination);
+                    if (length > 0 && destination is not null)
+                    {
+                        replies.Queue(length, Routed(destination, source));
+                    }
+                }
+
+                if (replies.Queued > 0)
+                {
+                    counters.SendErrors(replies.Send(Socket.SafeHandle));
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+        }
     }
 
     /// <summary>
@@ -166,12 +244,15 @@ internal sealed class DhcpListener : IDisposable
     /// reply whose commit is done: under load a commit covers dozens of ACKs, and a thread-pool item for each cost more
     /// CPU (the pool's workers spinning for the next item) than the sends themselves.
     /// </summary>
-    public void SendAfter(Task commit, byte[] datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
+    public void SendAfter(Task commit, ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
     {
+        byte[] copy = ArrayPool<byte>.Shared.Rent(datagram.Length); // returned once sent or dropped
+        datagram.CopyTo(copy);
+        var routed = Routed(destination, source);
         bool register;
         lock (_held)
         {
-            _held.Enqueue(new HeldReply(commit, datagram, destination, source, counters));
+            _held.Enqueue(new HeldReply(commit, copy, datagram.Length, routed, counters));
             // One continuation per commit; also when it completed already (its own continuation may have run before this reply was queued).
             register = !ReferenceEquals(commit, _lastCommit) || commit.IsCompleted;
             _lastCommit = commit;
@@ -195,28 +276,84 @@ internal sealed class DhcpListener : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends every held reply whose commit is done, oldest first. On Linux they go out together, <see cref="BatchSize"/>
+    /// to a sendmmsg(2): the ACKs one fsync released are one system call, not one each.
+    /// </summary>
     private void SendCommitted()
     {
-        while (true)
+        UdpDatagramBatch? batch = OperatingSystem.IsLinux() ? Interlocked.Exchange(ref _spare, null) ?? new UdpDatagramBatch(BatchSize, DhcpMessage.MaxMessageSize) : null;
+        DhcpCounters? queuedFor = null;
+        try
         {
-            HeldReply held;
-            lock (_held)
+            while (true)
             {
-                if (!_held.TryPeek(out held) || !held.Commit.IsCompleted)
+                HeldReply held;
+                lock (_held)
                 {
-                    return;
+                    if (!_held.TryPeek(out held) || !held.Commit.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    _held.Dequeue();
                 }
 
-                _held.Dequeue();
+                try
+                {
+                    if (!held.Commit.IsCompletedSuccessfully)
+                    {
+                        held.Counters.SendError();
+                    }
+                    else if (batch is null)
+                    {
+                        Reply(held.Datagram.AsSpan(0, held.Length), held.Destination, held.Destination, held.Counters);
+                    }
+                    else
+                    {
+                        if (batch.Queued == batch.Capacity || (queuedFor is not null && !ReferenceEquals(queuedFor, held.Counters)))
+                        {
+                            queuedFor!.SendErrors(batch.Send(Socket.SafeHandle));
+                        }
+
+                        batch.TryQueue(held.Datagram.AsSpan(0, held.Length), held.Destination);
+                        queuedFor = held.Counters;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(held.Datagram);
+                }
             }
 
-            if (!held.Commit.IsCompletedSuccessfully)
+            if (batch is { Queued: > 0 })
             {
-                held.Counters.SendError();
-                continue;
+                queuedFor!.SendErrors(batch.Send(Socket.SafeHandle));
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopped meanwhile: the clients retry against the next server
+        }
+        finally
+        {
+            if (batch is not null)
+            {
+                Spare(batch);
+            }
+        }
+    }
 
-            Reply(held.Datagram, held.Destination, held.Source, held.Counters);
+    /// <summary>Keeps a send batch for the next commit; frees it once the listener is closed (or when one is kept already).</summary>
+    private void Spare(UdpDatagramBatch batch)
+    {
+        if (Volatile.Read(ref _disposed) || Interlocked.CompareExchange(ref _spare, batch, null) is not null)
+        {
+            batch.Dispose();
+        }
+        else if (Volatile.Read(ref _disposed))
+        {
+            Interlocked.Exchange(ref _spare, null)?.Dispose(); // closed while it was put back
         }
     }
 
@@ -235,21 +372,21 @@ internal sealed class DhcpListener : IDisposable
 
     private void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
     {
-        if (Interface.IsLoopback && destination.Address.Equals(IPAddress.Broadcast))
-        {
-            // Loopback has no broadcast: answer the sender (tests and local tools).
-            destination = new IPEndPoint(source.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : source.Address, destination.Port);
-        }
-
         try
         {
-            Socket.SendTo(datagram, SocketFlags.None, destination);
+            Socket.SendTo(datagram, SocketFlags.None, Routed(destination, source));
         }
         catch (SocketException)
         {
             counters.SendError();
         }
     }
+
+    /// <summary>Where a reply for <paramref name="destination"/> goes from this socket: loopback has no broadcast, so there it goes to the sender (tests and local tools).</summary>
+    private IPEndPoint Routed(IPEndPoint destination, IPEndPoint source) =>
+        Interface.IsLoopback && destination.Address.Equals(IPAddress.Broadcast)
+            ? new IPEndPoint(source.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : source.Address, destination.Port)
+            : destination;
 
     /// <summary>
     /// A deep receive queue absorbs bursts and moments when the process is not scheduled: SO_RCVBUFFORCE
@@ -273,7 +410,13 @@ internal sealed class DhcpListener : IDisposable
         socket.ReceiveBufferSize = bytes;
     }
 
-    public void Dispose() => Socket.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        Socket.Dispose();
+        Interlocked.Exchange(ref _spare, null)?.Dispose();
+    }
 
-    private readonly record struct HeldReply(Task Commit, byte[] Datagram, IPEndPoint Destination, IPEndPoint Source, DhcpCounters Counters);
+    /// <summary>A reply waiting for its commit: a pooled copy of its <paramref name="Length"/> bytes and where it goes (already routed).</summary>
+    private readonly record struct HeldReply(Task Commit, byte[] Datagram, int Length, IPEndPoint Destination, DhcpCounters Counters);
 }

@@ -81,16 +81,30 @@ internal sealed class DhcpOptionSet
     /// <summary>Sets an option holding one or more IPv4 addresses.</summary>
     public void SetAddresses(DhcpOptionCode code, params IPAddress[] addresses)
     {
-        var b = new byte[addresses.Length * 4];
+        // Formatted on the stack (Set keeps its own copy): at most 63 addresses fit an option's 255 bytes anyway.
+        Span<byte> b = addresses.Length <= 16 ? stackalloc byte[addresses.Length * 4] : new byte[addresses.Length * 4];
         for (int i = 0; i < addresses.Length; i++)
         {
-            if (!addresses[i].TryWriteBytes(b.AsSpan(i * 4), out int written) || written != 4)
-            {
-                throw new ArgumentException("Only IPv4 addresses can be DHCP option values.", nameof(addresses));
-            }
+            Write(addresses[i], b.Slice(i * 4), nameof(addresses));
         }
 
         Set(code, b);
+    }
+
+    /// <summary>Sets an option holding one IPv4 address (the subnet mask, the broadcast address).</summary>
+    public void SetAddress(DhcpOptionCode code, IPAddress address)
+    {
+        Span<byte> b = stackalloc byte[4];
+        Write(address, b, nameof(address));
+        Set(code, b);
+    }
+
+    private static void Write(IPAddress address, Span<byte> destination, string parameter)
+    {
+        if (!address.TryWriteBytes(destination, out int written) || written != 4)
+        {
+            throw new ArgumentException("Only IPv4 addresses can be DHCP option values.", parameter);
+        }
     }
 
     /// <summary>Sets an ASCII/UTF-8 text option.</summary>

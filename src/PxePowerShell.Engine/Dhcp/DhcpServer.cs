@@ -313,7 +313,7 @@ public sealed class DhcpServer : PxeServiceBase
             // An ACK leaves after the fsync of every record written so far (its lease's and any it depends on, such as
             // a release of the address). Nothing else waits: an OFFER is held in memory only (as Kea's), a NAK or an
             // INFORM's ACK promises no lease, so after a crash the journal still decides every address.
-            listener.SendAfter(commit, reply[..length].ToArray(), destination, source, _counters);
+            listener.SendAfter(commit, reply[..length], destination, source, _counters);
             destination = null;
             return 0;
         }

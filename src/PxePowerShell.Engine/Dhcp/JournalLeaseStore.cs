@@ -34,6 +34,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
     private readonly Dictionary<IPAddress, DhcpLease> _leases = [];
     private readonly Dictionary<IPAddress, DhcpReservation> _reservations = [];
     private readonly JournalCommitQueue _commits;
+    private readonly JournalRecordWriter _record = new();
     private FileStream _journal;
     private int _generation;
     private int _records;
@@ -125,23 +126,61 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
     public void SaveLease(DhcpLease lease)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        string expiry = lease.LeaseExpiryTime is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-";
-        Append($"L\t{lease.IPAddress}\t{Escape(lease.ClientId)}\t{lease.AddressState}\t{expiry}\t{Escape(lease.HostName)}", () => _leases[lease.IPAddress] = lease);
+        long sequence;
+        lock (_gate)
+        {
+            Write(Lease(lease));
+            _leases[lease.IPAddress] = lease;
+            sequence = Written();
+        }
+
+        Committed(sequence);
     }
 
     /// <inheritdoc />
-    public void DeleteLease(IPAddress address) => Append($"D\t{address}", () => _leases.Remove(address));
+    public void DeleteLease(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        long sequence;
+        lock (_gate)
+        {
+            Write(_record.Begin('D').Field(address).End());
+            _leases.Remove(address);
+            sequence = Written();
+        }
+
+        Committed(sequence);
+    }
 
     /// <inheritdoc />
     public void SaveReservation(DhcpReservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        string lease = reservation.LeaseDuration is { } d ? ((long)d.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "-";
-        Append($"R\t{reservation.IPAddress}\t{Escape(reservation.MacAddress)}\t{Escape(reservation.Name)}\t{lease}", () => _reservations[reservation.IPAddress] = reservation);
+        long sequence;
+        lock (_gate)
+        {
+            Write(Reservation(reservation));
+            _reservations[reservation.IPAddress] = reservation;
+            sequence = Written();
+        }
+
+        Committed(sequence);
     }
 
     /// <inheritdoc />
-    public void DeleteReservation(IPAddress address) => Append($"U\t{address}", () => _reservations.Remove(address));
+    public void DeleteReservation(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        long sequence;
+        lock (_gate)
+        {
+            Write(_record.Begin('U').Field(address).End());
+            _reservations.Remove(address);
+            sequence = Written();
+        }
+
+        Committed(sequence);
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -154,34 +193,48 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
         }
     }
 
-    private void Append(string record, Action apply)
-    {
-        var bytes = Encode(record);
-        long sequence;
-        lock (_gate)
-        {
-            try
-            {
-                // One write(2) per record, fsync'd by the commit queue: the record is either whole on disk or detectably torn.
-                _journal.Write(bytes);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Not applied: the caller (the DHCP receive path) answers nothing and the client retries.
-                throw Failure(WriteFailedErrorId, $"A lease change could not be written to '{_path}': {ex.Message}", ex);
-            }
+    /// <summary>A lease's record: <c>L address client state expiry host</c>.</summary>
+    private ReadOnlySpan<byte> Lease(DhcpLease lease) =>
+        _record.Begin('L').Field(lease.IPAddress).Escaped(lease.ClientId).Plain(lease.AddressState.ToString())
+            .Field(lease.LeaseExpiryTime?.ToUnixTimeMilliseconds()).Escaped(lease.HostName).End();
 
-            apply();
-            sequence = _commits.Written();
-            _records++;
-            if (_records > (2 * (_leases.Count + _reservations.Count)) + 1024)
-            {
-                _journal.Dispose();
-                _journal = Compact();
-                _generation++;
-            }
+    /// <summary>A reservation's record: <c>R address mac name lease-seconds</c> (the same when compacted, so its own lease time survives a restart).</summary>
+    private ReadOnlySpan<byte> Reservation(DhcpReservation r) =>
+        _record.Begin('R').Field(r.IPAddress).Escaped(r.MacAddress).Escaped(r.Name).Field(r.LeaseDuration is { } d ? (long)d.TotalSeconds : null).End();
+
+    /// <summary>Writes one record (under the lock; applied by the caller only once written).</summary>
+    private void Write(ReadOnlySpan<byte> record)
+    {
+        try
+        {
+            // One write(2) per record, fsync'd by the commit queue: the record is either whole on disk or detectably torn.
+            _journal.Write(record);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not applied: the caller (the DHCP receive path) answers nothing and the client retries.
+            throw Failure(WriteFailedErrorId, $"A lease change could not be written to '{_path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Counts a written and applied record (under the lock), compacting a journal grown past twice its contents; its sequence number.</summary>
+    private long Written()
+    {
+        long sequence = _commits.Written();
+        _records++;
+        if (_records > (2 * (_leases.Count + _reservations.Count)) + 1024)
+        {
+            _journal.Dispose();
+            _journal = Compact();
+            _generation++;
         }
 
+        return sequence;
+    }
+
+    /// <summary>Waits for the record's fsync unless the caller defers it (<see cref="DeferCommit"/>).</summary>
+    private void Committed(long sequence)
+    {
         if (!DeferCommit)
         {
             _commits.WaitCommitted(sequence);
@@ -216,13 +269,12 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
         {
             foreach (var r in _reservations.Values)
             {
-                output.Write(Encode($"R\t{r.IPAddress}\t{Escape(r.MacAddress)}\t{Escape(r.Name)}"));
+                output.Write(Reservation(r));
             }
 
             foreach (var l in _leases.Values)
             {
-                string expiry = l.LeaseExpiryTime is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-";
-                output.Write(Encode($"L\t{l.IPAddress}\t{Escape(l.ClientId)}\t{l.AddressState}\t{expiry}\t{Escape(l.HostName)}"));
+                output.Write(Lease(l));
             }
 
             output.Flush(flushToDisk: true);
@@ -235,13 +287,6 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
 
     private static PxeStorageException Failure(string errorId, string message, Exception ex) =>
         new(errorId, ex is UnauthorizedAccessException ? PxeErrorCategory.PermissionDenied : PxeErrorCategory.WriteError, message, ex);
-
-    private static byte[] Encode(string record)
-    {
-        var body = Encoding.UTF8.GetBytes(record);
-        var line = Encoding.UTF8.GetBytes(Crc32.Compute(body).ToString("x8", CultureInfo.InvariantCulture) + " " + record + "\n");
-        return line;
-    }
 
     private static int Fold(string path, Dictionary<IPAddress, DhcpLease> leases, Dictionary<IPAddress, DhcpReservation> reservations)
     {
@@ -315,8 +360,6 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
                 return false;
         }
     }
-
-    private static string Escape(string? value) => value is null ? "-" : "=" + Uri.EscapeDataString(value);
 
     private static string? Unescape(string value) => value.StartsWith('=') ? Uri.UnescapeDataString(value[1..]) : null;
 }

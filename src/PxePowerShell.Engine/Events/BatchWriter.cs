@@ -6,8 +6,9 @@ namespace PxePowerShell.Engine.Events;
 /// A bounded queue that a background task drains in batches into a slow store (the client inventory, a durable event
 /// store): producers never block (<see cref="TryEnqueue"/> is false when the queue is full or stopped), a batch that
 /// fails is counted and the writer goes on with the next, and <see cref="FlushAsync"/> waits for what came before it.
-/// Woken by an item, the writer lingers (a few milliseconds, <see cref="Linger"/>) so that what arrives meanwhile is
-/// written in the same batch; a flush or a stop does not wait for the linger.
+/// Woken by an item after it was idle, the writer lingers (a few milliseconds, <see cref="Linger"/>) so that what
+/// arrives meanwhile is written in the same batch; a flush or a stop does not wait for the linger, nor does a writer
+/// that finds items already waiting.
 /// </summary>
 /// <typeparam name="T">What is queued.</typeparam>
 internal sealed class BatchWriter<T>
@@ -84,13 +85,8 @@ internal sealed class BatchWriter<T>
         var batch = new List<T>(_batchSize);
         var flushes = new List<TaskCompletionSource>();
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _linger.WaitToReadAsync(reader, _batchSize).ConfigureAwait(false))
         {
-            if (reader.Count < _batchSize)
-            {
-                await _linger.WaitAsync().ConfigureAwait(false);
-            }
-
             while (batch.Count < _batchSize && reader.TryRead(out var work))
             {
                 if (work.Item is not null)

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace PxePowerShell.Engine.Events;
 
 /// <summary>
@@ -27,6 +29,33 @@ internal sealed class Linger
         ArgumentOutOfRangeException.ThrowIfLessThan(time, TimeSpan.Zero);
         _time = time;
         _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="reader"/> has an item (false: it is completed and empty). A consumer that had to wait
+    /// for it — it was idle, and the item woke it — then lingers, unless <paramref name="enough"/> items are there
+    /// already; a consumer that finds items waiting goes on at once, so under a steady load it never lingers.
+    /// </summary>
+    public async ValueTask<bool> WaitToReadAsync<T>(ChannelReader<T> reader, int enough = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var ready = reader.WaitToReadAsync();
+        if (ready.IsCompleted)
+        {
+            return await ready.ConfigureAwait(false);
+        }
+
+        if (!await ready.ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (!reader.CanCount || reader.Count < enough)
+        {
+            await WaitAsync().ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>Waits for the linger time, or less when <see cref="Hurry"/> is (or was since the last wait) called.</summary>

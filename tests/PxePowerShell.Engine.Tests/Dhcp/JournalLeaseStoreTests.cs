@@ -40,6 +40,54 @@ public sealed class JournalLeaseStoreTests : IDisposable
     }
 
     [Fact]
+    public void Records_keep_the_journal_line_format_byte_for_byte()
+    {
+        // crc32 (8 lowercase hex digits of the UTF-8 body) SP body LF; free text percent-encoded behind "=", none as "-".
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            store.SaveLease(Lease(3, AddressState.Offered, host: "host with\ttab/ünïcode"));
+            store.SaveLease(new DhcpLease { IPAddress = IPAddress.Parse("10.201.1.4"), ClientId = "01-02", AddressState = AddressState.Declined });
+            store.DeleteLease(IPAddress.Parse("10.201.1.9"));
+            store.SaveReservation(new DhcpReservation(IPAddress.Parse("10.201.1.100"), "AA:BB:CC:DD:EE:FF", "printer", TimeSpan.FromHours(2)));
+            store.SaveReservation(new DhcpReservation(IPAddress.Parse("10.201.1.101"), "AA:BB:CC:DD:EE:00", null));
+            store.DeleteReservation(IPAddress.Parse("10.201.1.101"));
+        }
+
+        string[] bodies =
+        [
+            "L\t10.201.1.3\t=52-54-00-00-00-03\tOffered\t1800000000003\t=host%20with%09tab%2F%C3%BCn%C3%AFcode",
+            "L\t10.201.1.4\t=01-02\tDeclined\t-\t-",
+            "D\t10.201.1.9",
+            "R\t10.201.1.100\t=aa-bb-cc-dd-ee-ff\t=printer\t7200",
+            "R\t10.201.1.101\t=aa-bb-cc-dd-ee-00\t-\t-",
+            "U\t10.201.1.101",
+        ];
+        var expected = bodies.Select(b => Crc32.Compute(System.Text.Encoding.UTF8.GetBytes(b)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + " " + b + "\n");
+        var written = File.ReadAllText(Path.Combine(_dir, JournalLeaseStore.FileName), System.Text.Encoding.UTF8);
+
+        Assert.Equal(string.Concat(expected), written);
+    }
+
+    [Fact]
+    public void A_reservations_own_lease_time_survives_the_compaction_of_every_open()
+    {
+        // Each open compacts the journal; the compacted record once left the lease time out, so the second restart lost it.
+        var address = IPAddress.Parse("10.201.1.100");
+        using (var store = new JournalLeaseStore(_dir))
+        {
+            store.SaveReservation(new DhcpReservation(address, "AA:BB:CC:DD:EE:FF", "printer", TimeSpan.FromHours(2)));
+        }
+
+        new JournalLeaseStore(_dir).Dispose(); // first restart: compacts
+        using (var reopened = new JournalLeaseStore(_dir))
+        {
+            Assert.Equal(TimeSpan.FromHours(2), Assert.Single(reopened.Load().Reservations).LeaseDuration);
+        }
+
+        Assert.Equal(TimeSpan.FromHours(2), Assert.Single(JournalLeaseStore.Read(_dir).Reservations).LeaseDuration);
+    }
+
+    [Fact]
     public void A_torn_last_record_is_dropped_and_the_rest_kept()
     {
         using (var store = new JournalLeaseStore(_dir))

@@ -70,6 +70,59 @@ public sealed class LingerTests
     }
 
     [Fact]
+    public async Task A_writer_that_finds_items_waiting_after_a_batch_writes_them_without_lingering()
+    {
+        var batches = new List<int>();
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondWritten = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new SemaphoreSlim(0);
+        var writer = new BatchWriter<string>(
+            batch =>
+            {
+                int count;
+                lock (batches)
+                {
+                    batches.Add(batch.Count);
+                    count = batches.Count;
+                }
+
+                if (count == 1)
+                {
+                    firstStarted.SetResult();
+                    release.Wait(); // a slow store: items queue up behind this batch
+                }
+                else
+                {
+                    secondWritten.TrySetResult();
+                }
+            },
+            (_, _) => { },
+            capacity: 1000,
+            batchSize: 512,
+            linger: Time,
+            clock: _clock);
+
+        writer.TryEnqueue("first");
+        var flush = writer.FlushAsync(CancellationToken.None); // ends the idle writer's linger
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (int i = 0; i < 3; i++)
+        {
+            writer.TryEnqueue($"queued {i}");
+        }
+
+        release.Release();
+        await flush.WaitAsync(TimeSpan.FromSeconds(10));
+        await secondWritten.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the fake clock never moved
+        lock (batches)
+        {
+            Assert.Equal([1, 3], batches);
+        }
+
+        writer.Complete();
+        await writer.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_stop_writes_what_is_queued_without_waiting_for_the_clock()
     {
         int written = 0;

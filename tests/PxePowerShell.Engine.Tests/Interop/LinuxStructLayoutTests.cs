@@ -52,6 +52,15 @@ public sealed class LinuxStructLayoutTests
     }
 
     [Fact]
+    public void Mmsghdr_is_a_msghdr_and_an_unsigned_int_padded_to_the_pointer_size()
+    {
+        // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; }: 64 bytes on 64-bit, 32 on 32-bit.
+        Assert.Equal(0, Offset<MMsgHdr>(nameof(MMsgHdr.Header)));
+        Assert.Equal(7 * P, Offset<MMsgHdr>(nameof(MMsgHdr.Length)));
+        Assert.Equal(8 * P, System.Runtime.CompilerServices.Unsafe.SizeOf<MMsgHdr>());
+    }
+
+    [Fact]
     public void Iovec_is_a_pointer_and_a_size_t()
     {
         Assert.Equal(0, Offset<IoVec>(nameof(IoVec.Base)));

@@ -38,6 +38,14 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeout);
 
+    /// <summary>recvmmsg(2): up to <paramref name="count"/> datagrams in one call (<paramref name="timeout"/>: a struct timespec, or null).</summary>
+    [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
+    public static partial int RecvMmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
+
+    /// <summary>sendmmsg(2): up to <paramref name="count"/> datagrams in one call; returns how many left.</summary>
+    [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int SendMmsg(int fd, MMsgHdr* messages, uint count, int flags);
+
     /// <summary>mmap64: the offset is 64 bits wide on every architecture (glibc's 32-bit mmap takes a 32-bit off_t).</summary>
     [LibraryImport("libc", EntryPoint = "mmap64", SetLastError = true)]
     public static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
