@@ -11,25 +11,26 @@ namespace PxePowerShell.Storage.Postgres;
 /// <summary>
 /// The fleet's one client inventory in <c>pxe_client</c> (docs/fleet.md): every server merges its sightings into the
 /// same rows, keyed by MAC address, with the same rules as the embedded inventory (<see cref="SqliteClientStore"/>: a
-/// client seen only over TFTP/HTTP is kept by its IP address until DHCP links a MAC to it, then folded into the MAC's
-/// row; newer observations win; a DISCOVER counts one boot per transaction id). <c>server</c> is the node whose
+/// client seen only over TFTP/HTTP is kept by its IP address, and a DHCPv6 client whose DUID carries no MAC by its DUID,
+/// until a sighting links a MAC to it, then folded into the MAC's row; newer observations win; a DISCOVER counts one boot per transaction id). <c>server</c> is the node whose
 /// sighting was newest. The boot trace of a client is read from the fleet's events (<c>pxe_event</c>), so it reaches as
 /// far back as their retention. Two servers merging the same client at once: the second transaction fails on the unique
 /// index and is run again.
 /// </summary>
 public sealed class PostgresClientStore : IClientStore
 {
-    private const string Columns = "mac, host(ip), architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error, server";
+    private const string Columns = "mac, host(ip), architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error, server, duid";
 
     // $1 mac, $2 ip, $3 architecture, $4 vendor class, $5 uuid, $6 host name, $7 time, $8 boot file, $9 error,
-    // $10 starts a boot, $11 transaction id, $12 server (node), $13 the row (an update by id).
+    // $10 starts a boot, $11 transaction id, $12 server (node), $13 DUID, $14 the row (an update by id).
     private const string Insert = """
-        INSERT INTO pxe_client AS c (mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_count, last_error, last_boot_xid, server)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $10 THEN 1 ELSE 0 END, $9, CASE WHEN $10 THEN $11 END, $12)
+        INSERT INTO pxe_client AS c (mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_count, last_error, last_boot_xid, server, duid)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, CASE WHEN $10 THEN 1 ELSE 0 END, $9, CASE WHEN $10 THEN $11 END, $12, $13)
         """;
 
     private const string Merge = """
         ip = CASE WHEN $2 IS NOT NULL AND (c.ip IS NULL OR $7 >= coalesce(c.last_seen, $7)) THEN $2 ELSE c.ip END,
+        duid = CASE WHEN $13 IS NOT NULL AND (c.duid IS NULL OR $7 >= coalesce(c.last_seen, $7)) THEN $13 ELSE c.duid END,
         architecture = CASE WHEN $3 IS NOT NULL AND (c.architecture IS NULL OR $7 >= coalesce(c.last_seen, $7)) THEN $3 ELSE c.architecture END,
         vendor_class = CASE WHEN $4 IS NOT NULL AND (c.vendor_class IS NULL OR $7 >= coalesce(c.last_seen, $7)) THEN $4 ELSE c.vendor_class END,
         uuid = CASE WHEN $5 IS NOT NULL AND (c.uuid IS NULL OR $7 >= coalesce(c.last_seen, $7)) THEN $5 ELSE c.uuid END,
@@ -79,7 +80,7 @@ public sealed class PostgresClientStore : IClientStore
     public IReadOnlyList<ClientRecord> Query(ClientQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.MacAddresses is { Count: 0 } || query.Architectures is { Count: 0 })
+        if (query.MacAddresses is { Count: 0 } || query.Duids is { Count: 0 } || query.Architectures is { Count: 0 })
         {
             return [];
         }
@@ -91,6 +92,11 @@ public sealed class PostgresClientStore : IClientStore
             if (query.MacAddresses is { } macs)
             {
                 where.Add("mac = ANY(" + Add(cmd, macs.Select(m => m.ToString()).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text) + ")");
+            }
+
+            if (query.Duids is { } duids)
+            {
+                where.Add("duid = ANY(" + Add(cmd, duids.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text) + ")");
             }
 
             if (query.Architectures is { } architectures)
@@ -114,7 +120,7 @@ public sealed class PostgresClientStore : IClientStore
                 sql.Append(" WHERE ").AppendJoin(" AND ", where);
             }
 
-            cmd.CommandText = sql.Append(" ORDER BY (mac IS NULL), mac, ip").ToString();
+            cmd.CommandText = sql.Append(" ORDER BY (mac IS NULL), mac, (duid IS NULL), duid, ip").ToString();
             return (IReadOnlyList<ClientRecord>)ReadAll(cmd);
         });
     }
@@ -223,22 +229,62 @@ public sealed class PostgresClientStore : IClientStore
     {
         var ip = Address(sighting.IPAddress);
         string? mac = sighting.MacAddress?.ToString();
-        if ((mac is null && ip is null) || sighting.TraceOnly)
+        string? duid = Clean(sighting.Duid);
+        if ((mac is null && ip is null && duid is null) || sighting.TraceOnly)
         {
             return; // nothing identifies the client; a trace-only step is already in the events
+        }
+
+        if (mac is not null && duid is not null)
+        {
+            // The sighting links this MAC to a DUID a client known only by its DUID had. Before the sighting is written
+            // (so "newer" compares with what the MAC's row knew): the DUID row is folded into the MAC's, or becomes the
+            // MAC's row when the MAC is new. One statement; a no-op when there is no such row.
+            using var fold = new NpgsqlCommand("""
+                WITH o AS (DELETE FROM pxe_client WHERE mac IS NULL AND duid = $2 RETURNING *),
+                m AS (
+                    UPDATE pxe_client AS c SET
+                        first_seen = least(c.first_seen, o.first_seen),
+                        last_seen = greatest(c.last_seen, o.last_seen),
+                        ip = CASE WHEN o.ip IS NOT NULL AND (c.ip IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.ip ELSE c.ip END,
+                        architecture = CASE WHEN o.architecture IS NOT NULL AND (c.architecture IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.architecture ELSE c.architecture END,
+                        vendor_class = CASE WHEN o.vendor_class IS NOT NULL AND (c.vendor_class IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.vendor_class ELSE c.vendor_class END,
+                        uuid = CASE WHEN o.uuid IS NOT NULL AND (c.uuid IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.uuid ELSE c.uuid END,
+                        last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (c.last_boot_file IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_boot_file ELSE c.last_boot_file END,
+                        last_error = CASE WHEN o.last_error IS NOT NULL AND (c.last_error IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_error ELSE c.last_error END,
+                        server = CASE WHEN c.last_seen IS NULL OR o.last_seen > c.last_seen THEN o.server ELSE c.server END,
+                        duid = coalesce(c.duid, o.duid),
+                        boot_count = c.boot_count + o.boot_count
+                    FROM o
+                    WHERE c.mac = $1
+                    RETURNING c.id)
+                INSERT INTO pxe_client (mac, duid, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error, last_boot_xid, server)
+                SELECT $1, o.duid, o.ip, o.architecture, o.vendor_class, o.uuid, o.host_name, o.first_seen, o.last_seen, o.last_boot_file, o.boot_entry, o.boot_count, o.last_error, o.last_boot_xid, o.server
+                FROM o WHERE NOT EXISTS (SELECT 1 FROM m)
+                """, c, tx);
+            fold.Parameters.Add(Text(mac));
+            fold.Parameters.Add(Text(duid));
+            fold.ExecuteNonQuery();
         }
 
         long? id = null;
         if (mac is null)
         {
-            using var find = new NpgsqlCommand("SELECT id FROM pxe_client WHERE ip = $1 ORDER BY (mac IS NULL), last_seen DESC NULLS LAST LIMIT 1", c, tx);
-            find.Parameters.Add(Inet(ip));
+            // A DUID's client (one with a MAC first), else the client holding the address (a MAC's, a DUID's, an IP-only row).
+            using var find = new NpgsqlCommand(
+                duid is not null
+                    ? "SELECT id FROM pxe_client WHERE duid = $1 ORDER BY (mac IS NULL), last_seen DESC NULLS LAST LIMIT 1"
+                    : "SELECT id FROM pxe_client WHERE ip = $1 ORDER BY (mac IS NULL), (duid IS NULL), last_seen DESC NULLS LAST LIMIT 1",
+                c,
+                tx);
+            find.Parameters.Add(duid is not null ? Text(duid) : Inet(ip));
             id = find.ExecuteScalar() as long?;
         }
 
         string sql = mac is not null ? $"{Insert} ON CONFLICT (mac) DO UPDATE SET {Merge} RETURNING id"
-            : id is null ? $"{Insert} ON CONFLICT (ip) WHERE mac IS NULL DO UPDATE SET {Merge} RETURNING id"
-            : $"UPDATE pxe_client AS c SET {Merge} WHERE id = $13 RETURNING id";
+            : id is not null ? $"UPDATE pxe_client AS c SET {Merge} WHERE id = $14 RETURNING id"
+            : duid is not null ? $"{Insert} ON CONFLICT (duid) WHERE mac IS NULL DO UPDATE SET {Merge} RETURNING id"
+            : $"{Insert} ON CONFLICT (ip) WHERE mac IS NULL AND duid IS NULL DO UPDATE SET {Merge} RETURNING id";
         using (var cmd = new NpgsqlCommand(sql, c, tx))
         {
             var p = cmd.Parameters;
@@ -254,6 +300,7 @@ public sealed class PostgresClientStore : IClientStore
             p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = sighting.StartsBoot });
             p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = sighting.TransactionId is { } xid ? (long)xid : DBNull.Value });
             p.Add(Text(_store.ServerName));
+            p.Add(Text(duid));
             if (id is { } row)
             {
                 p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = row });
@@ -262,9 +309,9 @@ public sealed class PostgresClientStore : IClientStore
             id = (long)cmd.ExecuteScalar()!;
         }
 
-        if (mac is not null && ip is not null)
+        if ((mac is not null || duid is not null) && ip is not null)
         {
-            // DHCP linked this MAC to an address a client known only by IP had: fold that row into the MAC's.
+            // DHCP linked this MAC (or DUID) to an address a client known only by IP had: fold that row into the client's.
             using (var fold = new NpgsqlCommand("""
                 UPDATE pxe_client AS c SET
                     first_seen = least(c.first_seen, o.first_seen),
@@ -274,7 +321,7 @@ public sealed class PostgresClientStore : IClientStore
                     architecture = coalesce(c.architecture, o.architecture),
                     boot_count = c.boot_count + o.boot_count
                 FROM pxe_client AS o
-                WHERE o.mac IS NULL AND o.ip = $1 AND c.id = $2
+                WHERE o.mac IS NULL AND o.duid IS NULL AND o.ip = $1 AND c.id = $2
                 """, c, tx))
             {
                 fold.Parameters.Add(Inet(ip));
@@ -282,7 +329,7 @@ public sealed class PostgresClientStore : IClientStore
                 fold.ExecuteNonQuery();
             }
 
-            using var delete = new NpgsqlCommand("DELETE FROM pxe_client WHERE mac IS NULL AND ip = $1", c, tx);
+            using var delete = new NpgsqlCommand("DELETE FROM pxe_client WHERE mac IS NULL AND duid IS NULL AND ip = $1", c, tx);
             delete.Parameters.Add(Inet(ip));
             delete.ExecuteNonQuery();
         }
@@ -319,6 +366,7 @@ public sealed class PostgresClientStore : IClientStore
                 BootCount = r.GetInt32(10),
                 LastError = Text(11),
                 Server = Text(12),
+                Duid = Text(13),
             });
         }
 

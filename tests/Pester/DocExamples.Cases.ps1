@@ -24,6 +24,12 @@ New-PxeBootEntry -Name rescue-db01 -Kernel rescue/vmlinuz -MacAddress 52:54:00:1
 $lab = "Start-PxeServer -ProxyDhcp -Root /srv/tftp -Interface eth0 -BootFile @{ Bios = 'pxelinux.0' } -ConflictCheckTimeout 0 -Name lab | Out-Null"
 $client = "$lab`nTest-PxeServer -Interface eth0 -MacAddress 52-54-00-12-34-56 -Timeout 00:00:02 | Out-Null"
 $arch = 'Mount-PxeIso ./archlinux.iso -MountPoint arch | Out-Null'
+# A DHCPv6 client known only by its DUID (DUID-EN), as the DHCPv6 server's event puts it into the inventory.
+$duidClient = @'
+$events = (Get-Module PxePowerShell).ImplementingAssembly.GetType('PxePowerShell.ModuleState').GetProperty('Events').GetValue($null)
+$null = Get-PxeClient
+$events.Publish([PxePowerShell.Engine.Events.PxeEvent]@{ Kind = 'DhcpAck'; Time = [DateTimeOffset]::UtcNow; Server = 'dhcp6'; Protocol = 'Dhcp6'; Duid = '00-02-00-00-ab-11-5c-0f-e6-3b-a1-d0-42-17'; IPAddress = [IPAddress]'fd00:77::110'; Architecture = 'EfiX64' })
+'@
 # A download, then (bounded) until the server has published it; the example then ends by Stop-PxeServer, after its
 # -Wait pipeline has written every published event (a Ctrl+C can come before the pipeline wrote the last one).
 $published = '$until = [datetime]::UtcNow.AddSeconds(20); while (-not (Get-PxeEvent -Kind TransferCompleted) -and [datetime]::UtcNow -lt $until) { Start-Sleep -Milliseconds 100 }'
@@ -96,7 +102,10 @@ $cases = @{
 foreach ($id in 'docs/clients.md#1', 'Set-PxeClient#1', 'Set-PxeClient#2', 'Set-PxeClient#4') {
     $cases[$id] = @{ Arrange = "$client`n$entries" }
 }
-foreach ($id in 'docs/clients.md#2', 'Get-PxeBootTrace#1', 'Get-PxeBootTrace#2', 'Get-PxeBootTrace#3', 'Get-PxeBootTrace#4', 'Get-PxeClient#1', 'Get-PxeClient#4', 'Get-PxeClient#5', 'Get-PxeEvent#1', 'Get-PxeEvent#3', 'Remove-PxeClient#1', 'Remove-PxeClient#3') {
+foreach ($id in 'docs/clients.md#2', 'Get-PxeClient#6') {
+    $cases[$id] = @{ Arrange = $duidClient; Assert = "`$ExampleOutput -match '00-02-00-00-ab-11-5c-0f-e6-3b-a1-d0-42-17'" }
+}
+foreach ($id in 'docs/clients.md#3', 'Get-PxeBootTrace#1', 'Get-PxeBootTrace#2', 'Get-PxeBootTrace#3', 'Get-PxeBootTrace#4', 'Get-PxeClient#1', 'Get-PxeClient#4', 'Get-PxeClient#5', 'Get-PxeEvent#1', 'Get-PxeEvent#3', 'Remove-PxeClient#1', 'Remove-PxeClient#3') {
     $cases[$id] = @{ Arrange = $client }
 }
 foreach ($id in 'Add-PxeReservation#1', 'Add-PxeReservation#2') {
@@ -144,7 +153,7 @@ submenu 'Advanced options' {
     Assert  = "(Get-PxeBootEntry).Label -contains 'Live system'"
 }
 # The fleet reads name the operator's database (db.example); FleetCmdletTests runs the same -Store reads against a throwaway cluster.
-foreach ($id in 'Get-PxeClient#6', 'Get-PxeLease#5', 'Get-PxeEvent#4') {
+foreach ($id in 'Get-PxeClient#7', 'Get-PxeLease#5', 'Get-PxeEvent#4') {
     $cases[$id] = @{ Skip = 'reads a fleet''s PostgreSQL database (Host=db.example); tests/PxePowerShell.Module.Tests/FleetCmdletTests runs Get-PxeClient, Get-PxeLease and Get-PxeEvent -Store against a throwaway PostgreSQL cluster' }
 }
 # High availability needs the group's PostgreSQL database (Host=db.example); the module and PostgreSQL tests run the same commands against a throwaway cluster.

@@ -84,7 +84,7 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
         Assert.Null(Run("(Get-PxeClient aa-bb-cc-dd-ee-02).BootEntry").AssertNoErrors().Output.SingleOrDefault()?.BaseObject);
         // What Export-Csv and ConvertTo-Json see: the flat property set, the same for every client.
         var names = Run("Get-PxeClient | ForEach-Object { $_.psobject.Properties.Name -join ',' }").AssertNoErrors().Output.Select(o => o.ToString()).Distinct().ToList();
-        Assert.Equal("MacAddress,ClientId,IPAddress,Architecture,ArchitectureId,VendorClass,Uuid,HostName,FirstSeen,LastSeen,LastBootFile,BootEntry,BootCount,LastError,Server", Assert.Single(names));
+        Assert.Equal("MacAddress,ClientId,Duid,IPAddress,Architecture,ArchitectureId,VendorClass,Uuid,HostName,FirstSeen,LastSeen,LastBootFile,BootEntry,BootCount,LastError,Server", Assert.Single(names));
     }
 
     [Fact]
@@ -110,6 +110,44 @@ public sealed class ClientCmdletTests(ModuleHost host) : IClassFixture<ModuleHos
         Assert.Equal("52-54-00-00-00-02", Run("(Get-PxeClient -Since ([DateTime]::Now.AddDays(-1))).MacAddress").AssertNoErrors().Output.Single().ToString());
         Assert.Equal("52-54-00-00-00-02", Run("(Get-PxeClient -IPAddress 10.201.0.2).MacAddress").AssertNoErrors().Output.Single().ToString());
         Assert.Equal(1, Run("(Get-PxeClient 52-54-00-00-00-01).BootCount").AssertNoErrors().Output.Single().BaseObject);
+    }
+
+    [Fact]
+    public void DHCPv6_clients_are_listed_with_their_DUID_and_Get_PxeClient_Duid_finds_one_known_only_by_its_DUID()
+    {
+        const string llt = "00-01-00-01-2e-1a-2b-3c-52-54-00-00-00-61";
+        const string en = "00-02-00-00-ab-11-5c-0f-e6-3b-a1-d0-42-17";
+        Run($$"""
+            $events = (Get-Module PxePowerShell).ImplementingAssembly.GetType('PxePowerShell.ModuleState').GetProperty('Events').GetValue($null)
+            $null = Get-PxeClient   # opens the inventory and its observer
+            $now = [DateTimeOffset]::UtcNow
+            $events.Publish([PxePowerShell.Engine.Events.PxeEvent]@{ Kind = 'DhcpAck'; Time = $now.AddSeconds(-5); Server = 't'; Protocol = 'Dhcp'; MacAddress = '52:54:00:00:00:61'; IPAddress = [IPAddress]'10.201.0.61'; Architecture = 'EfiX64' })
+            $events.Publish([PxePowerShell.Engine.Events.PxeEvent]@{ Kind = 'DhcpAck'; Time = $now; Server = 't'; Protocol = 'Dhcp6'; MacAddress = '52-54-00-00-00-61'; Duid = '{{llt}}'; IPAddress = [IPAddress]'fd00:77::161'; Architecture = 'EfiX64' })
+            $events.Publish([PxePowerShell.Engine.Events.PxeEvent]@{ Kind = 'DhcpAck'; Time = $now; Server = 't'; Protocol = 'Dhcp6'; Duid = '{{en}}'; IPAddress = [IPAddress]'fd00:77::162'; Architecture = 'EfiX64' })
+            """).AssertNoErrors();
+
+        var all = Run("Get-PxeClient | Select-Object MacAddress, Duid, IPAddress").AssertNoErrors().Output;
+        Assert.Equal(["52-54-00-00-00-61 " + llt + " fd00:77::161", " " + en + " fd00:77::162"], all.Select(o => $"{o.Properties["MacAddress"].Value} {o.Properties["Duid"].Value} {o.Properties["IPAddress"].Value}"));
+
+        // -Duid in any hex notation; the one known only by its DUID, and the MAC's client by its DUID.
+        var byDuid = Assert.Single(Run($"Get-PxeClient -Duid '{en.Replace('-', ':').ToUpperInvariant()}'").AssertNoErrors().Output);
+        Assert.Null(byDuid.Properties["MacAddress"].Value);
+        Assert.Equal(IPAddress.Parse("fd00:77::162"), byDuid.Properties["IPAddress"].Value);
+        Assert.Equal("52-54-00-00-00-61", Run($"(Get-PxeClient -ClientDuid {llt.Replace("-", string.Empty, StringComparison.Ordinal)}).MacAddress").AssertNoErrors().Output.Single().ToString());
+        Assert.Equal(2, Run($"Get-PxeClient -Duid {llt}, {en} -Architecture EfiX64").AssertNoErrors().Output.Count);
+
+        // Format-List shows the DUID; the table keeps its columns.
+        string list = string.Join("\n", Run($"Get-PxeClient -Duid {en} | Format-List | Out-String -Width 200").AssertNoErrors().Output);
+        Assert.Matches($"Duid +: {en}", list);
+
+        // An unknown DUID is ClientNotFound, a malformed one InvalidParameter; the pipeline goes on.
+        var missing = Run($"Get-PxeClient -Duid 00-02-00-00-00-00-00-01, {en} | ForEach-Object Duid");
+        var notFound = missing.SingleError("ClientNotFound");
+        Assert.Equal(ErrorCategory.ObjectNotFound, notFound.CategoryInfo.Category);
+        Assert.Equal("00-02-00-00-00-00-00-01", notFound.TargetObject);
+        Assert.Equal(en, Assert.Single(missing.Output).ToString());
+        var bad = Run("Get-PxeClient -Duid 'not-hex'").SingleError("InvalidParameter");
+        Assert.Equal(ErrorCategory.InvalidArgument, bad.CategoryInfo.Category);
     }
 
     [Fact]

@@ -41,11 +41,13 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// What <paramref name="pxeEvent"/> says about a client, or null when it says nothing (server life cycle,
-    /// DHCP messages ignored without a MAC, events with neither a MAC nor a client address).
+    /// DHCP messages ignored without a MAC, events with no MAC, DUID or client address).
     /// </summary>
     /// <remarks>
     /// The IP address comes from the address a DHCP ACK gives, otherwise from the client's source address; a
-    /// DHCP message that arrived from port 67 came through a relay agent, whose address is not the client's.
+    /// DHCP message that arrived from port 67 (a DHCPv6 one from 547) came through a relay agent, whose address is not the
+    /// client's. A DHCPv6 event's DUID goes with the sighting; one whose DUID carries no MAC (and no relay gave one) is a
+    /// client known by its DUID.
     /// DHCP events name the boot file given to the client, transfers the path it asked for; a failed transfer or a
     /// refused request becomes the client's last error; a DISCOVER starts a boot. Every such event is also a step of
     /// the client's boot trace, and so is a DHCP message from a known client that the module ignored (its REQUEST to
@@ -84,9 +86,9 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
 
         MacAddress? mac = MacAddress.TryParse(pxeEvent.MacAddress, out var parsed) ? parsed : null;
         var source = pxeEvent.ClientAddress ?? pxeEvent.ClientEndPoint?.Address;
-        if (!transfer && pxeEvent.ClientEndPoint is { Port: 67 })
+        if (!transfer && pxeEvent.ClientEndPoint?.Port == (pxeEvent.Protocol == PxeProtocol.Dhcp6 ? 547 : 67))
         {
-            source = null; // relayed: the source is the relay agent
+            source = null; // relayed (DHCPv4 from port 67, DHCPv6 from 547): the source is the relay agent
         }
 
         IPAddress? ip = pxeEvent.Kind == PxeEventKind.DhcpAck ? pxeEvent.IPAddress ?? source : source;
@@ -100,7 +102,8 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
             ip = null;
         }
 
-        if (mac is null && ip is null)
+        string? duid = Dhcp6.Dhcp6Duid.TryParse(pxeEvent.Duid, out var duidBytes) ? Dhcp6.Dhcp6Duid.ToText(duidBytes) : null;
+        if (mac is null && ip is null && duid is null)
         {
             return null;
         }
@@ -109,6 +112,7 @@ public sealed class ClientInventoryObserver : IAsyncDisposable, IDisposable
         {
             Time = pxeEvent.Time,
             MacAddress = mac,
+            Duid = duid,
             IPAddress = ip,
             Architecture = pxeEvent.Architecture,
             VendorClass = pxeEvent.VendorClass,

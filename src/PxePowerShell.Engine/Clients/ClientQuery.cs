@@ -12,6 +12,9 @@ public sealed record ClientQuery
     /// <summary>Only these hardware addresses.</summary>
     public IReadOnlyCollection<MacAddress>? MacAddresses { get; init; }
 
+    /// <summary>Only these DHCPv6 DUIDs (hyphenated lowercase hex, as <see cref="ClientRecord.Duid"/> holds them).</summary>
+    public IReadOnlyCollection<string>? Duids { get; init; }
+
     /// <summary>Only these architectures (case-insensitive names).</summary>
     public IReadOnlyCollection<string>? Architectures { get; init; }
 

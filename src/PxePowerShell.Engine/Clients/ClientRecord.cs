@@ -4,15 +4,23 @@ namespace PxePowerShell.Engine.Clients;
 
 /// <summary>
 /// One client in the inventory: what the servers saw of it and what it is assigned. A client seen only over
-/// TFTP/HTTP before any DHCP exchange has no <see cref="MacAddress"/> until DHCP links its address to a MAC.
+/// TFTP/HTTP before any DHCP exchange has no <see cref="MacAddress"/> until DHCP links its address to a MAC; a DHCPv6
+/// client whose DUID carries no MAC is known by its <see cref="Duid"/>.
 /// </summary>
 public sealed record ClientRecord
 {
-    /// <summary>The hardware address, <c>aa-bb-cc-dd-ee-ff</c>; null for a client known only by its IP address.</summary>
+    /// <summary>The hardware address, <c>aa-bb-cc-dd-ee-ff</c>; null for a client known only by its IP address or its DUID.</summary>
     public string? MacAddress { get; init; }
 
     /// <summary>The DhcpServer module's name for <see cref="MacAddress"/> (the same hyphenated form).</summary>
     public string? ClientId => MacAddress;
+
+    /// <summary>
+    /// The DHCPv6 client's DUID (hyphenated hex, <c>00-01-00-01-...</c>), the last one it sent; null for a client never
+    /// seen over DHCPv6. A DHCPv6 client whose DUID carries no MAC (DUID-EN, DUID-UUID) and that no relay named by its
+    /// link-layer address is known by its DUID alone, with a null <see cref="MacAddress"/>.
+    /// </summary>
+    public string? Duid { get; init; }
 
     /// <summary>The last IP address the client used or was given.</summary>
     public IPAddress? IPAddress { get; init; }

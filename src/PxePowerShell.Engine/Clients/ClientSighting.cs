@@ -15,6 +15,12 @@ public sealed record ClientSighting
     /// <summary>The hardware address, when the protocol carries it (DHCP); null for TFTP/HTTP.</summary>
     public MacAddress? MacAddress { get; init; }
 
+    /// <summary>
+    /// The DHCPv6 client's DUID as hyphenated hex (<c>00-02-00-00-ab-11-...</c>), or null. A sighting with a DUID and no
+    /// MAC (DUID-EN, DUID-UUID, no relay option 79) is recorded in a row keyed by the DUID.
+    /// </summary>
+    public string? Duid { get; init; }
+
     /// <summary>The client's IP address (its source address, or the address DHCP gave it).</summary>
     public IPAddress? IPAddress { get; init; }
 

@@ -18,12 +18,15 @@ namespace PxePowerShell.Engine.Clients;
 /// row of its own keyed by the IP address (MacAddress null). When a later DHCP sighting links a MAC to that address,
 /// the IP-only row is folded into the MAC row (earliest FirstSeen, latest LastSeen, newer LastBootFile/LastError,
 /// boot counts added) and deleted, and its boot trace moves with it.
+/// A DHCPv6 client is recorded under its MAC when its DUID (DUID-LL/LLT) or the relay carries one, with the DUID in
+/// <c>duid</c>; one whose DUID carries no MAC (DUID-EN, DUID-UUID) has a row of its own keyed by the DUID (MacAddress
+/// null), which a later sighting that links the DUID to a MAC folds into the MAC's row the same way.
 /// Boot trace steps live in a table of their own (<c>trace</c>), at most <see cref="TraceStepsPerClient"/> per client.
 /// </remarks>
 public sealed class SqliteClientStore : IClientStore
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>The most boot trace steps kept per client; older steps are pruned as new ones arrive.</summary>
     public const int TraceStepsPerClient = 2000;
@@ -31,7 +34,7 @@ public sealed class SqliteClientStore : IClientStore
     /// <summary>The file name used inside a data directory.</summary>
     public const string DefaultFileName = "clients.db";
 
-    private const string Columns = "id, mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error";
+    private const string Columns = "id, mac, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error, duid";
 
     private readonly string _connectionString;
     private bool _disposed;
@@ -100,6 +103,16 @@ public sealed class SqliteClientStore : IClientStore
             where.Add("mac IN (" + string.Join(", ", macs.Select((mac, i) => Parameter(command, $"$m{i}", mac.ToString()))) + ")");
         }
 
+        if (query.Duids is { } duids)
+        {
+            if (duids.Count == 0)
+            {
+                return [];
+            }
+
+            where.Add("duid IN (" + string.Join(", ", duids.Select((duid, i) => Parameter(command, $"$d{i}", duid))) + ")");
+        }
+
         if (query.Architectures is { } architectures)
         {
             if (architectures.Count == 0)
@@ -126,7 +139,7 @@ public sealed class SqliteClientStore : IClientStore
             sql.Append(" WHERE ").AppendJoin(" AND ", where);
         }
 
-        command.CommandText = sql.Append(" ORDER BY (mac IS NULL), mac, ip").ToString();
+        command.CommandText = sql.Append(" ORDER BY (mac IS NULL), mac, (duid IS NULL), duid, ip").ToString();
         return ReadAll(command);
     }
 
@@ -281,9 +294,24 @@ public sealed class SqliteClientStore : IClientStore
         {
             using var create = Command(connection, transaction, $"""
                 {TraceWriter.Schema}
-                PRAGMA user_version = {SchemaVersion};
+                PRAGMA user_version = 2;
                 """);
             create.ExecuteNonQuery();
+        }
+
+        if (current < 3)
+        {
+            // Version 3: the DHCPv6 DUID. A client known only by its DUID has a row with a null MAC, so the IP-only
+            // index leaves those rows out and the DUID-only rows get one of their own.
+            using var duid = Command(connection, transaction, """
+                ALTER TABLE clients ADD COLUMN duid TEXT;
+                DROP INDEX IF EXISTS clients_ip_only;
+                CREATE UNIQUE INDEX clients_ip_only ON clients (ip) WHERE mac IS NULL AND duid IS NULL;
+                CREATE UNIQUE INDEX clients_duid_only ON clients (duid) WHERE mac IS NULL;
+                CREATE INDEX clients_duid ON clients (duid);
+                PRAGMA user_version = 3;
+                """);
+            duid.ExecuteNonQuery();
         }
 
         transaction.Commit();
@@ -389,6 +417,7 @@ public sealed class SqliteClientStore : IClientStore
                 BootEntry = Text(10),
                 BootCount = reader.IsDBNull(11) ? 0 : (int)Math.Min(int.MaxValue, reader.GetInt64(11)),
                 LastError = Text(12),
+                Duid = Text(13),
             });
         }
 

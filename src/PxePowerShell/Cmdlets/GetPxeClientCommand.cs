@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using PxePowerShell.Engine.Clients;
+using PxePowerShell.Engine.Dhcp6;
 using PxePowerShell.Engine.Net;
 
 namespace PxePowerShell.Cmdlets;
@@ -18,6 +19,11 @@ public sealed class GetPxeClientCommand : ClientCmdlet
     [ArgumentCompleter(typeof(ClientMacAddressCompleter))]
     [SupportsWildcards]
     public string[]? MacAddress { get; set; }
+
+    /// <summary>Only these DHCPv6 clients: DUIDs as hex, with or without separators (<c>00-02-00-00-ab-11-...</c>).</summary>
+    [Parameter]
+    [Alias("ClientDuid")]
+    public string[]? Duid { get; set; }
 
     /// <summary>Only clients of these architectures (Bios, EfiX64, …); wildcards allowed.</summary>
     [Parameter]
@@ -50,14 +56,44 @@ public sealed class GetPxeClientCommand : ClientCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        List<string>? duids = null;
+        if (Duid is not null)
+        {
+            duids = [];
+            foreach (var text in Duid)
+            {
+                if (Dhcp6Duid.TryParse(text, out var bytes))
+                {
+                    duids.Add(Dhcp6Duid.ToText(bytes));
+                }
+                else
+                {
+                    WriteError(Error(ErrorIds.InvalidParameter, ErrorCategory.InvalidArgument, text, $"-Duid: '{text}' is not a DUID; give its bytes in hex, such as 00-02-00-00-ab-11-01-02-03-04."));
+                }
+            }
+
+            if (duids.Count == 0)
+            {
+                return;
+            }
+        }
+
         var query = new ClientQuery
         {
             Since = Since is { } since ? new DateTimeOffset(since) : null,
             IPAddress = IPAddress,
+            Duids = duids,
         };
         var clients = Store is { } store ? ReadStore(() => StoreSetting.Clients(store, query)) : Inventory(() => _registry!.Get(query));
         var architectures = Architecture?.Select(a => new WildcardPattern(a, WildcardOptions.IgnoreCase)).ToArray();
         bool ArchitectureMatches(ClientRecord c) => architectures is null || (c.Architecture is { } a && architectures.Any(p => p.IsMatch(a)));
+        if (duids is not null && MacAddress is null && Since is null && IPAddress is null && Architecture is null)
+        {
+            foreach (var duid in duids.Distinct(StringComparer.Ordinal).Where(d => !clients.Any(c => c.Duid == d)))
+            {
+                WriteError(Error(ErrorIds.ClientNotFound, ErrorCategory.ObjectNotFound, duid, $"No client with DUID {duid} is in the inventory; Get-PxeClient lists the known clients, Get-PxeLease -Duid the DHCPv6 leases."));
+            }
+        }
 
         if (MacAddress is null)
         {
@@ -95,7 +131,7 @@ public sealed class GetPxeClientCommand : ClientCmdlet
             var match = clients.FirstOrDefault(c => c.MacAddress == key);
             if (match is null)
             {
-                if (Since is null && IPAddress is null && Architecture is null)
+                if (Since is null && IPAddress is null && Architecture is null && Duid is null)
                 {
                     WriteError(Error(ErrorIds.ClientNotFound, ErrorCategory.ObjectNotFound, text, $"No client with MAC address {key} is in the inventory; Get-PxeClient lists the known clients, Set-PxeClient registers one."));
                 }

@@ -109,6 +109,7 @@ public sealed class SqliteClientStoreTests : IDisposable
             Dhcp(T0.AddSeconds(5), ip: "10.201.0.31", bootFile: "boot.ipxe") with { HostName = "rack1-n1" },
             Dhcp(T0.AddSeconds(-60), ip: "10.201.0.99", bootFile: "old.efi") with { Error = "late and old" },
             Dhcp(T0.AddSeconds(6), mac: other, ip: "10.201.0.40"),
+            Dhcp(T0.AddSeconds(7), mac: other) with { Duid = "00-03-00-01-52-54-00-00-00-02" },
         ];
 
         using var oneByOne = new SqliteClientStore(_temp.File("one-by-one.db"));
@@ -127,7 +128,7 @@ public sealed class SqliteClientStoreTests : IDisposable
         Assert.Equal(["other discover", "ignored"], _store.ReadTrace(other.ToString(), null).Select(s => s.Reason));
 
         static string[] Rows(SqliteClientStore store) => store.Query(ClientQuery.All)
-            .Select(c => $"{c.MacAddress} {c.IPAddress} {c.Architecture} {c.VendorClass} {c.Uuid} {c.HostName} {c.FirstSeen:O} {c.LastSeen:O} {c.LastBootFile} {c.BootCount} {c.LastError}")
+            .Select(c => $"{c.MacAddress} {c.Duid} {c.IPAddress} {c.Architecture} {c.VendorClass} {c.Uuid} {c.HostName} {c.FirstSeen:O} {c.LastSeen:O} {c.LastBootFile} {c.BootCount} {c.LastError}")
             .ToArray();
         static BootTraceStep Step(DateTimeOffset time, string reason) => new() { Time = time, Kind = PxeEventKind.DhcpDiscover, Protocol = PxeProtocol.Dhcp, Reason = reason };
     }
