@@ -271,34 +271,33 @@ internal sealed class SqliteSightingWriter : IDisposable
     /// </summary>
     private void FoldDuidOrphan(string mac, string duid)
     {
-        _adoptDuidOrphan.Parameters["$mac"].Value = mac;
-        _adoptDuidOrphan.Parameters["$duid"].Value = duid;
-        if (_adoptDuidOrphan.ExecuteNonQuery() > 0)
+        if (Execute(_adoptDuidOrphan, ("$mac", mac), ("$duid", duid)) > 0)
         {
             return;
         }
 
-        _mergeDuidOrphan.Parameters["$duid"].Value = duid;
-        _mergeDuidOrphan.Parameters["$mac"].Value = mac;
-        _mergeDuidOrphan.ExecuteNonQuery();
-        _moveDuidOrphanTrace.Parameters["$duid"].Value = duid;
-        _moveDuidOrphanTrace.Parameters["$mac"].Value = mac;
-        _moveDuidOrphanTrace.ExecuteNonQuery();
-        _deleteDuidOrphan.Parameters["$duid"].Value = duid;
-        _deleteDuidOrphan.ExecuteNonQuery();
+        Execute(_mergeDuidOrphan, ("$duid", duid), ("$mac", mac));
+        Execute(_moveDuidOrphanTrace, ("$duid", duid), ("$mac", mac));
+        Execute(_deleteDuidOrphan, ("$duid", duid));
     }
 
     /// <summary>Folds the address-only row of <paramref name="ip"/>, if any, into the client <paramref name="id"/>.</summary>
     private void FoldOrphan(long id, string ip)
     {
-        _mergeOrphan.Parameters["$ip"].Value = ip;
-        _mergeOrphan.Parameters["$id"].Value = id;
-        _mergeOrphan.ExecuteNonQuery();
-        _moveOrphanTrace.Parameters["$ip"].Value = ip;
-        _moveOrphanTrace.Parameters["$id"].Value = id;
-        _moveOrphanTrace.ExecuteNonQuery();
-        _deleteOrphan.Parameters["$ip"].Value = ip;
-        _deleteOrphan.ExecuteNonQuery();
+        Execute(_mergeOrphan, ("$ip", ip), ("$id", id));
+        Execute(_moveOrphanTrace, ("$ip", ip), ("$id", id));
+        Execute(_deleteOrphan, ("$ip", ip));
+    }
+
+    /// <summary>Runs one of the rare fold statements with these parameter values; the rows it changed.</summary>
+    private static int Execute(SqliteCommand command, params (string Name, object Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters[name].Value = value;
+        }
+
+        return command.ExecuteNonQuery();
     }
 
     /// <summary>

@@ -79,26 +79,7 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
         }
 
         var reservation = new DhcpReservation(IPAddress!, mac, string.IsNullOrEmpty(Name) ? null : Name, LeaseDuration);
-        if (!ShouldProcess($"reservation of {IPAddress} for {mac} on DHCP server '{server.Name}'", "Add"))
-        {
-            return;
-        }
-
-        try
-        {
-            server.AddReservation(reservation);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            WriteRefusal(ex, reservation);
-            return;
-        }
-
-        WriteVerbose($"Reserved {IPAddress} for {mac} on '{server.Name}'.");
-        if (PassThru)
-        {
-            WriteObject(reservation);
-        }
+        Add(reservation, mac, $"DHCP server '{server.Name}'", server.Name, () => server.AddReservation(reservation));
     }
 
     /// <summary>An IPv6 reservation on the DHCPv6 server: by DUID, by MAC, or both.</summary>
@@ -123,14 +104,20 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
 
         var reservation = new Dhcp6Reservation(IPAddress!, duid, mac, string.IsNullOrEmpty(Name) ? null : Name);
         string client = string.Join(", ", new[] { duid is null ? null : "DUID " + duid, mac }.Where(c => c is not null));
-        if (!ShouldProcess($"reservation of {IPAddress} for {client} on DHCPv6 server '{server.Name}'", "Add"))
+        Add(reservation, client, $"DHCPv6 server '{server.Name}'", server.Name, () => server.AddReservation(reservation));
+    }
+
+    /// <summary>Adds <paramref name="reservation"/> (after ShouldProcess) through <paramref name="add"/>; a refusal is an ErrorRecord.</summary>
+    private void Add(object reservation, string client, string serverDescription, string serverName, Action add)
+    {
+        if (!ShouldProcess($"reservation of {IPAddress} for {client} on {serverDescription}", "Add"))
         {
             return;
         }
 
         try
         {
-            server.AddReservation(reservation);
+            add();
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
@@ -138,7 +125,7 @@ public sealed class AddPxeReservationCommand : LeaseCmdlet
             return;
         }
 
-        WriteVerbose($"Reserved {IPAddress} for {client} on '{server.Name}'.");
+        WriteVerbose($"Reserved {IPAddress} for {client} on '{serverName}'.");
         if (PassThru)
         {
             WriteObject(reservation);
