@@ -44,6 +44,48 @@ public sealed class PostgresClientStore : IClientStore
         last_seen = greatest(coalesce(c.last_seen, $7), $7)
         """;
 
+    // The sighting links a MAC to a DUID a client known only by its DUID had. Before the sighting is written (so
+    // "newer" compares with what the MAC's row knew): the DUID row is folded into the MAC's, or becomes the MAC's row
+    // when the MAC is new. One statement; a no-op when there is no such row. $1 mac, $2 DUID.
+    private const string FoldDuidSql = """
+        WITH o AS (DELETE FROM pxe_client WHERE mac IS NULL AND duid = $2 RETURNING *),
+        m AS (
+            UPDATE pxe_client AS c SET
+                first_seen = least(c.first_seen, o.first_seen),
+                last_seen = greatest(c.last_seen, o.last_seen),
+                ip = CASE WHEN o.ip IS NOT NULL AND (c.ip IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.ip ELSE c.ip END,
+                architecture = CASE WHEN o.architecture IS NOT NULL AND (c.architecture IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.architecture ELSE c.architecture END,
+                vendor_class = CASE WHEN o.vendor_class IS NOT NULL AND (c.vendor_class IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.vendor_class ELSE c.vendor_class END,
+                uuid = CASE WHEN o.uuid IS NOT NULL AND (c.uuid IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.uuid ELSE c.uuid END,
+                last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (c.last_boot_file IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_boot_file ELSE c.last_boot_file END,
+                last_error = CASE WHEN o.last_error IS NOT NULL AND (c.last_error IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_error ELSE c.last_error END,
+                server = CASE WHEN c.last_seen IS NULL OR o.last_seen > c.last_seen THEN o.server ELSE c.server END,
+                duid = coalesce(c.duid, o.duid),
+                boot_count = c.boot_count + o.boot_count
+            FROM o
+            WHERE c.mac = $1
+            RETURNING c.id)
+        INSERT INTO pxe_client (mac, duid, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error, last_boot_xid, server)
+        SELECT $1, o.duid, o.ip, o.architecture, o.vendor_class, o.uuid, o.host_name, o.first_seen, o.last_seen, o.last_boot_file, o.boot_entry, o.boot_count, o.last_error, o.last_boot_xid, o.server
+        FROM o WHERE NOT EXISTS (SELECT 1 FROM m)
+        """;
+
+    // DHCP linked a MAC (or DUID) to an address a client known only by IP had: that row is folded into the client's
+    // ($1 the address; $2 the client: its MAC, or its row id), then deleted (DeleteAddressRowSql).
+    private const string FoldAddressSql = """
+        UPDATE pxe_client AS c SET
+            first_seen = least(c.first_seen, o.first_seen),
+            last_seen = greatest(c.last_seen, o.last_seen),
+            last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (c.last_boot_file IS NULL OR o.last_seen > c.last_seen) THEN o.last_boot_file ELSE c.last_boot_file END,
+            last_error = CASE WHEN o.last_error IS NOT NULL AND (c.last_error IS NULL OR o.last_seen > c.last_seen) THEN o.last_error ELSE c.last_error END,
+            architecture = coalesce(c.architecture, o.architecture),
+            boot_count = c.boot_count + o.boot_count
+        FROM pxe_client AS o
+        WHERE o.mac IS NULL AND o.duid IS NULL AND o.ip = $1 AND
+        """;
+
+    private const string DeleteAddressRowSql = "DELETE FROM pxe_client WHERE mac IS NULL AND duid IS NULL AND ip = $1";
+
     private readonly PostgresStore _store;
 
     /// <summary>The inventory of <paramref name="store"/> (not owned), recorded under its <see cref="PostgresStore.ServerName"/>.</summary>
@@ -67,11 +109,32 @@ public sealed class PostgresClientStore : IClientStore
 
         _store.Transact("record the clients", (c, tx) =>
         {
+            // A MAC's sightings (every DHCPv4 one) need nothing read back, so their statements go to the database as one
+            // batch, one round trip for the whole batch instead of one to three per sighting; a sighting without a MAC
+            // first finds its row, so what was batched before it runs first, in order.
+            using var batch = new NpgsqlBatch(c, tx);
             foreach (var sighting in sightings)
             {
-                RecordOne(c, tx, sighting);
+                var ip = Address(sighting.IPAddress);
+                string? mac = sighting.MacAddress?.ToString();
+                string? duid = Clean(sighting.Duid);
+                if ((mac is null && ip is null && duid is null) || sighting.TraceOnly)
+                {
+                    continue; // nothing identifies the client; a trace-only step is already in the events
+                }
+
+                if (mac is not null)
+                {
+                    AddMacSighting(batch, sighting, mac, duid, ip);
+                }
+                else
+                {
+                    Run(batch);
+                    RecordUnlinked(c, tx, sighting, duid, ip);
+                }
             }
 
+            Run(batch);
             return 0;
         });
     }
@@ -225,114 +288,103 @@ public sealed class PostgresClientStore : IClientStore
         // The database belongs to the storage that made this.
     }
 
-    private void RecordOne(NpgsqlConnection c, NpgsqlTransaction tx, ClientSighting sighting)
+    /// <summary>A MAC's sighting as statements of <paramref name="batch"/>: the DUID fold, the row's merge, the address row's fold.</summary>
+    private void AddMacSighting(NpgsqlBatch batch, ClientSighting sighting, string mac, string? duid, IPAddress? ip)
     {
-        var ip = Address(sighting.IPAddress);
-        string? mac = sighting.MacAddress?.ToString();
-        string? duid = Clean(sighting.Duid);
-        if ((mac is null && ip is null && duid is null) || sighting.TraceOnly)
+        if (duid is not null)
         {
-            return; // nothing identifies the client; a trace-only step is already in the events
-        }
-
-        if (mac is not null && duid is not null)
-        {
-            // The sighting links this MAC to a DUID a client known only by its DUID had. Before the sighting is written
-            // (so "newer" compares with what the MAC's row knew): the DUID row is folded into the MAC's, or becomes the
-            // MAC's row when the MAC is new. One statement; a no-op when there is no such row.
-            using var fold = new NpgsqlCommand("""
-                WITH o AS (DELETE FROM pxe_client WHERE mac IS NULL AND duid = $2 RETURNING *),
-                m AS (
-                    UPDATE pxe_client AS c SET
-                        first_seen = least(c.first_seen, o.first_seen),
-                        last_seen = greatest(c.last_seen, o.last_seen),
-                        ip = CASE WHEN o.ip IS NOT NULL AND (c.ip IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.ip ELSE c.ip END,
-                        architecture = CASE WHEN o.architecture IS NOT NULL AND (c.architecture IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.architecture ELSE c.architecture END,
-                        vendor_class = CASE WHEN o.vendor_class IS NOT NULL AND (c.vendor_class IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.vendor_class ELSE c.vendor_class END,
-                        uuid = CASE WHEN o.uuid IS NOT NULL AND (c.uuid IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.uuid ELSE c.uuid END,
-                        last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (c.last_boot_file IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_boot_file ELSE c.last_boot_file END,
-                        last_error = CASE WHEN o.last_error IS NOT NULL AND (c.last_error IS NULL OR c.last_seen IS NULL OR o.last_seen > c.last_seen) THEN o.last_error ELSE c.last_error END,
-                        server = CASE WHEN c.last_seen IS NULL OR o.last_seen > c.last_seen THEN o.server ELSE c.server END,
-                        duid = coalesce(c.duid, o.duid),
-                        boot_count = c.boot_count + o.boot_count
-                    FROM o
-                    WHERE c.mac = $1
-                    RETURNING c.id)
-                INSERT INTO pxe_client (mac, duid, ip, architecture, vendor_class, uuid, host_name, first_seen, last_seen, last_boot_file, boot_entry, boot_count, last_error, last_boot_xid, server)
-                SELECT $1, o.duid, o.ip, o.architecture, o.vendor_class, o.uuid, o.host_name, o.first_seen, o.last_seen, o.last_boot_file, o.boot_entry, o.boot_count, o.last_error, o.last_boot_xid, o.server
-                FROM o WHERE NOT EXISTS (SELECT 1 FROM m)
-                """, c, tx);
+            var fold = new NpgsqlBatchCommand(FoldDuidSql);
             fold.Parameters.Add(Text(mac));
             fold.Parameters.Add(Text(duid));
-            fold.ExecuteNonQuery();
+            batch.BatchCommands.Add(fold);
         }
 
-        long? id = null;
-        if (mac is null)
+        var merge = new NpgsqlBatchCommand($"{Insert} ON CONFLICT (mac) DO UPDATE SET {Merge}");
+        AddSightingParameters(merge.Parameters, sighting, mac, ip, duid);
+        batch.BatchCommands.Add(merge);
+        if (ip is not null)
         {
-            // A DUID's client (one with a MAC first), else the client holding the address (a MAC's, a DUID's, an IP-only row).
-            using var find = new NpgsqlCommand(
-                duid is not null
-                    ? "SELECT id FROM pxe_client WHERE duid = $1 ORDER BY (mac IS NULL), last_seen DESC NULLS LAST LIMIT 1"
-                    : "SELECT id FROM pxe_client WHERE ip = $1 ORDER BY (mac IS NULL), (duid IS NULL), last_seen DESC NULLS LAST LIMIT 1",
-                c,
-                tx);
+            var fold = new NpgsqlBatchCommand(FoldAddressSql + " c.mac = $2");
+            fold.Parameters.Add(Inet(ip));
+            fold.Parameters.Add(Text(mac));
+            batch.BatchCommands.Add(fold);
+            var delete = new NpgsqlBatchCommand(DeleteAddressRowSql);
+            delete.Parameters.Add(Inet(ip));
+            batch.BatchCommands.Add(delete);
+        }
+    }
+
+    /// <summary>Runs what <paramref name="batch"/> holds (one round trip) and empties it.</summary>
+    private static void Run(NpgsqlBatch batch)
+    {
+        if (batch.BatchCommands.Count > 0)
+        {
+            batch.ExecuteNonQuery();
+            batch.BatchCommands.Clear();
+        }
+    }
+
+    /// <summary>A sighting without a MAC (a DUID's, an address's): its row is found first, then merged.</summary>
+    private void RecordUnlinked(NpgsqlConnection c, NpgsqlTransaction tx, ClientSighting sighting, string? duid, IPAddress? ip)
+    {
+        long? id;
+        // A DUID's client (one with a MAC first), else the client holding the address (a MAC's, a DUID's, an IP-only row).
+        using (var find = new NpgsqlCommand(
+            duid is not null
+                ? "SELECT id FROM pxe_client WHERE duid = $1 ORDER BY (mac IS NULL), last_seen DESC NULLS LAST LIMIT 1"
+                : "SELECT id FROM pxe_client WHERE ip = $1 ORDER BY (mac IS NULL), (duid IS NULL), last_seen DESC NULLS LAST LIMIT 1",
+            c,
+            tx))
+        {
             find.Parameters.Add(duid is not null ? Text(duid) : Inet(ip));
             id = find.ExecuteScalar() as long?;
         }
 
-        string sql = mac is not null ? $"{Insert} ON CONFLICT (mac) DO UPDATE SET {Merge} RETURNING id"
-            : id is not null ? $"UPDATE pxe_client AS c SET {Merge} WHERE id = $14 RETURNING id"
+        string sql = id is not null ? $"UPDATE pxe_client AS c SET {Merge} WHERE id = $14 RETURNING id"
             : duid is not null ? $"{Insert} ON CONFLICT (duid) WHERE mac IS NULL DO UPDATE SET {Merge} RETURNING id"
             : $"{Insert} ON CONFLICT (ip) WHERE mac IS NULL AND duid IS NULL DO UPDATE SET {Merge} RETURNING id";
         using (var cmd = new NpgsqlCommand(sql, c, tx))
         {
-            var p = cmd.Parameters;
-            p.Add(Text(mac));
-            p.Add(Inet(ip));
-            p.Add(Text(Clean(sighting.Architecture)));
-            p.Add(Text(Clean(sighting.VendorClass)));
-            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)sighting.Uuid ?? DBNull.Value });
-            p.Add(Text(Clean(sighting.HostName)));
-            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = sighting.Time.ToUniversalTime() });
-            p.Add(Text(Clean(sighting.BootFile)));
-            p.Add(Text(Clean(sighting.Error)));
-            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = sighting.StartsBoot });
-            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = sighting.TransactionId is { } xid ? (long)xid : DBNull.Value });
-            p.Add(Text(_store.ServerName));
-            p.Add(Text(duid));
+            AddSightingParameters(cmd.Parameters, sighting, null, ip, duid);
             if (id is { } row)
             {
-                p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = row });
+                cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = row });
             }
 
             id = (long)cmd.ExecuteScalar()!;
         }
 
-        if ((mac is not null || duid is not null) && ip is not null)
+        if (duid is not null && ip is not null)
         {
-            // DHCP linked this MAC (or DUID) to an address a client known only by IP had: fold that row into the client's.
-            using (var fold = new NpgsqlCommand("""
-                UPDATE pxe_client AS c SET
-                    first_seen = least(c.first_seen, o.first_seen),
-                    last_seen = greatest(c.last_seen, o.last_seen),
-                    last_boot_file = CASE WHEN o.last_boot_file IS NOT NULL AND (c.last_boot_file IS NULL OR o.last_seen > c.last_seen) THEN o.last_boot_file ELSE c.last_boot_file END,
-                    last_error = CASE WHEN o.last_error IS NOT NULL AND (c.last_error IS NULL OR o.last_seen > c.last_seen) THEN o.last_error ELSE c.last_error END,
-                    architecture = coalesce(c.architecture, o.architecture),
-                    boot_count = c.boot_count + o.boot_count
-                FROM pxe_client AS o
-                WHERE o.mac IS NULL AND o.duid IS NULL AND o.ip = $1 AND c.id = $2
-                """, c, tx))
+            using (var fold = new NpgsqlCommand(FoldAddressSql + " c.id = $2", c, tx))
             {
                 fold.Parameters.Add(Inet(ip));
                 fold.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = id.Value });
                 fold.ExecuteNonQuery();
             }
 
-            using var delete = new NpgsqlCommand("DELETE FROM pxe_client WHERE mac IS NULL AND duid IS NULL AND ip = $1", c, tx);
+            using var delete = new NpgsqlCommand(DeleteAddressRowSql, c, tx);
             delete.Parameters.Add(Inet(ip));
             delete.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>$1 to $13 of <see cref="Insert"/> and <see cref="Merge"/>.</summary>
+    private void AddSightingParameters(NpgsqlParameterCollection p, ClientSighting sighting, string? mac, IPAddress? ip, string? duid)
+    {
+        p.Add(Text(mac));
+        p.Add(Inet(ip));
+        p.Add(Text(Clean(sighting.Architecture)));
+        p.Add(Text(Clean(sighting.VendorClass)));
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)sighting.Uuid ?? DBNull.Value });
+        p.Add(Text(Clean(sighting.HostName)));
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = sighting.Time.ToUniversalTime() });
+        p.Add(Text(Clean(sighting.BootFile)));
+        p.Add(Text(Clean(sighting.Error)));
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = sighting.StartsBoot });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = sighting.TransactionId is { } xid ? (long)xid : DBNull.Value });
+        p.Add(Text(_store.ServerName));
+        p.Add(Text(duid));
     }
 
     private static ClientRecord? FindRow(NpgsqlConnection c, NpgsqlTransaction tx, string mac)
