@@ -5,21 +5,14 @@ namespace PxePowerShell.Storage.Postgres;
 
 /// <summary>
 /// Combines the allocations that several threads (a DHCP server's workers) ask for at the same moment into one database
-/// round trip: while <see cref="MaxInFlight"/> round trips are in flight, the callers that come queue, and when one of
-/// those ends the first of them runs every queued allocation in one batch (one implicit transaction: all are written
-/// or none); also beside the ones in flight once the last has taken longer than <see cref="Patience"/>. A caller gets its lease only after the batch's commit, as alone. When a batch fails as a whole (an allocation
+/// round trip: the first caller runs its own allocation together with every one that arrived meanwhile, in one batch
+/// (one implicit transaction: all are written or none), the others wait for it and one of them leads the next
+/// batch (beside the one in flight when that takes longer than <see cref="Patience"/>). A caller gets its lease only after the batch's commit, as alone. When a batch fails as a whole (an allocation
 /// of it met a concurrent server's, the database went away) each of its callers allocates again alone, with the
 /// single allocation's retries and errors. Under a load of one client at a time nothing waits: a lone caller runs alone.
 /// </summary>
 internal sealed class AllocationCombiner
 {
-    /// <summary>
-    /// How many round trips (single allocations or batches) run at once before callers queue for the next batch: two, so
-    /// that one is written while the other's result travels back, and a caller that finds a round trip in flight does
-    /// not wait for it.
-    /// </summary>
-    internal const int MaxInFlight = 2;
-
     /// <summary>The default of <see cref="Patience"/>: 50 ms, some tens of batches' round trips.</summary>
     internal static readonly TimeSpan DefaultPatience = TimeSpan.FromMilliseconds(50);
 
@@ -52,12 +45,6 @@ internal sealed class AllocationCombiner
         }
     }
 
-    /// <summary>Batches that failed as a whole (their allocations then ran alone).</summary>
-    public long FailedBatches { get; private set; }
-
-    /// <summary>Why the last failed batch failed.</summary>
-    public Exception? LastFailure { get; private set; }
-
     /// <summary>Batches that held more than one allocation.</summary>
     public long Batches { get; private set; }
 
@@ -67,9 +54,9 @@ internal sealed class AllocationCombiner
         List<Request> batch;
         lock (_gate)
         {
-            if (_inFlight < MaxInFlight && _queue.Count == 0)
+            if (_inFlight == 0 && _queue.Count == 0)
             {
-                batch = []; // nobody waiting and room for one more round trip: the single allocation, no batch
+                batch = []; // nobody else: the single allocation, no batch
             }
             else
             {
@@ -87,11 +74,11 @@ internal sealed class AllocationCombiner
                         continue;
                     }
 
-                    // The next batch starts when one in flight ends, or when the last one started has taken longer than
-                    // Patience (it waits in the database, on a row lock of another server's transaction): a stuck
-                    // allocation holds up the callers of its own batch, never the ones after it.
+                    // The next batch starts when the one in flight ends, or when it has taken longer than Patience (it
+                    // waits in the database, on a row lock of another server's transaction): a stuck allocation holds up
+                    // the callers of its own batch, never the ones after it.
                     var waited = Stopwatch.GetElapsedTime(_lastStart);
-                    if (_inFlight < MaxInFlight || waited >= Patience)
+                    if (_inFlight == 0 || waited >= Patience)
                     {
                         break;
                     }
@@ -174,12 +161,6 @@ internal sealed class AllocationCombiner
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            lock (_gate)
-            {
-                FailedBatches++;
-                LastFailure = ex;
-            }
-
             foreach (var r in batch)
             {
                 r.Failed = true; // nothing of the batch was written: each allocates again alone

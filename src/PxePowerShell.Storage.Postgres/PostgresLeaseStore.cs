@@ -53,8 +53,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), IPAddress> _last = new(); // per range: the address given last
 
-    private readonly AllocationCombiner _offers;
-    private readonly AllocationCombiner _leases;
+    private readonly AllocationCombiner _combiner;
     private readonly bool _owned;
     private readonly object _feedGate = new();
     private readonly object _rangeGate = new();
@@ -65,10 +64,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         _store = store;
         _owned = owned;
         _family = family == LeaseFamily.IPv6 ? 6 : 4;
-        // Offers and leases to acknowledge are batched apart: an offer's commit does not wait for the disk, and a batch
-        // with a lease in it would (the durable one's), so an offer never waits for an acknowledgement's flush.
-        _offers = new AllocationCombiner(AllocateAll);
-        _leases = new AllocationCombiner(AllocateAll);
+        _combiner = new AllocationCombiner(AllocateAll);
     }
 
     /// <inheritdoc />
@@ -194,7 +190,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         IPAddress? last = _last.TryGetValue((range.StartRange, range.EndRange), out var given) ? given : null;
         var request = new AllocationCombiner.Request(p => Bind(p, range, subnet, client, hostName, requested, now, duration, state, last), state != AddressState.Offered);
         // Allocations that several workers ask for at once go to the database together (AllocationCombiner).
-        var lease = (request.Durable ? _leases : _offers).Allocate(request, () => _store.Statement("allocate an address", c => Allocate(c, null, request.Bind)));
+        var lease = _combiner.Allocate(request, () => _store.Statement("allocate an address", c => Allocate(c, null, request.Bind)));
         if (lease is not null)
         {
             _last[(range.StartRange, range.EndRange)] = lease.IPAddress; // where the next search for a free address starts
@@ -240,7 +236,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         {
             // pxe_allocate turns synchronous_commit off for the rest of the transaction when it offers; a batch holding a
             // lease to acknowledge puts it back to the configured value before the commit, which then waits for the disk.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', reset_val, true) FROM pg_settings WHERE name = 'synchronous_commit'"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO DEFAULT"));
         }
 
         var leases = new DhcpLease?[requests.Count];
@@ -277,9 +273,6 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         p.Add(Text(_store.ServerName));
         p.Add(Inet(last));
     }
-
-    /// <summary>The combining of concurrent offers, and of leases to acknowledge, into batches (for the tests).</summary>
-    internal (AllocationCombiner Offers, AllocationCombiner Leases) Combiners => (_offers, _leases);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, TimeSpan> Heartbeat(string server, IReadOnlyList<string> peers) => PostgresHeartbeats.Beat(_store, server, peers);

@@ -5,7 +5,7 @@ namespace PxePowerShell.Storage.Postgres.Tests;
 
 /// <summary>
 /// The combining of concurrent allocations (<see cref="AllocationCombiner"/>) on its own, with a batch function that
-/// records what it was given: a caller that finds fewer than two round trips in flight allocates alone, the callers that arrive while two are in flight go
+/// records what it was given: a lone caller allocates alone, the callers that arrive while an allocation is in flight go
 /// together in one batch, each gets its own lease, and a failed batch sends each caller back to allocate alone.
 /// </summary>
 public sealed class AllocationCombinerTests
@@ -23,24 +23,24 @@ public sealed class AllocationCombinerTests
 
             return requests.Select(r => (DhcpLease?)Lease(r)).ToArray();
         }, patience: TimeSpan.FromMinutes(5)); // (the callers wait for the lone one, however long the test holds it)
-        using var inFlight = new CountdownEvent(AllocationCombiner.MaxInFlight);
+        using var inFlight = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var lone = Enumerable.Range(1, AllocationCombiner.MaxInFlight).Select(n => Task.Run(() => combiner.Allocate(Request(n), () =>
+        var lone = Task.Run(() => combiner.Allocate(Request(1), () =>
         {
-            inFlight.Signal();
-            release.Wait(TimeSpan.FromSeconds(30)); // the lone callers' round trips, held open by the test
-            return Lease(n);
-        }))).ToArray();
+            inFlight.Set();
+            release.Wait(TimeSpan.FromSeconds(30)); // the lone caller's round trip, held open by the test
+            return Lease(1);
+        }));
         Assert.True(inFlight.Wait(TimeSpan.FromSeconds(30)));
 
-        var waiting = Enumerable.Range(11, 3).Select(n => Task.Run(() => combiner.Allocate(Request(n), () => throw new InvalidOperationException("ran alone")))).ToArray();
+        var waiting = Enumerable.Range(2, 3).Select(n => Task.Run(() => combiner.Allocate(Request(n), () => throw new InvalidOperationException("ran alone")))).ToArray();
         Assert.True(SpinWait.SpinUntil(() => combiner.Queued == 3, TimeSpan.FromSeconds(30)));
         release.Set();
 
-        Assert.Equal(["10.0.0.1", "10.0.0.2"], (await Task.WhenAll(lone)).Select(l => l!.IPAddress.ToString()).Order());
+        Assert.Equal(IPAddress.Parse("10.0.0.1"), (await lone)!.IPAddress);
         var leases = await Task.WhenAll(waiting);
-        Assert.Equal(["10.0.0.11", "10.0.0.12", "10.0.0.13"], leases.Select(l => l!.IPAddress.ToString()).Order());
-        Assert.Equal([3], batches); // the callers that found two round trips in flight ran alone, the three after them in one batch
+        Assert.Equal(["10.0.0.2", "10.0.0.3", "10.0.0.4"], leases.Select(l => l!.IPAddress.ToString()).Order());
+        Assert.Equal([3], batches); // the lone caller ran alone, the three waiting ones in one batch
         Assert.Equal(1, combiner.Batches);
     }
 
@@ -48,20 +48,20 @@ public sealed class AllocationCombinerTests
     public async Task A_failed_batch_sends_each_of_its_callers_to_allocate_alone()
     {
         var combiner = new AllocationCombiner(_ => throw new IOException("the database went away"), patience: TimeSpan.FromMinutes(5));
-        using var inFlight = new CountdownEvent(AllocationCombiner.MaxInFlight);
+        using var inFlight = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var lone = Enumerable.Range(1, AllocationCombiner.MaxInFlight).Select(n => Task.Run(() => combiner.Allocate(Request(n), () =>
+        var lone = Task.Run(() => combiner.Allocate(Request(1), () =>
         {
-            inFlight.Signal();
+            inFlight.Set();
             release.Wait(TimeSpan.FromSeconds(30));
-            return Lease(n);
-        }))).ToArray();
+            return Lease(1);
+        }));
         Assert.True(inFlight.Wait(TimeSpan.FromSeconds(30)));
         var waiting = Enumerable.Range(2, 2).Select(n => Task.Run(() => combiner.Allocate(Request(n), () => Lease(n + 10)))).ToArray();
         Assert.True(SpinWait.SpinUntil(() => combiner.Queued == 2, TimeSpan.FromSeconds(30)));
         release.Set();
 
-        Assert.All(await Task.WhenAll(lone), Assert.NotNull);
+        Assert.NotNull(await lone);
         var leases = await Task.WhenAll(waiting);
         Assert.Equal(["10.0.0.12", "10.0.0.13"], leases.Select(l => l!.IPAddress.ToString()).Order()); // their own, alone
         Assert.Equal(0, combiner.Batches);
@@ -71,21 +71,21 @@ public sealed class AllocationCombinerTests
     public async Task Callers_queued_behind_an_allocation_that_waits_in_the_database_go_on_without_it_after_the_patience()
     {
         var combiner = new AllocationCombiner(requests => requests.Select(r => (DhcpLease?)Lease(r)).ToArray(), patience: TimeSpan.FromMilliseconds(20));
-        using var inFlight = new CountdownEvent(AllocationCombiner.MaxInFlight);
+        using var inFlight = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var stuck = Enumerable.Range(1, AllocationCombiner.MaxInFlight).Select(n => Task.Run(() => combiner.Allocate(Request(n), () =>
+        var stuck = Task.Run(() => combiner.Allocate(Request(1), () =>
         {
-            inFlight.Signal();
+            inFlight.Set();
             release.Wait(TimeSpan.FromSeconds(60)); // waits on a row lock another server's transaction holds
-            return Lease(n);
-        }))).ToArray();
+            return Lease(1);
+        }));
         Assert.True(inFlight.Wait(TimeSpan.FromSeconds(30)));
 
-        var others = await Task.WhenAll(Enumerable.Range(11, 3).Select(n => Task.Run(() => combiner.Allocate(Request(n), () => Lease(n)))));
-        Assert.DoesNotContain(stuck, t => t.IsCompleted); // the others were answered while those still wait
-        Assert.Equal(["10.0.0.11", "10.0.0.12", "10.0.0.13"], others.Select(l => l!.IPAddress.ToString()).Order());
+        var others = await Task.WhenAll(Enumerable.Range(2, 3).Select(n => Task.Run(() => combiner.Allocate(Request(n), () => Lease(n)))));
+        Assert.False(stuck.IsCompleted); // the others were answered while it still waits
+        Assert.Equal(["10.0.0.2", "10.0.0.3", "10.0.0.4"], others.Select(l => l!.IPAddress.ToString()).Order());
         release.Set();
-        Assert.Equal(["10.0.0.1", "10.0.0.2"], (await Task.WhenAll(stuck)).Select(l => l!.IPAddress.ToString()).Order());
+        Assert.Equal(IPAddress.Parse("10.0.0.1"), (await stuck)!.IPAddress);
     }
 
     private static AllocationCombiner.Request Request(int n) => new(p => p.Add(new Npgsql.NpgsqlParameter { Value = n }), Durable: false);

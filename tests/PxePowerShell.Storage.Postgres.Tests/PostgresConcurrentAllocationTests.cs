@@ -66,39 +66,6 @@ public sealed class PostgresConcurrentAllocationTests(PostgresCluster cluster)
         Assert.Equal(0L, PostgresCluster.Scalar(db, "SELECT count(*) FROM (SELECT client_id FROM pxe_lease WHERE client_id IS NOT NULL GROUP BY client_id HAVING count(*) > 1) x"));
     }
 
-    /// <summary>
-    /// Eight threads allocating through one store at once (a server's workers, dedicated threads as theirs): their allocations go to the database in
-    /// batches (<see cref="AllocationCombiner"/>), none of which fails, and still no address goes to two clients.
-    /// </summary>
-    [Fact]
-    public void Allocations_asked_for_at_once_go_in_batches_and_never_give_one_address_twice()
-    {
-        string db = cluster.CreateDatabase();
-        using var store = PostgresStore.Open(db, "a");
-        var range = LeaseRange.Of(new DhcpServerOptions { StartRange = IPAddress.Parse("10.8.1.0"), EndRange = IPAddress.Parse("10.8.2.255"), SubnetMask = IPAddress.Parse("255.255.0.0") });
-        var offered = new ConcurrentDictionary<string, IPAddress>();
-        var workers = Enumerable.Range(0, 8).Select(w => new Thread(() =>
-        {
-            for (int n = w; n < 400; n += 8)
-            {
-                string mac = $"52-54-00-02-{n >> 8:x2}-{n & 0xff:x2}";
-                var lease = store.Leases.TryAllocate(range, mac, null, null, Now, Hour, n % 2 == 0 ? AddressState.Offered : AddressState.Active);
-                offered.TryAdd(mac, lease!.IPAddress);
-            }
-        })).ToList();
-        workers.ForEach(t => t.Start());
-        Assert.All(workers, t => Assert.True(t.Join(TimeSpan.FromSeconds(60))));
-
-        var (offers, leases) = store.Leases.Combiners;
-        Assert.Null(offers.LastFailure ?? leases.LastFailure);
-        Assert.Equal(0, offers.FailedBatches + leases.FailedBatches);
-        Assert.True(offers.Batches > 0 && leases.Batches > 0, $"offers went {offers.Batches} times together, leases {leases.Batches} times");
-        Assert.Equal(400, offered.Count);
-        Assert.Equal(400, offered.Values.Distinct().Count());
-        Assert.Equal(400L, PostgresCluster.Scalar(db, "SELECT count(DISTINCT client_id) FROM pxe_lease WHERE client_id IS NOT NULL"));
-        Assert.Equal(0L, PostgresCluster.Scalar(db, "SELECT count(*) FROM (SELECT client_id FROM pxe_lease WHERE client_id IS NOT NULL GROUP BY client_id HAVING count(*) > 1) x"));
-    }
-
     [Fact]
     public void Prepare_makes_the_range_s_rows_at_start_and_leaves_no_lease_behind()
     {
