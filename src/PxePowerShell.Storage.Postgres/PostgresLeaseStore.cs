@@ -53,7 +53,6 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), bool> _ranges = new();
     private readonly ConcurrentDictionary<(IPAddress, IPAddress), IPAddress> _last = new(); // per range: the address given last
 
-    private readonly AllocationCombiner _combiner;
     private readonly bool _owned;
     private readonly object _feedGate = new();
     private readonly object _rangeGate = new();
@@ -64,7 +63,6 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         _store = store;
         _owned = owned;
         _family = family == LeaseFamily.IPv6 ? 6 : 4;
-        _combiner = new AllocationCombiner(AllocateAll);
     }
 
     /// <inheritdoc />
@@ -187,10 +185,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         string client = _family == 4 && MacAddress.TryNormalizeHardwareAddress(clientId, out var normalized) ? normalized : clientId;
         EnsureRange(range);
         var subnet = Subnet(range);
-        IPAddress? last = _last.TryGetValue((range.StartRange, range.EndRange), out var given) ? given : null;
-        var request = new AllocationCombiner.Request(p => Bind(p, range, subnet, client, hostName, requested, now, duration, state, last), state != AddressState.Offered);
-        // Allocations that several workers ask for at once go to the database together (AllocationCombiner).
-        var lease = _combiner.Allocate(request, () => _store.Statement("allocate an address", c => Allocate(c, null, request.Bind)));
+        var lease = _store.Statement("allocate an address", c => Allocate(c, null, range, subnet, client, hostName, requested, now, duration, state));
         if (lease is not null)
         {
             _last[(range.StartRange, range.EndRange)] = lease.IPAddress; // where the next search for a free address starts
@@ -208,70 +203,28 @@ public sealed class PostgresLeaseStore : ILeaseStore, ILeaseAllocator, IReservat
         // A rehearsal: one offer to a client that does not exist, in a transaction rolled back. It compiles this process's
         // allocation path (Npgsql's parameters and reader for these types) and has PostgreSQL plan pxe_allocate on a pooled
         // connection, so that the first clients are not answered by cold code. Nothing of it stays in the database.
-        var subnet = Subnet(range);
         _store.RolledBack("prepare the allocation", (c, tx) =>
-            Allocate(c, tx, p => Bind(p, range, subnet, "pxe-prepare", null, null, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), AddressState.Offered, null)));
+            Allocate(c, tx, range, Subnet(range), "pxe-prepare", null, null, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), AddressState.Offered));
     }
 
-    private static DhcpLease? Allocate(NpgsqlConnection c, NpgsqlTransaction? tx, Action<NpgsqlParameterCollection> bind)
+    private DhcpLease? Allocate(NpgsqlConnection c, NpgsqlTransaction? tx, LeaseRange range, IPNetwork subnet, string client, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state)
     {
         using var cmd = new NpgsqlCommand(AllocateSql, c, tx);
-        bind(cmd.Parameters);
+        cmd.Parameters.Add(Inet(range.ScopeId));
+        cmd.Parameters.Add(new NpgsqlParameter<IPNetwork> { NpgsqlDbType = NpgsqlDbType.Cidr, TypedValue = subnet });
+        cmd.Parameters.Add(Inet(range.StartRange));
+        cmd.Parameters.Add(Inet(range.EndRange));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet, Value = range.Excluded as IPAddress[] ?? range.Excluded.ToArray() });
+        cmd.Parameters.Add(Text(client));
+        cmd.Parameters.Add(Text(hostName));
+        cmd.Parameters.Add(Inet(requested));
+        cmd.Parameters.Add(Text(state.ToString()));
+        cmd.Parameters.Add(Time(now));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = duration });
+        cmd.Parameters.Add(Text(_store.ServerName));
+        cmd.Parameters.Add(Inet(_last.TryGetValue((range.StartRange, range.EndRange), out var last) ? last : null));
         using var reader = cmd.ExecuteReader();
         return reader.Read() ? ReadLease(reader) : null;
-    }
-
-    /// <summary>The allocations of <paramref name="requests"/> in one round trip: one batch, one implicit transaction (all or none).</summary>
-    private DhcpLease?[] AllocateAll(IReadOnlyList<AllocationCombiner.Request> requests) => _store.Statement("allocate addresses", c =>
-    {
-        using var batch = new NpgsqlBatch(c);
-        foreach (var request in requests)
-        {
-            var command = new NpgsqlBatchCommand(AllocateSql);
-            request.Bind(command.Parameters);
-            batch.BatchCommands.Add(command);
-        }
-
-        if (requests.Any(r => r.Durable))
-        {
-            // pxe_allocate turns synchronous_commit off for the rest of the transaction when it offers; a batch holding a
-            // lease to acknowledge puts it back to the configured value before the commit, which then waits for the disk.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO DEFAULT"));
-        }
-
-        var leases = new DhcpLease?[requests.Count];
-        using (var reader = batch.ExecuteReader())
-        {
-            for (int i = 0; i < leases.Length; i++)
-            {
-                if (i > 0 && !reader.NextResult())
-                {
-                    throw new InvalidOperationException($"the batch of {leases.Length} allocations returned {i} results");
-                }
-
-                leases[i] = reader.Read() ? ReadLease(reader) : null;
-            }
-        }
-
-        // (the reader's end is the batch's commit: no lease of it is given before the database has it)
-        return leases;
-    });
-
-    private void Bind(NpgsqlParameterCollection p, LeaseRange range, IPNetwork subnet, string client, string? hostName, IPAddress? requested, DateTimeOffset now, TimeSpan duration, AddressState state, IPAddress? last)
-    {
-        p.Add(Inet(range.ScopeId));
-        p.Add(new NpgsqlParameter<IPNetwork> { NpgsqlDbType = NpgsqlDbType.Cidr, TypedValue = subnet });
-        p.Add(Inet(range.StartRange));
-        p.Add(Inet(range.EndRange));
-        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet, Value = range.Excluded as IPAddress[] ?? range.Excluded.ToArray() });
-        p.Add(Text(client));
-        p.Add(Text(hostName));
-        p.Add(Inet(requested));
-        p.Add(Text(state.ToString()));
-        p.Add(Time(now));
-        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = duration });
-        p.Add(Text(_store.ServerName));
-        p.Add(Inet(last));
     }
 
     /// <inheritdoc />
