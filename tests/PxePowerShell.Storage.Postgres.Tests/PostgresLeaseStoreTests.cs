@@ -8,6 +8,32 @@ public sealed class PostgresLeaseStoreTests(PostgresCluster cluster)
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 4, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The allocation runs prepared on a pooled connection after its second use (the store's Max Auto Prepare), unless
+    /// the setting names its own (0: a pooler that cannot keep prepared statements). One pooled connection, so the
+    /// check runs on the connection that allocated.
+    /// </summary>
+    [Theory]
+    [InlineData("", 1L)]
+    [InlineData(";Max Auto Prepare=0", 0L)]
+    public void The_allocation_runs_prepared_unless_the_setting_says_otherwise(string setting, long prepared)
+    {
+        string db = cluster.CreateDatabase();
+        using var store = PostgresStore.Open(db + ";Maximum Pool Size=1" + setting, "a");
+        var range = LeaseRange.Of(new DhcpServerOptions { StartRange = IPAddress.Parse("10.9.0.10"), EndRange = IPAddress.Parse("10.9.0.49"), SubnetMask = IPAddress.Parse("255.255.255.0") });
+        for (int n = 1; n <= 4; n++)
+        {
+            Assert.NotNull(store.Leases.TryAllocate(range, $"52-54-00-00-00-{n:x2}", null, null, Now, TimeSpan.FromHours(1), AddressState.Offered));
+        }
+
+        long count = store.Statement("count the prepared statements", c =>
+        {
+            using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%pxe_allocate(%'", c);
+            return (long)cmd.ExecuteScalar()!;
+        });
+        Assert.Equal(prepared, count);
+    }
+
     [Fact]
     public void Leases_and_reservations_written_by_one_server_are_read_by_another()
     {
