@@ -114,6 +114,33 @@ public sealed class PostgresFleetTests(PostgresCluster cluster) : IDisposable
         Assert.Empty(inventory.Query(ClientQuery.All));
     }
 
+    /// <summary>
+    /// One batch of sightings in the order they came: the MAC sightings go to the database together, and a sighting
+    /// without a MAC (from an address) after them finds the row they made, as it would have one by one: it is the same boot
+    /// (its transaction id), where an address-only row of its own would have counted a second boot when folded.
+    /// </summary>
+    [Fact]
+    public void A_batch_of_sightings_is_written_in_its_order_the_MAC_sightings_together()
+    {
+        string db = cluster.CreateDatabase();
+        using var store = PostgresStore.Open(db, "node-a");
+        using var inventory = new PostgresClientStore(store);
+        var t0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var mac = MacAddress.Parse("52:54:00:00:00:30");
+        inventory.Record(
+        [
+            new ClientSighting { Time = t0, IPAddress = IPAddress.Parse("10.9.0.30"), BootFile = "undionly.kpxe" }, // TFTP before DHCP linked it
+            new ClientSighting { Time = t0.AddSeconds(1), MacAddress = mac, StartsBoot = true, TransactionId = 9 }, // DISCOVER
+            new ClientSighting { Time = t0.AddSeconds(2), MacAddress = mac, IPAddress = IPAddress.Parse("10.9.0.30"), Architecture = "Bios" }, // ACK: folds the address row
+            new ClientSighting { Time = t0.AddSeconds(3), IPAddress = IPAddress.Parse("10.9.0.30"), BootFile = "pxelinux.0", StartsBoot = true, TransactionId = 9 }, // after: the MAC's row, the same boot
+            new ClientSighting { Time = t0.AddSeconds(4), MacAddress = MacAddress.Parse("52:54:00:00:00:31"), StartsBoot = true, TransactionId = 10 },
+        ]);
+
+        var clients = inventory.Query(ClientQuery.All);
+        Assert.Equal(["52-54-00-00-00-30", "52-54-00-00-00-31"], clients.Select(c => c.MacAddress));
+        Assert.Equal(("10.9.0.30", "pxelinux.0", 1, "Bios", t0), (clients[0].IPAddress?.ToString(), clients[0].LastBootFile, clients[0].BootCount, clients[0].Architecture, clients[0].FirstSeen));
+    }
+
     [Fact]
     public async Task While_the_database_is_down_events_are_counted_drops_never_a_servers_exception_and_are_written_again_when_it_returns()
     {
