@@ -240,9 +240,9 @@ internal sealed class DhcpListener : IDisposable
     /// <summary>
     /// Sends a reply once <paramref name="commit"/> completes (the group commit covering its lease), without holding up
     /// the receive loop; a failed commit drops the reply (counted as a send error) and the client retries. The replies
-    /// wait in one queue in the order they were decided, and one continuation per commit (not one per reply) sends every
-    /// reply whose commit is done: under load a commit covers dozens of ACKs, and a thread-pool item for each cost more
-    /// CPU (the pool's workers spinning for the next item) than the sends themselves.
+    /// wait in one queue in the order they were decided. With <see cref="CommitNotices"/> the store's commit notice
+    /// sends them (<see cref="SendCommitted"/>, on its flusher); otherwise one continuation per commit (not one per
+    /// reply) does. A reply whose commit completed before it was queued is sent here.
     /// </summary>
     public void SendAfter(Task commit, ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
     {
@@ -254,7 +254,7 @@ internal sealed class DhcpListener : IDisposable
         {
             _held.Enqueue(new HeldReply(commit, copy, datagram.Length, routed, counters));
             // One continuation per commit; also when it completed already (its own continuation may have run before this reply was queued).
-            register = !ReferenceEquals(commit, _lastCommit) || commit.IsCompleted;
+            register = !CommitNotices && (!ReferenceEquals(commit, _lastCommit) || commit.IsCompleted);
             _lastCommit = commit;
         }
 
@@ -262,7 +262,18 @@ internal sealed class DhcpListener : IDisposable
         {
             commit.ContinueWith(static (_, state) => ((DhcpListener)state!).SendCommitted(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+        else if (CommitNotices && commit.IsCompleted)
+        {
+            // The commit's notice may have come before this reply was queued: a commit completes before its notice.
+            SendCommitted();
+        }
     }
+
+    /// <summary>
+    /// When true, the store announces each commit and the server calls <see cref="SendCommitted"/> then; no
+    /// continuation is registered per commit.
+    /// </summary>
+    public bool CommitNotices { get; set; }
 
     /// <summary>Replies held for a commit, oldest first (their commits complete in the same order).</summary>
     internal int HeldReplies
@@ -280,7 +291,7 @@ internal sealed class DhcpListener : IDisposable
     /// Sends every held reply whose commit is done, oldest first. On Linux they go out together, <see cref="BatchSize"/>
     /// to a sendmmsg(2): the ACKs one fsync released are one system call, not one each.
     /// </summary>
-    private void SendCommitted()
+    public void SendCommitted()
     {
         UdpDatagramBatch? batch = OperatingSystem.IsLinux() ? Interlocked.Exchange(ref _spare, null) ?? new UdpDatagramBatch(BatchSize, DhcpMessage.MaxMessageSize) : null;
         DhcpCounters? queuedFor = null;

@@ -46,6 +46,24 @@ internal sealed class DhcpListenerGroup
         }
     }
 
+    /// <summary>Held replies are sent on the store's commit notices (<see cref="SendCommitted"/>), not by a continuation per commit.</summary>
+    public void SendOnCommitNotices()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.CommitNotices = true;
+        }
+    }
+
+    /// <summary>A commit completed: every listener sends the replies it released (<see cref="DhcpListener.SendCommitted"/>).</summary>
+    public void SendCommitted()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.SendCommitted();
+        }
+    }
+
     /// <summary>Closes every listener (also those opened before a failed start) and waits for the loops to end.</summary>
     public async Task StopAsync()
     {

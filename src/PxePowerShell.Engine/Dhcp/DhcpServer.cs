@@ -169,6 +169,13 @@ public sealed class DhcpServer : PxeServiceBase
             _work = new DhcpWorkQueue(Name, AllocationWorkers, AllocationQueueDepth, ex => Fault(new InvalidOperationException($"a DHCP worker failed: {ex.Message}", ex)));
         }
 
+        if (_commits is not null)
+        {
+            // The ACKs a commit released leave from the store's flusher as it announces the commit: no thread-pool hop per commit.
+            _listeners.SendOnCommitNotices();
+            _commits.Committed += _listeners.SendCommitted;
+        }
+
         _listeners.Start(Handle, _counters, Lifetime);
 
         return Task.CompletedTask;
@@ -178,6 +185,11 @@ public sealed class DhcpServer : PxeServiceBase
     protected override async Task OnStopAsync()
     {
         await _listeners.StopAsync().ConfigureAwait(false);
+        if (_commits is not null)
+        {
+            _commits.Committed -= _listeners.SendCommitted;
+        }
+
         if (_work is not null)
         {
             await _work.StopAsync().ConfigureAwait(false); // before the store closes: a worker finishes its transaction

@@ -15,4 +15,11 @@ public interface IGroupCommitLeaseStore : ILeaseStore
     /// <see cref="PxeStorageException"/> when the flush covering them failed.
     /// </summary>
     Task WhenCommitted();
+
+    /// <summary>
+    /// Raised after each commit has completed the <see cref="WhenCommitted"/> tasks it covered (successfully or not),
+    /// on the thread that ran it: handlers must be quick and must never wait for a commit. The DHCP server sends the
+    /// replies a commit released from here.
+    /// </summary>
+    event Action? Committed;
 }

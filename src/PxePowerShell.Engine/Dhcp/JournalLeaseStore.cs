@@ -96,6 +96,13 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
     /// <inheritdoc />
     public Task WhenCommitted() => _commits.WhenCommitted(_commits.WrittenCount);
 
+    /// <inheritdoc />
+    public event Action? Committed
+    {
+        add => _commits.Committed += value;
+        remove => _commits.Committed -= value;
+    }
+
     /// <summary>Reads a journal without opening it for writing (for listing leases of a stopped server).</summary>
     /// <exception cref="PxeStorageException">The journal cannot be read.</exception>
     public static LeaseStoreContents Read(string directory)
@@ -134,7 +141,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
             sequence = Written();
         }
 
-        Committed(sequence);
+        WaitUnlessDeferred(sequence);
     }
 
     /// <inheritdoc />
@@ -149,7 +156,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
             sequence = Written();
         }
 
-        Committed(sequence);
+        WaitUnlessDeferred(sequence);
     }
 
     /// <inheritdoc />
@@ -164,7 +171,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
             sequence = Written();
         }
 
-        Committed(sequence);
+        WaitUnlessDeferred(sequence);
     }
 
     /// <inheritdoc />
@@ -179,7 +186,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
             sequence = Written();
         }
 
-        Committed(sequence);
+        WaitUnlessDeferred(sequence);
     }
 
     /// <inheritdoc />
@@ -233,7 +240,7 @@ public sealed class JournalLeaseStore : IGroupCommitLeaseStore
     }
 
     /// <summary>Waits for the record's fsync unless the caller defers it (<see cref="DeferCommit"/>).</summary>
-    private void Committed(long sequence)
+    private void WaitUnlessDeferred(long sequence)
     {
         if (!DeferCommit)
         {

@@ -175,6 +175,8 @@ public sealed class DhcpGroupCommitReplyTests : IAsyncLifetime
 
         public bool DeferCommit { get; set; }
 
+        public event Action? Committed;
+
         public string Location => "memory (held commits)";
 
         public ILeaseStore Open() => this;
@@ -260,6 +262,8 @@ public sealed class DhcpGroupCommitReplyTests : IAsyncLifetime
             {
                 pending.TrySetException(error);
             }
+
+            Committed?.Invoke(); // as the journal's flusher: the server sends what the commit released from here
         }
     }
 }

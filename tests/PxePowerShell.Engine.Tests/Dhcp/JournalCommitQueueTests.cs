@@ -76,6 +76,46 @@ public sealed class JournalCommitQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task The_commit_notice_comes_on_the_flusher_after_its_waiters_are_released_and_before_the_next_flush()
+    {
+        using var noticed = new SemaphoreSlim(0); // disposed after the queue, whose closing notice releases it once more
+        using var queue = new JournalCommitQueue(Flush, "test");
+        var notices = new List<(bool Pool, bool FirstDone, int FlushesStarted)>();
+        long first = Append(queue);
+        var firstDone = queue.WhenCommitted(first);
+        queue.Committed += () =>
+        {
+            lock (notices)
+            {
+                notices.Add((Thread.CurrentThread.IsThreadPoolThread, firstDone.IsCompletedSuccessfully, _flushStarted.CurrentCount));
+                if (notices.Count == 1)
+                {
+                    Append(queue); // as a DHCP server writing the next lease meanwhile: its flush comes after the notice
+                }
+            }
+
+            noticed.Release();
+        };
+        Assert.True(await _flushStarted.WaitAsync(Timeout));
+        _allowFlush.Release();
+        Assert.True(await noticed.WaitAsync(Timeout), "no notice after the first flush");
+
+        lock (notices)
+        {
+            var (pool, done, started) = notices[0];
+            Assert.False(pool, "the notice came from a thread-pool thread");
+            Assert.True(done, "the notice came before the waiters of its flush were released");
+            Assert.Equal(0, started); // the next flush had not started
+        }
+
+        Assert.True(await _flushStarted.WaitAsync(Timeout), "the record written during the notice was never flushed");
+        _allowFlush.Release(2); // the second flush, and the one Dispose runs if anything were left
+        await queue.WhenCommitted(first + 1).WaitAsync(Timeout);
+        Assert.True(await noticed.WaitAsync(Timeout), "no notice after the second flush");
+        Assert.Equal(0, noticed.CurrentCount); // one notice per flush
+    }
+
+    [Fact]
     public async Task Dispose_flushes_what_is_pending_before_it_returns()
     {
         var queue = new JournalCommitQueue(Flush, "test");
