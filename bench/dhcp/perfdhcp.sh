@@ -16,11 +16,15 @@
 #        DATA=/var/tmp: where the lease databases and the PostgreSQL cluster go; must be a disk;
 #        PROFILE=1: pg_stat_statements in the cluster, each -pg step's statements (calls, mean and total ms, rows)
 #        printed to stderr after it, with the WAL flushes, commits and the server's CPU time;
+#        DOTNET_DEFAULTS=1: our server with .NET's default runtime settings rather than those its service units ship;
+#        STATS=1: our server's own counters after each step (received, offers, acks, ignored, send errors), to stderr;
 #        THREADS=1: each step's CPU time per server thread (by thread name) printed to stderr after it;
 #        WARM=SECONDS: before each measured step, a perfdhcp pass of WARM seconds at the same rate with other clients
 #        (base MAC 02:00:00:00:00:00), so the step measures a server that has served a storm already — the steady
 #        state, after .NET's tiered JIT has compiled the hot path — rather than one started a moment before)
-# The cpu(s) column is the server process's CPU time (user + system) from the first DISCOVER to the last reply.
+# The cpu(s) column is the server process's CPU time (user + system) from the first DISCOVER to the last reply;
+# srv-drops and cli-drops the UDP datagrams the kernel dropped in that time for a full receive queue, in the server's
+# namespace (requests the server did not read in time) and in perfdhcp's (replies perfdhcp did not read in time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATES=${*:-"500 1000 2000 4000 8000"}
@@ -66,8 +70,13 @@ veth_pair "$SRV" "$CLI" "$VS" "$VC" 10.203.0.1/16 10.203.0.2/16
 
 wait_socket() { for _ in $(seq 200); do ip netns exec "$SRV" ss -lun | grep -q ':67 ' && return; sleep 0.05; done; echo "$1 did not start" >&2; exit 1; }
 
+# Our server runs with the .NET runtime settings the service units and the image ship (docs/deployment.md, "Runtime
+# settings for a service"); DOTNET_DEFAULTS=1 measures it with the runtime's defaults instead (as in an interactive pwsh).
+RUNTIME_SETTINGS=(DOTNET_TieredCompilation=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
+[[ -z ${DOTNET_DEFAULTS:-} ]] || RUNTIME_SETTINGS=()
+
 start_pxepowershell() { # dir [store]
-  coproc SERVER { exec ip netns exec "$SRV" dotnet "$BIN/host/PxePowerShell.DhcpTestHost.dll" "$VS" 67 68 10.203.1.0 10.203.255.254 255.255.0.0 "$@"; }
+  coproc SERVER { exec ip netns exec "$SRV" env "${RUNTIME_SETTINGS[@]}" dotnet "$BIN/host/PxePowerShell.DhcpTestHost.dll" "$VS" 67 68 10.203.1.0 10.203.255.254 255.255.0.0 "$@" 2>"$1/server.err"; }
   SERVER_PID=$SERVER_PID
   read -r line <&"${SERVER[0]}"; [[ $line == READY* ]] || { echo "server did not start: $line" >&2; exit 1; }
 }
@@ -117,7 +126,13 @@ thread_delta() { # before after: ticks per thread name between two thread_ticks,
   awk 'FNR == NR { b[$1] += $2; next } { a[$1] += $2 } END { for (k in a) if (a[k] - b[k]) print a[k] - b[k], k }' "$1" "$2" | sort -rn | head -12
 }
 
-stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; unset SERVER_PID; }
+# UDP datagrams the kernel dropped on the sockets of a namespace (full receive queues): the server's, or perfdhcp's.
+udp_drops() { ip netns exec "$1" awk 'NR > 1 { d += $NF } END { print d + 0 }' /proc/net/udp; } # namespace
+
+stop_server() { # dir: with STATS=1, ours prints its counters (received, offers, acks, ignored ...) as it stops
+  kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; unset SERVER_PID
+  [[ -z ${STATS:-} || ! -f $1/server.err ]] || grep '^STATS' "$1/server.err" >&2 || true
+}
 
 # perfdhcp -x t prints the timers of every successful exchange; summarise its report (offers and acks: the replies that
 # came within perfdhcp's drop time, 1 s by default; a later one counts as a drop) and the delays.
@@ -141,7 +156,7 @@ profile() { # server rate: the step's statements by total time, and the WAL's fl
 }
 
 echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate${WARM:+ after a ${WARM}s warm-up pass of other clients}; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
-printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s %7s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms" "cpu(s)"
+printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s %7s %9s %9s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms" "cpu(s)" "srv-drops" "cli-drops"
 # Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
 for rate in $RATES; do
   for server in $SERVERS; do
@@ -149,13 +164,14 @@ for rate in $RATES; do
     "start_$server" "$dir"
     profiling=; [[ -z ${PROFILE:-} || $server != *-pg ]] || { profiling=1; cpu_start=$(ps -o times= -p "$SERVER_PID" || echo "?"); psql_pg "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null; }
     [[ -z ${WARM:-} ]] || ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$WARM" -W 2000000 -b mac=02:00:00:00:00:00 >"$dir/warm.out" 2>&1 || true
-    ticks=$(cpu_ticks "$SERVER_PID"); [[ -z ${THREADS:-} ]] || thread_ticks "$SERVER_PID" >"$dir/threads.before"
+    ticks=$(cpu_ticks "$SERVER_PID"); sdrops=$(udp_drops "$SRV"); cdrops=$(udp_drops "$CLI"); [[ -z ${THREADS:-} ]] || thread_ticks "$SERVER_PID" >"$dir/threads.before"
     ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
     [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2
-    printf "%s %7.2f\n" "$(summary "$server" "$rate" "$dir/perfdhcp.out")" "$(( $(cpu_ticks "$SERVER_PID") - ticks ))e-2"
+    printf "%s %7.2f %9d %9d\n" "$(summary "$server" "$rate" "$dir/perfdhcp.out")" "$(( $(cpu_ticks "$SERVER_PID") - ticks ))e-2" \
+      "$(( $(udp_drops "$SRV") - sdrops ))" "$(( $(udp_drops "$CLI") - cdrops ))"
     [[ -z ${THREADS:-} ]] || { thread_ticks "$SERVER_PID" >"$dir/threads.after"; echo "## $server $rate: CPU ticks per thread name during the step"; thread_delta "$dir/threads.before" "$dir/threads.after"; } >&2
     [[ -z $profiling ]] || profile "$server" "$rate" >&2
-    stop_server
+    stop_server "$dir"
   done
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -69,6 +69,9 @@ if (host.OpenClientsOrWarn() is { } warning)
 
 await using var server = new DhcpServer("dhcp-host", options, host.Events);
 await server.StartAsync();
+// SIGTERM (the benchmark's stop): the server's counters to stderr, then the default exit.
+using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ =>
+    Console.Error.WriteLine("STATS " + System.Text.Json.JsonSerializer.Serialize(server.Statistics)));
 Console.WriteLine($"READY {server.EndPoints[0].Port}");
 Console.Out.Flush();
 await server.Completion;

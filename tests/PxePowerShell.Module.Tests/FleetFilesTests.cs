@@ -121,6 +121,27 @@ public sealed class FleetFilesTests(ModuleHost host) : IClassFixture<ModuleHost>
     }
 
     [Fact]
+    public void The_unit_the_image_and_the_benchmark_run_the_server_with_the_runtime_settings_deployment_md_names()
+    {
+        // docs/deployment.md lists the settings; the systemd unit, the image (hence the compose nodes) and the DHCP benchmark
+        // (which measures what is shipped) set exactly those.
+        string deployment = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "docs", "deployment.md"));
+        string[] settings = ["DOTNET_TieredCompilation=0", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"];
+        string unit = File.ReadAllText(Path.Combine(Fleet, "systemd", "pxepowershell@.service"));
+        string image = File.ReadAllText(Path.Combine(Fleet, "Dockerfile"));
+        string bench = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "bench", "dhcp", "perfdhcp.sh"));
+        foreach (string setting in settings)
+        {
+            Assert.Contains(setting, deployment, StringComparison.Ordinal);
+            Assert.Contains("Environment=" + setting + "\n", unit, StringComparison.Ordinal);
+            Assert.Matches(@"(?m)^ENV .*\b" + System.Text.RegularExpressions.Regex.Escape(setting) + @"\b", image);
+            Assert.Contains(setting, bench, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(settings.Length, System.Text.RegularExpressions.Regex.Matches(unit, @"(?m)^Environment=DOTNET_").Count);
+    }
+
+    [Fact]
     public void The_prometheus_scrape_configuration_passes_promtool()
     {
         var (exit, output, error) = ExternalProcess.Run("promtool", $"check config {Path.Combine(Fleet, "prometheus.yml")}");
