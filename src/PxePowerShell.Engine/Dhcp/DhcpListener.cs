@@ -19,7 +19,6 @@ internal sealed class DhcpListener : IDisposable
     public delegate int Handler(DhcpListener listener, ReadOnlySpan<byte> datagram, IPEndPoint source, Span<byte> reply, out IPEndPoint? destination);
 
     private readonly Queue<HeldReply> _held = new();
-    private Task? _lastCommit;
     private UdpDatagramBatch? _spare;
     private bool _disposed;
 
@@ -240,40 +239,25 @@ internal sealed class DhcpListener : IDisposable
     /// <summary>
     /// Sends a reply once <paramref name="commit"/> completes (the group commit covering its lease), without holding up
     /// the receive loop; a failed commit drops the reply (counted as a send error) and the client retries. The replies
-    /// wait in one queue in the order they were decided. With <see cref="CommitNotices"/> the store's commit notice
-    /// sends them (<see cref="SendCommitted"/>, on its flusher); otherwise one continuation per commit (not one per
-    /// reply) does. A reply whose commit completed before it was queued is sent here.
+    /// wait in one queue in the order they were decided; the store's commit notice sends every reply whose commit is done
+    /// (<see cref="SendCommitted"/>, on its flusher, see <see cref="IGroupCommitLeaseStore.Committed"/>). A reply whose
+    /// commit completed before it was queued (its notice may have come already) is sent here.
     /// </summary>
     public void SendAfter(Task commit, ReadOnlySpan<byte> datagram, IPEndPoint destination, IPEndPoint source, DhcpCounters counters)
     {
         byte[] copy = ArrayPool<byte>.Shared.Rent(datagram.Length); // returned once sent or dropped
         datagram.CopyTo(copy);
         var routed = Routed(destination, source);
-        bool register;
         lock (_held)
         {
             _held.Enqueue(new HeldReply(commit, copy, datagram.Length, routed, counters));
-            // One continuation per commit; also when it completed already (its own continuation may have run before this reply was queued).
-            register = !CommitNotices && (!ReferenceEquals(commit, _lastCommit) || commit.IsCompleted);
-            _lastCommit = commit;
         }
 
-        if (register)
+        if (commit.IsCompleted)
         {
-            commit.ContinueWith(static (_, state) => ((DhcpListener)state!).SendCommitted(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        else if (CommitNotices && commit.IsCompleted)
-        {
-            // The commit's notice may have come before this reply was queued: a commit completes before its notice.
-            SendCommitted();
+            SendCommitted(); // a commit completes before its notice: the notice may have run before this reply was queued
         }
     }
-
-    /// <summary>
-    /// When true, the store announces each commit and the server calls <see cref="SendCommitted"/> then; no
-    /// continuation is registered per commit.
-    /// </summary>
-    public bool CommitNotices { get; set; }
 
     /// <summary>Replies held for a commit, oldest first (their commits complete in the same order).</summary>
     internal int HeldReplies

@@ -46,15 +46,6 @@ internal sealed class DhcpListenerGroup
         }
     }
 
-    /// <summary>Held replies are sent on the store's commit notices (<see cref="SendCommitted"/>), not by a continuation per commit.</summary>
-    public void SendOnCommitNotices()
-    {
-        foreach (var listener in _listeners)
-        {
-            listener.CommitNotices = true;
-        }
-    }
-
     /// <summary>A commit completed: every listener sends the replies it released (<see cref="DhcpListener.SendCommitted"/>).</summary>
     public void SendCommitted()
     {

@@ -172,7 +172,6 @@ public sealed class DhcpServer : PxeServiceBase
         if (_commits is not null)
         {
             // The ACKs a commit released leave from the store's flusher as it announces the commit: no thread-pool hop per commit.
-            _listeners.SendOnCommitNotices();
             _commits.Committed += _listeners.SendCommitted;
         }
 
