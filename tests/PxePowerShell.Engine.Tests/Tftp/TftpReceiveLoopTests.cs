@@ -237,8 +237,9 @@ public sealed class TftpReceiveLoopTests
 
             foreach (var client in clients)
             {
-                var (first, _) = await client.ReceiveAsync();
-                Assert.True(TftpPacket.TryParseData(first, out ushort block, out _));
+                var (first, from) = await client.ReceiveAsync();
+                // Named in full when it fails (CI once saw something other than DATA here, 2 Dec 2026): what came, from where.
+                Assert.True(TftpPacket.TryParseData(first, out ushort block, out _), $"the first datagram from {from} is not DATA 1: {first.Length} bytes, {Convert.ToHexString(first.AsSpan(0, Math.Min(first.Length, 64)))}");
                 Assert.Equal(1, block);
             }
 
