@@ -410,6 +410,7 @@ internal sealed class DhcpLeaseResponder
         }
 
         reply.Options.SetString(DhcpOptionCode.Message, reason);
+        EchoClientIdentifier(request, reply);
         return new DhcpResponse(reply, PxeEventKind.DhcpNak, pxe, reason);
     }
 
@@ -423,6 +424,7 @@ internal sealed class DhcpLeaseResponder
         }
 
         var o = reply.Options;
+        EchoClientIdentifier(request, reply);
         uint lease = (uint)(yiaddr is null ? _options.LeaseDuration : _pool.LeaseDurationOf(IPv4.ToUInt32(yiaddr))).TotalSeconds;
         o.SetUInt32(DhcpOptionCode.LeaseTime, lease);
         if (lease != uint.MaxValue)
@@ -467,6 +469,12 @@ internal sealed class DhcpLeaseResponder
 
         return reply;
     }
+
+    /// <summary>
+    /// RFC 6842: a client identifier (option 61) the client sent comes back unaltered in every reply (OFFER, ACK, NAK),
+    /// so that a client can tell its replies apart (as Kea's default echo-client-id).
+    /// </summary>
+    private static void EchoClientIdentifier(DhcpMessage request, DhcpMessage reply) => ProxyDhcpResponder.Echo(request, reply, DhcpOptionCode.ClientIdentifier);
 
     /// <summary>The addresses with 0.0.0.0 ("this server", as in dnsmasq's dhcp-option) replaced by the serving interface's address.</summary>
     private static IPAddress[] ThisServer(IReadOnlyList<IPAddress> addresses, IPAddress server)

@@ -209,11 +209,14 @@ internal sealed class ProxyDhcpResponder
         return reply;
     }
 
-    internal static void EchoUuid(DhcpMessage request, DhcpMessage reply)
+    internal static void EchoUuid(DhcpMessage request, DhcpMessage reply) => Echo(request, reply, DhcpOptionCode.ClientMachineIdentifier);
+
+    /// <summary>Copies an option the request carried, unaltered, into the reply.</summary>
+    internal static void Echo(DhcpMessage request, DhcpMessage reply, DhcpOptionCode code)
     {
-        if (request.Options.TryGet(DhcpOptionCode.ClientMachineIdentifier, out var uuid))
+        if (request.Options.TryGet(code, out var value))
         {
-            reply.Options.Set(DhcpOptionCode.ClientMachineIdentifier, uuid.Span);
+            reply.Options.Set(code, value.Span);
         }
     }
 

@@ -38,11 +38,35 @@ public sealed class DhcpClientIdentifierTests : IAsyncLifetime
         await _client.SendAsync(id is null ? discover : WithId(discover, id), port);
         var offer = await _client.ReceiveAsync();
         Assert.Equal(DhcpMessageType.Offer, offer.MessageType);
+        AssertEchoed(offer, id);
         var request = TestPackets.Request(DhcpMessageType.Request, mac, xid).With(DhcpOptionCode.ServerIdentifier, IPAddress.Loopback).With(DhcpOptionCode.RequestedAddress, offer.YourAddress);
         await _client.SendAsync(id is null ? request : WithId(request, id), port);
         var ack = await _client.ReceiveAsync();
         Assert.Equal(DhcpMessageType.Ack, ack.MessageType);
+        AssertEchoed(ack, id);
         return ack.YourAddress;
+    }
+
+    /// <summary>RFC 6842: the reply carries the client identifier the client sent, unaltered, and none when it sent none.</summary>
+    private static void AssertEchoed(DhcpMessage reply, byte[]? id)
+    {
+        bool present = reply.Options.TryGet(DhcpOptionCode.ClientIdentifier, out var echoed);
+        Assert.True(present == id is not null, $"{reply.MessageType}: option 61 {(present ? "present" : "absent")}, the request {(id is null ? "had none" : "had one")}");
+        if (id is not null)
+        {
+            Assert.Equal(id, echoed.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_nak_echoes_the_client_identifier()
+    {
+        byte[] id = [0xff, 0, 0, 0, 2, 0, 4, 0x11, 0x22];
+        var request = TestPackets.Request(DhcpMessageType.Request, TestPackets.Mac(0x64), 6).With(DhcpOptionCode.RequestedAddress, IPAddress.Parse("10.9.9.9"));
+        await _client.SendAsync(WithId(request, id), _server.EndPoints[0].Port);
+        var nak = await _client.ReceiveAsync();
+        Assert.Equal(DhcpMessageType.Nak, nak.MessageType);
+        AssertEchoed(nak, id);
     }
 
     [Fact]
