@@ -9,8 +9,8 @@
 # DATA on disk, fsync and synchronous_commit at their defaults, a Unix socket in its directory only, no TCP port).
 # The servers of one rate run back to back, so a change in the machine's load hits them alike.
 # Needs root, iproute2, dnsmasq, kea-dhcp4-server, kea-admin (perfdhcp, and db-init for kea-pg), postgresql (15)
-# and the .NET SDK:
-#   apt-get install -y dnsmasq kea-dhcp4-server kea-admin postgresql
+# time (/usr/bin/time, perfdhcp's CPU) and the .NET SDK:
+#   apt-get install -y dnsmasq kea-dhcp4-server kea-admin postgresql time
 # Usage: sudo bench/dhcp/perfdhcp.sh [RATES...]
 #        (env: CLIENTS=20000 PERIOD=5 SERVERS="pxepowershell dnsmasq kea pxepowershell-pg kea-pg"
 #        DATA=/var/tmp: where the lease databases and the PostgreSQL cluster go; must be a disk;
@@ -19,13 +19,17 @@
 #        DOTNET_DEFAULTS=1: our server with .NET's default runtime settings rather than those its service units ship;
 #        STATS=1: our server's own counters after each step (received, offers, acks, ignored, send errors), to stderr;
 #        THREADS=1: each step's CPU time per server thread (by thread name) printed to stderr after it;
+#        SERVER_CPUS=1 CLIENT_CPUS=0: every server on core 1 and perfdhcp on core 0 (taskset lists), as if on two
+#        machines, so that neither takes CPU time from the other; unset, they share every core;
 #        WARM=SECONDS: before each measured step, a perfdhcp pass of WARM seconds at the same rate with other clients
 #        (base MAC 02:00:00:00:00:00), so the step measures a server that has served a storm already — the steady
 #        state, after .NET's tiered JIT has compiled the hot path — rather than one started a moment before)
 # The cpu(s) column is the server process's CPU time (user + system) from the first DISCOVER to the last reply;
 # srv-drops and cli-drops the UDP datagrams the kernel dropped in that time for a full receive queue, in the server's
 # namespace (requests the server did not read in time) and in perfdhcp's (replies perfdhcp did not read in time, which
-# perfdhcp counts as drops of the server).
+# perfdhcp counts as drops of the server); cli-cpu perfdhcp's own CPU time (user + system) in the step, its PERIOD and
+# the 2 s it waits for late replies: when it nears its wall time (PERIOD + 2 s per core it may use), the load generator,
+# not the server, sets the rate.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATES=${*:-"500 1000 2000 4000 8000"}
@@ -75,6 +79,12 @@ new_database() { psql_pg "DROP DATABASE IF EXISTS $1 WITH (FORCE)" && psql_pg "C
 source bench/lib/veth.sh
 veth_pair "$SRV" "$CLI" "$VS" "$VC" 10.203.0.1/16 10.203.0.2/16
 
+# SERVER_CPUS / CLIENT_CPUS (taskset lists, e.g. 1 and 0): every server, and perfdhcp, on cores of their own, as on
+# two machines; unset, they share every core.
+IN_SRV=(ip netns exec "$SRV") IN_CLI=(ip netns exec "$CLI")
+[[ -z ${SERVER_CPUS:-} ]] || IN_SRV=(taskset -c "$SERVER_CPUS" "${IN_SRV[@]}")
+[[ -z ${CLIENT_CPUS:-} ]] || IN_CLI=(taskset -c "$CLIENT_CPUS" "${IN_CLI[@]}")
+
 wait_socket() { for _ in $(seq 200); do ip netns exec "$SRV" ss -lun | grep -q ':67 ' && return; sleep 0.05; done; echo "$1 did not start" >&2; exit 1; }
 
 # Our server runs with the .NET runtime settings the service units and the image ship (docs/deployment.md, "Runtime
@@ -83,13 +93,13 @@ RUNTIME_SETTINGS=(DOTNET_TieredCompilation=0 DOTNET_ThreadPool_UnfairSemaphoreSp
 [[ -z ${DOTNET_DEFAULTS:-} ]] || RUNTIME_SETTINGS=()
 
 start_pxepowershell() { # dir [store]
-  coproc SERVER { exec ip netns exec "$SRV" env "${RUNTIME_SETTINGS[@]}" dotnet "$BIN/host/PxePowerShell.DhcpTestHost.dll" "$VS" 67 68 10.203.1.0 10.203.255.254 255.255.0.0 "$@" 2>"$1/server.err"; }
+  coproc SERVER { exec "${IN_SRV[@]}" env "${RUNTIME_SETTINGS[@]}" dotnet "$BIN/host/PxePowerShell.DhcpTestHost.dll" "$VS" 67 68 10.203.1.0 10.203.255.254 255.255.0.0 "$@" 2>"$1/server.err"; }
   SERVER_PID=$SERVER_PID
   read -r line <&"${SERVER[0]}"; [[ $line == READY* ]] || { echo "server did not start: $line" >&2; exit 1; }
 }
 
 start_dnsmasq() {
-  ip netns exec "$SRV" dnsmasq --no-daemon --conf-file=/dev/null --pid-file= --port=0 --quiet-dhcp --no-ping \
+  "${IN_SRV[@]}" dnsmasq --no-daemon --conf-file=/dev/null --pid-file= --port=0 --quiet-dhcp --no-ping \
     --interface="$VS" --dhcp-range=10.203.1.0,10.203.255.254,255.255.0.0,1h --dhcp-lease-max=100000 \
     --dhcp-authoritative --dhcp-leasefile="$1/dnsmasq.leases" 2>"$1/dnsmasq.log" &
   SERVER_PID=$!
@@ -113,7 +123,7 @@ start_kea() { # dir [lease-database]
   "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "$1/kea.log" } ], "severity": "WARN" } ]
 } }
 JSON
-  KEA_PIDFILE_DIR=$1 KEA_LOCKFILE_DIR=$1 ip netns exec "$SRV" kea-dhcp4 -c "$1/kea.json" >/dev/null 2>&1 &
+  KEA_PIDFILE_DIR=$1 KEA_LOCKFILE_DIR=$1 "${IN_SRV[@]}" kea-dhcp4 -c "$1/kea.json" >/dev/null 2>&1 &
   SERVER_PID=$!
   wait_socket kea
 }
@@ -166,19 +176,19 @@ profile() { # server rate: the step's statements by total time, and the WAL's fl
 }
 
 echo "# perfdhcp DORA, $CLIENTS clients, ${PERIOD}s per rate${WARM:+ after a ${WARM}s warm-up pass of other clients}; load average: $(cut -d' ' -f1-3 /proc/loadavg); lease data in $WORK ($(stat -f -c %T "$WORK"))${PG:+, PostgreSQL $("$PGBIN/postgres" -V | cut -d' ' -f3) in $PG/data}"
-printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s %7s %9s %9s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms" "cpu(s)" "srv-drops" "cli-drops"
+printf "%-16s %6s %8s %8s %8s %8s %10s %10s %10s %7s %9s %9s %7s\n" server rate discover offers acks acks% "avg(RA)ms" "max(RA)ms" "p99(RA)ms" "cpu(s)" "srv-drops" "cli-drops" "cli-cpu"
 # Rates outer, servers inner: the servers of one rate run back to back, under the same load of the machine.
 for rate in $RATES; do
   for server in $SERVERS; do
     dir="$WORK/$server-$rate"; mkdir -p "$dir"
     "start_$server" "$dir"
     profiling=; [[ -z ${PROFILE:-} || $server != *-pg ]] || { profiling=1; cpu_start=$(ps -o times= -p "$SERVER_PID" || echo "?"); psql_pg "SELECT pg_stat_statements_reset(), pg_stat_reset_shared('wal')" >/dev/null; }
-    [[ -z ${WARM:-} ]] || ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$WARM" -W 2000000 -b mac=02:00:00:00:00:00 >"$dir/warm.out" 2>&1 || true
+    [[ -z ${WARM:-} ]] || "${IN_CLI[@]}" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$WARM" -W 2000000 -b mac=02:00:00:00:00:00 >"$dir/warm.out" 2>&1 || true
     ticks=$(cpu_ticks "$SERVER_PID"); sdrops=$(udp_drops "$SRV"); cdrops=$(udp_drops "$CLI"); [[ -z ${THREADS:-} ]] || thread_ticks "$SERVER_PID" >"$dir/threads.before"
-    ip netns exec "$CLI" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
+    "${IN_CLI[@]}" /usr/bin/time -o "$dir/perfdhcp.cpu" -f "%U %S" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
     [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2
-    printf "%s %7.2f %9d %9d\n" "$(summary "$server" "$rate" "$dir/perfdhcp.out")" "$(( $(cpu_ticks "$SERVER_PID") - ticks ))e-2" \
-      "$(( $(udp_drops "$SRV") - sdrops ))" "$(( $(udp_drops "$CLI") - cdrops ))"
+    printf "%s %7.2f %9d %9d %7.2f\n" "$(summary "$server" "$rate" "$dir/perfdhcp.out")" "$(( $(cpu_ticks "$SERVER_PID") - ticks ))e-2" \
+      "$(( $(udp_drops "$SRV") - sdrops ))" "$(( $(udp_drops "$CLI") - cdrops ))" "$(awk '{ print $1 + $2 }' "$dir/perfdhcp.cpu")"
     [[ -z ${THREADS:-} ]] || { thread_ticks "$SERVER_PID" >"$dir/threads.after"; echo "## $server $rate: CPU ticks per thread name during the step"; thread_delta "$dir/threads.before" "$dir/threads.after"; } >&2
     [[ -z $profiling ]] || profile "$server" "$rate" >&2
     stop_server "$dir"
