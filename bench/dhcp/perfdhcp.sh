@@ -188,7 +188,7 @@ for rate in $RATES; do
     "${IN_CLI[@]}" /usr/bin/time -o "$dir/perfdhcp.cpu" -f "%U %S" perfdhcp -4 -l "$VC" -r "$rate" -R "$CLIENTS" -p "$PERIOD" -W 2000000 -s 1 -x et >"$dir/perfdhcp.out" 2>&1 || true
     [[ -z "${DEBUG:-}" ]] || cat "$dir/perfdhcp.out" >&2
     printf "%s %7.2f %9d %9d %7.2f\n" "$(summary "$server" "$rate" "$dir/perfdhcp.out")" "$(( $(cpu_ticks "$SERVER_PID") - ticks ))e-2" \
-      "$(( $(udp_drops "$SRV") - sdrops ))" "$(( $(udp_drops "$CLI") - cdrops ))" "$(awk '{ print $1 + $2 }' "$dir/perfdhcp.cpu")"
+      "$(( $(udp_drops "$SRV") - sdrops ))" "$(( $(udp_drops "$CLI") - cdrops ))" "$(awk 'END { print $1 + $2 }' "$dir/perfdhcp.cpu")"
     [[ -z ${THREADS:-} ]] || { thread_ticks "$SERVER_PID" >"$dir/threads.after"; echo "## $server $rate: CPU ticks per thread name during the step"; thread_delta "$dir/threads.before" "$dir/threads.after"; } >&2
     [[ -z $profiling ]] || profile "$server" "$rate" >&2
     stop_server "$dir"

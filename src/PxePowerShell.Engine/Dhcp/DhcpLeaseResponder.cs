@@ -35,7 +35,7 @@ internal sealed class DhcpLeaseResponder
         _allocator = store as ILeaseAllocator; // a shared store allocates in its own transaction (several servers, one pool)
         _boot = options.Boot is null ? null : new BootPolicy(options.Boot);
         _range = LeaseRange.Of(options);
-        _broadcast = IPv4.ToAddress(IPv4.ToUInt32(options.ScopeId) | ~IPv4.ToUInt32(options.SubnetMask)); // every reply's option 28
+        _broadcast = IPv4.ToAddress(IPv4.ToUInt32(options.ScopeId) | ~IPv4.ToUInt32(options.SubnetMask)); // option 28, for a client that asks for it
     }
 
     /// <summary>The options.</summary>
@@ -395,8 +395,6 @@ internal sealed class DhcpLeaseResponder
         var reply = Build(request, pxe, DhcpMessageType.Ack, server, null);
         reply.ClientAddress = request.ClientAddress;
         reply.Options.Remove(DhcpOptionCode.LeaseTime);
-        reply.Options.Remove(DhcpOptionCode.RenewalTime);
-        reply.Options.Remove(DhcpOptionCode.RebindingTime);
         return new DhcpResponse(reply, PxeEventKind.DhcpInform, pxe, null);
     }
 
@@ -426,15 +424,15 @@ internal sealed class DhcpLeaseResponder
         var o = reply.Options;
         EchoClientIdentifier(request, reply);
         uint lease = (uint)(yiaddr is null ? _options.LeaseDuration : _pool.LeaseDurationOf(IPv4.ToUInt32(yiaddr))).TotalSeconds;
+        // No T1/T2 (58/59): they would be RFC 2131's defaults (4.4.5: ½ and ⅞ of the lease), which a client applies
+        // without them (as Kea sends none unless configured); 0xffffffff is an infinite lease with nothing to renew.
         o.SetUInt32(DhcpOptionCode.LeaseTime, lease);
-        if (lease != uint.MaxValue)
-        {
-            // 0xffffffff is an infinite lease (RFC 2131 3.3): nothing to renew.
-            o.SetUInt32(DhcpOptionCode.RenewalTime, lease / 2);
-            o.SetUInt32(DhcpOptionCode.RebindingTime, (uint)(lease * 7UL / 8));
-        }
         o.SetAddress(DhcpOptionCode.SubnetMask, _options.SubnetMask);
-        o.SetAddress(DhcpOptionCode.BroadcastAddress, _broadcast);
+        if (Requested(request, DhcpOptionCode.BroadcastAddress))
+        {
+            o.SetAddress(DhcpOptionCode.BroadcastAddress, _broadcast); // a client without it derives it from address and mask (as dnsmasq, only when asked)
+        }
+
         if (_options.Router.Count > 0)
         {
             o.SetAddresses(DhcpOptionCode.Router, ThisServer(_options.Router, server));
@@ -475,6 +473,10 @@ internal sealed class DhcpLeaseResponder
     /// so that a client can tell its replies apart (as Kea's default echo-client-id).
     /// </summary>
     private static void EchoClientIdentifier(DhcpMessage request, DhcpMessage reply) => ProxyDhcpResponder.Echo(request, reply, DhcpOptionCode.ClientIdentifier);
+
+    /// <summary>Whether the client's parameter request list (option 55) names <paramref name="code"/>.</summary>
+    private static bool Requested(DhcpMessage request, DhcpOptionCode code) =>
+        request.Options.TryGet(DhcpOptionCode.ParameterRequestList, out var list) && list.Span.Contains((byte)code);
 
     /// <summary>The addresses with 0.0.0.0 ("this server", as in dnsmasq's dhcp-option) replaced by the serving interface's address.</summary>
     private static IPAddress[] ThisServer(IReadOnlyList<IPAddress> addresses, IPAddress server)

@@ -58,8 +58,9 @@ public sealed class DhcpLeaseResponderTests : IDisposable
         Assert.Equal(IPAddress.Parse("10.201.9.50"), offer.Address);
         var o = offer.Reply!.Options;
         Assert.Equal(3600u, o.GetUInt32(DhcpOptionCode.LeaseTime));
-        Assert.Equal(1800u, o.GetUInt32(DhcpOptionCode.RenewalTime));
-        Assert.Equal(3150u, o.GetUInt32(DhcpOptionCode.RebindingTime));
+        Assert.False(o.TryGet(DhcpOptionCode.RenewalTime, out _), "T1 is RFC 2131's default (½ of the lease): not sent");
+        Assert.False(o.TryGet(DhcpOptionCode.RebindingTime, out _), "T2 is RFC 2131's default (⅞ of the lease): not sent");
+        Assert.False(o.TryGet(DhcpOptionCode.BroadcastAddress, out _), "the broadcast address only to a client that asks for it");
         Assert.Equal(IPAddress.Parse("255.255.255.0"), o.GetAddress(DhcpOptionCode.SubnetMask));
         Assert.Equal(Server, o.GetAddress(DhcpOptionCode.Router));
         Assert.Equal("lab.test", o.GetString(DhcpOptionCode.DomainName));
@@ -189,6 +190,17 @@ public sealed class DhcpLeaseResponderTests : IDisposable
     }
 
     [Fact]
+    public void The_broadcast_address_goes_to_a_client_whose_parameter_request_list_names_it()
+    {
+        var r = Responder();
+        var discover = TestPackets.Request(DhcpMessageType.Discover, TestPackets.Mac(9), 9);
+        discover.Options.Set(DhcpOptionCode.ParameterRequestList, [1, 28, 3, 6]);
+        var offer = r.Respond(discover, Server);
+        Assert.Equal(PxeEventKind.DhcpOffer, offer.Kind);
+        Assert.Equal(IPAddress.Parse("10.201.9.255"), offer.Reply!.Options.GetAddress(DhcpOptionCode.BroadcastAddress));
+    }
+
+    [Fact]
     public void A_reservation_with_its_own_lease_time_gives_it_to_its_client_and_keeps_it_across_a_restart()
     {
         var reserved = IPAddress.Parse("10.201.9.200");
@@ -201,8 +213,6 @@ public sealed class DhcpLeaseResponderTests : IDisposable
             var ack = Select(r, 7, reserved);
             Assert.Equal(PxeEventKind.DhcpAck, ack.Kind);
             Assert.Equal(43200u, ack.Reply!.Options.GetUInt32(DhcpOptionCode.LeaseTime));
-            Assert.Equal(21600u, ack.Reply.Options.GetUInt32(DhcpOptionCode.RenewalTime));
-            Assert.Equal(37800u, ack.Reply.Options.GetUInt32(DhcpOptionCode.RebindingTime));
             Assert.Equal(_time.GetUtcNow() + TimeSpan.FromHours(12), r.GetLeases().Single(l => l.IPAddress.Equals(reserved)).LeaseExpiryTime);
 
             // Everyone else keeps the scope's lease time.
