@@ -186,7 +186,8 @@ internal static class PxeMetrics
         m.Counter("pxe_tftp_received_bytes_total", "File bytes received over TFTP (uploads).", s.BytesReceived, server);
         m.Counter("pxe_tftp_retransmits_total", "TFTP packets sent again.", s.Retransmits, server);
         m.Counter("pxe_tftp_refused_total", "TFTP requests refused (unsafe path, missing file, writes off, session cap).", s.RefusedRequests, server);
-        m.Counter("pxe_tftp_dropped_total", "Datagrams that were not valid TFTP.", s.MalformedDatagrams, server, ("reason", "malformed"));
+        m.Counter("pxe_tftp_dropped_total", "TFTP datagrams not answered, by reason.", s.MalformedDatagrams, server, ("reason", "malformed"));
+        m.Counter("pxe_tftp_dropped_total", "TFTP datagrams not answered, by reason.", s.DuplicateRequests, server, ("reason", "duplicate"));
         m.Gauge("pxe_tftp_active_sessions", "TFTP transfers in progress.", s.ActiveSessions, server);
     }
 

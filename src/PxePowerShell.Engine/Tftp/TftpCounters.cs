@@ -11,6 +11,7 @@ internal sealed class TftpCounters
     public long BytesReceived;
     public long Retransmits;
     public long MalformedDatagrams;
+    public long DuplicateRequests;
     public long RefusedRequests;
     public long SessionLimitRejections;
 }

@@ -22,6 +22,7 @@ public sealed class TftpServer : PxeServiceBase
 {
     private readonly TftpCounters _counters = new();
     private readonly TftpInterfaceMtu _mtu;
+    private readonly TftpRequestTable<TftpSession> _requests;
     private Socket? _listener;
     private TftpRetransmitTimer? _timer;
     private ITftpDatagramReceiver? _receiver;
@@ -38,6 +39,7 @@ public sealed class TftpServer : PxeServiceBase
         Options = options;
         Files = files;
         _mtu = new TftpInterfaceMtu(Time);
+        _requests = new TftpRequestTable<TftpSession>(Time);
         _endPoints = [new IPEndPoint(options.Address, options.Port)];
     }
 
@@ -84,6 +86,7 @@ public sealed class TftpServer : PxeServiceBase
                 BytesReceived = Interlocked.Read(ref _counters.BytesReceived) + activeReceived,
                 Retransmits = Interlocked.Read(ref _counters.Retransmits) + activeRetransmits,
                 MalformedDatagrams = Interlocked.Read(ref _counters.MalformedDatagrams),
+                DuplicateRequests = Interlocked.Read(ref _counters.DuplicateRequests),
                 RefusedRequests = Interlocked.Read(ref _counters.RefusedRequests),
                 SessionLimitRejections = Interlocked.Read(ref _counters.SessionLimitRejections),
             };
@@ -251,6 +254,18 @@ public sealed class TftpServer : PxeServiceBase
             return;
         }
 
+        // One transfer per client end point: a repeat of its request is held, not answered; a different request means
+        // the client abandoned the old transfer (see TftpRequestTable).
+        switch (_requests.Admit(client, datagram.Span, packetInfo, out var abandoned))
+        {
+            case TftpRequestVerdict.Repeated:
+                Interlocked.Increment(ref _counters.DuplicateRequests);
+                return;
+            case TftpRequestVerdict.Replaces:
+                abandoned!.Abandon("the client sent a new request from the same port");
+                break;
+        }
+
         if (request.Mode == TftpMode.Mail)
         {
             Refuse(listener, client, request.FileName, TftpErrorCode.IllegalOperation, "mail mode is not supported", datagram.Length);
@@ -355,6 +370,7 @@ public sealed class TftpServer : PxeServiceBase
         Interlocked.Increment(ref _counters.ActiveSessions);
         Interlocked.Increment(ref _counters.TotalSessions);
         _timer!.Add(session);
+        _requests.Add(client, datagram.Span, session, transfer);
         Publish(new PxeEvent
         {
             Kind = PxeEventKind.TransferStarted,
@@ -504,6 +520,39 @@ public sealed class TftpServer : PxeServiceBase
             WindowSize = transfer.Negotiated.WindowSize,
             Retransmits = transfer.Retransmits,
             Error = completed ? null : transfer.Error ?? "the transfer ended early",
+        });
+
+        if (_requests.Remove(session.ClientEndPoint, session) is { } held)
+        {
+            ServeHeld(session.ClientEndPoint, held);
+        }
+    }
+
+    /// <summary>
+    /// A request repeated while its end point's transfer ran, which then ended by the client's ERROR (a PXE ROM's size
+    /// probe whose new request was read before the ERROR): served now, off the receiver's thread, as the listen loop
+    /// would have served it had it been read after the ERROR.
+    /// </summary>
+    private void ServeHeld(IPEndPoint client, TftpHeldRequest held)
+    {
+        if (_listener is not { } listener || Lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await HandleRequestAsync(listener, held.Datagram, client, held.PacketInformation).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!Lifetime.IsCancellationRequested)
+            {
+                Refuse(listener, client, null, TftpErrorCode.NotDefined, "server error: " + ex.Message, held.Datagram.Length);
+            }
+            catch (Exception) when (Lifetime.IsCancellationRequested)
+            {
+            }
         });
     }
 }

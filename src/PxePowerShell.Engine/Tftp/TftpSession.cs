@@ -123,8 +123,16 @@ internal sealed class TftpSession : ITftpPacketSink
         }
     }
 
-    /// <summary>Ends the transfer now (server stopping).</summary>
-    public void Abort(string reason)
+    /// <summary>Ends the transfer now (server stopping), telling the client with ERROR 0.</summary>
+    public void Abort(string reason) => End(reason, tellClient: true);
+
+    /// <summary>
+    /// Ends the transfer now without a word to the client: it abandoned the transfer and sent a new request from the same
+    /// port, which an ERROR from this transfer's port would disturb (tftp-hpa follows every packet's source port).
+    /// </summary>
+    public void Abandon(string reason) => End(reason, tellClient: false);
+
+    private void End(string reason, bool tellClient)
     {
         lock (_gate)
         {
@@ -133,7 +141,7 @@ internal sealed class TftpSession : ITftpPacketSink
                 return;
             }
 
-            _transfer.Abort(reason, this);
+            _transfer.Abort(reason, tellClient ? this : null);
         }
 
         Finish();

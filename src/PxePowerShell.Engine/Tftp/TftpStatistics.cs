@@ -32,6 +32,13 @@ public sealed record TftpStatistics : IPxeServiceStatistics
     /// <summary>Datagrams dropped because they were not valid TFTP.</summary>
     public long MalformedDatagrams { get; init; }
 
+    /// <summary>
+    /// Requests not answered because they repeated the running transfer's request from the same client end point (a
+    /// duplicate from the network, or a client's retransmission): one held and then served because the transfer ended
+    /// by the client's ERROR (a PXE ROM's size probe) is counted here too.
+    /// </summary>
+    public long DuplicateRequests { get; init; }
+
     /// <summary>Requests refused (unsafe paths, missing files, writes not allowed, session cap).</summary>
     public long RefusedRequests { get; init; }
 

@@ -61,6 +61,12 @@ internal abstract class TftpTransfer : IDisposable
     /// <summary>Consecutive timeouts without progress.</summary>
     public int Retries { get; private set; }
 
+    /// <summary>
+    /// Steps the client moved the transfer on (an ACK that took the OACK or advanced the window, a new DATA block):
+    /// a repeated request held while the transfer runs is served only if this has not changed.
+    /// </summary>
+    public long Progress { get; private set; }
+
     /// <summary>When the transfer was created (timestamp).</summary>
     public long StartTimestamp { get; }
 
@@ -151,8 +157,12 @@ internal abstract class TftpTransfer : IDisposable
     /// <summary>Arms the retransmission timer from now.</summary>
     protected void ArmTimer() => Deadline = Time.GetTimestamp() + _timeoutTicks;
 
-    /// <summary>Progress was made: the retry count starts again.</summary>
-    protected void ResetRetries() => Retries = 0;
+    /// <summary>Progress was made: the retry count starts again (and <see cref="Progress"/> counts the step).</summary>
+    protected void ResetRetries()
+    {
+        Retries = 0;
+        Progress++;
+    }
 
     /// <summary>Marks the transfer completed.</summary>
     protected void Complete()
