@@ -10,7 +10,7 @@ using PxePowerShell.Engine.Tests.TestSupport;
 namespace PxePowerShell.Engine.Tests.Hostile;
 
 /// <summary>
-/// A link that loses 20 % and duplicates 5 % of the packets (TFTP read requests excepted, see <see cref="Lossy"/>) in both directions (nftables netdev egress rules with
+/// A link that loses 20 % and duplicates 5 % of the packets (TFTP read requests included, see <see cref="Lossy"/>) in both directions (nftables netdev egress rules with
 /// "numgen random" on both ends of a veth pair the test makes; this machine's kernel has no sch_netem, so reordering
 /// is left to ReorderingLinkTests): TFTP lock-step transfers (tftp-hpa) still arrive byte-identical, and DHCP exchanges complete with the client's retries.
 /// </summary>
@@ -64,12 +64,49 @@ public sealed class LossyLinkTests : IDisposable
 
         var stats = server.Statistics;
         Assert.True(stats.Retransmits > 0, "a lossy link with no retransmission: is netem on?");
-        // The client's ACKs were duplicated too (the rule's counter): excluding the request did not switch duplication off.
+        // Packets were duplicated (the rule's counter), the read request among them now and then.
         string rules = _lab.Exec(["nft", "list", "chain", "netdev", _lab.ClientInterface, "egress"]);
         var duplicated = System.Text.RegularExpressions.Regex.Match(rules, @"counter packets (\d+)");
         Assert.True(duplicated.Success && long.Parse(duplicated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "no packet was duplicated: " + rules);
         // Not asserted: CompletedTransfers. When the client's final ACK is the packet lost, the server cannot know the
         // client has the file (RFC 1350) and ends the transfer as failed after its retries, while the file is complete.
+    }
+
+    /// <summary>
+    /// Every read request the client sends goes out twice (no loss): tftp-hpa, atftp and curl each get one transfer and
+    /// a byte-identical file, and the server counts each copy as a duplicate. Before the server kept one transfer per
+    /// client end point, the copy started a second transfer, which tftp-hpa followed and aborted on.
+    /// </summary>
+    [Fact]
+    public async Task Tftp_clients_get_one_transfer_when_every_read_request_is_duplicated()
+    {
+        Run("nft", $"flush chain netdev {_lab.HostInterface} egress");
+        _lab.Exec(["nft", $"flush chain netdev {_lab.ClientInterface} egress; add rule netdev {_lab.ClientInterface} egress meta l4proto udp @th,64,16 == 1 counter dup to {_lab.ClientInterface}"]);
+        await using var server = new TftpServer("dup-rrq", new TftpServerOptions { Address = _lab.ServerAddress, Port = 0 }, new BootNamespace(_root));
+        await server.StartAsync();
+        string ip = _lab.ServerAddress.ToString();
+        string port = server.EndPoints[0].Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var clients = new (string Name, string[] Command)[]
+        {
+            ("tftp-hpa", ["tftp", "-m", "binary", ip, port, "-c", "get", "payload.bin", "{out}"]),
+            ("atftp", ["atftp", "-g", "-r", "payload.bin", "-l", "{out}", ip, port]),
+            ("curl", ["curl", "-sS", "--max-time", "60", "-o", "{out}", $"tftp://{ip}:{port}/payload.bin"]),
+        };
+        foreach (var (name, command) in clients)
+        {
+            string output = Path.Combine(_root, name + "-dup.out");
+            var (exit, _, error) = await _lab.ExecAsync(TimeSpan.FromSeconds(90), command.Select(a => a.Replace("{out}", output, StringComparison.Ordinal)).ToArray());
+            Assert.True(exit == 0, $"{name}: exit {exit} {error}");
+            byte[] got = File.ReadAllBytes(output);
+            Assert.True(_file.AsSpan().SequenceEqual(got), $"{name}: the file differs: {got.Length} of {_file.Length} bytes; client stderr '{error.Trim()}'; server {server.Statistics}");
+        }
+
+        string rules = _lab.Exec(["nft", "list", "chain", "netdev", _lab.ClientInterface, "egress"]);
+        Assert.Contains("counter packets 3 ", rules); // each client's one request, each duplicated
+        var stats = server.Statistics;
+        Assert.Equal(3, stats.TotalSessions);
+        Assert.Equal(3, stats.DuplicateRequests);
+        Assert.Equal(3, stats.CompletedTransfers);
     }
 
     [Theory]
