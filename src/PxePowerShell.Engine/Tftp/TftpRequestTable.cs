@@ -15,7 +15,9 @@ namespace PxePowerShell.Engine.Tftp;
 /// port and at once sends the same request again from the same port to port 69, and the two sockets are read in either
 /// order. When the held request was read first and the transfer then ends by the client's ERROR, without progress since
 /// and within the transfer's retransmission timeout, <see cref="Remove"/> hands the held request back to be served at
-/// once; when the transfer moves on (an ACK or DATA) or ends any other way, the held request is dropped.</para>
+/// once. Likewise when the transfer completes with nothing but its final ACK after the repeat: a client that asks for
+/// the same file again from the same port as soon as it has it (the final ACK and the new request, read in either
+/// order). When the transfer moves on (an ACK or DATA) or ends any other way, the held request is dropped.</para>
 /// <para>A different request from the same end point means the client abandoned its transfer (it re-used the port):
 /// <see cref="Admit"/> removes the old transfer and returns its owner to be ended silently, as dnsmasq (single-port mode)
 /// replaces the transfer of an end point that sends a new read request.</para>
@@ -91,8 +93,9 @@ internal sealed class TftpRequestTable<TOwner>
 
     /// <summary>
     /// Removes <paramref name="owner"/>'s transfer (it has ended; nothing when another owner has the end point now) and
-    /// returns the held request to serve at once, or null: only when the transfer ended by the client's ERROR, made no
-    /// progress since the request was held, and the hold is no older than the transfer's timeout.
+    /// returns the held request to serve at once, or null: only when the hold is no older than the transfer's timeout and
+    /// the transfer ended by the client's ERROR with no progress since the hold, or completed with one step (the final
+    /// ACK or DATA) since.
     /// </summary>
     public TftpHeldRequest? Remove(IPEndPoint client, TOwner owner)
     {
@@ -113,10 +116,12 @@ internal sealed class TftpRequestTable<TOwner>
         }
 
         var transfer = entry.Transfer;
+        long steps = transfer.Progress - entry.HeldProgress;
         bool fresh = _time.GetElapsedTime(entry.HeldAt) <= transfer.Negotiated.Timeout;
-        return transfer.EndedByClient && transfer.Progress == entry.HeldProgress && fresh
-            ? new TftpHeldRequest(held, entry.HeldPacketInformation)
-            : null;
+        bool serve = transfer.EndedByClient
+            ? steps == 0 // the size probe: its ERROR, nothing else, came after the repeat
+            : transfer.State == TftpTransferState.Completed && steps <= 1; // the final ACK and a new request for the same file, read in either order
+        return serve && fresh ? new TftpHeldRequest(held, entry.HeldPacketInformation) : null;
     }
 
     private sealed class Entry(TOwner owner, TftpTransfer transfer, byte[] request)

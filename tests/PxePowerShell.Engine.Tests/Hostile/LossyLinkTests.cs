@@ -73,7 +73,7 @@ public sealed class LossyLinkTests : IDisposable
     }
 
     /// <summary>
-    /// Every read request the client sends goes out twice (no loss): tftp-hpa, atftp and curl each get one transfer and
+    /// Every read request the client sends goes out several times (no loss): tftp-hpa, atftp and curl each get one transfer and
     /// a byte-identical file, and the server counts each copy as a duplicate. Before the server kept one transfer per
     /// client end point, the copy started a second transfer, which tftp-hpa followed and aborted on.
     /// </summary>
@@ -102,11 +102,12 @@ public sealed class LossyLinkTests : IDisposable
         }
 
         string rules = _lab.Exec(["nft", "list", "chain", "netdev", _lab.ClientInterface, "egress"]);
-        Assert.Contains("counter packets 3 ", rules); // each client's one request, each duplicated
+        var duplicated = System.Text.RegularExpressions.Regex.Match(rules, @"counter packets (\d+)");
+        Assert.True(duplicated.Success && long.Parse(duplicated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 3, "the requests were not duplicated: " + rules);
         var stats = server.Statistics;
-        Assert.Equal(3, stats.TotalSessions);
-        Assert.Equal(3, stats.DuplicateRequests);
-        Assert.Equal(3, stats.CompletedTransfers);
+        // "dup to" the same device sends the copy through the hook again (up to the kernel's recursion limit): each
+        // request reached the server several times (4 on this kernel); every copy was counted, none was a transfer.
+        Assert.True(stats.TotalSessions == 3 && stats.CompletedTransfers == 3 && stats.DuplicateRequests >= 3, $"{stats}; {rules}");
     }
 
     [Theory]

@@ -115,6 +115,39 @@ public sealed class TftpRequestTableTests : IDisposable
     }
 
     [Fact]
+    public void A_repeat_read_before_the_final_ack_is_served_when_that_ack_completes_the_transfer()
+    {
+        // A client that asks for the same file again from the same port as soon as it has it (the final ACK and the new
+        // request cross): a one-block file, DATA 1 sent, the new request read first, then ACK 1.
+        using var small = new TftpReadTransfer(new SyntheticFile(100), TftpMode.Octet, TftpNegotiatedOptions.Defaults(TimeSpan.FromSeconds(1)), 3, _time);
+        small.Start(_sink);
+        var request = Request("small.bin");
+        _table.Add(Client, request, _owner, small);
+        Assert.Equal(TftpRequestVerdict.Repeated, Admit(request));
+        small.Receive(RecordingSink.Ack(1), _sink);
+        Assert.Equal(TftpTransferState.Completed, small.State);
+
+        Assert.NotNull(_table.Remove(Client, _owner));
+    }
+
+    [Fact]
+    public void A_repeat_read_early_in_a_transfer_that_then_completes_is_dropped()
+    {
+        using var file = new TftpReadTransfer(new SyntheticFile(1500), TftpMode.Octet, TftpNegotiatedOptions.Defaults(TimeSpan.FromSeconds(1)), 3, _time);
+        file.Start(_sink);
+        var request = Request("three-blocks.bin");
+        _table.Add(Client, request, _owner, file);
+        Assert.Equal(TftpRequestVerdict.Repeated, Admit(request)); // the network's copy, after DATA 1
+        for (ushort block = 1; block <= 3; block++)
+        {
+            file.Receive(RecordingSink.Ack(block), _sink);
+        }
+
+        Assert.Equal(TftpTransferState.Completed, file.State);
+        Assert.Null(_table.Remove(Client, _owner));
+    }
+
+    [Fact]
     public void Without_a_repeat_the_transfers_end_serves_nothing()
     {
         _table.Add(Client, _probe, _owner, _transfer);
