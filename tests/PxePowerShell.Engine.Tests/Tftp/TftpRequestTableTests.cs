@@ -20,9 +20,7 @@ public sealed class TftpRequestTableTests : IDisposable
     {
         _table = new TftpRequestTable<object>(_time);
         // A tsize request: the transfer answers with an OACK and waits for ACK 0, as for a PXE ROM's size probe.
-        _transfer = new TftpReadTransfer(new SyntheticFile(5000), TftpMode.Octet,
-            new TftpNegotiatedOptions(512, 1, TimeSpan.FromSeconds(2), 5000, [new TftpOption("tsize", "5000")]), 3, _time);
-        _transfer.Start(_sink);
+        _transfer = Started(5000, new TftpNegotiatedOptions(512, 1, TimeSpan.FromSeconds(2), 5000, [new TftpOption("tsize", "5000")]), 3);
     }
 
     private static byte[] Request(string file, params TftpOption[] options)
@@ -30,6 +28,14 @@ public sealed class TftpRequestTableTests : IDisposable
         var buffer = new byte[512];
         int n = TftpPacket.WriteRequest(buffer, TftpOpcode.ReadRequest, file, "octet", options);
         return buffer[..n];
+    }
+
+    /// <summary>A read transfer of a synthetic file of <paramref name="size"/> bytes, started (its first packet sent to the sink).</summary>
+    private TftpReadTransfer Started(int size, TftpNegotiatedOptions negotiated, int maxRetries)
+    {
+        var transfer = new TftpReadTransfer(new SyntheticFile(size), TftpMode.Octet, negotiated, maxRetries, _time);
+        transfer.Start(_sink);
+        return transfer;
     }
 
     private TftpRequestVerdict Admit(byte[] request, IPEndPoint? client = null) =>
@@ -103,9 +109,7 @@ public sealed class TftpRequestTableTests : IDisposable
         _transfer.Abort("server stopping", _sink);
         Assert.Null(_table.Remove(Client, _owner));
 
-        using var other = new TftpReadTransfer(new SyntheticFile(100), TftpMode.Octet,
-            new TftpNegotiatedOptions(512, 1, TimeSpan.FromSeconds(1), null, []), 0, _time);
-        other.Start(_sink);
+        using var other = Started(100, new TftpNegotiatedOptions(512, 1, TimeSpan.FromSeconds(1), null, []), 0);
         _table.Add(Client, _probe, _owner, other);
         Assert.Equal(TftpRequestVerdict.Repeated, Admit(_probe));
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -119,8 +123,7 @@ public sealed class TftpRequestTableTests : IDisposable
     {
         // A client that asks for the same file again from the same port as soon as it has it (the final ACK and the new
         // request cross): a one-block file, DATA 1 sent, the new request read first, then ACK 1.
-        using var small = new TftpReadTransfer(new SyntheticFile(100), TftpMode.Octet, TftpNegotiatedOptions.Defaults(TimeSpan.FromSeconds(1)), 3, _time);
-        small.Start(_sink);
+        using var small = Started(100, TftpNegotiatedOptions.Defaults(TimeSpan.FromSeconds(1)), 3);
         var request = Request("small.bin");
         _table.Add(Client, request, _owner, small);
         Assert.Equal(TftpRequestVerdict.Repeated, Admit(request));
@@ -133,8 +136,7 @@ public sealed class TftpRequestTableTests : IDisposable
     [Fact]
     public void A_repeat_read_early_in_a_transfer_that_then_completes_is_dropped()
     {
-        using var file = new TftpReadTransfer(new SyntheticFile(1500), TftpMode.Octet, TftpNegotiatedOptions.Defaults(TimeSpan.FromSeconds(1)), 3, _time);
-        file.Start(_sink);
+        using var file = Started(1500, TftpNegotiatedOptions.Defaults(TimeSpan.FromSeconds(1)), 3);
         var request = Request("three-blocks.bin");
         _table.Add(Client, request, _owner, file);
         Assert.Equal(TftpRequestVerdict.Repeated, Admit(request)); // the network's copy, after DATA 1
