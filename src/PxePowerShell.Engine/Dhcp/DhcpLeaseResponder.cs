@@ -428,7 +428,7 @@ internal sealed class DhcpLeaseResponder
         // without them (as Kea sends none unless configured); 0xffffffff is an infinite lease with nothing to renew.
         o.SetUInt32(DhcpOptionCode.LeaseTime, lease);
         o.SetAddress(DhcpOptionCode.SubnetMask, _options.SubnetMask);
-        if (Requested(request, DhcpOptionCode.BroadcastAddress))
+        if (pxe.RequestedOptions.Contains((byte)DhcpOptionCode.BroadcastAddress))
         {
             o.SetAddress(DhcpOptionCode.BroadcastAddress, _broadcast); // a client without it derives it from address and mask (as dnsmasq, only when asked)
         }
@@ -473,10 +473,6 @@ internal sealed class DhcpLeaseResponder
     /// so that a client can tell its replies apart (as Kea's default echo-client-id).
     /// </summary>
     private static void EchoClientIdentifier(DhcpMessage request, DhcpMessage reply) => ProxyDhcpResponder.Echo(request, reply, DhcpOptionCode.ClientIdentifier);
-
-    /// <summary>Whether the client's parameter request list (option 55) names <paramref name="code"/>.</summary>
-    private static bool Requested(DhcpMessage request, DhcpOptionCode code) =>
-        request.Options.TryGet(DhcpOptionCode.ParameterRequestList, out var list) && list.Span.Contains((byte)code);
 
     /// <summary>The addresses with 0.0.0.0 ("this server", as in dnsmasq's dhcp-option) replaced by the serving interface's address.</summary>
     private static IPAddress[] ThisServer(IReadOnlyList<IPAddress> addresses, IPAddress server)

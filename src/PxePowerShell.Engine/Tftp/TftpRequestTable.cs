@@ -71,7 +71,7 @@ internal sealed class TftpRequestTable<TOwner>
                 return TftpRequestVerdict.Replaces;
             }
 
-            entry.Held = entry.Request; // the same bytes: the first copy serves
+            entry.Held = true; // the same bytes: the first copy serves
             entry.HeldPacketInformation = packetInformation;
             entry.HeldAt = _time.GetTimestamp();
             entry.HeldProgress = entry.Transfer.Progress;
@@ -110,7 +110,7 @@ internal sealed class TftpRequestTable<TOwner>
             _live.Remove(client);
         }
 
-        if (entry.Held is not { } held)
+        if (!entry.Held)
         {
             return null;
         }
@@ -121,7 +121,7 @@ internal sealed class TftpRequestTable<TOwner>
         bool serve = transfer.EndedByClient
             ? steps == 0 // the size probe: its ERROR, nothing else, came after the repeat
             : transfer.State == TftpTransferState.Completed && steps <= 1; // the final ACK and a new request for the same file, read in either order
-        return serve && fresh ? new TftpHeldRequest(held, entry.HeldPacketInformation) : null;
+        return serve && fresh ? new TftpHeldRequest(entry.Request, entry.HeldPacketInformation) : null;
     }
 
     private sealed class Entry(TOwner owner, TftpTransfer transfer, byte[] request)
@@ -132,7 +132,8 @@ internal sealed class TftpRequestTable<TOwner>
 
         public byte[] Request { get; } = request;
 
-        public byte[]? Held { get; set; }
+        /// <summary>Whether a repeat of <see cref="Request"/> came while the transfer ran.</summary>
+        public bool Held { get; set; }
 
         public IPPacketInformation HeldPacketInformation { get; set; }
 

@@ -201,16 +201,23 @@ public sealed class TftpServer : PxeServiceBase
                 return;
             }
 
-            try
-            {
-                await HandleRequestAsync(listener, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, received.PacketInformation).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!Lifetime.IsCancellationRequested)
-            {
-                // One request's trouble (no ephemeral port left, an unreadable file, a source that throws) must not
-                // stop the server: that request is refused, the next one is read.
-                Refuse(listener, (IPEndPoint)received.RemoteEndPoint, null, TftpErrorCode.NotDefined, "server error: " + ex.Message, received.ReceivedBytes);
-            }
+            await ServeAsync(listener, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, received.PacketInformation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Handles one request. Its trouble (no ephemeral port left, an unreadable file, a source that throws) must not stop
+    /// the server: that request is refused, the next one is read.
+    /// </summary>
+    private async ValueTask ServeAsync(Socket listener, ReadOnlyMemory<byte> datagram, IPEndPoint client, IPPacketInformation packetInfo)
+    {
+        try
+        {
+            await HandleRequestAsync(listener, datagram, client, packetInfo).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!Lifetime.IsCancellationRequested)
+        {
+            Refuse(listener, client, null, TftpErrorCode.NotDefined, "server error: " + ex.Message, datagram.Length);
         }
     }
 
@@ -544,14 +551,11 @@ public sealed class TftpServer : PxeServiceBase
         {
             try
             {
-                await HandleRequestAsync(listener, held.Datagram, client, held.PacketInformation).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!Lifetime.IsCancellationRequested)
-            {
-                Refuse(listener, client, null, TftpErrorCode.NotDefined, "server error: " + ex.Message, held.Datagram.Length);
+                await ServeAsync(listener, held.Datagram, client, held.PacketInformation).ConfigureAwait(false);
             }
             catch (Exception) when (Lifetime.IsCancellationRequested)
             {
+                // stopping: the client retries against the next server
             }
         });
     }
