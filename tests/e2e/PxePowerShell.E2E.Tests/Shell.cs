@@ -37,6 +37,10 @@ public static class Shell
         private readonly List<string> _lines = [];
         private readonly SemaphoreSlim _arrived = new(0);
 
+        // Set when both stdout and stderr reached their end. HasExited turns true as the process ends, before the
+        // reader threads deliver the last lines still in the pipe: only after both ends is the output complete.
+        private readonly CountdownEvent _streamsEnded = new(2);
+
         internal Background(string file, string arguments, IDictionary<string, string>? environment)
         {
             var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -71,6 +75,8 @@ public static class Shell
             int seen = 0;
             while (true)
             {
+                // Read before the scan: when the output was complete before it, no line can come after it.
+                bool complete = _process.HasExited && _streamsEnded.IsSet;
                 lock (_lines)
                 {
                     for (; seen < _lines.Count; seen++)
@@ -82,13 +88,13 @@ public static class Shell
                     }
                 }
 
-                var left = deadline - DateTime.UtcNow;
-                Assert.True(left > TimeSpan.Zero, $"{what}: not within {timeout.TotalSeconds:0} s. Output:\n{Tail()}");
-                if (_process.HasExited && !_arrived.Wait(0))
+                if (complete)
                 {
                     Assert.Fail($"{what}: the process exited ({_process.ExitCode}). Output:\n{Tail()}");
                 }
 
+                var left = deadline - DateTime.UtcNow;
+                Assert.True(left > TimeSpan.Zero, $"{what}: not within {timeout.TotalSeconds:0} s. Output:\n{Tail()}");
                 _arrived.Wait(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
             }
         }
@@ -129,6 +135,8 @@ public static class Shell
         {
             if (line is null)
             {
+                _streamsEnded.Signal();
+                _arrived.Release();
                 return;
             }
 
