@@ -103,7 +103,7 @@ internal sealed class PxeHostProcess : IAsyncDisposable
     }
 
     /// <summary>The descriptors of <paramref name="now"/> beyond those of <paramref name="baseline"/> (a multiset difference: two handles on one file are two).</summary>
-    public static List<string> Opened(string[] baseline, string[] now)
+    private static List<string> Opened(string[] baseline, string[] now)
     {
         var left = baseline.GroupBy(d => d, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var opened = new List<string>();
